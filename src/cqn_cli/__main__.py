@@ -1,0 +1,3 @@
+from cqn_cli.cli.app import main
+
+main()

@@ -1,0 +1,143 @@
+"""The root of the CLI: composes the command groups, the global options and the error boundary."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from cqn_cli import __version__
+from cqn_cli.cli import imports, people, wards
+from cqn_cli.cli.common import State, state
+from cqn_cli.errors import EXIT_DATABASE, CqnError
+from cqn_cli.i18n import LANGS, set_lang, t
+
+
+class CqnGroup(TyperGroup):
+    """The error boundary: every command runs inside it, ``CliRunner`` included.
+
+    Our own exceptions become one line and their exit code; SQLite's "locked",
+    "corrupt" and "not a database" become exit 3. Anything else is a bug and
+    goes on to ``main``'s crash log.
+    """
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CqnError as exc:
+            from cqn_cli.render.output import report_error
+
+            report_error(exc)
+            raise typer.Exit(exc.exit_code) from None
+        except sqlite3.DatabaseError as exc:
+            from cqn_cli.store.db import classify
+
+            root = ctx.find_root().obj
+            error = classify(exc, root.path() if isinstance(root, State) else None)
+            if error is None:
+                raise
+            from cqn_cli.render.output import report_error
+
+            report_error(error)
+            raise typer.Exit(EXIT_DATABASE) from None
+
+
+app = typer.Typer(
+    cls=CqnGroup,
+    help=t("app.help"),
+    epilog=t("app.epilog"),
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    pretty_exceptions_show_locals=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(wards.app, name="ward", help=t("grp.ward"))
+app.add_typer(imports.app, name="import", help=t("grp.import"))
+app.add_typer(people.app, name="person", help=t("grp.person"))
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"cqn {__version__}")
+        raise typer.Exit()
+
+
+def _lang(value: str | None) -> str | None:
+    if value is not None and value not in LANGS:
+        raise typer.BadParameter("vi | en")
+    return value
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db: Annotated[
+        Path | None, typer.Option("--db", metavar="PATH", help=t("opt.db"), show_default=False)
+    ] = None,
+    lang: Annotated[
+        str | None, typer.Option("--lang", metavar="vi|en", callback=_lang, help=t("opt.lang"))
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help=t("opt.version")),
+    ] = False,
+) -> None:
+    if lang is not None:
+        set_lang(lang)
+    state(ctx).db_path = db
+
+
+@app.command("init", help=t("cmd.init"))
+def init(ctx: typer.Context) -> None:
+    from cqn_cli.render.output import result_line
+    from cqn_cli.store.db import schema_version
+
+    st = state(ctx)
+    db = st.db(create=True)
+    result_line(t("db.initialised", path=st.path(), migrations=len(schema_version(db))))
+
+
+@app.command("demo", help=t("cmd.demo"))
+def demo(
+    ctx: typer.Context,
+    data: Annotated[Path, typer.Option("--data", help=t("opt.data_dir"))] = Path("sample_data"),
+) -> None:
+    from cqn_cli.cli.imports import print_result
+    from cqn_cli.cli.people import print_roster_by_ward
+    from cqn_cli.demo import load_sample
+
+    db = state(ctx).db(create=True)
+    for result in load_sample(db, data):
+        print_result(result)
+    print_roster_by_ward(db)
+
+
+def _crash_log() -> Path:
+    """Write the traceback (frames only: no message, no locals, no data) to a private file."""
+    exc_type, _, tb = sys.exc_info()
+    frames = traceback.format_tb(tb)
+    fd, name = tempfile.mkstemp(prefix="cqn-crash-", suffix=".log")
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(f"cqn {__version__} python {sys.version.split()[0]}\n")
+        f.write(f"argv: {' '.join(sys.argv[1:2])} …\n")
+        f.write("".join(frames))
+        f.write(f"{exc_type.__name__ if exc_type else 'Error'}\n")
+    return Path(name)
+
+
+def main() -> None:
+    """Console entry point: the app, plus the last resort for bugs."""
+    try:
+        app()
+    except Exception as exc:  # a bug: never a traceback for the user
+        path = _crash_log()
+        sys.stderr.write(t("crash", kind=type(exc).__name__, path=path) + "\n")
+        sys.exit(70)

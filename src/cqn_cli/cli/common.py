@@ -1,0 +1,85 @@
+"""What the command modules share: global state, the options defined once, opening the database."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from cqn_cli.dates import parse_day
+from cqn_cli.errors import FieldProblem
+from cqn_cli.i18n import detect_lang, set_lang, t
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+# Help texts are built when the commands are declared: the language must be known then.
+set_lang(detect_lang())
+
+
+@dataclass
+class State:
+    db_path: Path | None = None
+    _db: Database | None = None
+
+    def path(self) -> Path:
+        from cqn_cli.store.db import default_path
+
+        return self.db_path or default_path()
+
+    def db(self, *, create: bool = False) -> Database:
+        """The database, opened (and migrated) once per command."""
+        if self._db is None:
+            from cqn_cli.store.db import open_db
+
+            self._db = open_db(self.path(), create=create)
+        return self._db
+
+
+def state(ctx: typer.Context) -> State:
+    obj = ctx.find_root().obj
+    if not isinstance(obj, State):
+        obj = State()
+        ctx.find_root().obj = obj
+    return obj
+
+
+def parse_option_date(value: str) -> dt.date:
+    """An option date (``dd/mm/yyyy`` or ISO); a bad one is a usage error (exit 2)."""
+    try:
+        return parse_day(value)
+    except FieldProblem:
+        raise typer.BadParameter(t("usage.bad_date", value=value)) from None
+
+
+def today() -> dt.date:
+    return dt.date.today()
+
+
+class Format(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+def resolve_format(fmt: Format | None) -> str:
+    from cqn_cli.render.output import default_format
+
+    return fmt.value if fmt is not None else default_format()
+
+
+FormatOpt = Annotated[Format | None, typer.Option("--format", "-f", help=t("opt.format"))]
+RevealOpt = Annotated[bool, typer.Option("--reveal", help=t("opt.reveal"))]
+AsOfOpt = Annotated[
+    dt.date | None,
+    typer.Option("--as-of", parser=parse_option_date, metavar="DATE", help=t("opt.as_of")),
+]
+OnOpt = Annotated[
+    dt.date | None,
+    typer.Option("--on", parser=parse_option_date, metavar="DATE", help=t("opt.on")),
+]
+WardOpt = Annotated[str | None, typer.Option("--ward", help=t("opt.ward"))]

@@ -1,0 +1,165 @@
+"""``cqn import roster FILE…`` (and, later, groups, members, attendance, visits)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from cqn_cli.cli.common import parse_option_date, state, today
+from cqn_cli.errors import EXIT_DATA, ImportRefused, UsageError
+from cqn_cli.i18n import fmt_int, t
+
+if TYPE_CHECKING:
+    from cqn_cli.ingest.engine import ImportOptions, ImportResult
+
+app = typer.Typer(no_args_is_help=True)
+
+MAX_WARNINGS_SHOWN = 50
+
+FilesArg = Annotated[
+    list[Path], typer.Argument(help=t("arg.files"), exists=False, dir_okay=False, metavar="FILE…")
+]
+EncodingOpt = Annotated[str | None, typer.Option("--encoding", help=t("opt.encoding"))]
+DelimiterOpt = Annotated[str | None, typer.Option("--delimiter", help=t("opt.delimiter"))]
+SheetOpt = Annotated[str | None, typer.Option("--sheet", help=t("opt.sheet"))]
+MapOpt = Annotated[list[str] | None, typer.Option("--map", help=t("opt.map"))]
+SkipBadOpt = Annotated[bool, typer.Option("--skip-bad", help=t("opt.skip_bad"))]
+RejectsOpt = Annotated[
+    Path | None, typer.Option("--rejects", metavar="FILE", help=t("opt.rejects"))
+]
+DryRunOpt = Annotated[bool, typer.Option("--dry-run", help=t("opt.dry_run"))]
+ForceOpt = Annotated[bool, typer.Option("--force", help=t("opt.force"))]
+ImportAsOfOpt = Annotated[
+    dt.date | None,
+    typer.Option("--as-of", parser=parse_option_date, metavar="DATE", help=t("opt.import_as_of")),
+]
+
+
+def build_options(
+    fields_kind: str,
+    *,
+    files: list[Path],
+    encoding: str | None,
+    delimiter: str | None,
+    sheet: str | None,
+    maps: list[str] | None,
+    skip_bad: bool,
+    rejects: Path | None,
+    dry_run: bool,
+    force: bool,
+    as_of: dt.date | None,
+    ward: str | None = None,
+) -> ImportOptions:
+    """Check the options every import shares and gather them."""
+    import codecs
+
+    from cqn_cli.ingest.engine import ImportOptions
+    from cqn_cli.ingest.fields import ROSTER, parse_map_options
+
+    if skip_bad and rejects is None:
+        raise UsageError("usage.skip_bad_needs_rejects")
+    if rejects is not None and len(files) > 1:
+        raise UsageError("usage.rejects_one_file")
+    if delimiter is not None:
+        delimiter = "\t" if delimiter.lower() in ("tab", "\\t") else delimiter
+        if len(delimiter) != 1:
+            raise UsageError("usage.bad_delimiter", value=delimiter)
+    if encoding is not None:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise UsageError("usage.bad_encoding", value=encoding) from None
+    fields = {"roster": ROSTER}[fields_kind]
+    day = today()
+    return ImportOptions(
+        as_of=as_of or day,
+        today=day,
+        encoding=encoding,
+        delimiter=delimiter,
+        sheet=sheet,
+        header_map=parse_map_options(maps or [], fields),
+        skip_bad=skip_bad,
+        rejects=rejects,
+        dry_run=dry_run,
+        force=force,
+        ward=ward,
+    )
+
+
+def print_result(result: ImportResult) -> None:
+    from cqn_cli.render.output import message, result_line
+
+    if result.already_imported_at is not None:
+        result_line(t("import.already", path=result.path, when=result.already_imported_at))
+        return
+    if result.skipped_title_rows:
+        message(t("import.header_skipped", path=result.path, count=result.skipped_title_rows))
+    for w in result.warnings[:MAX_WARNINGS_SHOWN]:
+        if w.line is None:
+            where = result.path
+        elif w.column is None:
+            where = f"{result.path}:{w.line}"
+        else:
+            where = f"{result.path}:{w.line}:{w.column} [{w.header}]"
+        message(t(w.key, where=where, path=result.path, **w.params))
+    if len(result.warnings) > MAX_WARNINGS_SHOWN:
+        message(t("warn.more", count=len(result.warnings) - MAX_WARNINGS_SHOWN))
+    c = result.counts
+    counts = {
+        "path": result.path,
+        "rows": fmt_int(c.rows),
+        "inserted": fmt_int(c.inserted),
+        "updated": fmt_int(c.updated),
+        "unchanged": fmt_int(c.unchanged),
+        "rejected": fmt_int(c.rejected),
+    }
+    result_line(t("import.dry_run" if result.dry_run else "import.summary", **counts))
+    if result.rejects_path:
+        message(t("import.rejects_written", path=result.rejects_path))
+
+
+@app.command("roster", help=t("cmd.import.roster"))
+def roster_cmd(
+    ctx: typer.Context,
+    files: FilesArg,
+    as_of: ImportAsOfOpt = None,
+    ward: Annotated[str | None, typer.Option("--ward", help=t("opt.import_ward"))] = None,
+    encoding: EncodingOpt = None,
+    delimiter: DelimiterOpt = None,
+    sheet: SheetOpt = None,
+    maps: MapOpt = None,
+    skip_bad: SkipBadOpt = False,
+    rejects: RejectsOpt = None,
+    dry_run: DryRunOpt = False,
+    force: ForceOpt = False,
+) -> None:
+    from cqn_cli.ingest.engine import import_roster
+    from cqn_cli.render.output import report_error
+
+    options = build_options(
+        "roster",
+        files=files,
+        encoding=encoding,
+        delimiter=delimiter,
+        sheet=sheet,
+        maps=maps,
+        skip_bad=skip_bad,
+        rejects=rejects,
+        dry_run=dry_run,
+        force=force,
+        as_of=as_of,
+        ward=ward,
+    )
+    db = state(ctx).db()
+    failed = False
+    for path in files:
+        try:
+            print_result(import_roster(db, path, options))
+        except ImportRefused as exc:  # each file stands alone: report it, go on with the next
+            report_error(exc)
+            failed = True
+    if failed:
+        raise typer.Exit(EXIT_DATA)

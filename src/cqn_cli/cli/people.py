@@ -1,0 +1,314 @@
+"""``cqn person list | search | show | add | edit | status``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum, StrEnum
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from cqn_cli.cli.common import (
+    FormatOpt,
+    OnOpt,
+    RevealOpt,
+    WardOpt,
+    resolve_format,
+    state,
+    today,
+)
+from cqn_cli.i18n import t
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+    from cqn_cli.render.output import Column
+
+app = typer.Typer(no_args_is_help=True)
+
+
+class Status(StrEnum):
+    active = "active"
+    moved_out = "moved_out"
+    deceased = "deceased"
+
+
+def _list_columns() -> list[Column]:
+    from cqn_cli.render.output import Column
+
+    return [
+        Column("id", "col.id"),
+        Column("full_name", "col.full_name"),
+        Column("birth_date", "col.birth_date", "date"),
+        Column("gender", "col.gender", "gender"),
+        Column("national_id", "col.national_id"),
+        Column("ward", "col.ward"),
+        Column("residential_group", "col.residential_group"),
+        Column("phone", "col.phone"),
+        Column("status", "col.status", "status"),
+    ]
+
+
+def _all_columns() -> list[Column]:
+    from cqn_cli.people import PERSON_COLUMNS
+    from cqn_cli.render.output import Column
+
+    kinds = {
+        "birth_date": "date",
+        "enlisted_on": "date",
+        "discharged_on": "date",
+        "registered_on": "date",
+        "status_since": "date",
+        "gender": "gender",
+        "status": "status",
+        "party_member": "bool",
+        "youth_union_member": "bool",
+        "reservist": "bool",
+        "veterans_association_member": "bool",
+    }
+    return [
+        Column("id", "col.id"),
+        Column("ward_code", "col.ward_code"),
+        *(Column(c, f"col.{c}", kinds.get(c, "text")) for c in PERSON_COLUMNS),
+    ]
+
+
+def _print_people(rows: list[dict[str, Any]], fmt: FormatOpt, params: dict[str, Any]) -> None:
+    from cqn_cli.render.output import render_rows
+
+    chosen = resolve_format(fmt)
+    columns = _all_columns() if chosen == "csv" else _list_columns()
+    render_rows(
+        rows,
+        columns,
+        chosen,
+        title=t("title.people", count=len(rows)),
+        params=params,
+        total={"count": len(rows)},
+    )
+
+
+@app.command("list", help=t("cmd.person.list"))
+def list_cmd(
+    ctx: typer.Context,
+    ward: WardOpt = None,
+    status: Annotated[Status | None, typer.Option("--status", help=t("opt.status"))] = None,
+    fmt: FormatOpt = None,
+    reveal: RevealOpt = False,
+) -> None:
+    from cqn_cli.people import list_people
+    from cqn_cli.wards import resolve_or_fail
+
+    db = state(ctx).db()
+    ward_ids = None
+    if ward is not None:
+        found = resolve_or_fail(db, ward, today())
+        ward_ids = [found.id]
+    rows = list_people(
+        db, ward_ids=ward_ids, status=status.value if status else None, reveal=reveal
+    )
+    params = {"ward": ward_ids[0] if ward_ids else None, "status": status.value if status else None}
+    _print_people(rows, fmt, params)
+
+
+@app.command("search", help=t("cmd.person.search"))
+def search_cmd(
+    ctx: typer.Context,
+    text: Annotated[str, typer.Argument(help=t("arg.text"))],
+    fmt: FormatOpt = None,
+    reveal: RevealOpt = False,
+) -> None:
+    from cqn_cli.people import search_people
+    from cqn_cli.render.output import message
+
+    rows = search_people(state(ctx).db(), text, reveal=reveal)
+    if not rows:
+        message(t("person.none_found"))
+    _print_people(rows, fmt, {"text": text})
+
+
+@app.command("show", help=t("cmd.person.show"))
+def show_cmd(
+    ctx: typer.Context,
+    person: Annotated[str, typer.Argument(help=t("arg.person"))],
+    fmt: FormatOpt = None,
+    reveal: RevealOpt = False,
+) -> None:
+    from cqn_cli.people import show_person
+    from cqn_cli.render.output import render_record
+
+    record = show_person(state(ctx).db(), person, reveal=reveal)
+    render_record(record, _all_columns(), resolve_format(fmt))
+
+
+def _field_options(**given: Any) -> dict[str, str]:
+    """The roster fields given as options, as text for the roster's parsers."""
+    out: dict[str, str] = {}
+    for name, value in given.items():
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            out[name] = "1" if value else "0"
+        else:
+            out[name] = str(value.value if isinstance(value, Enum) else value)
+    return out
+
+
+Text = Annotated[str | None, typer.Option()]
+Flag = Annotated[bool | None, typer.Option()]
+
+
+@app.command("add", help=t("cmd.person.add"))
+def add_cmd(
+    ctx: typer.Context,
+    full_name: Annotated[str, typer.Option("--full-name", help=t("col.full_name"))],
+    ward: Annotated[str, typer.Option("--ward", help=t("opt.ward"))],
+    birth_date: Annotated[str | None, typer.Option(help=t("col.birth_date"))] = None,
+    gender: Text = None,
+    national_id: Text = None,
+    residential_group: Text = None,
+    address: Text = None,
+    phone: Text = None,
+    enlisted_on: Text = None,
+    discharged_on: Text = None,
+    rank: Text = None,
+    unit: Text = None,
+    party_member: Flag = None,
+    youth_union_member: Flag = None,
+    reservist: Flag = None,
+    veterans_association_member: Flag = None,
+    registered_on: Text = None,
+    notes: Text = None,
+) -> None:
+    from cqn_cli.ingest.roster import add_person
+    from cqn_cli.people import format_id
+    from cqn_cli.render.output import result_line
+
+    raw = _field_options(
+        full_name=full_name,
+        birth_date=birth_date,
+        gender=gender,
+        national_id=national_id,
+        ward=ward,
+        residential_group=residential_group,
+        address=address,
+        phone=phone,
+        enlisted_on=enlisted_on,
+        discharged_on=discharged_on,
+        rank=rank,
+        unit=unit,
+        party_member=party_member,
+        youth_union_member=youth_union_member,
+        reservist=reservist,
+        veterans_association_member=veterans_association_member,
+        registered_on=registered_on,
+        notes=notes,
+    )
+    pk = add_person(state(ctx).db(), raw, today=today())
+    result_line(t("person.added", id=format_id(pk), name=full_name))
+
+
+@app.command("edit", help=t("cmd.person.edit"))
+def edit_cmd(
+    ctx: typer.Context,
+    person: Annotated[str, typer.Argument(help=t("arg.person"))],
+    full_name: Text = None,
+    birth_date: Text = None,
+    gender: Text = None,
+    national_id: Text = None,
+    ward: Text = None,
+    residential_group: Text = None,
+    address: Text = None,
+    phone: Text = None,
+    enlisted_on: Text = None,
+    discharged_on: Text = None,
+    rank: Text = None,
+    unit: Text = None,
+    party_member: Flag = None,
+    youth_union_member: Flag = None,
+    reservist: Flag = None,
+    veterans_association_member: Flag = None,
+    registered_on: Text = None,
+    notes: Text = None,
+) -> None:
+    from cqn_cli.errors import UsageError
+    from cqn_cli.ingest.roster import edit_person
+    from cqn_cli.people import format_id, get_record
+    from cqn_cli.render.output import result_line
+
+    raw = _field_options(
+        full_name=full_name,
+        birth_date=birth_date,
+        gender=gender,
+        national_id=national_id,
+        ward=ward,
+        residential_group=residential_group,
+        address=address,
+        phone=phone,
+        enlisted_on=enlisted_on,
+        discharged_on=discharged_on,
+        rank=rank,
+        unit=unit,
+        party_member=party_member,
+        youth_union_member=youth_union_member,
+        reservist=reservist,
+        veterans_association_member=veterans_association_member,
+        registered_on=registered_on,
+        notes=notes,
+    )
+    if not raw:
+        raise UsageError("usage.nothing_to_edit")
+    db = state(ctx).db()
+    record = get_record(db, person)
+    changed = edit_person(db, record["id"], raw, today=today())
+    name = raw.get("full_name", record["full_name"])
+    key = "person.updated" if changed else "person.unchanged"
+    result_line(t(key, id=format_id(record["id"]), name=name))
+
+
+@app.command("status", help=t("cmd.person.status"))
+def status_cmd(
+    ctx: typer.Context,
+    person: Annotated[str, typer.Argument(help=t("arg.person"))],
+    new_status: Annotated[Status, typer.Argument(help=t("arg.new_status"), metavar="STATUS")],
+    on: OnOpt = None,
+) -> None:
+    from cqn_cli.people import set_status
+    from cqn_cli.render.output import result_line
+
+    if new_status is not Status.active and on is None:
+        from cqn_cli.errors import UsageError
+
+        raise UsageError("usage.status_needs_date", status=new_status.value)
+    row = set_status(state(ctx).db(), person, new_status.value, on)
+    date = on.strftime("%d/%m/%Y") if on else ""
+    result_line(
+        t(
+            "person.status_set",
+            id=row["id"],
+            name=row["full_name"],
+            status=t(f"status.{new_status.value}"),
+            date=date,
+        )
+    )
+
+
+def print_roster_by_ward(db: Database, map_date: dt.date | None = None) -> None:
+    """The demo's table: people on the roster per ward, on the ward map of ``map_date``."""
+    from cqn_cli.people import roster_by_ward
+    from cqn_cli.render.output import Column, render_rows
+
+    day = map_date or today()
+    rows = roster_by_ward(db, day)
+    columns = [
+        Column("ward_code", "col.ward_code"),
+        Column("ward", "col.ward"),
+        Column("people", "col.people", "int", "right"),
+        Column("on_roster", "col.on_roster", "int", "right"),
+    ]
+    render_rows(
+        rows,
+        columns,
+        "table",
+        title=t("title.roster_by_ward", date=day.strftime("%d/%m/%Y")),
+    )

@@ -1,0 +1,84 @@
+"""The exception family: each carries its exit code and a message key of the catalogue.
+
+Ground floor. Library code raises these and never prints or exits; the CLI's
+error boundary turns them into one line on stderr and the exit code of SPEC §6.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+EXIT_OK = 0
+EXIT_DATA = 1
+EXIT_USAGE = 2
+EXIT_DATABASE = 3
+
+
+class CqnError(Exception):
+    """A failure the user can act on. ``key`` names a message in the catalogue."""
+
+    exit_code = EXIT_DATA
+
+    def __init__(self, key: str, **params: Any) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+
+class DataError(CqnError):
+    """The data was refused; nothing was written (exit 1)."""
+
+
+class NotFound(DataError):
+    """A person, group, ward… named on the command line does not exist (exit 1)."""
+
+
+class UsageError(CqnError):
+    """The command line was wrong (exit 2)."""
+
+    exit_code = EXIT_USAGE
+
+
+class DatabaseError(CqnError):
+    """The database can't be used: locked, corrupt, newer schema (exit 3)."""
+
+    exit_code = EXIT_DATABASE
+
+
+class FieldProblem(Exception):
+    """A value that a parser refuses: ``key`` and ``params`` describe the reason."""
+
+    def __init__(self, key: str, **params: Any) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """One refused value of an input file: where it is and why."""
+
+    line: int
+    column: int | None  # 1-based column number in the file, None for the whole row
+    header: str | None  # the header as written in the file
+    value: str | None  # the value as written (already masked where personal)
+    key: str  # reason, a catalogue key
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+class ImportRefused(DataError):
+    """An import refused because of bad rows; ``problems`` lists every one."""
+
+    def __init__(self, path: str, problems: list[RowProblem]) -> None:
+        super().__init__("import.refused", path=path, count=len(problems))
+        self.path = path
+        self.problems = problems
+
+
+class OptionsRefused(DataError):
+    """Values given as command options refused; ``problems`` name the options."""
+
+    def __init__(self, problems: list[RowProblem]) -> None:
+        super().__init__("options.refused", count=len(problems))
+        self.problems = problems

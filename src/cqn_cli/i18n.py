@@ -1,0 +1,567 @@
+"""The one message catalogue: every text a user reads, in Vietnamese and in English.
+
+Ground floor. ``t(key, **params)`` formats the message in the current language
+(``vi`` by default; ``--lang en`` or ``CQN_LANG=en`` switch to English).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+LANGS = ("vi", "en")
+
+_current: str | None = None
+
+
+def detect_lang(argv: list[str] | None = None) -> str:
+    """The language asked for: ``--lang`` on the command line, else ``$CQN_LANG``, else vi.
+
+    Read once at start-up so that help texts, built when the commands are
+    declared, are in the right language too.
+    """
+    args = sys.argv[1:] if argv is None else argv
+    for i, arg in enumerate(args):
+        if arg == "--lang" and i + 1 < len(args):
+            return args[i + 1] if args[i + 1] in LANGS else "vi"
+        if arg.startswith("--lang="):
+            value = arg.split("=", 1)[1]
+            return value if value in LANGS else "vi"
+    env = os.environ.get("CQN_LANG", "").strip().lower()
+    return env if env in LANGS else "vi"
+
+
+def set_lang(lang: str) -> None:
+    global _current  # noqa: PLW0603 - the language is process-wide by nature
+    _current = lang if lang in LANGS else "vi"
+
+
+def lang() -> str:
+    if _current is None:
+        set_lang(detect_lang())
+    assert _current is not None
+    return _current
+
+
+def t(key: str, **params: Any) -> str:
+    """The message ``key`` in the current language, formatted with ``params``."""
+    entry = MESSAGES.get(key)
+    if entry is None:
+        return key
+    text = entry[0] if lang() == "vi" else entry[1]
+    if params:
+        try:
+            return text.format(**params)
+        except (KeyError, IndexError, ValueError):
+            return text
+    return text
+
+
+def fmt_int(n: int) -> str:
+    """``2023`` → ``2.023`` in Vietnamese, ``2,023`` in English."""
+    s = f"{n:,}"
+    return s.replace(",", ".") if lang() == "vi" else s
+
+
+# key: (Vietnamese, English)
+MESSAGES: dict[str, tuple[str, str]] = {
+    # ---- application, help ------------------------------------------------
+    "app.help": (
+        "cqn — quản lý danh sách cựu quân nhân (CQN), CLB, BLL, sinh hoạt và báo cáo sơ kết.",
+        "cqn — roster of former military personnel (CQN), clubs, boards, meetings and reports.",
+    ),
+    "app.epilog": (
+        "Bắt đầu: cqn init, rồi cqn import roster DANH_SACH.csv. Xem README.md.",
+        "Start with: cqn init, then cqn import roster ROSTER.csv. See README.md.",
+    ),
+    "opt.db": (
+        "Tệp cơ sở dữ liệu (mặc định: $CQN_DB, hoặc thư mục dữ liệu người dùng).",
+        "Database file (default: $CQN_DB, else the user data directory).",
+    ),
+    "opt.lang": ("Ngôn ngữ hiển thị: vi hoặc en.", "Language of messages: vi or en."),
+    "opt.version": ("In phiên bản rồi thoát.", "Print the version and exit."),
+    "opt.format": (
+        "Định dạng: table, csv hoặc json (mặc định: table trên màn hình, csv khi chuyển hướng).",
+        "Output format: table, csv or json (default: table on a terminal, csv otherwise).",
+    ),
+    "opt.reveal": (
+        "Hiện đầy đủ số CCCD và điện thoại (mặc định che bớt).",
+        "Show national ids and phone numbers in full (masked by default).",
+    ),
+    "opt.as_of": (
+        "Ngày tham chiếu (dd/mm/yyyy hoặc yyyy-mm-dd); mặc định hôm nay.",
+        "Reference date (dd/mm/yyyy or yyyy-mm-dd); default today.",
+    ),
+    "opt.ward": ("Phường (tên, bí danh hoặc mã).", "Ward (name, alias or code)."),
+    "opt.status": (
+        "Trạng thái: active, moved_out, deceased.",
+        "Status: active, moved_out, deceased.",
+    ),
+    "opt.encoding": (
+        "Bắt buộc bảng mã (utf-8, utf-16, cp1258…); mặc định tự nhận.",
+        "Force the encoding (utf-8, utf-16, cp1258…); detected by default.",
+    ),
+    "opt.delimiter": (
+        "Bắt buộc dấu phân cách (',', ';', 'tab'); mặc định tự nhận.",
+        "Force the separator (',', ';', 'tab'); detected by default.",
+    ),
+    "opt.sheet": ("Trang tính của tệp .xlsx (mặc định: trang đầu).", "Sheet of an .xlsx file."),
+    "opt.map": (
+        "Ánh xạ cột 'Tiêu đề=trường' (lặp lại được), ví dụ 'Họ tên đầy đủ=ho_ten'.",
+        "Map a header 'Header=field' (repeatable), e.g. 'Full name=ho_ten'.",
+    ),
+    "opt.skip_bad": (
+        "Ghi các dòng hợp lệ, bỏ qua dòng lỗi (cần --rejects).",
+        "Write the good rows and skip the bad ones (needs --rejects).",
+    ),
+    "opt.rejects": (
+        "Tệp ghi các dòng lỗi kèm cột lý do (cùng định dạng tệp nhập).",
+        "File receiving the bad rows with a reason column (same format as the input).",
+    ),
+    "opt.dry_run": (
+        "Chỉ kiểm tra và cho biết sẽ thay đổi gì; không ghi gì.",
+        "Validate and show what would change; write nothing.",
+    ),
+    "opt.force": (
+        "Nhập lại cả khi tệp giống hệt một tệp đã nhập.",
+        "Import even if a byte-identical file was imported before.",
+    ),
+    "opt.import_as_of": (
+        "Ngày đọc tên phường trong tệp (mặc định hôm nay): tên phường năm 2019 đọc theo bản đồ 2019.",
+        "Date at which ward names in the file are read (default today): 2019 names at a 2019 date.",
+    ),
+    "opt.import_ward": (
+        "Phường của mọi dòng không ghi phường.",
+        "Ward of every row that names none.",
+    ),
+    "opt.on": ("Ngày (dd/mm/yyyy).", "Date (dd/mm/yyyy)."),
+    "opt.data_dir": ("Thư mục dữ liệu mẫu.", "Sample data directory."),
+    # ---- command help -----------------------------------------------------
+    "cmd.init": (
+        "Tạo hoặc nâng cấp cơ sở dữ liệu.\n\nVí dụ: cqn --db quan.db init",
+        "Create or upgrade the database.\n\nExample: cqn --db district.db init",
+    ),
+    "cmd.demo": (
+        "Nạp dữ liệu mẫu (sample_data/) vào cơ sở dữ liệu và in danh sách theo phường.\n\n"
+        "Ví dụ: cqn --db demo.db demo",
+        "Load sample_data/ into the database and print the roster per ward.\n\n"
+        "Example: cqn --db demo.db demo",
+    ),
+    "grp.ward": ("Danh mục phường: xem, thêm, bí danh, sáp nhập.", "Ward registry."),
+    "grp.import": ("Nhập tệp CSV/XLSX từ các phường.", "Import CSV/XLSX files from the wards."),
+    "grp.person": ("Danh sách CQN: xem, tìm, thêm, sửa.", "People on the roster."),
+    "cmd.ward.list": (
+        "Liệt kê các phường (có hiệu lực vào một ngày với --as-of).\n\n"
+        "Ví dụ: cqn ward list --as-of 31/12/2019",
+        "List wards (those in force on a date with --as-of).\n\n"
+        "Example: cqn ward list --as-of 2019-12-31",
+    ),
+    "cmd.ward.add": (
+        "Thêm một phường vào danh mục.\n\nVí dụ: cqn ward add 20299 'Phường Mới' --from 01/01/2026",
+        "Add a ward to the registry.\n\nExample: cqn ward add 20299 'New Ward' --from 2026-01-01",
+    ),
+    "cmd.ward.alias": (
+        "Thêm bí danh (cách viết khác) cho một phường.\n\n"
+        "Ví dụ: cqn ward alias 'Thanh Khê Đông' TKĐ --as-of 2019-12-31",
+        "Add an alias (another spelling) for a ward.\n\n"
+        "Example: cqn ward alias 'Thanh Khê Đông' TKD --as-of 2019-12-31",
+    ),
+    "cmd.ward.merge": (
+        "Sáp nhập các phường cũ vào một phường mới từ một ngày.\n\n"
+        "Ví dụ: cqn ward merge 'Hòa Khê' 'Tam Thuận' --into 'Thanh Khê Đông' --on 01/01/2025",
+        "Merge old wards into a new one from a date.\n\n"
+        "Example: cqn ward merge 'Hoa Khe' 'Tam Thuan' --into 'Thanh Khe Dong' --on 2025-01-01",
+    ),
+    "cmd.import.roster": (
+        "Nhập danh sách CQN từ tệp CSV/XLSX (một hoặc nhiều tệp, mỗi tệp nhập trọn vẹn hoặc không).\n\n"
+        "Ví dụ: cqn import roster xuan-ha.csv --as-of 31/12/2019",
+        "Import rosters from CSV/XLSX files (each file all or nothing).\n\n"
+        "Example: cqn import roster xuan-ha.csv --as-of 2019-12-31",
+    ),
+    "cmd.person.list": (
+        "Liệt kê CQN (mọi trạng thái, trừ khi lọc theo --status/--ward).\n\n"
+        "Ví dụ: cqn person list --ward 'Xuân Hà' --status active",
+        "List people (any status unless --status/--ward filter).\n\n"
+        "Example: cqn person list --ward 'Xuan Ha' --status active",
+    ),
+    "cmd.person.search": (
+        "Tìm theo tên, không phân biệt dấu và hoa thường.\n\nVí dụ: cqn person search 'nguyen van an'",
+        "Search by name, ignoring diacritics and case.\n\nExample: cqn person search 'nguyen van an'",
+    ),
+    "cmd.person.show": (
+        "Xem đầy đủ một CQN.\n\nVí dụ: cqn person show CQN000012",
+        "Show one person.\n\nExample: cqn person show CQN000012",
+    ),
+    "cmd.person.add": (
+        "Thêm một CQN.\n\n"
+        "Ví dụ: cqn person add --full-name 'Nguyễn Văn An' --birth-date 1955 --ward 'Xuân Hà'",
+        "Add a person.\n\n"
+        "Example: cqn person add --full-name 'Nguyen Van An' --birth-date 1955 --ward 'Xuan Ha'",
+    ),
+    "cmd.person.edit": (
+        "Sửa thông tin một CQN (chỉ các trường được nêu).\n\n"
+        "Ví dụ: cqn person edit CQN000012 --phone '0905 123 456'",
+        "Edit a person (only the fields given).\n\n"
+        "Example: cqn person edit CQN000012 --phone '0905 123 456'",
+    ),
+    "cmd.person.status": (
+        "Đổi trạng thái: moved_out (chuyển đi), deceased (từ trần), active.\n\n"
+        "Ví dụ: cqn person status CQN000012 moved_out --on 15/06/2019",
+        "Change status: moved_out, deceased or active.\n\n"
+        "Example: cqn person status CQN000012 moved_out --on 2019-06-15",
+    ),
+    "arg.files": ("Tệp CSV/TXT/XLSX.", "CSV/TXT/XLSX files."),
+    "arg.person": ("Mã CQN (ví dụ CQN000012).", "Person id (e.g. CQN000012)."),
+    "arg.text": ("Đoạn tên cần tìm.", "Text to search for."),
+    "arg.ward": ("Phường (tên, bí danh hoặc mã).", "Ward (name, alias or code)."),
+    "arg.old_wards": ("Các phường cũ.", "The old wards."),
+    "arg.code": ("Mã đơn vị hành chính.", "Official ward code."),
+    "arg.name": ("Tên phường.", "Ward name."),
+    "arg.alias": ("Bí danh.", "Alias."),
+    "arg.new_status": ("Trạng thái mới.", "New status."),
+    # ---- errors: database -------------------------------------------------
+    "db.missing": (
+        "Chưa có cơ sở dữ liệu {path}: hãy chạy 'cqn init' trước.",
+        "No database at {path}: run 'cqn init' first.",
+    ),
+    "db.cannot_create": (
+        "Không tạo được cơ sở dữ liệu {path}: {reason}",
+        "Cannot create the database {path}: {reason}",
+    ),
+    "db.cannot_open": (
+        "Không mở được cơ sở dữ liệu {path}: {reason}",
+        "Cannot open the database {path}: {reason}",
+    ),
+    "db.locked": (
+        "Cơ sở dữ liệu {path} đang bị một tiến trình khác ghi quá {seconds} giây; hãy thử lại sau.",
+        "The database {path} was held by another process for over {seconds} s; try again later.",
+    ),
+    "db.corrupt": (
+        "Tệp {path} không phải cơ sở dữ liệu hợp lệ hoặc đã hỏng.",
+        "{path} is not a valid database or is damaged.",
+    ),
+    "db.newer_schema": (
+        "Cơ sở dữ liệu do phiên bản cqn mới hơn tạo ({names}); hãy nâng cấp cqn.",
+        "The database was made by a newer cqn ({names}); upgrade cqn.",
+    ),
+    "db.initialised": (
+        "Cơ sở dữ liệu sẵn sàng: {path} ({migrations} bước lược đồ).",
+        "Database ready: {path} ({migrations} schema steps).",
+    ),
+    # ---- errors: usage ----------------------------------------------------
+    "usage.bad_date": (
+        "Ngày không hợp lệ: '{value}' (viết dd/mm/yyyy).",
+        "Invalid date: '{value}' (write dd/mm/yyyy).",
+    ),
+    "usage.bad_format": ("Định dạng không hỗ trợ: {value}.", "Unsupported format: {value}."),
+    "usage.bad_map": (
+        "--map phải có dạng 'Tiêu đề=trường': '{value}'.",
+        "--map must read 'Header=field': '{value}'.",
+    ),
+    "usage.unknown_field": (
+        "Không có trường '{value}'. Các trường: {fields}.",
+        "No field '{value}'. Fields: {fields}.",
+    ),
+    "usage.skip_bad_needs_rejects": (
+        "--skip-bad cần --rejects TỆP để ghi các dòng bị loại.",
+        "--skip-bad needs --rejects FILE to keep the rejected rows.",
+    ),
+    "usage.rejects_one_file": (
+        "--rejects chỉ dùng khi nhập một tệp.",
+        "--rejects works with one input file at a time.",
+    ),
+    "usage.bad_delimiter": (
+        "Dấu phân cách phải là một ký tự hoặc 'tab': '{value}'.",
+        "The separator must be one character or 'tab': '{value}'.",
+    ),
+    "usage.bad_encoding": ("Bảng mã không biết: '{value}'.", "Unknown encoding: '{value}'."),
+    "usage.nothing_to_edit": ("Không có gì để sửa.", "Nothing to edit."),
+    "usage.status_needs_date": (
+        "Trạng thái {status} cần ngày (--on).",
+        "Status {status} needs a date (--on).",
+    ),
+    # ---- errors: not found ------------------------------------------------
+    "person.not_found": ("Không có CQN {value}.", "No person {value}."),
+    "person.bad_id": (
+        "Mã CQN không hợp lệ: '{value}' (ví dụ CQN000012).",
+        "Invalid person id: '{value}' (e.g. CQN000012).",
+    ),
+    "ward.not_found": ("Không có phường '{value}'.", "No ward '{value}'."),
+    "ward.not_found_suggest": (
+        "Không có phường '{value}'; có phải '{suggestion}'?",
+        "No ward '{value}'; did you mean '{suggestion}'?",
+    ),
+    "ward.ambiguous": (
+        "Tên phường '{value}' không rõ: {candidates}.",
+        "Ward '{value}' is ambiguous: {candidates}.",
+    ),
+    "ward.exists": (
+        "Đã có phường mã {value} đang hiệu lực.",
+        "A ward {value} is already in force.",
+    ),
+    "ward.alias_added": (
+        "Đã thêm bí danh '{alias}' cho {ward}.",
+        "Alias '{alias}' added to {ward}.",
+    ),
+    "ward.added": ("Đã thêm {ward} ({code}).", "Added {ward} ({code})."),
+    "ward.merged": (
+        "Đã sáp nhập {old} vào {new} từ {date}.",
+        "Merged {old} into {new} from {date}.",
+    ),
+    "ward.merge_not_in_force": (
+        "{ward} không còn hiệu lực ngày {date}, không thể sáp nhập.",
+        "{ward} is not in force on {date}; it cannot be merged.",
+    ),
+    "ward.merge_into_self": (
+        "Không thể sáp nhập {ward} vào chính nó.",
+        "Cannot merge {ward} into itself.",
+    ),
+    # ---- import -----------------------------------------------------------
+    "import.refused": (
+        "{path}: {count} dòng lỗi; không ghi gì.",
+        "{path}: {count} bad rows; nothing was written.",
+    ),
+    "options.refused": (
+        "{count} giá trị không hợp lệ; không ghi gì.",
+        "{count} invalid values; nothing was written.",
+    ),
+    "import.problem": ("{where}: {reason}", "{where}: {reason}"),
+    "import.already": (
+        "{path}: tệp giống hệt đã nhập lúc {when}; không có gì thay đổi (dùng --force để nhập lại).",
+        "{path}: identical file already imported at {when}; nothing changed (--force to redo).",
+    ),
+    "import.summary": (
+        "{path}: {rows} dòng — thêm {inserted}, cập nhật {updated}, không đổi {unchanged}, loại {rejected}.",
+        "{path}: {rows} rows — {inserted} inserted, {updated} updated, {unchanged} unchanged, "
+        "{rejected} rejected.",
+    ),
+    "import.dry_run": (
+        "{path} (thử, không ghi): {rows} dòng — sẽ thêm {inserted}, cập nhật {updated}, "
+        "không đổi {unchanged}, loại {rejected}.",
+        "{path} (dry run, nothing written): {rows} rows — would insert {inserted}, "
+        "update {updated}, leave {unchanged} unchanged, reject {rejected}.",
+    ),
+    "import.rejects_written": (
+        "Các dòng bị loại đã ghi vào {path}.",
+        "Rejected rows written to {path}.",
+    ),
+    "import.header_skipped": (
+        "{path}: bỏ qua {count} dòng tiêu đề phía trên dòng tên cột.",
+        "{path}: skipped {count} title rows above the header.",
+    ),
+    "warn.unknown_columns": (
+        "{path}: bỏ qua các cột không biết: {columns}.",
+        "{path}: ignored unknown columns: {columns}.",
+    ),
+    "warn.cccd_padded": (
+        "{where}: số CCCD chỉ có 11 chữ số (Excel làm mất số 0 đầu); đã thêm 0.",
+        "{where}: the id had 11 digits (Excel dropped the leading zero); a 0 was added.",
+    ),
+    "warn.cccd_gender": (
+        "{where}: chữ số thế kỷ/giới tính của CCCD không khớp giới tính.",
+        "{where}: the id's century/sex digit contradicts the gender.",
+    ),
+    "warn.cccd_birth_year": (
+        "{where}: năm sinh trong CCCD không khớp ngày sinh.",
+        "{where}: the birth year in the id contradicts the birth date.",
+    ),
+    "warn.possible_duplicate": (
+        "{where}: có thể trùng với {candidates} (cùng tên, cùng phường, ngày sinh khác); "
+        "đã thêm như người mới.",
+        "{where}: possible duplicate of {candidates} (same name and ward, other birth date); "
+        "added as a new person.",
+    ),
+    "warn.more": ("… và {count} cảnh báo khác.", "… and {count} more warnings."),
+    "where.line": ("{path}:{line}", "{path}:{line}"),
+    "where.cell": ("{path}:{line}:{column} [{header}]", "{path}:{line}:{column} [{header}]"),
+    "where.value": ("'{value}'", "'{value}'"),
+    # ---- reasons (row problems) ---------------------------------------------
+    "date.bad": (
+        "không phải ngày (viết dd/mm/yyyy)",
+        "not a date (write dd/mm/yyyy)",
+    ),
+    "date.two_digit_year": (
+        "năm chỉ có 2 chữ số: hãy viết năm đủ 4 chữ số",
+        "two-digit year: write the year in full",
+    ),
+    "date.too_old": ("năm trước 1900", "year before 1900"),
+    "date.no_such_day": ("ngày không tồn tại", "no such day"),
+    "date.future": ("ngày trong tương lai", "date in the future"),
+    "date.partial_not_allowed": (
+        "cột này cần ngày đầy đủ dd/mm/yyyy",
+        "this column needs a full date dd/mm/yyyy",
+    ),
+    "value.bad_bool": ("không phải Có/Không", "not yes/no"),
+    "value.bad_gender": ("giới tính phải là Nam hoặc Nữ", "gender must be Nam/Nữ (male/female)"),
+    "value.bad_status": (
+        "trạng thái không biết (đang sinh hoạt, chuyển đi, từ trần)",
+        "unknown status (active, moved_out, deceased)",
+    ),
+    "value.bad_cccd": ("số CCCD phải gồm 12 chữ số", "the national id must have 12 digits"),
+    "value.bad_cccd_length": (
+        "số CCCD có {length} chữ số, cần 12",
+        "the national id has {length} digits, 12 needed",
+    ),
+    "value.bad_phone": ("số điện thoại không hợp lệ", "invalid phone number"),
+    "value.formula": (
+        "giá trị trông như công thức bảng tính, bị từ chối",
+        "looks like a spreadsheet formula; refused",
+    ),
+    "value.nul": ("chứa ký tự NUL", "contains a NUL character"),
+    "value.bom": (
+        "chứa dấu BOM giữa tệp (hai tệp bị ghép vào nhau?)",
+        "contains a byte-order mark mid-file (two files joined?)",
+    ),
+    "ward.bad_code": ("Mã phường phải là chữ số: '{value}'.", "A ward code is digits: '{value}'."),
+    "value.required": ("bắt buộc, đang để trống", "required but empty"),
+    "row.status_date_required": (
+        "trạng thái {status} cần ngày trạng thái",
+        "status {status} needs a status date",
+    ),
+    "row.discharge_before_enlist": (
+        "ngày xuất ngũ trước ngày nhập ngũ",
+        "discharged before enlisting",
+    ),
+    "row.enlist_before_birth": ("nhập ngũ trước ngày sinh", "enlisted before birth"),
+    "row.field_count": (
+        "dòng có {found} ô, tiêu đề có {expected}",
+        "row has {found} fields, the header has {expected}",
+    ),
+    "row.cccd_duplicate_in_file": (
+        "số CCCD trùng với dòng {other} của cùng tệp",
+        "same national id as line {other} of this file",
+    ),
+    "row.person_duplicate_in_file": (
+        "trùng người ở dòng {other} (cùng họ tên, ngày sinh, phường)",
+        "same person as line {other} (name, birth date, ward)",
+    ),
+    "row.cccd_conflict": (
+        "số CCCD {cccd} đã thuộc về {person_id} {name} (tên và ngày sinh khác): có thể gõ nhầm số",
+        "national id {cccd} already belongs to {person_id} {name} (other name and birth "
+        "date): probably a mistyped number",
+    ),
+    "row.ambiguous_person": (
+        "khớp nhiều người: {candidates}; hãy ghi số CCCD",
+        "matches several people: {candidates}; give the national id",
+    ),
+    "file.missing_column": (
+        "thiếu cột bắt buộc '{field}' ({aliases})",
+        "missing required column '{field}' ({aliases})",
+    ),
+    "file.duplicate_column": (
+        "cột '{header}' trùng trường '{field}' với cột {other}",
+        "column '{header}' maps to '{field}' like column {other}",
+    ),
+    "file.empty": ("tệp rỗng, không có dòng tiêu đề", "the file is empty: no header"),
+    "file.no_rows": ("tệp chỉ có tiêu đề, không có dòng dữ liệu", "header only, no data rows"),
+    "file.not_found": ("không có tệp", "no such file"),
+    "file.unreadable": ("không đọc được tệp: {reason}", "cannot read the file: {reason}"),
+    "file.csv_error": ("lỗi định dạng CSV: {reason}", "malformed CSV: {reason}"),
+    "file.nul": ("tệp chứa ký tự NUL (không phải văn bản CSV?)", "NUL byte (not a CSV text file?)"),
+    "file.decode": (
+        "không giải mã được theo bảng mã {encoding} (byte {offset})",
+        "cannot be decoded as {encoding} (byte {offset})",
+    ),
+    "file.field_too_large": (
+        "ô quá lớn (trên {limit} ký tự)",
+        "field too large (over {limit} chars)",
+    ),
+    "file.bad_xlsx": ("không đọc được tệp Excel: {reason}", "cannot read the Excel file: {reason}"),
+    "file.no_sheet": ("không có trang tính '{sheet}'", "no sheet '{sheet}'"),
+    "file.unknown_ward": ("không có phường '{value}'", "no ward '{value}'"),
+    "file.unknown_ward_suggest": (
+        "không có phường '{value}'; có phải '{suggestion}'?",
+        "no ward '{value}'; did you mean '{suggestion}'?",
+    ),
+    "file.ambiguous_ward": ("tên phường không rõ: {candidates}", "ambiguous ward: {candidates}"),
+    # ---- people -----------------------------------------------------------
+    "person.added": ("Đã thêm {id} {name}.", "Added {id} {name}."),
+    "person.updated": ("Đã cập nhật {id} {name}.", "Updated {id} {name}."),
+    "person.unchanged": ("{id} {name}: không có gì thay đổi.", "{id} {name}: nothing changed."),
+    "person.status_set": (
+        "{id} {name}: trạng thái {status} từ {date}.",
+        "{id} {name}: status {status} since {date}.",
+    ),
+    "person.cccd_taken": (
+        "Số CCCD {cccd} đã thuộc về {person_id} {name}.",
+        "National id {cccd} already belongs to {person_id} {name}.",
+    ),
+    "person.duplicate": (
+        "Đã có {person_id} {name} cùng họ tên, ngày sinh và phường.",
+        "{person_id} {name} has the same name, birth date and ward.",
+    ),
+    "person.invalid": ("{field}: {reason}", "{field}: {reason}"),
+    "person.none_found": ("Không tìm thấy ai.", "Nobody found."),
+    # ---- column headings --------------------------------------------------
+    "col.id": ("Mã CQN", "Id"),
+    "col.full_name": ("Họ và tên", "Full name"),
+    "col.birth_date": ("Ngày sinh", "Birth date"),
+    "col.gender": ("Giới tính", "Gender"),
+    "col.national_id": ("Số CCCD", "National id"),
+    "col.ward": ("Phường", "Ward"),
+    "col.ward_code": ("Mã phường", "Ward code"),
+    "col.residential_group": ("Tổ dân phố", "Residential group"),
+    "col.address": ("Địa chỉ", "Address"),
+    "col.phone": ("Điện thoại", "Phone"),
+    "col.enlisted_on": ("Nhập ngũ", "Enlisted"),
+    "col.discharged_on": ("Xuất ngũ", "Discharged"),
+    "col.rank": ("Cấp bậc", "Rank"),
+    "col.unit": ("Đơn vị", "Unit"),
+    "col.party_member": ("Đảng viên", "Party member"),
+    "col.youth_union_member": ("Đoàn viên", "Youth union"),
+    "col.reservist": ("DBĐV", "Reservist"),
+    "col.veterans_association_member": ("Hội viên CCB", "Veterans assoc."),
+    "col.registered_on": ("Ngày đăng ký", "Registered"),
+    "col.status": ("Trạng thái", "Status"),
+    "col.status_since": ("Ngày trạng thái", "Status since"),
+    "col.notes": ("Ghi chú", "Notes"),
+    "col.code": ("Mã", "Code"),
+    "col.name": ("Tên", "Name"),
+    "col.district": ("Quận", "District"),
+    "col.valid_from": ("Hiệu lực từ", "Valid from"),
+    "col.valid_to": ("Hiệu lực đến", "Valid to"),
+    "col.successor": ("Sáp nhập vào", "Merged into"),
+    "col.aliases": ("Bí danh", "Aliases"),
+    "col.people": ("Số CQN", "People"),
+    "col.on_roster": ("Trong danh sách", "On roster"),
+    "col.reason": ("Lý do", "Reason"),
+    "title.people": ("Danh sách CQN ({count} người)", "People ({count})"),
+    "title.wards": ("Danh mục phường", "Wards"),
+    "title.roster_by_ward": (
+        "Danh sách CQN theo phường (bản đồ ngày {date})",
+        "Roster per ward (ward map of {date})",
+    ),
+    "title.total": ("Tổng cộng", "Total"),
+    "value.male": ("Nam", "male"),
+    "value.female": ("Nữ", "female"),
+    "value.yes": ("Có", "yes"),
+    "value.no": ("Không", "no"),
+    "status.active": ("đang sinh hoạt", "active"),
+    "status.moved_out": ("chuyển đi", "moved out"),
+    "status.deceased": ("từ trần", "deceased"),
+    # ---- crash ------------------------------------------------------------
+    "crash": (
+        "Lỗi nội bộ của cqn ({kind}). Nhật ký lỗi (không chứa dữ liệu cá nhân): {path}",
+        "Internal error in cqn ({kind}). Crash log (holds no personal data): {path}",
+    ),
+    "interrupted": ("Đã dừng; không ghi gì dở dang.", "Interrupted; nothing half-written."),
+    "demo.missing": (
+        "Không thấy thư mục dữ liệu mẫu {path}; hãy chạy trong thư mục mã nguồn.",
+        "No sample data at {path}; run from the source checkout.",
+    ),
+}
+
+
+def describe_problem(path: str, problem: Any, *, with_path: bool = True) -> str:
+    """One line for a refused value: ``file:line:column [Header] 'value': reason``."""
+    reason = t(problem.key, **problem.params)
+    if problem.column is not None:
+        where = f"{path}:{problem.line}:{problem.column}" if with_path else f"{problem.column}"
+    else:
+        where = f"{path}:{problem.line}" if with_path else ""
+    if problem.header:
+        where = f"{where} [{problem.header}]".strip()
+    if problem.value not in (None, ""):
+        where = f"{where} '{problem.value}'".strip()
+    return f"{where}: {reason}" if where else reason

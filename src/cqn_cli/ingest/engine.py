@@ -1,0 +1,250 @@
+"""What every import shares: detect, find the header, validate every row, write all or nothing.
+
+A loader (one per kind of file) turns a row into problems or queued writes;
+the engine owns the transaction, the import log, ``--dry-run``, ``--skip-bad``
+with its rejects file, and the no-op on a byte-identical file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import sqlite3
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from sqlite_utils import Database
+
+from cqn_cli.errors import ImportRefused, RowProblem
+from cqn_cli.ingest import read
+from cqn_cli.ingest.fields import Field, HeaderMap, looks_like_header, map_header
+from cqn_cli.ingest.read import Cell, Source
+
+HEADER_SEARCH_ROWS = 10
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    as_of: dt.date
+    today: dt.date
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+    header_map: dict[str, str] = field(default_factory=dict)  # from --map, already parsed
+    skip_bad: bool = False
+    rejects: Path | None = None
+    dry_run: bool = False
+    force: bool = False
+    ward: str | None = None  # --ward: the ward of rows that name none
+
+
+@dataclass(frozen=True)
+class Warning:
+    line: int | None
+    column: int | None
+    header: str | None
+    key: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Counts:
+    rows: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+
+
+@dataclass
+class ImportResult:
+    path: str
+    kind: str
+    sha256: str
+    counts: Counts
+    warnings: list[Warning]
+    dry_run: bool
+    already_imported_at: str | None = None  # set when the file was a no-op
+    rejects_path: str | None = None
+    skipped_title_rows: int = 0
+
+
+class Loader(Protocol):
+    """One kind of file: checks rows and queues their writes inside the engine's transaction."""
+
+    fields: Sequence[Field]
+    warnings: list[Warning]
+    counts: Counts
+
+    def start(self, header: HeaderMap, header_cells: Sequence[Cell], header_line: int) -> None:
+        """Called once, inside the transaction, before the first row."""
+
+    def row(self, line: int, cells: Sequence[Cell]) -> list[RowProblem]:
+        """Check one data row; queue its writes if it is good; return its problems."""
+        ...
+
+    def finish(self) -> list[RowProblem]:
+        """Flush queued writes; return problems only visible once all rows are seen."""
+        ...
+
+
+def _find_header(
+    src: Source, loader: Loader, extra: dict[str, str]
+) -> tuple[int, list[Cell], Iterator[tuple[int, list[Cell]]], int]:
+    """The header row (skipping title rows above it) and an iterator over the data rows."""
+    it = read.rows(src)
+    seen: list[tuple[int, list[Cell]]] = []
+    for line, cells in it:
+        seen.append((line, cells))
+        if looks_like_header(cells, loader.fields, extra):
+            return line, cells, it, len(seen) - 1
+        if len(seen) >= HEADER_SEARCH_ROWS:
+            break
+    if not seen:
+        raise ImportRefused(str(src.path), [RowProblem(1, None, None, None, "file.empty")])
+    # No recognisable header near the top: take the first row and let the
+    # missing-column check say what is wrong.
+    first_line, first = seen[0]
+
+    def rest() -> Iterator[tuple[int, list[Cell]]]:
+        yield from seen[1:]
+        yield from it
+
+    return first_line, first, rest(), 0
+
+
+def _missing_columns(header: HeaderMap, fields: Sequence[Field], line: int) -> list[RowProblem]:
+    return [
+        RowProblem(
+            line,
+            None,
+            None,
+            None,
+            "file.missing_column",
+            {"field": f.name, "aliases": ", ".join(f.aliases)},
+        )
+        for f in fields
+        if f.required and f.name not in header.columns
+    ]
+
+
+def previous_import(db: Database, kind: str, sha256: str) -> str | None:
+    row = db.execute(
+        "SELECT imported_at FROM import_log WHERE kind = ? AND sha256 = ? ORDER BY id DESC LIMIT 1",
+        [kind, sha256],
+    ).fetchone()
+    return str(row[0]) if row else None
+
+
+def run_import(
+    db: Database, path: Path, kind: str, loader: Loader, options: ImportOptions
+) -> ImportResult:
+    """Import one file through ``loader``: all or nothing unless ``skip_bad``."""
+    src = read.detect(
+        path, encoding=options.encoding, delimiter=options.delimiter, sheet=options.sheet
+    )
+    display = str(path)
+    result = ImportResult(
+        display, kind, src.sha256, loader.counts, loader.warnings, options.dry_run
+    )
+    if not options.force:
+        when = previous_import(db, kind, src.sha256)
+        if when is not None:
+            result.already_imported_at = when
+            return result
+
+    header_line, header_cells, data, skipped = _find_header(src, loader, options.header_map)
+    result.skipped_title_rows = skipped
+    header = map_header(header_cells, loader.fields, options.header_map, header_line)
+    problems = header.problems + _missing_columns(header, loader.fields, header_line)
+    if header.unknown:
+        loader.warnings.append(
+            Warning(
+                header_line,
+                None,
+                None,
+                "warn.unknown_columns",
+                {"columns": ", ".join(header.unknown)},
+            )
+        )
+    if problems:
+        raise ImportRefused(display, problems)
+    width = len(header_cells)
+    strict_width = src.kind == "csv"
+
+    conn = db.conn
+    conn.execute("BEGIN IMMEDIATE")
+    committed = False
+    try:
+        loader.start(header, header_cells, header_line)
+        bad_lines: dict[int, str] = {}
+        any_row = False
+        for line, cells in data:
+            any_row = True
+            loader.counts.rows += 1
+            if len(cells) > width or (strict_width and len(cells) < width):
+                row_problems = [
+                    RowProblem(
+                        line,
+                        None,
+                        None,
+                        None,
+                        "row.field_count",
+                        {"found": len(cells), "expected": width},
+                    )
+                ]
+            else:
+                row_problems = loader.row(line, cells)
+            if row_problems:
+                problems.extend(row_problems)
+                bad_lines.setdefault(line, row_problems[0].key)
+        if not any_row:
+            problems.append(RowProblem(header_line, None, None, None, "file.no_rows"))
+        late = loader.finish()
+        problems.extend(late)
+        for p in late:
+            bad_lines.setdefault(p.line, p.key)
+        if problems and not options.skip_bad:
+            raise ImportRefused(display, sorted(problems, key=lambda p: (p.line, p.column or 0)))
+        loader.counts.rejected = len(bad_lines)
+        if options.dry_run:
+            return result
+        if options.skip_bad and options.rejects is not None and bad_lines:
+            from cqn_cli.ingest.rejects import write_rejects
+
+            write_rejects(src, options.rejects, header_line, problems)
+            result.rejects_path = str(options.rejects)
+        c = loader.counts
+        conn.execute(
+            "INSERT INTO import_log (kind, file_name, sha256, as_of, rows, inserted, updated,"
+            " unchanged, rejected, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                kind,
+                path.name,
+                src.sha256,
+                options.as_of.isoformat(),
+                c.rows,
+                c.inserted,
+                c.updated,
+                c.unchanged,
+                c.rejected,
+                dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            ],
+        )
+        conn.commit()
+        committed = True
+        return result
+    finally:
+        if not committed:
+            with contextlib.suppress(sqlite3.Error):
+                conn.rollback()
+
+
+def import_roster(db: Database, path: Path, options: ImportOptions) -> ImportResult:
+    """``cqn import roster FILE``: one file, all or nothing unless ``skip_bad``."""
+    from cqn_cli.ingest.roster import RosterLoader
+
+    loader = RosterLoader(db, as_of=options.as_of, today=options.today, default_ward=options.ward)
+    return run_import(db, path, "roster", loader, options)

@@ -1,0 +1,157 @@
+"""Columns of the input files: canonical names, aliases, and how each value is parsed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from cqn_cli.dates import parse_date
+from cqn_cli.errors import FieldProblem, RowProblem, UsageError
+from cqn_cli.ingest.read import Cell
+from cqn_cli.text import fold, nfc
+from cqn_cli.values import check_text, parse_bool, parse_gender, parse_phone, parse_status
+
+# How a value is parsed: "text", "name", "date", "partial_date", "bool", "gender",
+# "phone", "status", "cccd" (kept as text here, checked by the importer), "ward" (idem).
+Kind = str
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str  # canonical (Vietnamese, snake_case), the first header name of SPEC §3
+    aliases: tuple[str, ...]
+    kind: Kind = "text"
+    required: bool = False
+
+    @property
+    def english(self) -> str:
+        """The English alias (the last one of SPEC §3): the JSON key of SPEC §5."""
+        return self.aliases[-1]
+
+
+ROSTER: tuple[Field, ...] = (
+    Field("ho_ten", ("Họ và tên", "Họ tên", "full_name"), "name", required=True),
+    Field("ngay_sinh", ("Ngày sinh", "Năm sinh", "birth_date"), "partial_date"),
+    Field("gioi_tinh", ("Giới tính", "gender"), "gender"),
+    Field("so_cccd", ("Số CCCD", "CCCD", "Số định danh", "national_id"), "cccd"),
+    Field("phuong", ("Phường", "ward"), "ward"),
+    Field("to_dan_pho", ("Tổ dân phố", "Tổ", "residential_group")),
+    Field("dia_chi", ("Địa chỉ", "address")),
+    Field("dien_thoai", ("Điện thoại", "SĐT", "Số điện thoại", "phone"), "phone"),
+    Field("ngay_nhap_ngu", ("Ngày nhập ngũ", "Nhập ngũ", "enlisted_on"), "partial_date"),
+    Field("ngay_xuat_ngu", ("Ngày xuất ngũ", "Xuất ngũ", "discharged_on"), "partial_date"),
+    Field("cap_bac", ("Cấp bậc", "rank")),
+    Field("don_vi", ("Đơn vị", "unit")),
+    Field("dang_vien", ("Đảng viên", "party_member"), "bool"),
+    Field("doan_vien", ("Đoàn viên", "youth_union_member"), "bool"),
+    Field("du_bi_dong_vien", ("Dự bị động viên", "DBĐV", "reservist"), "bool"),
+    Field("hoi_vien_ccb", ("Hội viên CCB", "veterans_association_member"), "bool"),
+    Field("ngay_dang_ky", ("Ngày đăng ký", "registered_on"), "date"),
+    Field("trang_thai", ("Trạng thái", "status"), "status"),
+    Field("ngay_trang_thai", ("Ngày trạng thái", "status_since"), "date"),
+    Field("ghi_chu", ("Ghi chú", "notes")),
+)
+
+# Row-number columns that spreadsheets carry and that mean nothing: not even a warning.
+IGNORED_HEADERS = frozenset({"stt", "tt", "so tt", "so thu tu"})
+
+
+def header_key(text: str) -> str:
+    return fold(text).replace("_", " ").strip()
+
+
+def parse_map_options(options: Sequence[str], fields: Sequence[Field]) -> dict[str, str]:
+    """``--map 'Header=field'`` options → {header key: canonical field name}."""
+    by_any = {header_key(f.name): f.name for f in fields}
+    by_any.update({header_key(a): f.name for f in fields for a in f.aliases})
+    mapping: dict[str, str] = {}
+    for option in options:
+        header, sep, target = option.partition("=")
+        if not sep or not header.strip() or not target.strip():
+            raise UsageError("usage.bad_map", value=option)
+        field_name = by_any.get(header_key(target))
+        if field_name is None:
+            names = ", ".join(f.name for f in fields)
+            raise UsageError("usage.unknown_field", value=target.strip(), fields=names)
+        mapping[header_key(header)] = field_name
+    return mapping
+
+
+@dataclass
+class HeaderMap:
+    columns: dict[str, int]  # canonical field → 0-based column index
+    unknown: list[str]  # headers as written that map to nothing
+    problems: list[RowProblem]
+
+
+def map_header(
+    header: Sequence[Cell], fields: Sequence[Field], extra: dict[str, str], line: int
+) -> HeaderMap:
+    known = {header_key(f.name): f.name for f in fields}
+    known.update({header_key(a): f.name for f in fields for a in f.aliases})
+    known.update(extra)
+    columns: dict[str, int] = {}
+    unknown: list[str] = []
+    problems: list[RowProblem] = []
+    for i, cell in enumerate(header):
+        text = str(cell).strip()
+        key = header_key(text)
+        if not key:
+            continue
+        name = known.get(key)
+        if name is None:
+            if key not in IGNORED_HEADERS:
+                unknown.append(text)
+            continue
+        if name in columns:
+            problems.append(
+                RowProblem(
+                    line,
+                    i + 1,
+                    text,
+                    None,
+                    "file.duplicate_column",
+                    {"header": text, "field": name, "other": columns[name] + 1},
+                )
+            )
+            continue
+        columns[name] = i
+    return HeaderMap(columns, unknown, problems)
+
+
+def looks_like_header(
+    cells: Sequence[Cell], fields: Sequence[Field], extra: dict[str, str]
+) -> bool:
+    """True if the row names the first required field (lets us skip title rows above it)."""
+    required = {f.name for f in fields if f.required}
+    mapped = map_header(cells, fields, extra, 0).columns
+    return bool(required & set(mapped))
+
+
+def parser_for(kind: Kind, today: dt.date) -> Callable[[Cell], object]:
+    """The function turning one non-empty cell into its stored value."""
+    if kind == "partial_date":
+        return lambda v: parse_date(v, today=today, partial=True)
+    if kind == "date":
+        return lambda v: parse_date(v, today=today, partial=False)
+    if kind == "bool":
+        return lambda v: parse_bool(str(v))
+    if kind == "gender":
+        return lambda v: parse_gender(str(v))
+    if kind == "phone":
+        return lambda v: parse_phone(str(v))
+    if kind == "status":
+        return lambda v: parse_status(str(v))
+    if kind == "name":
+        return lambda v: check_text(nfc(str(v)))
+    if kind in ("cccd", "ward"):
+        return lambda v: str(v).strip()
+    return lambda v: check_text(str(v).strip())
+
+
+def empty_value(field: Field) -> object:
+    """What an empty cell means: ``no`` for yes/no columns (x/blank), else unknown."""
+    if field.required:
+        raise FieldProblem("value.required")
+    return 0 if field.kind == "bool" else None

@@ -1,0 +1,254 @@
+"""Bytes → rows: encodings, separators, quoting and ``.xlsx``, streamed.
+
+A file is read twice: once in binary to hash it (SHA-256 for the import log) and
+to settle its encoding, once to stream its rows. Nothing holds the whole file.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import hashlib
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cqn_cli.errors import ImportRefused, RowProblem
+
+CHUNK = 1 << 20
+FIELD_LIMIT = 100_000  # characters in one cell; a bigger one is refused, not read
+_SEPARATORS = (",", ";", "\t")
+
+Cell = str | dt.date
+
+
+@dataclass
+class Source:
+    """An input file as detected: how to read it and its fingerprint."""
+
+    path: Path
+    sha256: str
+    kind: str  # "csv" or "xlsx"
+    encoding: str | None = None  # Python codec name, for csv
+    bom: bool = False
+    delimiter: str = ","
+    sheet: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return str(self.path)
+
+
+def _refuse(path: Path, line: int, key: str, **params: object) -> ImportRefused:
+    return ImportRefused(str(path), [RowProblem(line, None, None, None, key, dict(params))])
+
+
+def _line_at(path: Path, offset: int) -> int:
+    """1-based line number of a byte offset (for decoding errors)."""
+    line = 1
+    with path.open("rb") as f:
+        remaining = offset
+        while remaining > 0:
+            chunk = f.read(min(CHUNK, remaining))
+            if not chunk:
+                break
+            line += chunk.count(b"\n")
+            remaining -= len(chunk)
+    return line
+
+
+def _decodes(path: Path, encoding: str, skip: int) -> int | None:
+    """None if the whole file decodes in ``encoding``, else the offset of the first bad byte."""
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    offset = 0
+    with path.open("rb") as f:
+        f.seek(skip)
+        offset = skip
+        while True:
+            chunk = f.read(CHUNK)
+            final = not chunk
+            try:
+                decoder.decode(chunk, final=final)
+            except UnicodeDecodeError as exc:
+                return offset + exc.start
+            if final:
+                return None
+            offset += len(chunk)
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    if len(head) < 4:
+        return None
+    even = head[0::2].count(0)
+    odd = head[1::2].count(0)
+    half = len(head) // 2
+    if odd > half * 0.3 and even < half * 0.05:
+        return "utf-16-le"
+    if even > half * 0.3 and odd < half * 0.05:
+        return "utf-16-be"
+    return None
+
+
+def _hash(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(CHUNK):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def detect(
+    path: Path,
+    *,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    sheet: str | None = None,
+) -> Source:
+    """Look at a file: its hash, whether it is ``.xlsx``, its encoding and separator."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(65536)
+        digest = _hash(path)
+    except FileNotFoundError:
+        raise _refuse(path, 0, "file.not_found") from None
+    except OSError as exc:
+        raise _refuse(path, 0, "file.unreadable", reason=exc.strerror) from None
+    if head.startswith(b"PK\x03\x04"):
+        return Source(path=path, sha256=digest, kind="xlsx", sheet=sheet)
+    src = Source(path=path, sha256=digest, kind="csv")
+    skip = 0
+    if encoding:
+        src.encoding = codecs.lookup(encoding).name
+        if src.encoding in ("utf-8", "utf-8-sig") and head.startswith(codecs.BOM_UTF8):
+            src.encoding, src.bom, skip = "utf-8", True, 3
+    elif head.startswith(codecs.BOM_UTF8):
+        src.encoding, src.bom, skip = "utf-8", True, 3
+    elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        le = head.startswith(codecs.BOM_UTF16_LE)
+        src.encoding, src.bom, skip = ("utf-16-le" if le else "utf-16-be"), True, 2
+    else:
+        src.encoding = _utf16_without_bom(head) or "utf-8"
+    bad = _decodes(path, src.encoding, skip)
+    if bad is not None and not encoding and src.encoding == "utf-8" and not src.bom:
+        # Not UTF-8: the 8-bit encoding of Vietnamese Windows.
+        src.encoding = "cp1258"
+        bad = _decodes(path, "cp1258", 0)
+    if bad is not None:
+        raise _refuse(path, _line_at(path, bad), "file.decode", encoding=src.encoding, offset=bad)
+    src.delimiter = delimiter or _sniff_delimiter(_decoded_head(head, src, skip))
+    return src
+
+
+def _decoded_head(head: bytes, src: Source, skip: int) -> str:
+    assert src.encoding is not None
+    decoder = codecs.getincrementaldecoder(src.encoding)("replace")
+    return decoder.decode(head[skip:], final=False)
+
+
+def _sniff_delimiter(text: str) -> str:
+    """The separator that splits the first lines most (outside quotes); comma on a tie."""
+    best, best_count = ",", 0
+    lines = text.splitlines()[:20]
+    for sep in _SEPARATORS:
+        count = 0
+        for line in lines:
+            in_quotes, n = False, 0
+            for ch in line:
+                if ch == '"':
+                    in_quotes = not in_quotes
+                elif ch == sep and not in_quotes:
+                    n += 1
+            count = max(count, n)
+        if count > best_count:
+            best, best_count = sep, count
+    return best
+
+
+def rows(src: Source) -> Iterator[tuple[int, list[Cell]]]:
+    """Every non-empty row as (line number, cells); cells stripped, newlines as ``\\n``.
+
+    Raises ImportRefused at the line where the file stops being readable CSV.
+    """
+    if src.kind == "xlsx":
+        yield from _xlsx_rows(src)
+    else:
+        yield from _csv_rows(src)
+
+
+def _csv_rows(src: Source) -> Iterator[tuple[int, list[Cell]]]:
+    assert src.encoding is not None
+    csv.field_size_limit(FIELD_LIMIT)
+    with src.path.open("rb") as raw:
+        if src.bom:
+            raw.read(3 if src.encoding == "utf-8" else 2)
+        text = io.TextIOWrapper(raw, encoding=src.encoding, newline="")
+        reader = csv.reader(text, delimiter=src.delimiter, strict=True)
+        line = 1
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                message = str(exc)
+                if "NUL" in message:
+                    raise _refuse(src.path, reader.line_num, "file.nul") from None
+                if "field larger" in message:
+                    key, params = "file.field_too_large", {"limit": FIELD_LIMIT}
+                    raise _refuse(src.path, reader.line_num, key, **params) from None
+                raise _refuse(src.path, reader.line_num, "file.csv_error", reason=message) from None
+            start, line = line, reader.line_num + 1
+            if not any(c.strip() for c in cells):
+                continue
+            yield start, [_clean(c) for c in cells]
+
+
+def _clean(cell: str) -> str:
+    if "\r" in cell:
+        cell = cell.replace("\r\n", "\n").replace("\r", "\n")
+    return cell.strip()
+
+
+def _xlsx_cell(value: object) -> Cell:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, int):
+        return str(value)
+    return _clean(str(value))
+
+
+def _xlsx_rows(src: Source) -> Iterator[tuple[int, list[Cell]]]:
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(src.path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise _refuse(src.path, 0, "file.bad_xlsx", reason=type(exc).__name__) from None
+    try:
+        if src.sheet is not None:
+            if src.sheet not in wb.sheetnames:
+                raise _refuse(src.path, 0, "file.no_sheet", sheet=src.sheet)
+            ws = wb[src.sheet]
+        else:
+            ws = wb.worksheets[0]
+        for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
+            cells = [_xlsx_cell(v) for v in values]
+            while cells and cells[-1] == "":
+                cells.pop()
+            if cells:
+                yield number, cells
+    finally:
+        wb.close()

@@ -1,0 +1,76 @@
+"""The rejects file of ``--skip-bad``: the bad rows as they came, plus a reason column."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from cqn_cli.errors import RowProblem
+from cqn_cli.i18n import describe_problem, t
+from cqn_cli.ingest import read
+from cqn_cli.ingest.read import Cell, Source
+from cqn_cli.text import encode_cp1258
+from cqn_cli.values import neutralise_formula
+
+
+def _reasons(problems: Sequence[RowProblem]) -> dict[int, str]:
+    by_line: dict[int, list[str]] = {}
+    for p in problems:
+        by_line.setdefault(p.line, []).append(describe_problem("", p, with_path=False))
+    return {line: "; ".join(texts) for line, texts in by_line.items()}
+
+
+def _as_text(cell: Cell) -> str:
+    return cell if isinstance(cell, str) else cell.isoformat()
+
+
+def write_rejects(
+    src: Source, target: Path, header_line: int, problems: Sequence[RowProblem]
+) -> None:
+    """Write the header and every refused row of ``src`` to ``target``, atomically, mode 0600."""
+    reasons = _reasons(problems)
+    table: list[list[str]] = []
+    for line, cells in read.rows(src):
+        if line == header_line:
+            table.append([_as_text(c) for c in cells] + [t("col.reason")])
+        elif line in reasons:
+            table.append([_as_text(c) for c in cells] + [reasons[line]])
+    target = target.resolve()
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".rejects-", suffix=target.suffix)
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            out.write(_encode(src, table, target))
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _encode(src: Source, table: list[list[str]], target: Path) -> bytes:
+    if src.kind == "xlsx" or target.suffix.lower() == ".xlsx":
+        from openpyxl import Workbook
+
+        wb = Workbook()
+        ws = wb.active
+        for row in table:
+            ws.append([neutralise_formula(c) for c in row])
+        buf = io.BytesIO()
+        wb.save(buf)
+        return buf.getvalue()
+    text = io.StringIO()
+    writer = csv.writer(text, delimiter=src.delimiter, lineterminator="\r\n")
+    writer.writerows([[neutralise_formula(c) for c in row] for row in table])
+    body = text.getvalue()
+    encoding = src.encoding or "utf-8"
+    if encoding == "cp1258":
+        return encode_cp1258(body)
+    if encoding.startswith("utf-16"):
+        return (b"\xff\xfe" if encoding != "utf-16-be" else b"\xfe\xff") + body.encode(
+            "utf-16-le" if encoding != "utf-16-be" else "utf-16-be"
+        )
+    return (b"\xef\xbb\xbf" if src.bom else b"") + body.encode("utf-8")

@@ -1,0 +1,399 @@
+"""The roster: rows of people checked, matched to who is already held, and upserted.
+
+Identity (SPEC §3): a row with ``so_cccd`` is the person with that number —
+unless both name and birth date differ from what is held, a conflict; a row
+without it is matched on (name, birth date, ward); a namesake in the same ward
+with another birth date is reported as a possible duplicate, never merged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlite_utils import Database
+
+from cqn_cli.errors import FieldProblem, OptionsRefused, RowProblem
+from cqn_cli.ingest.engine import Counts, Warning
+from cqn_cli.ingest.fields import ROSTER, Field, HeaderMap, empty_value, parser_for
+from cqn_cli.ingest.read import Cell
+from cqn_cli.people import (
+    PERSON_COLUMNS,
+    Held,
+    PersonIndex,
+    compatible_dates,
+    format_id,
+    name_keys,
+    now_iso,
+)
+from cqn_cli.values import cccd_contradictions, mask_cccd_text, parse_cccd
+from cqn_cli.wards import WardIndex
+
+BATCH = 2000
+_PERSONAL = frozenset({"so_cccd", "dien_thoai"})
+_INSERT_COLUMNS = ("id", "name_key", "search_key", *PERSON_COLUMNS, "created_at", "updated_at")
+
+
+@dataclass(frozen=True)
+class _Column:
+    index: int
+    field: Field
+    header: str
+    parse: Callable[[Cell], object]
+
+
+class RosterLoader:
+    """Loader of ``cqn import roster`` (see ``engine.Loader``)."""
+
+    fields: Sequence[Field] = ROSTER
+
+    def __init__(
+        self,
+        db: Database,
+        *,
+        as_of: dt.date,
+        today: dt.date,
+        default_ward: str | None,
+        insert_only: bool = False,
+    ) -> None:
+        self.db = db
+        self.insert_only = insert_only
+        self.as_of = as_of
+        self.today = today
+        self.default_ward = default_ward
+        self.warnings: list[Warning] = []
+        self.counts = Counts()
+        self._inserts: list[tuple[Any, ...]] = []
+        self._updates: list[tuple[Any, ...]] = []
+        self._touched: dict[int, int] = {}  # person id → line of this file that set it
+
+    # -- engine protocol --------------------------------------------------------
+    def start(self, header: HeaderMap, header_cells: Sequence[Cell], header_line: int) -> None:
+        self.wards = WardIndex(self.db)
+        self.people = PersonIndex(self.db)
+        by_name = {f.name: f for f in ROSTER}
+        self.columns = [
+            _Column(
+                i, by_name[name], str(header_cells[i]), parser_for(by_name[name].kind, self.today)
+            )
+            for name, i in header.columns.items()
+        ]
+        self.ward_column = next((c for c in self.columns if c.field.name == "phuong"), None)
+        present = [c.field.english for c in self.columns if c.field.name != "so_cccd"]
+        if "ward" not in present:
+            present.append("ward")
+        self._present = present
+        sets = ", ".join(f"{_db(c)} = coalesce(?{i + 1}, {_db(c)})" for i, c in enumerate(present))
+        n = len(present)
+        changed = " OR ".join(
+            f"{_db(c)} IS NOT coalesce(?{i + 1}, {_db(c)})" for i, c in enumerate(present)
+        )
+        self._update_sql = (
+            f"UPDATE person SET {sets}, name_key = ?{n + 1}, search_key = ?{n + 2},"
+            f" national_id = coalesce(?{n + 3}, national_id), updated_at = ?{n + 4}"
+            f" WHERE id = ?{n + 5} AND ({changed}"
+            f" OR national_id IS NOT coalesce(?{n + 3}, national_id))"
+        )
+        placeholders = ", ".join("?" for _ in _INSERT_COLUMNS)
+        names = ", ".join(_db(c) for c in _INSERT_COLUMNS)
+        self._insert_sql = f"INSERT INTO person ({names}) VALUES ({placeholders})"
+        self._now = now_iso()
+        self._matched = 0
+
+    def row(self, line: int, cells: Sequence[Cell]) -> list[RowProblem]:
+        problems: list[RowProblem] = []
+        values: dict[str, Any] = {}
+        raw_cccd: tuple[_Column, str] | None = None
+        for col in self.columns:
+            raw = cells[col.index] if col.index < len(cells) else ""
+            try:
+                if raw == "":
+                    values[col.field.english] = empty_value(col.field)
+                else:
+                    values[col.field.english] = col.parse(raw)
+                    if col.field.name == "so_cccd":
+                        raw_cccd = (col, str(raw))
+            except FieldProblem as p:
+                shown = mask_cccd_text(str(raw)) if col.field.name in _PERSONAL else str(raw)
+                problems.append(RowProblem(line, col.index + 1, col.header, shown, p.key, p.params))
+        if problems:
+            return problems
+        return self.check_and_queue(line, values, raw_cccd)
+
+    def finish(self) -> list[RowProblem]:
+        self._flush()
+        return []
+
+    # -- the work -----------------------------------------------------------------
+    def _problem(
+        self, line: int, col: _Column | None, value: str | None, key: str, **params: Any
+    ) -> RowProblem:
+        if col is None:
+            return RowProblem(line, None, None, value, key, params)
+        return RowProblem(line, col.index + 1, col.header, value, key, params)
+
+    def _col(self, name: str) -> _Column | None:
+        return next((c for c in self.columns if c.field.name == name), None)
+
+    def check_and_queue(
+        self, line: int, values: dict[str, Any], raw_cccd: tuple[_Column, str] | None
+    ) -> list[RowProblem]:
+        problems: list[RowProblem] = []
+        # Ward: the cell, else --ward.
+        written_ward = values.get("ward") or self.default_ward
+        if not written_ward:
+            problems.append(self._problem(line, self.ward_column, None, "value.required"))
+        else:
+            try:
+                values["ward"] = self.wards.resolve(written_ward, self.as_of).id
+            except FieldProblem as p:
+                problems.append(
+                    self._problem(line, self.ward_column, written_ward, p.key, **p.params)
+                )
+        # Citizen id.
+        cccd: str | None = None
+        if raw_cccd is not None:
+            col, raw = raw_cccd
+            try:
+                cccd, padded = parse_cccd(raw)
+            except FieldProblem as p:
+                problems.append(self._problem(line, col, mask_cccd_text(raw), p.key, **p.params))
+            else:
+                if padded:
+                    self._warn(line, col, "warn.cccd_padded")
+                for what in cccd_contradictions(
+                    cccd, values.get("gender"), values.get("birth_date")
+                ):
+                    self._warn(line, col, f"warn.cccd_{what}")
+        values["national_id"] = cccd
+        problems.extend(self._cross_checks(line, values))
+        if problems:
+            return problems
+        return self._identify_and_queue(line, values, cccd)
+
+    def _cross_checks(self, line: int, values: dict[str, Any]) -> list[RowProblem]:
+        return [
+            self._problem(line, self._col(name) or self._col("trang_thai"), value, key, **params)
+            for name, value, key, params in cross_problems(values)
+        ]
+
+    def _identify_and_queue(
+        self, line: int, values: dict[str, Any], cccd: str | None
+    ) -> list[RowProblem]:
+        idx = self.people
+        name = values["full_name"]
+        name_key, search_key = name_keys(name)
+        birth, ward_id = values.get("birth_date"), values["ward"]
+        pk: int | None = None
+        by_cccd = False
+        if cccd is not None and cccd in idx.by_cccd:
+            pk, by_cccd = idx.by_cccd[cccd], True
+            held = idx.held[pk]
+            if held.name_key != name_key and not compatible_dates(held.birth, birth):
+                return [
+                    self._problem(
+                        line,
+                        self._col("so_cccd"),
+                        None,
+                        "row.cccd_conflict",
+                        cccd=mask_cccd_text(cccd),
+                        person_id=format_id(pk),
+                        name=held.full_name,
+                    )
+                ]
+        else:
+            candidates = idx.natural(name_key, birth, ward_id)
+            if cccd is not None:  # a known person whose number arrives only now
+                candidates = [c for c in candidates if idx.held[c].national_id is None]
+            if len(candidates) > 1:
+                listed = ", ".join(idx.label(c) for c in candidates)
+                return [self._problem(line, None, None, "row.ambiguous_person", candidates=listed)]
+            if candidates:
+                pk = candidates[0]
+        if pk is not None and self.insert_only:
+            key = "person.cccd_taken" if by_cccd else "person.duplicate"
+            held = idx.held[pk]
+            return [
+                self._problem(
+                    line,
+                    None,
+                    None,
+                    key,
+                    person_id=format_id(pk),
+                    name=held.full_name,
+                    cccd=mask_cccd_text(cccd or ""),
+                )
+            ]
+        if pk is not None and pk in self._touched:
+            key = "row.cccd_duplicate_in_file" if by_cccd else "row.person_duplicate_in_file"
+            col = self._col("so_cccd") if by_cccd else None
+            return [self._problem(line, col, None, key, other=self._touched[pk])]
+
+        if pk is None:
+            namesakes = idx.namesakes(name_key, ward_id, birth)
+            if namesakes:
+                listed = ", ".join(idx.label(c) for c in namesakes[:5])
+                self._warn(line, None, "warn.possible_duplicate", candidates=listed)
+            pk = idx.allocate()
+            record = {**values, "id": pk, "name_key": name_key, "search_key": search_key}
+            record["status"] = record.get("status") or "active"
+            record["created_at"] = record["updated_at"] = self._now
+            self._inserts.append(tuple(record.get(c) for c in _INSERT_COLUMNS))
+            self.counts.inserted += 1
+        else:
+            self._updates.append(
+                (*(values.get(c) for c in self._present), name_key, search_key, cccd, self._now, pk)
+            )
+            self._matched += 1
+        if pk not in idx.held:
+            idx.add(pk, Held(name_key, birth, ward_id, cccd, name))
+        self._touched[pk] = line
+        if len(self._inserts) + len(self._updates) >= BATCH:
+            self._flush()
+        return []
+
+    def _warn(self, line: int, col: _Column | None, key: str, **params: Any) -> None:
+        self.warnings.append(
+            Warning(line, col.index + 1 if col else None, col.header if col else None, key, params)
+        )
+
+    def _flush(self) -> None:
+        conn = self.db.conn
+        if self._inserts:
+            conn.executemany(self._insert_sql, self._inserts)
+            self._inserts.clear()
+        if self._updates:
+            cursor = conn.executemany(self._update_sql, self._updates)
+            self.counts.updated += max(cursor.rowcount, 0)
+            self._updates.clear()
+        self.counts.unchanged = self._matched - self.counts.updated
+
+
+def cross_problems(values: dict[str, Any]) -> list[tuple[str, str | None, str, dict[str, Any]]]:
+    """Checks across the fields of one person: (field, value, reason key, params) each."""
+    found: list[tuple[str, str | None, str, dict[str, Any]]] = []
+    status = values.get("status")
+    if status in ("moved_out", "deceased") and not values.get("status_since"):
+        found.append(("ngay_trang_thai", None, "row.status_date_required", {"status": status}))
+    enlisted, discharged = values.get("enlisted_on"), values.get("discharged_on")
+    birth = values.get("birth_date")
+    if enlisted and discharged and _before(discharged, enlisted):
+        found.append(("ngay_xuat_ngu", discharged, "row.discharge_before_enlist", {}))
+    if enlisted and birth and _before(enlisted, birth):
+        found.append(("ngay_nhap_ngu", enlisted, "row.enlist_before_birth", {}))
+    return found
+
+
+def _db(column: str) -> str:
+    """The database column of a person field (the ward is held by id)."""
+    return "ward_id" if column == "ward" else column
+
+
+def _before(a: str, b: str) -> bool:
+    """Partial date ``a`` is surely before ``b`` (compared on their common precision)."""
+    n = min(len(a), len(b))
+    return a[:n] < b[:n]
+
+
+# ---- by hand: person add / person edit ------------------------------------------
+
+
+def _option_name(field: Field) -> str:
+    return "--" + field.english.replace("_", "-")
+
+
+def add_person(db: Database, raw: dict[str, str], *, today: dt.date) -> int:
+    """``cqn person add``: one new person from option values keyed by English field name.
+
+    The same parsing, checks and identity rules as a roster row; a person who
+    is already held (same id, or same name, birth date and ward) is refused.
+    """
+    fields = [f for f in ROSTER if f.english in raw]
+    header_cells = [_option_name(f) for f in fields]
+    header = HeaderMap({f.name: i for i, f in enumerate(fields)}, [], [])
+    loader = RosterLoader(db, as_of=today, today=today, default_ward=None, insert_only=True)
+    with db.atomic():
+        loader.start(header, header_cells, 0)
+        if "ho_ten" not in header.columns:
+            problems = [RowProblem(0, None, "--full-name", None, "value.required")]
+        else:
+            problems = loader.row(1, [raw[f.english] for f in fields])
+        if problems:
+            raise OptionsRefused(problems)
+        pk = loader.people.next_id - 1
+        loader.finish()
+    return pk
+
+
+def edit_person(db: Database, pk: int, raw: dict[str, str], *, today: dt.date) -> bool:
+    """``cqn person edit``: set the given fields (an empty value clears one); True if changed."""
+    from cqn_cli.wards import WardIndex
+
+    by_english = {f.english: f for f in ROSTER}
+    problems: list[RowProblem] = []
+    values: dict[str, Any] = {}
+    for name, text in raw.items():
+        field = by_english[name]
+        try:
+            if text.strip() == "":
+                if field.required:
+                    raise FieldProblem("value.required")
+                values[name] = None
+            elif field.kind == "cccd":
+                values[name] = parse_cccd(text)[0]
+            elif field.kind == "ward":
+                values[name] = WardIndex(db).resolve(text, today).id
+            else:
+                values[name] = parser_for(field.kind, today)(text)
+        except FieldProblem as p:
+            shown = mask_cccd_text(text) if field.name in _PERSONAL else text
+            problems.append(RowProblem(0, None, _option_name(field), shown, p.key, p.params))
+    if problems:
+        raise OptionsRefused(problems)
+    current = db.execute("SELECT * FROM person WHERE id = ?", [pk]).fetchone()
+    columns = [d[0] for d in db.execute("SELECT * FROM person LIMIT 0").description]
+    record = dict(zip(columns, current, strict=True))
+    record["ward"] = record["ward_id"]
+    merged = {**record, **values}
+    for name, value, key, params in cross_problems(merged):
+        problems.append(RowProblem(0, None, _option_name(_by_name(name)), value, key, params))
+    cccd = values.get("national_id")
+    if cccd:
+        holder = db.execute(
+            "SELECT id, full_name FROM person WHERE national_id = ? AND id != ?", [cccd, pk]
+        ).fetchone()
+        if holder:
+            problems.append(
+                RowProblem(
+                    0,
+                    None,
+                    "--national-id",
+                    None,
+                    "person.cccd_taken",
+                    {
+                        "cccd": mask_cccd_text(cccd),
+                        "person_id": format_id(holder[0]),
+                        "name": holder[1],
+                    },
+                )
+            )
+    if problems:
+        raise OptionsRefused(problems)
+    assignments = {_db(name): value for name, value in values.items()}
+    if "full_name" in values:
+        assignments["name_key"], assignments["search_key"] = name_keys(values["full_name"])
+    changed = any(record[_db(name)] != value for name, value in values.items())
+    if changed:
+        sets = ", ".join(f"{column} = ?" for column in assignments)
+        with db.atomic():
+            db.execute(
+                f"UPDATE person SET {sets}, updated_at = ? WHERE id = ?",
+                [*assignments.values(), now_iso(), pk],
+            )
+    return changed
+
+
+def _by_name(name: str) -> Field:
+    return next(f for f in ROSTER if f.name == name)

@@ -1,0 +1,214 @@
+"""People on the roster: identity, lookup, listing, and the edits a clerk makes by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlite_utils import Database
+
+from cqn_cli.errors import DataError, NotFound
+from cqn_cli.ingest.fields import ROSTER
+from cqn_cli.text import fold, mask, match_key, vn_name_sort_key
+
+# Database columns of a person, in the order of SPEC §3; each is the field's English alias.
+PERSON_COLUMNS: tuple[str, ...] = tuple(f.english for f in ROSTER)
+BOOL_COLUMNS = frozenset(f.english for f in ROSTER if f.kind == "bool")
+MASKED_COLUMNS = ("national_id", "phone")
+
+_ID = re.compile(r"^(?:CQN)?[-\s]?0*(\d+)$", re.IGNORECASE)
+
+
+def format_id(pk: int) -> str:
+    """The ``ma_cqn`` a person is known by: ``CQN000042``."""
+    return f"CQN{pk:06d}"
+
+
+def parse_id(text: str) -> int | None:
+    m = _ID.match(text.strip())
+    return int(m.group(1)) if m else None
+
+
+def now_iso() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def compatible_dates(a: str | None, b: str | None) -> bool:
+    """Two (partial) dates that could be the same day: one unknown, or one a prefix of the other."""
+    if not a or not b:
+        return True
+    n = min(len(a), len(b))
+    return a[:n] == b[:n]
+
+
+@dataclass
+class Held:
+    """What identity matching needs to know of a person already on the roster."""
+
+    name_key: str
+    birth: str | None
+    ward_id: str
+    national_id: str | None
+    full_name: str
+
+
+class PersonIndex:
+    """Every person's identity keys in memory, built once per import."""
+
+    def __init__(self, db: Database) -> None:
+        self.held: dict[int, Held] = {}
+        self.by_cccd: dict[str, int] = {}
+        self.by_natural: dict[tuple[str, str | None, str], list[int]] = {}
+        self.by_name_ward: dict[tuple[str, str], list[int]] = {}
+        cursor = db.execute(
+            "SELECT id, name_key, birth_date, ward_id, national_id, full_name FROM person"
+        )
+        for pk, name_key, birth, ward_id, cccd, full_name in cursor:
+            self.add(pk, Held(name_key, birth, ward_id, cccd, full_name))
+        row = db.execute("SELECT coalesce(max(id), 0) FROM person").fetchone()
+        seq = db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'person'").fetchone()
+        self.next_id: int = max(int(row[0]), int(seq[0]) if seq else 0) + 1
+
+    def add(self, pk: int, held: Held) -> None:
+        self.held[pk] = held
+        if held.national_id:
+            self.by_cccd[held.national_id] = pk
+        self.by_natural.setdefault((held.name_key, held.birth, held.ward_id), []).append(pk)
+        self.by_name_ward.setdefault((held.name_key, held.ward_id), []).append(pk)
+
+    def allocate(self) -> int:
+        pk = self.next_id
+        self.next_id += 1
+        return pk
+
+    def natural(self, name_key: str, birth: str | None, ward_id: str) -> list[int]:
+        return self.by_natural.get((name_key, birth, ward_id), [])
+
+    def namesakes(self, name_key: str, ward_id: str, birth: str | None) -> list[int]:
+        """Same name in the same ward but another (or a missing) birth date."""
+        return [
+            pk
+            for pk in self.by_name_ward.get((name_key, ward_id), [])
+            if self.held[pk].birth != birth
+        ]
+
+    def label(self, pk: int) -> str:
+        return f"{format_id(pk)} {self.held[pk].full_name}"
+
+
+# ---- reading -----------------------------------------------------------------
+
+_SELECT = (
+    "SELECT p.*, w.code AS ward_code, w.name AS ward_name"
+    " FROM person p JOIN ward w ON w.id = p.ward_id"
+)
+
+
+def to_row(record: dict[str, Any], *, reveal: bool) -> dict[str, Any]:
+    """A person as SPEC §5 shows it: ``id``, ``ward_code``, one key per roster field."""
+    out: dict[str, Any] = {"id": format_id(record["id"]), "ward_code": record["ward_code"]}
+    for column in PERSON_COLUMNS:
+        value = record["ward_name"] if column == "ward" else record[column]
+        if column in BOOL_COLUMNS and value is not None:
+            value = bool(value)
+        if column in MASKED_COLUMNS and not reveal:
+            value = mask(value)
+        out[column] = value
+    return out
+
+
+def _sorted(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(records, key=lambda r: (vn_name_sort_key(r["full_name"]), r["id"]))
+
+
+def list_people(
+    db: Database,
+    *,
+    ward_ids: list[str] | None = None,
+    status: str | None = None,
+    reveal: bool = False,
+) -> list[dict[str, Any]]:
+    """Everybody on the roster, any status, unless filtered; Vietnamese name order."""
+    where, params = [], []
+    if ward_ids is not None:
+        where.append(f"p.ward_id IN ({', '.join('?' for _ in ward_ids)})")
+        params.extend(ward_ids)
+    if status is not None:
+        where.append("p.status = ?")
+        params.append(status)
+    sql = _SELECT + (" WHERE " + " AND ".join(where) if where else "")
+    return [to_row(r, reveal=reveal) for r in _sorted(db.query(sql, params))]
+
+
+def search_people(db: Database, text: str, *, reveal: bool = False) -> list[dict[str, Any]]:
+    """Names containing ``text``, ignoring case and diacritics; or the person with that id."""
+    pk = parse_id(text) if text.strip().upper().startswith("CQN") else None
+    if pk is not None:
+        records = list(db.query(_SELECT + " WHERE p.id = ?", [pk]))
+    else:
+        needle = fold(text)
+        escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        records = list(
+            db.query(_SELECT + " WHERE p.search_key LIKE ? ESCAPE '\\'", [f"%{escaped}%"])
+        )
+    return [to_row(r, reveal=reveal) for r in _sorted(records)]
+
+
+def get_record(db: Database, person: str) -> dict[str, Any]:
+    pk = parse_id(person)
+    if pk is None:
+        raise DataError("person.bad_id", value=person)
+    rows = list(db.query(_SELECT + " WHERE p.id = ?", [pk]))
+    if not rows:
+        raise NotFound("person.not_found", value=format_id(pk))
+    return rows[0]
+
+
+def show_person(db: Database, person: str, *, reveal: bool = False) -> dict[str, Any]:
+    return to_row(get_record(db, person), reveal=reveal)
+
+
+def set_status(db: Database, person: str, status: str, on: dt.date | None) -> dict[str, Any]:
+    """Record that a person moved out, died, or is active again, from ``on``."""
+    record = get_record(db, person)
+    if status != "active" and on is None:
+        raise DataError("usage.status_needs_date", status=status)
+    since = on.isoformat() if on else None
+    with db.atomic():
+        db.execute(
+            "UPDATE person SET status = ?, status_since = ?, updated_at = ? WHERE id = ?",
+            [status, since, now_iso(), record["id"]],
+        )
+    return show_person(db, str(record["id"]))
+
+
+def name_keys(full_name: str) -> tuple[str, str]:
+    """(match key, search key) stored beside a name."""
+    return match_key(full_name), fold(full_name)
+
+
+def roster_by_ward(db: Database, day: dt.date) -> list[dict[str, Any]]:
+    """People per ward on the ward map of ``day``: all held, and on the roster that day."""
+    from cqn_cli.wards import WardIndex
+
+    index = WardIndex(db)
+    iso = day.isoformat()
+    totals: dict[str, dict[str, Any]] = {}
+    for ward_id, people, on_roster in db.execute(
+        "SELECT ward_id, count(*),"
+        " sum(CASE WHEN (registered_on IS NULL OR registered_on <= :d)"
+        "   AND NOT (status IN ('moved_out', 'deceased') AND status_since <= :d)"
+        "   THEN 1 ELSE 0 END)"
+        " FROM person GROUP BY ward_id",
+        {"d": iso},
+    ):
+        ward = index.on_map(ward_id, day)
+        row = totals.setdefault(
+            ward.id, {"ward_code": ward.code, "ward": ward.name, "people": 0, "on_roster": 0}
+        )
+        row["people"] += people
+        row["on_roster"] += on_roster
+    return sorted(totals.values(), key=lambda r: (r["ward_code"], r["ward"]))

@@ -1,0 +1,156 @@
+"""Rows → a Rich table, CSV or JSON (``{"params", "rows", "total"}``); messages → stderr.
+
+The one place that decides how data looks. Data goes to stdout, messages to
+stderr; off a terminal there is no colour and the width is fixed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from cqn_cli.dates import format_date
+from cqn_cli.errors import CqnError, ImportRefused, OptionsRefused
+from cqn_cli.i18n import describe_problem, fmt_int, lang, t
+from cqn_cli.values import neutralise_formula
+
+FORMATS = ("table", "csv", "json")
+MAX_PROBLEMS_SHOWN = 1000
+PLAIN_WIDTH = 160
+
+
+def _console(stream: Any) -> Console:
+    tty = stream.isatty()
+    width = None if tty else int(os.environ.get("COLUMNS", PLAIN_WIDTH))
+    return Console(
+        file=stream,
+        highlight=False,
+        no_color=not tty or "NO_COLOR" in os.environ,
+        force_terminal=False if not tty else None,
+        width=width,
+        soft_wrap=False,
+        emoji=False,
+    )
+
+
+def stdout_console() -> Console:
+    return _console(sys.stdout)
+
+
+def default_format() -> str:
+    return "table" if sys.stdout.isatty() else "csv"
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # the JSON / CSV key
+    title: str  # catalogue key of the table heading
+    kind: str = "text"  # text, date, bool, int, status, gender
+    justify: str = "left"
+
+
+def _human(value: Any, kind: str) -> str:
+    if value is None:
+        return ""
+    if kind == "date":
+        return format_date(str(value), lang())
+    if kind == "bool":
+        return t("value.yes") if value else t("value.no")
+    if kind == "int":
+        return fmt_int(int(value))
+    if kind == "status":
+        return t(f"status.{value}")
+    if kind == "gender":
+        return t(f"value.{value}")
+    return str(value)
+
+
+def _csv_value(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ";".join(str(v) for v in value)
+    return neutralise_formula(str(value))
+
+
+def render_rows(
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[Column],
+    fmt: str,
+    *,
+    title: str | None = None,
+    params: dict[str, Any] | None = None,
+    total: dict[str, Any] | None = None,
+    write: Callable[[str], object] | None = None,
+) -> None:
+    """Print ``rows`` in ``fmt``: JSON carries every key, CSV and table the ``columns``."""
+    out = write or sys.stdout.write
+    if fmt == "json":
+        doc = {"params": params or {}, "rows": list(rows), "total": total or {}}
+        out(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+        return
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow([c.key for c in columns])
+        for row in rows:
+            writer.writerow([_csv_value(row.get(c.key)) for c in columns])
+        out(buf.getvalue())
+        return
+    table = Table(title=title, show_lines=False, header_style="bold", title_justify="left")
+    for c in columns:
+        table.add_column(t(c.title), justify=c.justify)  # type: ignore[arg-type]
+    for row in rows:
+        table.add_row(*(_human(row.get(c.key), c.kind) for c in columns))
+    stdout_console().print(table)
+
+
+def render_record(record: dict[str, Any], columns: Sequence[Column], fmt: str) -> None:
+    """One object: JSON as it is, CSV as one row, a two-column table otherwise."""
+    if fmt == "json":
+        sys.stdout.write(json.dumps(record, ensure_ascii=False, indent=2) + "\n")
+        return
+    if fmt == "csv":
+        render_rows([record], columns, fmt)
+        return
+    table = Table(show_header=False, box=None)
+    table.add_column(style="bold")
+    table.add_column()
+    for c in columns:
+        table.add_row(t(c.title), _human(record.get(c.key), c.kind))
+    stdout_console().print(table)
+
+
+def message(text: str) -> None:
+    """A message for the user (not data): one line on stderr, never wrapped."""
+    sys.stderr.write(text + "\n")
+    sys.stderr.flush()
+
+
+def result_line(text: str) -> None:
+    """The outcome of a command (e.g. an import summary): one line on stdout."""
+    sys.stdout.write(text + "\n")
+
+
+def report_error(exc: CqnError) -> None:
+    """An error as the user reads it: one line per refused value, then the verdict."""
+    if isinstance(exc, ImportRefused):
+        for problem in exc.problems[:MAX_PROBLEMS_SHOWN]:
+            message(describe_problem(exc.path, problem))
+        if len(exc.problems) > MAX_PROBLEMS_SHOWN:
+            message(t("warn.more", count=len(exc.problems) - MAX_PROBLEMS_SHOWN))
+    if isinstance(exc, OptionsRefused):
+        for problem in exc.problems:
+            message(describe_problem("", problem, with_path=False))
+    message(t(exc.key, **exc.params))

@@ -1,0 +1,126 @@
+"""The schema, as named, append-only, transactional migrations.
+
+Never edit a migration that has shipped: add a new one. Identifiers are TEXT
+(leading zeros survive), every column has an explicit type (STRICT tables).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from importlib import resources
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("cqn")
+
+
+def _run(db: Database, script: str) -> None:
+    """Run several statements inside the migration's transaction.
+
+    (``executescript`` would commit first and break the transaction.)
+    """
+    for statement in script.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+
+
+@migrations(name="0001_wards_people_imports")
+def _initial(db: Database) -> None:
+    _run(
+        db,
+        """
+        CREATE TABLE ward (
+            id TEXT PRIMARY KEY,
+            code TEXT NOT NULL,
+            name TEXT NOT NULL,
+            district TEXT,
+            province TEXT,
+            valid_from TEXT,
+            valid_to TEXT,
+            successor_id TEXT REFERENCES ward(id)
+        ) STRICT;
+        CREATE INDEX ward_code ON ward(code);
+
+        CREATE TABLE ward_alias (
+            ward_id TEXT NOT NULL REFERENCES ward(id),
+            alias TEXT NOT NULL,
+            PRIMARY KEY (ward_id, alias)
+        ) STRICT;
+
+        CREATE TABLE person (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            full_name TEXT NOT NULL,
+            name_key TEXT NOT NULL,
+            search_key TEXT NOT NULL,
+            birth_date TEXT,
+            gender TEXT CHECK (gender IN ('male', 'female')),
+            national_id TEXT UNIQUE,
+            ward_id TEXT NOT NULL REFERENCES ward(id),
+            residential_group TEXT,
+            address TEXT,
+            phone TEXT,
+            enlisted_on TEXT,
+            discharged_on TEXT,
+            rank TEXT,
+            unit TEXT,
+            party_member INTEGER CHECK (party_member IN (0, 1)),
+            youth_union_member INTEGER CHECK (youth_union_member IN (0, 1)),
+            reservist INTEGER CHECK (reservist IN (0, 1)),
+            veterans_association_member INTEGER CHECK (veterans_association_member IN (0, 1)),
+            registered_on TEXT,
+            status TEXT NOT NULL DEFAULT 'active'
+                CHECK (status IN ('active', 'moved_out', 'deceased')),
+            status_since TEXT,
+            notes TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            CHECK (status = 'active' OR status_since IS NOT NULL)
+        ) STRICT;
+        CREATE INDEX person_name_ward ON person(name_key, ward_id);
+        CREATE INDEX person_ward ON person(ward_id);
+
+        CREATE TABLE import_log (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            file_name TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            as_of TEXT,
+            rows INTEGER NOT NULL,
+            inserted INTEGER NOT NULL,
+            updated INTEGER NOT NULL,
+            unchanged INTEGER NOT NULL,
+            rejected INTEGER NOT NULL,
+            imported_at TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX import_log_sha ON import_log(kind, sha256);
+        """,
+    )
+
+
+@migrations(name="0002_seed_thanh_khe_wards")
+def _seed_wards(db: Database) -> None:
+    text = resources.files("cqn_cli").joinpath("data/wards-thanh-khe.csv").read_text("utf-8")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    # Insert first without successors (they reference rows further down), then link.
+    db.conn.executemany(
+        "INSERT INTO ward (id, code, name, district, province, valid_from, valid_to)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                r["id"],
+                r["code"],
+                r["name"],
+                r["district"] or None,
+                r["province"] or None,
+                r["valid_from"] or None,
+                r["valid_to"] or None,
+            )
+            for r in rows
+        ],
+    )
+    db.conn.executemany(
+        "UPDATE ward SET successor_id = ? WHERE id = ?",
+        [(r["successor_id"], r["id"]) for r in rows if r["successor_id"]],
+    )

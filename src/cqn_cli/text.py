@@ -1,0 +1,139 @@
+"""Vietnamese text: normalisation, matching keys, sorting, masking.
+
+Ground floor: imports nothing from the package.
+
+Three keys are derived from a written name:
+
+* ``nfc(text)``: Unicode NFC with whitespace collapsed, what is stored and shown;
+* ``match_key(text)``: lower case, every syllable's tone mark moved to the end of
+  the syllable as a digit, so that the old and new tone placements
+  (``Hoà``/``Hòa``, ``Thuý``/``Thúy``) give the same key;
+* ``fold(text)``: lower case without any diacritics and with ``đ`` → ``d``, for
+  accent-insensitive search and header matching.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Combining tone marks, in the order of Vietnamese collation
+# (none < huyền < hỏi < ngã < sắc < nặng).
+_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+_WS = re.compile(r"\s+")
+
+# The Vietnamese alphabet order; letters outside it sort after, by code point.
+_ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
+_LETTER_RANK = {ch: i for i, ch in enumerate(_ALPHABET)}
+
+
+def nfc(text: str) -> str:
+    """NFC, surrounding whitespace stripped, inner whitespace collapsed to one space."""
+    if text.isascii():
+        return _WS.sub(" ", text).strip()
+    return _WS.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+def _split_tone(syllable: str) -> tuple[str, int]:
+    """A syllable without its tone mark (NFC) and the tone's rank (0 = none)."""
+    decomposed = unicodedata.normalize("NFD", syllable)
+    tone = 0
+    kept = []
+    for ch in decomposed:
+        rank = _TONES.get(ch)
+        if rank is None:
+            kept.append(ch)
+        else:
+            tone = rank
+    return unicodedata.normalize("NFC", "".join(kept)), tone
+
+
+@lru_cache(maxsize=65536)
+def _syllable_key(syllable: str) -> str:
+    base, tone = _split_tone(syllable)
+    return f"{base}{tone}" if tone else base
+
+
+def match_key(text: str) -> str:
+    """Key under which two spellings of one name are equal (case, NFC, tone placement)."""
+    words = nfc(text).lower().split(" ")
+    if all(w.isascii() for w in words):
+        return " ".join(words)
+    return " ".join(_syllable_key(w) for w in words)
+
+
+_FOLD_EXTRA = str.maketrans({"đ": "d", "Đ": "d"})
+
+
+@lru_cache(maxsize=65536)
+def _fold_word(word: str) -> str:
+    decomposed = unicodedata.normalize("NFD", word.translate(_FOLD_EXTRA))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def fold(text: str) -> str:
+    """Lower case, no diacritics, ``đ`` → ``d``, whitespace collapsed."""
+    words = nfc(text).lower().split(" ")
+    return " ".join(w if w.isascii() else _fold_word(w) for w in words)
+
+
+def _word_sort_key(word: str) -> tuple[tuple[int, ...], int]:
+    base, tone = _split_tone(word.lower())
+    letters = tuple(_LETTER_RANK.get(ch, 100 + ord(ch)) for ch in base)
+    return letters, tone
+
+
+def vn_name_sort_key(full_name: str) -> tuple[object, ...]:
+    """Sort key for a Vietnamese full name: given name, then middle names, then family name.
+
+    Within a word: letters in the Vietnamese alphabet's order, then the tone
+    (none < huyền < hỏi < ngã < sắc < nặng).
+    """
+    words = nfc(full_name).split(" ")
+    if not words or words == [""]:
+        return ()
+    ordered = [words[-1], *words[1:-1], words[0]] if len(words) > 1 else words
+    return tuple(_word_sort_key(w) for w in ordered), full_name
+
+
+def mask(value: str | None, keep_start: int = 4, keep_end: int = 2) -> str | None:
+    """``001175001289`` → ``0011******89``; short values are masked entirely."""
+    if value is None or value == "":
+        return value
+    if len(value) <= keep_start + keep_end:
+        return "*" * len(value)
+    middle = len(value) - keep_start - keep_end
+    return value[:keep_start] + "*" * middle + value[len(value) - keep_end :]
+
+
+_CP1258_TONES = frozenset(_TONES)
+
+
+def to_cp1258_form(text: str) -> str:
+    """Rewrite NFC text in the form Windows-1258 can encode.
+
+    Windows-1258 has the letters with breve, circumflex and horn precomposed but
+    the five tone marks only as combining characters: decompose, then recompose
+    each base letter with its non-tone marks only.
+    """
+    out: list[str] = []
+    base = -1  # index in out of the last base letter
+    for ch in unicodedata.normalize("NFD", text):
+        if ch in _CP1258_TONES:
+            out.append(ch)
+            continue
+        if unicodedata.combining(ch) and base >= 0:
+            composed = unicodedata.normalize("NFC", out[base] + ch)
+            if len(composed) == 1:
+                out[base] = composed
+                continue
+        if not unicodedata.combining(ch):
+            base = len(out)
+        out.append(ch)
+    return "".join(out)
+
+
+def encode_cp1258(text: str) -> bytes:
+    """Encode text in Windows-1258 the way Vietnamese Windows software does."""
+    return to_cp1258_form(text).encode("cp1258")

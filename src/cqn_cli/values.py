@@ -1,0 +1,190 @@
+"""Parsers of single values as ward clerks write them: yes/no, gender, CCCD, phone, status.
+
+Ground floor: each parser takes the written text and returns the stored value,
+or raises FieldProblem. They are shared by every import and by the commands
+that take the same values as options.
+"""
+
+from __future__ import annotations
+
+import re
+
+from cqn_cli.errors import FieldProblem
+from cqn_cli.text import fold
+
+_TRUE = frozenset({"co", "x", "yes", "y", "1", "true", "dung", "v"})
+_FALSE = frozenset({"khong", "", "no", "n", "0", "false", "sai", "k", "-"})
+
+
+def parse_bool(text: str) -> int:
+    """``Có``/``Không``, ``x``/blank, ``yes``/``no``, ``1``/``0`` → 1 or 0."""
+    key = fold(text)
+    if key in _TRUE:
+        return 1
+    if key in _FALSE:
+        return 0
+    raise FieldProblem("value.bad_bool", value=text)
+
+
+_GENDERS = {"nam": "male", "male": "male", "m": "male", "nu": "female", "female": "female"}
+_GENDERS_EXACT = {"f": "female"}
+
+
+def parse_gender(text: str) -> str:
+    """``Nam``/``Nữ`` (or ``male``/``female``) → ``male``/``female``."""
+    key = fold(text)
+    found = _GENDERS.get(key) or _GENDERS_EXACT.get(key)
+    if found is None:
+        raise FieldProblem("value.bad_gender", value=text)
+    return found
+
+
+STATUSES = ("active", "moved_out", "deceased")
+_STATUS_WORDS = {
+    "active": "active",
+    "dang sinh hoat": "active",
+    "sinh hoat": "active",
+    "con sinh hoat": "active",
+    "moved out": "moved_out",
+    "chuyen di": "moved_out",
+    "da chuyen di": "moved_out",
+    "deceased": "deceased",
+    "tu tran": "deceased",
+    "da tu tran": "deceased",
+    "da mat": "deceased",
+    "mat": "deceased",
+}
+
+
+def parse_status(text: str) -> str:
+    """``active``/``moved_out``/``deceased`` or the Vietnamese words for them."""
+    found = _STATUS_WORDS.get(fold(text).replace("_", " "))
+    if found is None:
+        raise FieldProblem("value.bad_status", value=text)
+    return found
+
+
+_DIGITS_SEP = re.compile(r"[\s.\-]")
+
+
+def parse_cccd(text: str) -> tuple[str, bool]:
+    """A 12-digit citizen id; returns (id, padded).
+
+    Excel turns an id typed as a number into 11 digits (the leading zero of every
+    province code below 100 is lost): such an id gets its zero back and
+    ``padded`` is True so that the caller can warn.
+    """
+    digits = _DIGITS_SEP.sub("", text)
+    if digits.endswith(".0"):
+        digits = digits[:-2]
+    if not digits.isdigit() or not digits.isascii():
+        raise FieldProblem("value.bad_cccd", value=mask_cccd_text(text))
+    if len(digits) == 12:
+        return digits, False
+    if len(digits) == 11:
+        return "0" + digits, True
+    raise FieldProblem("value.bad_cccd_length", value=mask_cccd_text(text), length=len(digits))
+
+
+def mask_cccd_text(text: str) -> str:
+    """Mask what looks like an id inside an error message (keep 4 first, 2 last)."""
+    t = text.strip()
+    if len(t) <= 6:
+        return "*" * len(t)
+    return t[:4] + "*" * (len(t) - 6) + t[-2:]
+
+
+def cccd_contradictions(cccd: str, gender: str | None, birth: str | None) -> list[str]:
+    """What the century/sex digit and the birth-year digits of an id contradict.
+
+    Digit 4 encodes the century and sex (0/1: male/female born 1900–1999,
+    2/3: 2000–2099, …), digits 5–6 the last two digits of the birth year.
+    """
+    found: list[str] = []
+    code = int(cccd[3])
+    century = 1900 + 100 * (code // 2) if code < 8 else 1800
+    is_female = code % 2 == 1
+    if gender is not None and (gender == "female") != is_female:
+        found.append("gender")
+    if birth:
+        year = int(birth[:4])
+        if century + int(cccd[4:6]) != year:
+            found.append("birth_year")
+    return found
+
+
+# Mobile prefixes of 11-digit numbers retired in 2018, and their 10-digit form.
+OLD_MOBILE_PREFIXES = {
+    "0162": "032",
+    "0163": "033",
+    "0164": "034",
+    "0165": "035",
+    "0166": "036",
+    "0167": "037",
+    "0168": "038",
+    "0169": "039",
+    "0120": "070",
+    "0121": "079",
+    "0122": "077",
+    "0126": "076",
+    "0128": "078",
+    "0123": "083",
+    "0124": "084",
+    "0125": "085",
+    "0127": "081",
+    "0129": "082",
+    "0186": "056",
+    "0188": "058",
+    "0199": "059",
+}
+_PHONE_CHARS = re.compile(r"[\s.\-()/]")
+_MOBILE = re.compile(r"^0[35789]\d{8}$")
+_LANDLINE = re.compile(r"^02\d{9}$")
+
+
+def parse_phone(text: str) -> str:
+    """Normalise a Vietnamese phone number to its national form.
+
+    ``+84 905 123 456`` → ``0905123456``; ``01683 123 456`` → ``0383123456``;
+    a number that lost its leading zero in Excel (``905123456``) gets it back.
+    Mobile numbers have 10 digits, landlines 11 (``0236 3…``).
+    """
+    raw = _PHONE_CHARS.sub("", text)
+    if raw.endswith(".0"):
+        raw = raw[:-2]
+    if raw.startswith("+84"):
+        raw = "0" + raw[3:]
+    elif raw.startswith("0084"):
+        raw = "0" + raw[4:]
+    elif raw.startswith("84") and len(raw) in (11, 12):
+        raw = "0" + raw[2:]
+    if not raw.isdigit() or not raw.isascii():
+        raise FieldProblem("value.bad_phone", value=mask_cccd_text(text))
+    if not raw.startswith("0") and len(raw) in (9, 10):
+        raw = "0" + raw
+    if len(raw) == 11 and raw[:4] in OLD_MOBILE_PREFIXES:
+        raw = OLD_MOBILE_PREFIXES[raw[:4]] + raw[4:]
+    if _MOBILE.match(raw) or _LANDLINE.match(raw):
+        return raw
+    raise FieldProblem("value.bad_phone", value=mask_cccd_text(text))
+
+
+_FORMULA = re.compile(r"^[=+@\t\r]|^-[^\s\d]")
+
+
+def check_text(text: str) -> str:
+    """Free text as stored: refuses spreadsheet formula payloads (``=HYPERLINK(…)``, ``+cmd``)."""
+    if _FORMULA.match(text):
+        raise FieldProblem("value.formula", value=text[:40])
+    if "\x00" in text:
+        raise FieldProblem("value.nul")
+    if "\ufeff" in text:
+        raise FieldProblem("value.bom")
+    return text
+
+
+def neutralise_formula(text: str) -> str:
+    """For CSV/XLSX output: a cell that a spreadsheet would run as a formula gets a quote."""
+    if text and text[0] in "=+-@\t\r":
+        return "'" + text
+    return text

@@ -1,0 +1,271 @@
+"""The ward registry: wards with their validity, aliases, merges, and resolution by date.
+
+A code does not identify a ward across time (20218 was Vĩnh Trung, then the
+enlarged Thạc Gián), nor does a name ("An Khê" before and after 01/07/2025): a
+written ward is always read at a date, and wards are keyed by the registry's id.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from sqlite_utils import Database
+
+from cqn_cli.errors import DataError, FieldProblem, NotFound
+from cqn_cli.text import fold, match_key, nfc
+
+_PREFIX = re.compile(r"^(?:phường|phuong)\s+|^p\.\s*|^p\s+", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Ward:
+    id: str
+    code: str
+    name: str
+    district: str | None
+    province: str | None
+    valid_from: str | None
+    valid_to: str | None
+    successor_id: str | None
+
+    def in_force(self, day: dt.date) -> bool:
+        iso = day.isoformat()
+        return (self.valid_from is None or self.valid_from <= iso) and (
+            self.valid_to is None or self.valid_to >= iso
+        )
+
+    @property
+    def short_name(self) -> str:
+        return strip_prefix(self.name)
+
+
+def strip_prefix(text: str) -> str:
+    """``Phường Xuân Hà`` / ``P. Xuân Hà`` / ``P Xuân Hà`` → ``Xuân Hà``."""
+    return _PREFIX.sub("", nfc(text), count=1).strip()
+
+
+def _row_to_ward(row: dict[str, Any]) -> Ward:
+    return Ward(
+        id=row["id"],
+        code=row["code"],
+        name=row["name"],
+        district=row["district"],
+        province=row["province"],
+        valid_from=row["valid_from"],
+        valid_to=row["valid_to"],
+        successor_id=row["successor_id"],
+    )
+
+
+class WardIndex:
+    """Every ward and alias in memory, for resolving many written wards quickly."""
+
+    def __init__(self, db: Database) -> None:
+        self.wards: dict[str, Ward] = {
+            r["id"]: _row_to_ward(r) for r in db.query("SELECT * FROM ward ORDER BY id")
+        }
+        self.aliases: dict[str, list[str]] = {}
+        self._by_key: dict[str, set[str]] = {}
+        self._by_fold: dict[str, set[str]] = {}
+        self._by_code: dict[str, set[str]] = {}
+        for ward in self.wards.values():
+            self._add_name(ward.id, ward.short_name)
+            self._by_code.setdefault(ward.code, set()).add(ward.id)
+        for r in db.query("SELECT ward_id, alias FROM ward_alias ORDER BY alias"):
+            self.aliases.setdefault(r["ward_id"], []).append(r["alias"])
+            self._add_name(r["ward_id"], strip_prefix(r["alias"]))
+        self._cache: dict[tuple[str, dt.date], Ward] = {}
+
+    def _add_name(self, ward_id: str, name: str) -> None:
+        self._by_key.setdefault(match_key(name), set()).add(ward_id)
+        self._by_fold.setdefault(fold(name), set()).add(ward_id)
+
+    def resolve(self, written: str, as_of: dt.date) -> Ward:
+        """The ward a clerk meant by ``written`` (name, alias or code) on ``as_of``.
+
+        Exact name first (case, NFC and tone placement folded), then the
+        accent-free name when it names only one ward; among the wards that bore
+        it, the one in force on ``as_of``, else the latest. Raises FieldProblem
+        with a "did you mean" for a near miss.
+        """
+        cache_key = (written, as_of)
+        found = self._cache.get(cache_key)
+        if found is None:
+            found = self._resolve(written, as_of)
+            self._cache[cache_key] = found
+        return found
+
+    def _resolve(self, written: str, as_of: dt.date) -> Ward:
+        text = strip_prefix(written)
+        if not text:
+            raise FieldProblem("value.required")
+        candidates = self._by_code.get(text) if text.isdigit() else None
+        if not candidates:
+            candidates = self._by_key.get(match_key(text))
+        if not candidates:
+            loose = self._by_fold.get(fold(text), set())
+            names = {match_key(self.wards[w].short_name) for w in loose}
+            if len(names) > 1:
+                listed = ", ".join(sorted({self.wards[w].name for w in loose}))
+                raise FieldProblem("file.ambiguous_ward", value=written, candidates=listed)
+            candidates = loose
+        if not candidates:
+            suggestion = self.suggest(text)
+            if suggestion:
+                raise FieldProblem(
+                    "file.unknown_ward_suggest", value=written, suggestion=suggestion
+                )
+            raise FieldProblem("file.unknown_ward", value=written)
+        wards = [self.wards[w] for w in candidates]
+        in_force = [w for w in wards if w.in_force(as_of)]
+        if len(in_force) == 1:
+            return in_force[0]
+        if len(in_force) > 1:
+            listed = ", ".join(f"{w.name} ({w.code}, {w.district or w.province})" for w in in_force)
+            raise FieldProblem("file.ambiguous_ward", value=written, candidates=listed)
+        # None in force that day: the latest ward that bore the name.
+        return max(wards, key=lambda w: (w.valid_to or "9999", w.valid_from or ""))
+
+    def suggest(self, text: str) -> str | None:
+        folded = {fold(w.short_name): w.short_name for w in self.wards.values()}
+        for ward_id, aliases in self.aliases.items():
+            for alias in aliases:
+                folded.setdefault(fold(alias), self.wards[ward_id].short_name)
+        close = difflib.get_close_matches(fold(text), list(folded), n=1, cutoff=0.6)
+        return folded[close[0]] if close else None
+
+    def on_map(self, ward_id: str, map_date: dt.date) -> Ward:
+        """The ward that ``ward_id`` had become by ``map_date`` (SPEC §4 ward map).
+
+        Follow the chain of successors while the successor had come into force
+        (the day after its predecessor's ``valid_to``) on or before ``map_date``.
+        """
+        ward = self.wards[ward_id]
+        iso = map_date.isoformat()
+        seen = {ward.id}
+        while ward.successor_id and ward.valid_to is not None and ward.valid_to < iso:
+            ward = self.wards[ward.successor_id]
+            if ward.id in seen:  # a cycle typed by hand: stop rather than loop
+                break
+            seen.add(ward.id)
+        return ward
+
+
+def resolve_or_fail(db: Database, written: str, as_of: dt.date) -> Ward:
+    """Resolve a ward named on the command line; a miss is a user error."""
+    try:
+        return WardIndex(db).resolve(written, as_of)
+    except FieldProblem as problem:
+        key = {
+            "file.unknown_ward": "ward.not_found",
+            "file.unknown_ward_suggest": "ward.not_found_suggest",
+            "file.ambiguous_ward": "ward.ambiguous",
+            "value.required": "ward.not_found",
+        }[problem.key]
+        raise NotFound(key, **{"value": written, **problem.params}) from None
+
+
+@dataclass(frozen=True)
+class WardRow:
+    ward: Ward
+    successor_name: str | None
+    aliases: list[str]
+    people: int
+
+
+def list_wards(db: Database, as_of: dt.date | None = None) -> list[WardRow]:
+    index = WardIndex(db)
+    counts = {
+        r["ward_id"]: r["n"]
+        for r in db.query("SELECT ward_id, count(*) AS n FROM person GROUP BY ward_id")
+    }
+    wards = sorted(
+        index.wards.values(), key=lambda w: (w.valid_from or "", w.code, w.valid_to or "9999")
+    )
+    return [
+        WardRow(
+            ward=w,
+            successor_name=index.wards[w.successor_id].name if w.successor_id else None,
+            aliases=index.aliases.get(w.id, []),
+            people=counts.get(w.id, 0),
+        )
+        for w in wards
+        if as_of is None or w.in_force(as_of)
+    ]
+
+
+def _new_id(db: Database, name: str) -> str:
+    base = "w-" + re.sub(r"[^a-z0-9]+", "-", fold(strip_prefix(name))).strip("-")
+    candidate, n = base, 2
+    while db.execute("SELECT 1 FROM ward WHERE id = ?", [candidate]).fetchone():
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate
+
+
+def add_ward(
+    db: Database,
+    code: str,
+    name: str,
+    *,
+    valid_from: dt.date | None,
+    district: str | None = None,
+    province: str | None = None,
+) -> Ward:
+    """Add a ward in force from ``valid_from`` (or always)."""
+    code, name = code.strip(), nfc(name)
+    if not code.isdigit():
+        raise DataError("ward.bad_code", value=code)
+    day = valid_from or dt.date.today()
+    index = WardIndex(db)
+    for other in index.wards.values():
+        if other.code == code and other.in_force(day):
+            raise DataError("ward.exists", value=code)
+    ward = Ward(
+        id=_new_id(db, name),
+        code=code,
+        name=name,
+        district=nfc(district) if district else None,
+        province=nfc(province) if province else None,
+        valid_from=valid_from.isoformat() if valid_from else None,
+        valid_to=None,
+        successor_id=None,
+    )
+    with db.atomic():
+        db.execute(
+            "INSERT INTO ward (id, code, name, district, province, valid_from)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [ward.id, ward.code, ward.name, ward.district, ward.province, ward.valid_from],
+        )
+    return ward
+
+
+def add_alias(db: Database, written: str, alias: str, as_of: dt.date) -> Ward:
+    ward = resolve_or_fail(db, written, as_of)
+    with db.atomic():
+        db.execute(
+            "INSERT OR IGNORE INTO ward_alias (ward_id, alias) VALUES (?, ?)", [ward.id, nfc(alias)]
+        )
+    return ward
+
+
+def merge_wards(db: Database, olds: list[str], into: str, on: dt.date) -> tuple[list[Ward], Ward]:
+    """From ``on``, the ``olds`` wards are part of ``into``: they end the day before."""
+    day_before = on - dt.timedelta(days=1)
+    new = resolve_or_fail(db, into, on)
+    old_wards = [resolve_or_fail(db, w, day_before) for w in olds]
+    for ward in old_wards:
+        if ward.id == new.id:
+            raise DataError("ward.merge_into_self", ward=ward.name)
+        if not ward.in_force(day_before):
+            raise DataError("ward.merge_not_in_force", ward=ward.name, date=day_before.isoformat())
+    with db.atomic():
+        for ward in old_wards:
+            db.execute(
+                "UPDATE ward SET valid_to = ?, successor_id = ? WHERE id = ?",
+                [day_before.isoformat(), new.id, ward.id],
+            )
+    return old_wards, new
