@@ -250,6 +250,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Database ready: {path} ({migrations} schema steps).",
     ),
     # ---- errors: usage ----------------------------------------------------
+    "usage.no_such_option": ("không có tùy chọn {option}.", "no such option {option}."),
+    "usage.did_you_mean": ("Có phải: {value}?", "Did you mean: {value}?"),
+    "usage.missing": ("thiếu {param}.", "missing {param}."),
+    "usage.bad_value": (
+        "giá trị không hợp lệ cho {param}: {reason}",
+        "invalid value for {param}: {reason}",
+    ),
+    "usage.see_help": ("xem '{command} --help'.", "see '{command} --help'."),
     "usage.bad_date": (
         "Ngày không hợp lệ: '{value}' (viết dd/mm/yyyy).",
         "Invalid date: '{value}' (write dd/mm/yyyy).",

@@ -8,16 +8,46 @@ import sys
 import tempfile
 import traceback
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
+from typer._click import exceptions as click_exceptions
 from typer.core import TyperGroup
 
 from cqn_cli import __version__
 from cqn_cli.cli import imports, people, wards
-from cqn_cli.cli.common import State, state
-from cqn_cli.errors import EXIT_DATABASE, CqnError
+from cqn_cli.cli.common import State, state, today
+from cqn_cli.errors import EXIT_DATABASE, EXIT_USAGE, CqnError
 from cqn_cli.i18n import LANGS, set_lang, t
+
+
+def _hint(exc: click_exceptions.BadParameter) -> str:
+    """The option or argument a bad value was given for, as the user typed it."""
+    if exc.param_hint is not None:
+        hints = [exc.param_hint] if isinstance(exc.param_hint, str) else list(exc.param_hint)
+        return " / ".join(hints)
+    return exc.param.get_error_hint() if exc.param is not None else ""
+
+
+def _usage_error(exc: click_exceptions.UsageError) -> NoReturn:
+    """A wrong command line: one line in the chosen language, exit 2 (help stays help)."""
+    from cqn_cli.render.output import message
+
+    if isinstance(exc, click_exceptions.NoArgsIsHelpError):
+        raise exc
+    where = exc.ctx.command_path if exc.ctx is not None else "cqn"
+    if isinstance(exc, click_exceptions.NoSuchOption):
+        text = t("usage.no_such_option", option=exc.option_name)
+        if exc.possibilities:
+            text += " " + t("usage.did_you_mean", value=", ".join(sorted(exc.possibilities)))
+    elif isinstance(exc, click_exceptions.MissingParameter):
+        text = t("usage.missing", param=_hint(exc))
+    elif isinstance(exc, click_exceptions.BadParameter):
+        text = t("usage.bad_value", param=_hint(exc), reason=exc.message)
+    else:
+        text = exc.format_message()
+    message(f"{where}: {text} — {t('usage.see_help', command=where)}")
+    raise typer.Exit(EXIT_USAGE)
 
 
 class CqnGroup(TyperGroup):
@@ -28,9 +58,17 @@ class CqnGroup(TyperGroup):
     goes on to ``main``'s crash log.
     """
 
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().make_context(*args, **kwargs)
+        except click_exceptions.UsageError as exc:
+            _usage_error(exc)
+
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
+        except click_exceptions.UsageError as exc:
+            _usage_error(exc)
         except CqnError as exc:
             from cqn_cli.render.output import report_error
 
@@ -112,12 +150,13 @@ def demo(
 ) -> None:
     from cqn_cli.cli.imports import print_result
     from cqn_cli.cli.people import print_roster_by_ward
-    from cqn_cli.demo import load_sample
+    from cqn_cli.demo import SAMPLE_AS_OF, load_sample
 
     db = state(ctx).db(create=True)
     for result in load_sample(db, data):
-        print_result(result)
-    print_roster_by_ward(db)
+        print_result(result, max_warnings=2)
+    print_roster_by_ward(db, SAMPLE_AS_OF)
+    print_roster_by_ward(db, today())
 
 
 def _crash_log() -> Path:

@@ -89,7 +89,7 @@ def build_options(
     )
 
 
-def print_result(result: ImportResult) -> None:
+def print_result(result: ImportResult, max_warnings: int = MAX_WARNINGS_SHOWN) -> None:
     from cqn_cli.render.output import message, result_line
 
     if result.already_imported_at is not None:
@@ -97,7 +97,7 @@ def print_result(result: ImportResult) -> None:
         return
     if result.skipped_title_rows:
         message(t("import.header_skipped", path=result.path, count=result.skipped_title_rows))
-    for w in result.warnings[:MAX_WARNINGS_SHOWN]:
+    for w in result.warnings[:max_warnings]:
         if w.line is None:
             where = result.path
         elif w.column is None:
@@ -105,8 +105,8 @@ def print_result(result: ImportResult) -> None:
         else:
             where = f"{result.path}:{w.line}:{w.column} [{w.header}]"
         message(t(w.key, where=where, path=result.path, **w.params))
-    if len(result.warnings) > MAX_WARNINGS_SHOWN:
-        message(t("warn.more", count=len(result.warnings) - MAX_WARNINGS_SHOWN))
+    if len(result.warnings) > max_warnings:
+        message(t("warn.more", count=len(result.warnings) - max_warnings))
     c = result.counts
     counts = {
         "path": result.path,

@@ -128,7 +128,7 @@ class RosterLoader:
 
     # -- the work -----------------------------------------------------------------
     def _problem(
-        self, line: int, col: _Column | None, value: str | None, key: str, **params: Any
+        self, line: int, col: _Column | None, value: str | None, key: str, /, **params: Any
     ) -> RowProblem:
         if col is None:
             return RowProblem(line, None, None, value, key, params)

@@ -1,0 +1,94 @@
+"""Shared fixtures: a private data directory per test, a fresh database, a CLI runner."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from cqn_cli import i18n
+from cqn_cli.cli.app import app
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE = REPO / "sample_data"
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """No test touches the user's data directory, and each starts in Vietnamese."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv("CQN_DB", raising=False)
+    monkeypatch.delenv("CQN_LANG", raising=False)
+    monkeypatch.setenv("COLUMNS", "200")
+    i18n.set_lang("vi")
+    yield
+    i18n.set_lang("vi")
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "cqn.db"
+
+
+Run = Callable[..., Any]
+
+
+@pytest.fixture
+def cqn(db_path: Path) -> Run:
+    """``cqn("import", "roster", f)`` runs the CLI on the test's database; ``init`` done first."""
+    runner = CliRunner()
+    first = runner.invoke(app, ["--db", str(db_path), "init"])
+    assert first.exit_code == 0, first.output
+
+    def run(*args: str, lang: str | None = None, input: str | None = None) -> Any:
+        argv = ["--db", str(db_path)]
+        if lang:
+            argv += ["--lang", lang]
+        result = runner.invoke(app, [*argv, *map(str, args)], input=input)
+        if result.exception and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        return result
+
+    return run
+
+
+@pytest.fixture
+def query(db_path: Path) -> Callable[..., list[tuple[Any, ...]]]:
+    """Read the test database directly (what a command wrote, not what it printed)."""
+
+    def q(sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        conn = sqlite3.connect(db_path)
+        try:
+            return conn.execute(sql, params).fetchall()
+        finally:
+            conn.close()
+
+    return q
+
+
+def write_csv(
+    path: Path, text: str, *, encoding: str = "utf-8", bom: bool = False, newline: str = "\n"
+) -> Path:
+    """Write a CSV as an office program would: chosen encoding, BOM and line ends."""
+    body = text.replace("\n", newline)
+    if encoding == "cp1258":
+        from cqn_cli.text import encode_cp1258
+
+        data = encode_cp1258(body)
+    else:
+        data = body.encode(encoding)
+    if bom:
+        data = {"utf-8": b"\xef\xbb\xbf", "utf-16-le": b"\xff\xfe"}[encoding] + data
+    path.write_bytes(data)
+    return path
+
+
+def file_digest(path: Path) -> bytes:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).digest()

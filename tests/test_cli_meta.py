@@ -1,0 +1,144 @@
+"""The CLI as a whole: help everywhere, both languages, the error boundary, the crash log."""
+
+from __future__ import annotations
+
+import re
+import string
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import typer
+from typer.main import get_command
+from typer.testing import CliRunner
+
+from cqn_cli import __version__
+from cqn_cli.cli import app as app_module
+from cqn_cli.cli.app import app
+from cqn_cli.i18n import MESSAGES
+
+
+def _commands() -> list[tuple[str, ...]]:
+    found: list[tuple[str, ...]] = []
+
+    def walk(cmd: object, path: tuple[str, ...]) -> None:
+        subs = getattr(cmd, "commands", None)
+        if subs:
+            for name, sub in subs.items():
+                walk(sub, (*path, name))
+        else:
+            found.append(path)
+
+    walk(get_command(app), ())
+    return found
+
+
+COMMANDS = _commands()
+
+
+def test_the_commands_of_this_issue_are_registered() -> None:
+    for expected in [
+        ("init",),
+        ("demo",),
+        ("ward", "list"),
+        ("ward", "add"),
+        ("ward", "alias"),
+        ("ward", "merge"),
+        ("import", "roster"),
+        ("person", "list"),
+        ("person", "search"),
+        ("person", "show"),
+        ("person", "add"),
+        ("person", "edit"),
+        ("person", "status"),
+    ]:
+        assert expected in COMMANDS
+
+
+@pytest.mark.parametrize("lang,example", [("vi", "Ví dụ"), ("en", "Example")])
+@pytest.mark.parametrize("path", COMMANDS, ids=" ".join)
+def test_every_command_has_help_with_an_example(
+    path: tuple[str, ...], lang: str, example: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Help texts are fixed when the commands are declared; check them in a fresh process.
+    out = subprocess.run(
+        [sys.executable, "-m", "cqn_cli", "--lang", lang, *path, "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"PATH": "/usr/bin:/bin", "COLUMNS": "200"},
+    )
+    assert out.returncode == 0, out.stderr
+    assert example in out.stdout
+    assert "cqn" in out.stdout
+
+
+def test_catalogue_has_both_languages_with_the_same_placeholders() -> None:
+    fmt = string.Formatter()
+    for key, (vi, en) in MESSAGES.items():
+        assert vi.strip() and en.strip(), key
+        fields_vi = {f for _, f, _, _ in fmt.parse(vi) if f}
+        fields_en = {f for _, f, _, _ in fmt.parse(en) if f}
+        assert fields_vi == fields_en, key
+
+
+def test_every_message_key_used_in_the_code_exists() -> None:
+    src = Path(__file__).resolve().parent.parent / "src" / "cqn_cli"
+    pattern = re.compile(
+        r"""(?:\bt|Error|Problem|Refused|NotFound|_problem|_warn|RowProblem)\(\s*"""
+        r"""(?:[^"()]*?,\s*)*"([a-z_]+\.[a-z_.]+)\"""",
+    )
+    used: set[str] = set()
+    for path in src.rglob("*.py"):
+        used |= set(pattern.findall(path.read_text(encoding="utf-8")))
+    assert used, "the pattern found nothing: it is broken"
+    missing = sorted(k for k in used if k not in MESSAGES and not k.startswith("cqn_cli."))
+    assert missing == []
+
+
+def test_version() -> None:
+    result = CliRunner().invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert result.stdout.strip() == f"cqn {__version__}"
+
+
+def test_bare_cqn_prints_the_map_of_commands() -> None:
+    result = CliRunner().invoke(app, [])
+    assert "import" in result.output and "person" in result.output
+
+
+def test_unknown_option_is_exit_2(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["--db", str(tmp_path / "x.db"), "init", "--nope"])
+    assert result.exit_code == 2
+
+
+def test_a_bug_prints_one_line_and_a_crash_log_without_personal_data(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    secret = "Nguyễn Văn Bí Mật 001175001289"
+
+    def broken() -> None:
+        raise RuntimeError(secret)
+
+    monkeypatch.setattr(sys, "argv", ["cqn", "init"])
+    broken_app = typer.Typer()
+    broken_app.callback()(lambda: None)
+    broken_app.command("init")(broken)
+    monkeypatch.setattr(app_module, "app", broken_app)
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    with pytest.raises(SystemExit) as exit_info:
+        app_module.main()
+    assert exit_info.value.code == 70
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1
+    assert "Traceback" not in err and secret not in err
+    logs = list(tmp_path.glob("cqn-crash-*.log"))
+    assert len(logs) == 1
+    log = logs[0].read_text(encoding="utf-8")
+    assert "RuntimeError" in log and "broken" in log
+    assert secret not in log and "001175001289" not in log
+    assert str(logs[0]) in err

@@ -1,0 +1,112 @@
+"""The database file: creation, mode, pragmas, migrations, refusal of what we can't use."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+from sqlite_utils import Database
+from typer.testing import CliRunner
+
+from cqn_cli.cli.app import app
+from cqn_cli.errors import DatabaseError
+from cqn_cli.store.db import default_path, open_db, schema_version
+from cqn_cli.store.migrations import migrations
+
+ALL_MIGRATIONS = [m.name for m in migrations.pending(Database(memory=True))]
+
+
+def test_new_database_is_private_and_fully_migrated(tmp_path: Path) -> None:
+    path = tmp_path / "sub" / "cqn.db"
+    db = open_db(path, create=True)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert schema_version(db) == ALL_MIGRATIONS
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert db.execute("PRAGMA busy_timeout").fetchone()[0] > 0
+    # Every table is STRICT: a text in an integer column is refused, ids stay text.
+    strict = {r[0] for r in db.execute("SELECT name FROM pragma_table_list WHERE strict = 1")}
+    assert {"ward", "person", "import_log", "ward_alias"} <= strict
+    # The seeded registry: 12 wards of the Thanh Khê lineage with their successors.
+    assert db.execute("SELECT count(*) FROM ward").fetchone()[0] == 12
+    assert db.execute("SELECT successor_id FROM ward WHERE id = 'tk-hoa-khe'").fetchone() == (
+        "tk-thanh-khe-dong",
+    )
+    # The -wal file SQLite made is private too.
+    wal = Path(str(path) + "-wal")
+    if wal.exists():
+        assert stat.S_IMODE(wal.stat().st_mode) == 0o600
+    db.close()
+
+
+def test_reopening_applies_nothing_twice(tmp_path: Path) -> None:
+    path = tmp_path / "cqn.db"
+    open_db(path, create=True).close()
+    db = open_db(path)
+    names = schema_version(db)
+    assert names == ALL_MIGRATIONS
+
+
+def test_first_schema_migrates_forward(tmp_path: Path) -> None:
+    """A database stopped after the first migration is brought up to date on open."""
+    path = tmp_path / "old.db"
+    old = Database(path)
+    migrations.apply(old, stop_before="0002_seed_thanh_khe_wards")
+    assert old.execute("SELECT count(*) FROM ward").fetchone()[0] == 0
+    old.close()
+    db = open_db(path)
+    assert db.execute("SELECT count(*) FROM ward").fetchone()[0] == 12
+
+
+def test_missing_database_is_not_created_by_other_commands(tmp_path: Path) -> None:
+    path = tmp_path / "none.db"
+    with pytest.raises(DatabaseError) as info:
+        open_db(path)
+    assert info.value.key == "db.missing"
+    assert not path.exists()
+    result = CliRunner().invoke(app, ["--db", str(path), "person", "list"])
+    assert result.exit_code == 3
+    assert "cqn init" in result.stderr
+    assert not path.exists()
+
+
+def test_newer_schema_is_refused_with_exit_3(tmp_path: Path) -> None:
+    path = tmp_path / "cqn.db"
+    open_db(path, create=True).close()
+    conn = sqlite3.connect(path)
+    conn.execute(
+        "INSERT INTO _sqlite_migrations (migration_set, name, applied_at)"
+        " VALUES ('cqn', '9999_from_the_future', '2030-01-01')"
+    )
+    conn.commit()
+    conn.close()
+    result = CliRunner().invoke(app, ["--db", str(path), "ward", "list"])
+    assert result.exit_code == 3
+    assert "9999_from_the_future" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_not_a_database_is_exit_3(tmp_path: Path) -> None:
+    path = tmp_path / "cqn.db"
+    path.write_bytes(b"this is not sqlite" * 100)
+    result = CliRunner().invoke(app, ["--db", str(path), "ward", "list"])
+    assert result.exit_code == 3
+    assert "Traceback" not in result.output
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_default_path_follows_cqn_db_then_xdg(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CQN_DB", str(tmp_path / "env.db"))
+    assert default_path() == tmp_path / "env.db"
+    monkeypatch.delenv("CQN_DB")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    assert default_path() == tmp_path / "xdg" / "cqn" / "cqn.db"
+    result = CliRunner().invoke(app, ["init"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "xdg" / "cqn" / "cqn.db").exists()
+    assert stat.S_IMODE(os.stat(tmp_path / "xdg" / "cqn").st_mode) == 0o700
