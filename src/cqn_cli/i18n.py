@@ -380,6 +380,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{where}: possible duplicate of {candidates} (same name and ward, other birth date); "
         "added as a new person.",
     ),
+    "import.more_problems": ("… và {count} lỗi khác.", "… and {count} more problems."),
     "warn.more": ("… và {count} cảnh báo khác.", "… and {count} more warnings."),
     "where.line": ("{path}:{line}", "{path}:{line}"),
     "where.cell": ("{path}:{line}:{column} [{header}]", "{path}:{line}:{column} [{header}]"),

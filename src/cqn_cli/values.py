@@ -8,6 +8,7 @@ that take the same values as options.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from cqn_cli.errors import FieldProblem
 from cqn_cli.text import fold
@@ -16,6 +17,7 @@ _TRUE = frozenset({"co", "x", "yes", "y", "1", "true", "dung", "v"})
 _FALSE = frozenset({"khong", "", "no", "n", "0", "false", "sai", "k", "-"})
 
 
+@lru_cache(maxsize=256)
 def parse_bool(text: str) -> int:
     """``Có``/``Không``, ``x``/blank, ``yes``/``no``, ``1``/``0`` → 1 or 0."""
     key = fold(text)
@@ -30,6 +32,7 @@ _GENDERS = {"nam": "male", "male": "male", "m": "male", "nu": "female", "female"
 _GENDERS_EXACT = {"f": "female"}
 
 
+@lru_cache(maxsize=256)
 def parse_gender(text: str) -> str:
     """``Nam``/``Nữ`` (or ``male``/``female``) → ``male``/``female``."""
     key = fold(text)
@@ -56,6 +59,7 @@ _STATUS_WORDS = {
 }
 
 
+@lru_cache(maxsize=256)
 def parse_status(text: str) -> str:
     """``active``/``moved_out``/``deceased`` or the Vietnamese words for them."""
     found = _STATUS_WORDS.get(fold(text).replace("_", " "))
@@ -74,9 +78,10 @@ def parse_cccd(text: str) -> tuple[str, bool]:
     province code below 100 is lost): such an id gets its zero back and
     ``padded`` is True so that the caller can warn.
     """
-    digits = _DIGITS_SEP.sub("", text)
-    if digits.endswith(".0"):
+    digits = text.strip()
+    if digits.endswith(".0"):  # a number cell exported as float; before "." goes as a separator
         digits = digits[:-2]
+    digits = _DIGITS_SEP.sub("", digits)
     if not digits.isdigit() or not digits.isascii():
         raise FieldProblem("value.bad_cccd", value=mask_cccd_text(text))
     if len(digits) == 12:
@@ -149,9 +154,10 @@ def parse_phone(text: str) -> str:
     a number that lost its leading zero in Excel (``905123456``) gets it back.
     Mobile numbers have 10 digits, landlines 11 (``0236 3…``).
     """
-    raw = _PHONE_CHARS.sub("", text)
-    if raw.endswith(".0"):
+    raw = text.strip()
+    if raw.endswith(".0"):  # a number cell exported as float; before "." goes as a separator
         raw = raw[:-2]
+    raw = _PHONE_CHARS.sub("", raw)
     if raw.startswith("+84"):
         raw = "0" + raw[3:]
     elif raw.startswith("0084"):

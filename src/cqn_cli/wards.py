@@ -155,6 +155,17 @@ class WardIndex:
         return ward
 
 
+def wards_within(index: WardIndex, ward: Ward, day: dt.date) -> list[str]:
+    """Ids of the wards whose people belong to ``ward`` on the map of ``day``.
+
+    ``day`` is clamped to the ward's own life, so a ward merged away still
+    gathers what it held on its last day (and the older wards merged into it).
+    """
+    if ward.valid_to is not None and ward.valid_to < day.isoformat():
+        day = dt.date.fromisoformat(ward.valid_to)
+    return sorted(w for w in index.wards if index.on_map(w, day).id == ward.id)
+
+
 def resolve_or_fail(db: Database, written: str, as_of: dt.date) -> Ward:
     """Resolve a ward named on the command line; a miss is a user error."""
     try:

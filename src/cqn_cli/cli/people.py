@@ -97,17 +97,17 @@ def list_cmd(
     reveal: RevealOpt = False,
 ) -> None:
     from cqn_cli.people import list_people
-    from cqn_cli.wards import resolve_or_fail
+    from cqn_cli.wards import WardIndex, resolve_or_fail, wards_within
 
     db = state(ctx).db()
     ward_ids = None
     if ward is not None:
         found = resolve_or_fail(db, ward, today())
-        ward_ids = [found.id]
+        ward_ids = wards_within(WardIndex(db), found, today())
     rows = list_people(
         db, ward_ids=ward_ids, status=status.value if status else None, reveal=reveal
     )
-    params = {"ward": ward_ids[0] if ward_ids else None, "status": status.value if status else None}
+    params = {"ward": ward, "status": status.value if status else None}
     _print_people(rows, fmt, params)
 
 

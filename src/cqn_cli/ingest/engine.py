@@ -184,7 +184,8 @@ def run_import(
         for line, cells in data:
             any_row = True
             loader.counts.rows += 1
-            if len(cells) > width or (strict_width and len(cells) < width):
+            extra = len(cells) > width and any(c != "" for c in cells[width:])
+            if extra or (strict_width and len(cells) < width):
                 row_problems = [
                     RowProblem(
                         line,

@@ -124,6 +124,11 @@ def detect(
         src.encoding = codecs.lookup(encoding).name
         if src.encoding in ("utf-8", "utf-8-sig") and head.startswith(codecs.BOM_UTF8):
             src.encoding, src.bom, skip = "utf-8", True, 3
+        elif (src.encoding, head[:2]) in (
+            ("utf-16-le", codecs.BOM_UTF16_LE),
+            ("utf-16-be", codecs.BOM_UTF16_BE),
+        ):
+            src.bom, skip = True, 2  # else the BOM would stick to the first header
     elif head.startswith(codecs.BOM_UTF8):
         src.encoding, src.bom, skip = "utf-8", True, 3
     elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -149,11 +154,16 @@ def _decoded_head(head: bytes, src: Source, skip: int) -> str:
 
 
 def _sniff_delimiter(text: str) -> str:
-    """The separator that splits the first lines most (outside quotes); comma on a tie."""
-    best, best_count = ",", 0
-    lines = text.splitlines()[:20]
+    """The separator that splits most of the first lines the same number of times.
+
+    Counted outside quotes. Consistency, not the biggest count: a semicolon file
+    whose addresses hold commas (``Số 12, đường Lê Lợi, tổ 3``) is still a
+    semicolon file. On a tie, the bigger count; then comma.
+    """
+    best, best_score = ",", (0, 0)
+    lines = [line for line in text.splitlines()[:20] if line.strip()]
     for sep in _SEPARATORS:
-        count = 0
+        counts: dict[int, int] = {}
         for line in lines:
             in_quotes, n = False, 0
             for ch in line:
@@ -161,9 +171,12 @@ def _sniff_delimiter(text: str) -> str:
                     in_quotes = not in_quotes
                 elif ch == sep and not in_quotes:
                     n += 1
-            count = max(count, n)
-        if count > best_count:
-            best, best_count = sep, count
+            if n:
+                counts[n] = counts.get(n, 0) + 1
+        if counts:
+            score = max((lines_, n) for n, lines_ in counts.items())
+            if score > best_score:
+                best, best_score = sep, score
     return best
 
 
@@ -199,11 +212,22 @@ def _csv_rows(src: Source) -> Iterator[tuple[int, list[Cell]]]:
                 if "field larger" in message:
                     key, params = "file.field_too_large", {"limit": FIELD_LIMIT}
                     raise _refuse(src.path, reader.line_num, key, **params) from None
-                raise _refuse(src.path, reader.line_num, "file.csv_error", reason=message) from None
+                # A quote never closed swallows the rest of the file: point at its row.
+                at = line if "unexpected end of data" in message else reader.line_num
+                raise _refuse(src.path, at, "file.csv_error", reason=message) from None
             start, line = line, reader.line_num + 1
+            if any("\x00" in c for c in cells):  # csv accepts NUL since Python 3.11
+                raise _refuse(src.path, _nul_line(start, cells), "file.nul")
             if not any(c.strip() for c in cells):
                 continue
             yield start, [_clean(c) for c in cells]
+
+
+def _nul_line(start: int, cells: list[str]) -> int:
+    """The physical line of the first NUL of a row starting at ``start``."""
+    text = "".join(cells)
+    before = text[: text.index("\x00")]
+    return start + before.count("\n") + before.count("\r") - before.count("\r\n")
 
 
 def _clean(cell: str) -> str:
@@ -233,9 +257,11 @@ def _xlsx_rows(src: Source) -> Iterator[tuple[int, list[Cell]]]:
 
     from openpyxl import load_workbook
 
+    raw = src.path.open("rb")  # a file object: openpyxl checks the extension of a path
     try:
-        wb = load_workbook(src.path, read_only=True, data_only=True)
+        wb = load_workbook(raw, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raw.close()
         raise _refuse(src.path, 0, "file.bad_xlsx", reason=type(exc).__name__) from None
     try:
         if src.sheet is not None:
@@ -252,3 +278,4 @@ def _xlsx_rows(src: Source) -> Iterator[tuple[int, list[Cell]]]:
                 yield number, cells
     finally:
         wb.close()
+        raw.close()

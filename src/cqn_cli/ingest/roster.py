@@ -43,6 +43,10 @@ class _Column:
     header: str
     parse: Callable[[Cell], object]
 
+    @property
+    def key(self) -> str:
+        return self.field.english
+
 
 class RosterLoader:
     """Loader of ``cqn import roster`` (see ``engine.Loader``)."""
@@ -80,8 +84,15 @@ class RosterLoader:
             )
             for name, i in header.columns.items()
         ]
-        self.ward_column = next((c for c in self.columns if c.field.name == "phuong"), None)
-        present = [c.field.english for c in self.columns if c.field.name != "so_cccd"]
+        self._by_name = {c.field.name: c for c in self.columns}
+        self.ward_column = self._by_name.get("phuong")
+        self._cccd_column = self._by_name.get("so_cccd")
+        # (index, key, parse, value of an empty cell or None when the field is required)
+        self._plan = [
+            (c.index, c.key, c.parse, None if c.field.required else empty_value(c.field), c)
+            for c in self.columns
+        ]
+        present = [c.key for c in self.columns if c.field.name != "so_cccd"]
         if "ward" not in present:
             present.append("ward")
         self._present = present
@@ -105,21 +116,25 @@ class RosterLoader:
     def row(self, line: int, cells: Sequence[Cell]) -> list[RowProblem]:
         problems: list[RowProblem] = []
         values: dict[str, Any] = {}
-        raw_cccd: tuple[_Column, str] | None = None
-        for col in self.columns:
-            raw = cells[col.index] if col.index < len(cells) else ""
+        width = len(cells)
+        for index, key, parse, empty, col in self._plan:
+            raw = cells[index] if index < width else ""
             try:
-                if raw == "":
-                    values[col.field.english] = empty_value(col.field)
+                if raw != "":
+                    values[key] = parse(raw)
+                elif empty is not None or not col.field.required:
+                    values[key] = empty
                 else:
-                    values[col.field.english] = col.parse(raw)
-                    if col.field.name == "so_cccd":
-                        raw_cccd = (col, str(raw))
+                    raise FieldProblem("value.required")
             except FieldProblem as p:
                 shown = mask_cccd_text(str(raw)) if col.field.name in _PERSONAL else str(raw)
-                problems.append(RowProblem(line, col.index + 1, col.header, shown, p.key, p.params))
+                problems.append(RowProblem(line, index + 1, col.header, shown, p.key, p.params))
         if problems:
             return problems
+        cccd_col = self._cccd_column
+        raw_cccd = None
+        if cccd_col is not None and cccd_col.index < width and cells[cccd_col.index] != "":
+            raw_cccd = (cccd_col, str(cells[cccd_col.index]))
         return self.check_and_queue(line, values, raw_cccd)
 
     def finish(self) -> list[RowProblem]:
@@ -135,7 +150,7 @@ class RosterLoader:
         return RowProblem(line, col.index + 1, col.header, value, key, params)
 
     def _col(self, name: str) -> _Column | None:
-        return next((c for c in self.columns if c.field.name == name), None)
+        return self._by_name.get(name)
 
     def check_and_queue(
         self, line: int, values: dict[str, Any], raw_cccd: tuple[_Column, str] | None
@@ -191,6 +206,13 @@ class RosterLoader:
         if cccd is not None and cccd in idx.by_cccd:
             pk, by_cccd = idx.by_cccd[cccd], True
             held = idx.held[pk]
+            if pk in self._touched:  # earlier in this file: say so, not "held by" a new id
+                col = self._col("so_cccd")
+                return [
+                    self._problem(
+                        line, col, None, "row.cccd_duplicate_in_file", other=self._touched[pk]
+                    )
+                ]
             if held.name_key != name_key and not compatible_dates(held.birth, birth):
                 return [
                     self._problem(

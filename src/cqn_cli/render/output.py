@@ -149,7 +149,7 @@ def report_error(exc: CqnError) -> None:
         for problem in exc.problems[:MAX_PROBLEMS_SHOWN]:
             message(describe_problem(exc.path, problem))
         if len(exc.problems) > MAX_PROBLEMS_SHOWN:
-            message(t("warn.more", count=len(exc.problems) - MAX_PROBLEMS_SHOWN))
+            message(t("import.more_problems", count=len(exc.problems) - MAX_PROBLEMS_SHOWN))
     if isinstance(exc, OptionsRefused):
         for problem in exc.problems:
             message(describe_problem("", problem, with_path=False))
