@@ -9,10 +9,45 @@ from pathlib import Path
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Võ", "Đặng", "Bùi", "Đỗ"]
 MIDDLE = ["Văn", "Đức", "Hữu", "Ngọc", "Minh", "Quang", "Công", "Thanh", "Xuân", "Đình"]
-GIVEN = (
-    "An Bình Cường Dũng Hùng Hải Sơn Tuấn Thắng Long Hòa Thủy Lợi Phúc Khánh Quý Nam Việt Hiệp"
-    " Tài Tín Toàn Phong Quang Lộc Đức Huy Kiên Hậu Nhân Châu Thuận Tâm Chiến Nhung Hồng Vinh"
-).split()
+GIVEN = [
+    "An",
+    "Bình",
+    "Cường",
+    "Dũng",
+    "Hùng",
+    "Hải",
+    "Sơn",
+    "Tuấn",
+    "Thắng",
+    "Long",
+    "Hòa",
+    "Thủy",
+    "Lợi",
+    "Phúc",
+    "Khánh",
+    "Quý",
+    "Nam",
+    "Việt",
+    "Hiệp",
+    "Tài",
+    "Tín",
+    "Toàn",
+    "Phong",
+    "Quang",
+    "Lộc",
+    "Đức",
+    "Huy",
+    "Kiên",
+    "Hậu",
+    "Nhân",
+    "Châu",
+    "Thuận",
+    "Tâm",
+    "Chiến",
+    "Nhung",
+    "Hồng",
+    "Vinh",
+]
 MIDDLE2 = ["", "", "Văn", "Hữu", "Minh", "Thanh", "Xuân", "Quốc", "Đình", "Công"]
 WARDS = [
     "Tam Thuận",
