@@ -47,6 +47,7 @@ GIVEN = [
     "Nhung",
     "Hồng",
     "Vinh",
+    "",
 ]
 MIDDLE2 = ["", "", "Văn", "Hữu", "Minh", "Thanh", "Xuân", "Quốc", "Đình", "Công"]
 WARDS = [
