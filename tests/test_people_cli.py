@@ -1,0 +1,513 @@
+"""``cqn person list | search | show | add | edit | status``: the CLI, checked in the database."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import Run, write_csv
+
+Query = Callable[..., list[tuple[Any, ...]]]
+
+PERSON_KEYS = [
+    "id",
+    "ward_code",
+    "full_name",
+    "birth_date",
+    "gender",
+    "national_id",
+    "ward",
+    "residential_group",
+    "address",
+    "phone",
+    "enlisted_on",
+    "discharged_on",
+    "rank",
+    "unit",
+    "party_member",
+    "youth_union_member",
+    "reservist",
+    "veterans_association_member",
+    "registered_on",
+    "status",
+    "status_since",
+    "notes",
+]
+BOOL_KEYS = ("party_member", "youth_union_member", "reservist", "veterans_association_member")
+
+AN_CCCD = "048052000101"  # male, born 1952
+AN_TRAN_CCCD = "048160000202"  # female, born 1960
+
+# Ten people written with 2019 ward names, in file order (ids CQN000001…CQN000010).
+ROSTER = (
+    "Họ và tên,Ngày sinh,Giới tính,Số CCCD,Phường,Tổ dân phố,Điện thoại,Nhập ngũ,"
+    "Đảng viên,Đoàn viên,DBĐV,Hội viên CCB,Trạng thái,Ngày trạng thái\n"
+    f"Nguyễn Văn An,1952,Nam,{AN_CCCD},Xuân Hà,Tổ 5,0905123456,03/1972,x,,,x,,\n"
+    "Nguyễn Văn Anh,1958,Nam,,Xuân Hà,Tổ 6,0168 312 3456,,,,,,,\n"
+    f"Trần Thị An,15/03/1960,Nữ,{AN_TRAN_CCCD},Xuân Hà,,,,,,x,,,\n"
+    "Lê Văn Ân,1949,Nam,,Xuân Hà,,,,,,,,,\n"
+    "Phạm Văn Đức,1950,Nam,,Tam Thuận,,,,,,,,,\n"
+    "Hoàng Văn Dũng,1951,Nam,,Tam Thuận,,,,,,,,,\n"
+    "Võ Thị Ánh,1962,Nữ,,Xuân Hà,,,,,x,,,,\n"
+    "Đỗ Văn Bình,1955,Nam,,Xuân Hà,,,,,,,,chuyển đi,14/11/2019\n"
+    "Bùi Thị Hạ,1963,Nữ,,Xuân Hà,,,,,,,,,\n"
+    "Vũ Thị Hà,1964,Nữ,,Xuân Hà,,,,,,,,,\n"
+)
+
+# By given name (last word), then middle names, then family name; a < ă < â, d < đ,
+# tones none < huyền < hỏi < ngã < sắc < nặng.
+VIETNAMESE_ORDER = [
+    "Trần Thị An",
+    "Nguyễn Văn An",
+    "Nguyễn Văn Anh",
+    "Võ Thị Ánh",
+    "Lê Văn Ân",
+    "Đỗ Văn Bình",
+    "Hoàng Văn Dũng",
+    "Phạm Văn Đức",
+    "Vũ Thị Hà",
+    "Bùi Thị Hạ",
+]
+
+
+@pytest.fixture
+def roster(cqn: Run, query: Query, tmp_path: Path) -> dict[str, str]:
+    """Import the ten people; return name → id."""
+    f = write_csv(tmp_path / "roster.csv", ROSTER)
+    r = cqn("import", "roster", f, "--as-of", "2019-12-31")
+    assert r.exit_code == 0, r.output
+    return {name: f"CQN{pk:06d}" for pk, name in query("SELECT id, full_name FROM person")}
+
+
+def as_json(result: Any) -> Any:
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def person_row(query: Query, pk: str) -> dict[str, Any]:
+    rows = query("SELECT * FROM person WHERE id = ?", (int(pk[3:]),))
+    names = [r[1] for r in query("PRAGMA table_info(person)")]
+    return dict(zip(names, rows[0], strict=True))
+
+
+# ---- person list ---------------------------------------------------------------------------
+
+
+def test_list_json_shape_and_person_keys(cqn: Run, roster: dict[str, str]) -> None:
+    doc = as_json(cqn("person", "list", "--format", "json"))
+    assert set(doc) == {"params", "rows", "total"}
+    assert doc["total"] == {"count": 10}
+    assert len(doc["rows"]) == 10
+    for row in doc["rows"]:
+        assert list(row) == PERSON_KEYS
+        for key in BOOL_KEYS:  # every flag column is in the file: true/false, never null
+            assert row[key] in (True, False)
+    an = next(r for r in doc["rows"] if r["full_name"] == "Nguyễn Văn An")
+    assert an == {
+        "id": roster["Nguyễn Văn An"],
+        "ward_code": "20209",
+        "full_name": "Nguyễn Văn An",
+        "birth_date": "1952",
+        "gender": "male",
+        "national_id": "0480******01",
+        "ward": "Phường Xuân Hà",
+        "residential_group": "Tổ 5",
+        "address": None,
+        "phone": "0905****56",
+        "enlisted_on": "1972-03",
+        "discharged_on": None,
+        "rank": None,
+        "unit": None,
+        "party_member": True,
+        "youth_union_member": False,
+        "reservist": False,
+        "veterans_association_member": True,
+        "registered_on": None,
+        "status": "active",
+        "status_since": None,
+        "notes": None,
+    }
+    tran = next(r for r in doc["rows"] if r["full_name"] == "Trần Thị An")
+    assert (tran["birth_date"], tran["gender"], tran["reservist"]) == ("1960-03-15", "female", True)
+    binh = next(r for r in doc["rows"] if r["full_name"] == "Đỗ Văn Bình")
+    assert (binh["status"], binh["status_since"]) == ("moved_out", "2019-11-14")
+
+
+def test_list_is_in_vietnamese_name_order(cqn: Run, roster: dict[str, str]) -> None:
+    doc = as_json(cqn("person", "list", "-f", "json"))
+    assert [r["full_name"] for r in doc["rows"]] == VIETNAMESE_ORDER
+
+
+def test_list_filters_by_ward_and_status(cqn: Run, roster: dict[str, str]) -> None:
+    tam_thuan = as_json(cqn("person", "list", "--ward", "Tam Thuận", "-f", "json"))
+    assert [r["full_name"] for r in tam_thuan["rows"]] == ["Hoàng Văn Dũng", "Phạm Văn Đức"]
+    assert {r["ward_code"] for r in tam_thuan["rows"]} == {"20203"}
+    assert tam_thuan["total"] == {"count": 2}
+    assert tam_thuan["params"] == {"ward": "Tam Thuận", "status": None}
+
+    moved = as_json(cqn("person", "list", "--status", "moved_out", "-f", "json"))
+    assert [r["full_name"] for r in moved["rows"]] == ["Đỗ Văn Bình"]
+    assert moved["params"] == {"ward": None, "status": "moved_out"}
+
+    # Tam Thuận was merged into Xuân Hà on 01/01/2025: the filter follows the merge.
+    both = as_json(cqn("person", "list", "--ward", "Xuan Ha", "--status", "active", "-f", "json"))
+    assert [r["full_name"] for r in both["rows"]] == [
+        n for n in VIETNAMESE_ORDER if n != "Đỗ Văn Bình"
+    ]
+    assert both["total"] == {"count": 9}
+
+
+def test_list_by_todays_ward_gathers_the_old_wards(cqn: Run, roster: dict[str, str]) -> None:
+    # Xuân Hà and Tam Thuận are both part of phường Thanh Khê since 01/07/2025.
+    thanh_khe = as_json(cqn("person", "list", "--ward", "Thanh Khê", "-f", "json"))
+    assert thanh_khe["total"] == {"count": 10}
+    an_khe = as_json(cqn("person", "list", "--ward", "An Khê", "-f", "json"))
+    assert an_khe["rows"] == []
+    assert an_khe["total"] == {"count": 0}
+
+
+def test_list_with_an_unknown_status_is_a_usage_error(cqn: Run, roster: dict[str, str]) -> None:
+    r = cqn("person", "list", "--status", "gone")
+    assert r.exit_code == 2
+
+
+def test_list_with_an_unknown_ward_is_refused(cqn: Run, roster: dict[str, str]) -> None:
+    r = cqn("person", "list", "--ward", "Xuan Haa")
+    assert r.exit_code == 1
+    assert "có phải 'Xuân Hà'" in r.stderr
+    assert r.stdout == ""
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "json"])
+def test_national_id_and_phone_are_masked_unless_revealed(
+    cqn: Run, roster: dict[str, str], fmt: str
+) -> None:
+    masked = cqn("person", "list", "-f", fmt)
+    assert masked.exit_code == 0, masked.output
+    for hidden in (AN_CCCD, "0905123456", AN_TRAN_CCCD, "0383123456"):
+        assert hidden not in masked.stdout
+    for shown in ("0480******01", "0905****56", "0481******02", "0383****56"):
+        assert shown in masked.stdout
+
+    revealed = cqn("person", "list", "-f", fmt, "--reveal")
+    assert revealed.exit_code == 0, revealed.output
+    for shown in (AN_CCCD, "0905123456", AN_TRAN_CCCD, "0383123456"):
+        assert shown in revealed.stdout
+    assert "******" not in revealed.stdout
+
+
+def test_csv_list_has_every_person_key(cqn: Run, roster: dict[str, str]) -> None:
+    r = cqn("person", "list", "-f", "csv")
+    assert r.exit_code == 0, r.output
+    lines = r.stdout.splitlines()
+    assert lines[0].split(",") == PERSON_KEYS
+    assert len(lines) == 11
+    an = next(line for line in lines if "Nguyễn Văn An," in line).split(",")
+    record = dict(zip(PERSON_KEYS, an, strict=True))
+    assert record["party_member"] == "true"
+    assert record["youth_union_member"] == "false"
+    assert record["birth_date"] == "1952"
+
+
+# ---- person search ---------------------------------------------------------------------------
+
+
+def test_search_ignores_case_and_diacritics(cqn: Run, roster: dict[str, str]) -> None:
+    # A substring search: "nguyen van an" is also the start of "Nguyễn Văn Anh".
+    for text in ("nguyen van an", "NGUYỄN VĂN AN", "Nguyen  Van An"):
+        doc = as_json(cqn("person", "search", text, "-f", "json"))
+        assert [r["full_name"] for r in doc["rows"]] == ["Nguyễn Văn An", "Nguyễn Văn Anh"]
+        assert doc["rows"][0]["id"] == roster["Nguyễn Văn An"]
+        assert doc["rows"][0]["national_id"] == "0480******01"
+
+
+def test_search_without_accents_finds_every_spelling(cqn: Run, roster: dict[str, str]) -> None:
+    doc = as_json(cqn("person", "search", "van an", "-f", "json"))
+    # "Văn Ân" folds to "van an" too: a clerk typing without accents means any of them.
+    assert [r["full_name"] for r in doc["rows"]] == [
+        "Nguyễn Văn An",
+        "Nguyễn Văn Anh",
+        "Lê Văn Ân",
+    ]
+
+
+def test_search_by_id_and_nobody_found(cqn: Run, roster: dict[str, str]) -> None:
+    pk = roster["Phạm Văn Đức"]
+    doc = as_json(cqn("person", "search", pk, "-f", "json"))
+    assert [r["full_name"] for r in doc["rows"]] == ["Phạm Văn Đức"]
+
+    none = cqn("person", "search", "Trương Vô Kỵ", "-f", "json")
+    assert none.exit_code == 0
+    assert json.loads(none.stdout)["rows"] == []
+    assert "Không tìm thấy ai" in none.stderr
+
+
+# ---- person show ---------------------------------------------------------------------------
+
+
+def test_show_is_one_json_object(cqn: Run, roster: dict[str, str]) -> None:
+    pk = roster["Trần Thị An"]
+    doc = as_json(cqn("person", "show", pk, "-f", "json"))
+    assert list(doc) == PERSON_KEYS
+    assert doc["id"] == pk
+    assert doc["full_name"] == "Trần Thị An"
+    assert doc["national_id"] == "0481******02"
+    revealed = as_json(cqn("person", "show", pk.lower(), "-f", "json", "--reveal"))
+    assert revealed["national_id"] == AN_TRAN_CCCD
+    # The bare number is the same person.
+    assert as_json(cqn("person", "show", str(int(pk[3:])), "-f", "json")) == doc
+
+
+def test_show_unknown_or_malformed_id_is_refused(cqn: Run, roster: dict[str, str]) -> None:
+    missing = cqn("person", "show", "CQN000999")
+    assert missing.exit_code == 1
+    assert "CQN000999" in missing.stderr
+    malformed = cqn("person", "show", "Nguyễn Văn An")
+    assert malformed.exit_code == 1
+    assert "Mã CQN không hợp lệ" in malformed.stderr
+
+
+# ---- person add ------------------------------------------------------------------------------
+
+
+def test_add_writes_the_person(cqn: Run, query: Query, roster: dict[str, str]) -> None:
+    r = cqn(
+        "person",
+        "add",
+        "--full-name",
+        "Lê  Văn Cường ",
+        "--ward",
+        "Tam Thuận",
+        "--birth-date",
+        "03/1948",
+        "--gender",
+        "Nam",
+        "--national-id",
+        "048048000303",
+        "--phone",
+        "+84 905 111 222",
+        "--enlisted-on",
+        "1966",
+        "--party-member",
+        "--no-reservist",
+        "--notes",
+        "Thương binh 2/4",
+    )
+    assert r.exit_code == 0, r.output
+    assert r.stdout.startswith("Đã thêm CQN000011 Lê")
+    row = person_row(query, "CQN000011")
+    assert {k: row[k] for k in row if k not in ("created_at", "updated_at")} == {
+        "id": 11,
+        "full_name": "Lê Văn Cường",
+        "name_key": row["name_key"],
+        "search_key": "le van cuong",
+        "birth_date": "1948-03",
+        "gender": "male",
+        "national_id": "048048000303",
+        "ward_id": "tk-tam-thuan",
+        "residential_group": None,
+        "address": None,
+        "phone": "0905111222",
+        "enlisted_on": "1966",
+        "discharged_on": None,
+        "rank": None,
+        "unit": None,
+        "party_member": 1,
+        "youth_union_member": None,
+        "reservist": 0,
+        "veterans_association_member": None,
+        "registered_on": None,
+        "status": "active",
+        "status_since": None,
+        "notes": "Thương binh 2/4",
+    }
+
+
+def test_add_of_someone_already_held_is_refused(
+    cqn: Run, query: Query, roster: dict[str, str]
+) -> None:
+    before = query("SELECT * FROM person ORDER BY id")
+    same = cqn(
+        "person",
+        "add",
+        "--full-name",
+        "Phạm Văn Đức",
+        "--birth-date",
+        "1950",
+        "--ward",
+        "Tam Thuận",
+    )
+    assert same.exit_code == 1
+    assert f"{roster['Phạm Văn Đức']} Phạm Văn Đức" in same.stderr
+    taken = cqn(
+        "person",
+        "add",
+        "--full-name",
+        "Lê Văn Cường",
+        "--ward",
+        "Xuân Hà",
+        "--national-id",
+        AN_CCCD,
+    )
+    assert taken.exit_code == 1
+    assert f"0480******01 đã thuộc về {roster['Nguyễn Văn An']} Nguyễn Văn An" in taken.stderr
+    assert AN_CCCD not in taken.stderr
+    assert query("SELECT * FROM person ORDER BY id") == before
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "reason"),
+    [
+        ("--birth-date", "31/02/1950", "ngày không tồn tại"),
+        ("--enlisted-on", "1/1/72", "năm chỉ có 2 chữ số"),
+        ("--registered-on", "2015", "cột này cần ngày đầy đủ"),
+        ("--phone", "12345", "số điện thoại không hợp lệ"),
+        ("--gender", "khác", "giới tính phải là Nam hoặc Nữ"),
+    ],
+)
+def test_add_with_a_bad_value_names_the_option(
+    cqn: Run, query: Query, roster: dict[str, str], option: str, value: str, reason: str
+) -> None:
+    r = cqn("person", "add", "--full-name", "Lê Văn Cường", "--ward", "Xuân Hà", option, value)
+    assert r.exit_code == 1
+    assert f"[{option}]" in r.stderr
+    assert reason in r.stderr
+    assert query("SELECT count(*) FROM person") == [(10,)]
+
+
+def test_add_without_a_name_is_a_usage_error(cqn: Run, query: Query) -> None:
+    r = cqn("person", "add", "--ward", "Xuân Hà")
+    assert r.exit_code == 2
+    assert query("SELECT count(*) FROM person") == [(0,)]
+
+
+# ---- person edit -----------------------------------------------------------------------------
+
+
+def test_edit_changes_only_the_given_fields(cqn: Run, query: Query, roster: dict[str, str]) -> None:
+    pk = roster["Nguyễn Văn An"]
+    before = person_row(query, pk)
+    others = query("SELECT * FROM person WHERE id != ? ORDER BY id", (int(pk[3:]),))
+    r = cqn("person", "edit", pk, "--phone", "0935 000 111", "--rank", "Thượng úy")
+    assert r.exit_code == 0, r.output
+    assert f"Đã cập nhật {pk} Nguyễn Văn An" in r.stdout
+    after = person_row(query, pk)
+    changed = {k for k in after if after[k] != before[k]}
+    assert changed - {"updated_at"} == {"phone", "rank"}
+    assert (after["phone"], after["rank"]) == ("0935000111", "Thượng úy")
+    assert query("SELECT * FROM person WHERE id != ? ORDER BY id", (int(pk[3:]),)) == others
+
+
+def test_edit_clears_a_field_with_an_empty_value(
+    cqn: Run, query: Query, roster: dict[str, str]
+) -> None:
+    pk = roster["Nguyễn Văn An"]
+    r = cqn("person", "edit", pk, "--residential-group", "", "--no-party-member")
+    assert r.exit_code == 0, r.output
+    row = person_row(query, pk)
+    assert (row["residential_group"], row["party_member"]) == (None, 0)
+
+
+def test_edit_name_and_ward(cqn: Run, query: Query, roster: dict[str, str]) -> None:
+    pk = roster["Lê Văn Ân"]
+    r = cqn("person", "edit", pk, "--full-name", "Lê Văn Ấn", "--ward", "Tam Thuận")
+    assert r.exit_code == 0, r.output
+    row = person_row(query, pk)
+    assert (row["full_name"], row["search_key"], row["ward_id"]) == (
+        "Lê Văn Ấn",
+        "le van an",
+        "tk-tam-thuan",
+    )
+
+
+def test_edit_with_the_same_values_changes_nothing(
+    cqn: Run, query: Query, roster: dict[str, str]
+) -> None:
+    pk = roster["Nguyễn Văn An"]
+    before = person_row(query, pk)
+    r = cqn("person", "edit", pk, "--phone", "0905123456", "--birth-date", "1952")
+    assert r.exit_code == 0, r.output
+    assert "không có gì thay đổi" in r.stdout
+    assert person_row(query, pk) == before
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (("--full-name", ""), 1),  # required
+        (("--birth-date", "1/1/52"), 1),
+        (("--national-id", AN_TRAN_CCCD), 1),  # held by Trần Thị An
+        (("--ward", "Nowhere"), 1),
+        ((), 2),  # nothing to edit
+    ],
+)
+def test_edit_refusals_write_nothing(
+    cqn: Run, query: Query, roster: dict[str, str], args: tuple[str, ...], code: int
+) -> None:
+    before = query("SELECT * FROM person ORDER BY id")
+    r = cqn("person", "edit", roster["Nguyễn Văn An"], *args)
+    assert r.exit_code == code
+    assert r.stderr
+    assert query("SELECT * FROM person ORDER BY id") == before
+
+
+def test_edit_cannot_take_someone_elses_cccd_masked(cqn: Run, roster: dict[str, str]) -> None:
+    r = cqn("person", "edit", roster["Nguyễn Văn An"], "--national-id", AN_TRAN_CCCD)
+    assert f"0481******02 đã thuộc về {roster['Trần Thị An']} Trần Thị An" in r.stderr
+    assert AN_TRAN_CCCD not in r.stderr
+
+
+# ---- person status ---------------------------------------------------------------------------
+
+
+def test_status_moved_out_on_a_date(cqn: Run, query: Query, roster: dict[str, str]) -> None:
+    pk = roster["Nguyễn Văn An"]
+    r = cqn("person", "status", pk, "moved_out", "--on", "15/06/2020")
+    assert r.exit_code == 0, r.output
+    assert "chuyển đi từ 15/06/2020" in r.stdout
+    row = person_row(query, pk)
+    assert (row["status"], row["status_since"]) == ("moved_out", "2020-06-15")
+
+    back = cqn("person", "status", pk, "active")
+    assert back.exit_code == 0, back.output
+    row = person_row(query, pk)
+    assert (row["status"], row["status_since"]) == ("active", None)
+
+
+def test_status_deceased_with_an_iso_date(cqn: Run, query: Query, roster: dict[str, str]) -> None:
+    pk = roster["Lê Văn Ân"]
+    assert cqn("person", "status", pk, "deceased", "--on", "2021-04-30").exit_code == 0
+    row = person_row(query, pk)
+    assert (row["status"], row["status_since"]) == ("deceased", "2021-04-30")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("moved_out",),  # no --on: the command line is incomplete (exit 2)
+        ("deceased", "--on", "31/02/2021"),
+        ("gone", "--on", "2021-01-01"),
+    ],
+)
+def test_status_usage_errors_write_nothing(
+    cqn: Run, query: Query, roster: dict[str, str], args: tuple[str, ...]
+) -> None:
+    before = query("SELECT * FROM person ORDER BY id")
+    r = cqn("person", "status", roster["Nguyễn Văn An"], *args)
+    assert r.exit_code == 2
+    assert query("SELECT * FROM person ORDER BY id") == before
+
+
+def test_status_needs_date_message(cqn: Run, roster: dict[str, str]) -> None:
+    r = cqn("person", "status", roster["Nguyễn Văn An"], "moved_out")
+    assert r.stderr.strip() == "Trạng thái moved_out cần ngày (--on)."
+
+
+def test_status_of_an_unknown_person_is_refused(cqn: Run, query: Query) -> None:
+    r = cqn("person", "status", "CQN000042", "deceased", "--on", "2021-01-01")
+    assert r.exit_code == 1
+    assert "CQN000042" in r.stderr
