@@ -801,10 +801,6 @@ def test_ward_written_in_a_file_is_read_at_the_import_date(
     assert ward_of_import(cqn, query, tmp_path, written, *opts) == expected
 
 
-@pytest.mark.xfail(
-    reason="registry bug: Thạc Gián keeps code 20221 after 01/01/2025; reference/README.md"
-    " says 20218 is the enlarged Thạc Gián from that day",
-)
 def test_code_20218_in_2025_is_thac_gian(cqn: Run, query: Query, tmp_path: Path) -> None:
     _, code, name = ward_of_import(cqn, query, tmp_path, "20218", "--as-of", "2025-03-01")
     assert (code, name) == ("20218", "Phường Thạc Gián")
@@ -901,3 +897,23 @@ def test_database_that_is_not_sqlite_exits_3_with_one_line(tmp_path: Path) -> No
     assert str(db) in lines[0]
     assert "Traceback" not in r.output
     assert file_digest(db) == digest  # left as it was
+
+
+def test_file_with_rejected_rows_can_be_imported_again_once_fixed_elsewhere(
+    cqn: Run, query: Query, tmp_path: Path
+) -> None:
+    """Skipped rows are not "already imported": the same bytes later bring them in."""
+    f = write_csv(
+        tmp_path / "in.csv", "Họ và tên,Phường\nNguyễn Văn An,Xuân Hà\nTrần Văn Bình,XH\n"
+    )
+    rejects = tmp_path / "rejects.csv"
+    r = cqn("import", "roster", f, *AS_2019, "--skip-bad", "--rejects", rejects)
+    assert r.exit_code == 0, r.output
+    assert query("SELECT count(*) FROM person") == [(1,)]
+    assert cqn("ward", "alias", "Xuân Hà", "XH", *AS_2019).exit_code == 0
+    again = cqn("import", "roster", f, *AS_2019)
+    assert again.exit_code == 0, again.output
+    assert query("SELECT full_name, ward_id FROM person ORDER BY id") == [
+        ("Nguyễn Văn An", "tk-xuan-ha"),
+        ("Trần Văn Bình", "tk-xuan-ha"),
+    ]

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from conftest import Run, write_csv
+from cqn_cli.text import fold
 
 Query = Callable[..., list[tuple[Any, ...]]]
 
@@ -317,9 +318,9 @@ def test_add_writes_the_person(cqn: Run, query: Query, roster: dict[str, str]) -
         "rank": None,
         "unit": None,
         "party_member": 1,
-        "youth_union_member": None,
+        "youth_union_member": 0,
         "reservist": 0,
-        "veterans_association_member": None,
+        "veterans_association_member": 0,
         "registered_on": None,
         "status": "active",
         "status_since": None,
@@ -511,3 +512,11 @@ def test_status_of_an_unknown_person_is_refused(cqn: Run, query: Query) -> None:
     r = cqn("person", "status", "CQN000042", "deceased", "--on", "2021-01-01")
     assert r.exit_code == 1
     assert "CQN000042" in r.stderr
+
+
+def test_search_matches_the_start_of_words_not_their_middle(
+    cqn: Run, roster: dict[str, str]
+) -> None:
+    names = [r["full_name"] for r in as_json(cqn("person", "search", "an", "-f", "json"))["rows"]]
+    assert "Nguyễn Văn An" in names and "Nguyễn Văn Anh" in names
+    assert all(any(word.startswith("an") for word in fold(name).split()) for name in names), names

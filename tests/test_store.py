@@ -30,8 +30,9 @@ def test_new_database_is_private_and_fully_migrated(tmp_path: Path) -> None:
     # Every table is STRICT: a text in an integer column is refused, ids stay text.
     strict = {r[0] for r in db.execute("SELECT name FROM pragma_table_list WHERE strict = 1")}
     assert {"ward", "person", "import_log", "ward_alias"} <= strict
-    # The seeded registry: 12 wards of the Thanh Khê lineage with their successors.
-    assert db.execute("SELECT count(*) FROM ward").fetchone()[0] == 12
+    # The seeded registry: the Thanh Khê lineage with its successors, and the enlarged
+    # Thạc Gián of 2025 (code 20218) as a ward of its own.
+    assert db.execute("SELECT count(*) FROM ward").fetchone()[0] == 13
     assert db.execute("SELECT successor_id FROM ward WHERE id = 'tk-hoa-khe'").fetchone() == (
         "tk-thanh-khe-dong",
     )
@@ -58,7 +59,7 @@ def test_first_schema_migrates_forward(tmp_path: Path) -> None:
     assert old.execute("SELECT count(*) FROM ward").fetchone()[0] == 0
     old.close()
     db = open_db(path)
-    assert db.execute("SELECT count(*) FROM ward").fetchone()[0] == 12
+    assert db.execute("SELECT count(*) FROM ward").fetchone()[0] == 13
 
 
 def test_missing_database_is_not_created_by_other_commands(tmp_path: Path) -> None:

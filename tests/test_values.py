@@ -327,11 +327,6 @@ def test_formula_payloads_refused(text: str) -> None:
     assert p.params["value"] == text[:40]
 
 
-@pytest.mark.xfail(
-    reason="known gap: '-' then a digit passes check_text (so that '-5' does); the OWASP "
-    "payload below is only neutralised on output (neutralise_formula)",
-    raises=pytest.fail.Exception,
-)
 def test_formula_payload_after_minus_digit() -> None:
     refusal(check_text, "-2+3+cmd|' /C calc'!A0")
 
@@ -382,3 +377,10 @@ def test_neutralised_text_is_never_a_formula(text: str) -> None:
     out = neutralise_formula(text)
     assert out == text or out == "'" + text
     assert not out[:1] or out[0] not in "=+-@\t\r"
+
+
+def test_cccd_of_provinces_001_to_009_gets_both_zeros_back() -> None:
+    # Hà Nội is 001: typed as a number, Excel keeps 10 digits.
+    assert parse_cccd("1075001289") == ("001075001289", True)
+    # A 10-digit text starting with 0 is no id that lost zeros (a phone number, say).
+    assert refusal(parse_cccd, "0905123456").key == "value.bad_cccd_length"

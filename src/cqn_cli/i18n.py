@@ -308,6 +308,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Đã có phường mã {value} đang hiệu lực.",
         "A ward {value} is already in force.",
     ),
+    "ward.alias_taken": (
+        "Bí danh '{alias}' trùng tên phường khác ({wards}); không thêm.",
+        "Alias '{alias}' is another ward's name ({wards}); not added.",
+    ),
     "ward.alias_added": (
         "Đã thêm bí danh '{alias}' cho {ward}.",
         "Alias '{alias}' added to {ward}.",
@@ -565,10 +569,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
 def describe_problem(path: str, problem: Any, *, with_path: bool = True) -> str:
     """One line for a refused value: ``file:line:column [Header] 'value': reason``."""
     reason = t(problem.key, **problem.params)
-    if problem.column is not None:
-        where = f"{path}:{problem.line}:{problem.column}" if with_path else f"{problem.column}"
+    if not with_path:
+        where = ""
+    elif problem.column is not None:
+        where = f"{path}:{problem.line}:{problem.column}"
     else:
-        where = f"{path}:{problem.line}" if with_path else ""
+        where = f"{path}:{problem.line}"
     if problem.header:
         where = f"{where} [{problem.header}]".strip()
     if problem.value not in (None, ""):

@@ -144,15 +144,16 @@ def list_people(
 
 
 def search_people(db: Database, text: str, *, reveal: bool = False) -> list[dict[str, Any]]:
-    """Names containing ``text``, ignoring case and diacritics; or the person with that id."""
+    """Names with words starting as ``text``, ignoring case and diacritics; or that id."""
     pk = parse_id(text) if text.strip().upper().startswith("CQN") else None
     if pk is not None:
         records = list(db.query(_SELECT + " WHERE p.id = ?", [pk]))
     else:
         needle = fold(text)
         escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        # Words starting with the text: "an" finds "An" and "Anh", not "Thanh".
         records = list(
-            db.query(_SELECT + " WHERE p.search_key LIKE ? ESCAPE '\\'", [f"%{escaped}%"])
+            db.query(_SELECT + " WHERE ' ' || p.search_key LIKE ? ESCAPE '\\'", [f"% {escaped}%"])
         )
     return [to_row(r, reveal=reveal) for r in _sorted(records)]
 

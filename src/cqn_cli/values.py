@@ -75,8 +75,8 @@ def parse_cccd(text: str) -> tuple[str, bool]:
     """A 12-digit citizen id; returns (id, padded).
 
     Excel turns an id typed as a number into 11 digits (the leading zero of every
-    province code below 100 is lost): such an id gets its zero back and
-    ``padded`` is True so that the caller can warn.
+    province code below 100 is lost), or 10 for province codes 001–009: such an
+    id gets its zeros back and ``padded`` is True so that the caller can warn.
     """
     digits = text.strip()
     if digits.endswith(".0"):  # a number cell exported as float; before "." goes as a separator
@@ -88,6 +88,8 @@ def parse_cccd(text: str) -> tuple[str, bool]:
         return digits, False
     if len(digits) == 11:
         return "0" + digits, True
+    if len(digits) == 10 and digits[0] != "0":
+        return "00" + digits, True
     raise FieldProblem("value.bad_cccd_length", value=mask_cccd_text(text), length=len(digits))
 
 
@@ -107,7 +109,7 @@ def cccd_contradictions(cccd: str, gender: str | None, birth: str | None) -> lis
     """
     found: list[str] = []
     code = int(cccd[3])
-    century = 1900 + 100 * (code // 2) if code < 8 else 1800
+    century = 1900 + 100 * (code // 2)
     is_female = code % 2 == 1
     if gender is not None and (gender == "female") != is_female:
         found.append("gender")
@@ -175,7 +177,8 @@ def parse_phone(text: str) -> str:
     raise FieldProblem("value.bad_phone", value=mask_cccd_text(text))
 
 
-_FORMULA = re.compile(r"^[=+@\t\r]|^-[^\s\d]")
+# "=…", "+…", "@…", and "-…" unless it is a plain negative number or a dash before text.
+_FORMULA = re.compile(r"^[=+@\t\r]|^-(?!\s|$|\d[\d.,]*(?:\s|$))")
 
 
 def check_text(text: str) -> str:

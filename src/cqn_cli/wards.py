@@ -130,6 +130,13 @@ class WardIndex:
         # None in force that day: the latest ward that bore the name.
         return max(wards, key=lambda w: (w.valid_to or "9999", w.valid_from or ""))
 
+    def names_for(self, text: str) -> set[str]:
+        """Wards (any time) whose name or alias is ``text``, exactly or accent-free."""
+        return self._by_key.get(match_key(text), set()) | self._by_fold.get(fold(text), set())
+
+    def codes_for(self, text: str) -> set[str]:
+        return self._by_code.get(text.strip(), set())
+
     def suggest(self, text: str) -> str | None:
         folded = {fold(w.short_name): w.short_name for w in self.wards.values()}
         for ward_id, aliases in self.aliases.items():
@@ -255,7 +262,14 @@ def add_ward(
 
 
 def add_alias(db: Database, written: str, alias: str, as_of: dt.date) -> Ward:
+    """Another spelling of a ward; refused if it is (or folds to) another ward's name."""
     ward = resolve_or_fail(db, written, as_of)
+    index = WardIndex(db)
+    text = strip_prefix(alias)
+    others = (index.names_for(text) | index.codes_for(text)) - {ward.id}
+    if others:
+        names = ", ".join(sorted({index.wards[w].name for w in others}))
+        raise DataError("ward.alias_taken", alias=alias, wards=names)
     with db.atomic():
         db.execute(
             "INSERT OR IGNORE INTO ward_alias (ward_id, alias) VALUES (?, ?)", [ward.id, nfc(alias)]
@@ -272,7 +286,8 @@ def merge_wards(db: Database, olds: list[str], into: str, on: dt.date) -> tuple[
         if ward.id == new.id:
             raise DataError("ward.merge_into_self", ward=ward.name)
         if not ward.in_force(day_before):
-            raise DataError("ward.merge_not_in_force", ward=ward.name, date=day_before.isoformat())
+            date = day_before.strftime("%d/%m/%Y")
+            raise DataError("ward.merge_not_in_force", ward=ward.name, date=date)
     with db.atomic():
         for ward in old_wards:
             db.execute(

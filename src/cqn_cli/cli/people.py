@@ -183,6 +183,7 @@ def add_cmd(
     from cqn_cli.ingest.roster import add_person
     from cqn_cli.people import format_id
     from cqn_cli.render.output import result_line
+    from cqn_cli.text import nfc
 
     raw = _field_options(
         full_name=full_name,
@@ -205,7 +206,7 @@ def add_cmd(
         notes=notes,
     )
     pk = add_person(state(ctx).db(), raw, today=today())
-    result_line(t("person.added", id=format_id(pk), name=full_name))
+    result_line(t("person.added", id=format_id(pk), name=nfc(full_name)))
 
 
 @app.command("edit", help=t("cmd.person.edit"))

@@ -132,7 +132,8 @@ def _missing_columns(header: HeaderMap, fields: Sequence[Field], line: int) -> l
 
 def previous_import(db: Database, kind: str, sha256: str) -> str | None:
     row = db.execute(
-        "SELECT imported_at FROM import_log WHERE kind = ? AND sha256 = ? ORDER BY id DESC LIMIT 1",
+        "SELECT imported_at FROM import_log WHERE kind = ? AND sha256 = ? AND rejected = 0"
+        " ORDER BY id DESC LIMIT 1",
         [kind, sha256],
     ).fetchone()
     return str(row[0]) if row else None

@@ -20,6 +20,7 @@ from cqn_cli.ingest.engine import Counts, Warning
 from cqn_cli.ingest.fields import ROSTER, Field, HeaderMap, empty_value, parser_for
 from cqn_cli.ingest.read import Cell
 from cqn_cli.people import (
+    BOOL_COLUMNS,
     PERSON_COLUMNS,
     Held,
     PersonIndex,
@@ -261,6 +262,9 @@ class RosterLoader:
             pk = idx.allocate()
             record = {**values, "id": pk, "name_key": name_key, "search_key": search_key}
             record["status"] = record.get("status") or "active"
+            for column in BOOL_COLUMNS:  # a yes/no nobody recorded is a no (x/blank)
+                if record.get(column) is None:
+                    record[column] = 0
             record["created_at"] = record["updated_at"] = self._now
             self._inserts.append(tuple(record.get(c) for c in _INSERT_COLUMNS))
             self.counts.inserted += 1

@@ -124,3 +124,22 @@ def _seed_wards(db: Database) -> None:
         "UPDATE ward SET successor_id = ? WHERE id = ?",
         [(r["successor_id"], r["id"]) for r in rows if r["successor_id"]],
     )
+
+
+@migrations(name="0003_thac_gian_2025_code_20218")
+def _thac_gian_2025(db: Database) -> None:
+    """The enlarged Thạc Gián of 01/01/2025 bears Vĩnh Trung's code 20218, not 20221.
+
+    A code belongs to a ward for a time: the registry keys wards by id, so the
+    enlarged ward (Thạc Gián + Vĩnh Trung, 01/01/2025–30/06/2025) is a ward of
+    its own, successor of both, with its own code.
+    """
+    db.execute(
+        "INSERT INTO ward (id, code, name, district, province, valid_from, valid_to, successor_id)"
+        " VALUES ('tk-thac-gian-2025', '20218', 'Phường Thạc Gián', 'Quận Thanh Khê',"
+        " 'Thành phố Đà Nẵng', '2025-01-01', '2025-06-30', 'dn-thanh-khe')"
+    )
+    db.execute(
+        "UPDATE ward SET valid_to = '2024-12-31', successor_id = 'tk-thac-gian-2025'"
+        " WHERE id IN ('tk-thac-gian', 'tk-vinh-trung')"
+    )
