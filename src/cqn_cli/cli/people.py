@@ -141,11 +141,13 @@ def show_cmd(
     render_record(record, _all_columns(), resolve_format(fmt))
 
 
-def _field_options(**given: Any) -> dict[str, str]:
-    """The roster fields given as options, as text for the roster's parsers."""
+def _field_options(given: dict[str, Any]) -> dict[str, str]:
+    """The roster fields given as options (by their English names), as text for the parsers."""
+    from cqn_cli.people import PERSON_COLUMNS
+
     out: dict[str, str] = {}
     for name, value in given.items():
-        if value is None:
+        if value is None or name not in PERSON_COLUMNS:
             continue
         if isinstance(value, bool):
             out[name] = "1" if value else "0"
@@ -185,26 +187,7 @@ def add_cmd(
     from cqn_cli.render.output import result_line
     from cqn_cli.text import nfc
 
-    raw = _field_options(
-        full_name=full_name,
-        birth_date=birth_date,
-        gender=gender,
-        national_id=national_id,
-        ward=ward,
-        residential_group=residential_group,
-        address=address,
-        phone=phone,
-        enlisted_on=enlisted_on,
-        discharged_on=discharged_on,
-        rank=rank,
-        unit=unit,
-        party_member=party_member,
-        youth_union_member=youth_union_member,
-        reservist=reservist,
-        veterans_association_member=veterans_association_member,
-        registered_on=registered_on,
-        notes=notes,
-    )
+    raw = _field_options(ctx.params)
     pk = add_person(state(ctx).db(), raw, today=today())
     result_line(t("person.added", id=format_id(pk), name=nfc(full_name)))
 
@@ -237,26 +220,7 @@ def edit_cmd(
     from cqn_cli.people import format_id, get_record
     from cqn_cli.render.output import result_line
 
-    raw = _field_options(
-        full_name=full_name,
-        birth_date=birth_date,
-        gender=gender,
-        national_id=national_id,
-        ward=ward,
-        residential_group=residential_group,
-        address=address,
-        phone=phone,
-        enlisted_on=enlisted_on,
-        discharged_on=discharged_on,
-        rank=rank,
-        unit=unit,
-        party_member=party_member,
-        youth_union_member=youth_union_member,
-        reservist=reservist,
-        veterans_association_member=veterans_association_member,
-        registered_on=registered_on,
-        notes=notes,
-    )
+    raw = _field_options(ctx.params)
     if not raw:
         raise UsageError("usage.nothing_to_edit")
     db = state(ctx).db()
