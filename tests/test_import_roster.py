@@ -431,12 +431,13 @@ def test_same_name_in_another_ward_is_another_person(
         tmp_path,
         "r.csv",
         "Nguyễn Văn An,15/03/1952,Nam,,Xuân Hà,",
-        "Nguyễn Văn An,15/03/1952,Nam,,Tam Thuận,",
+        "Nguyễn Văn An,15/03/1952,Nam,,An Khê,",
     )
     r = cqn("import", "roster", f, *AS_2019)
     assert r.exit_code == 0, r.output
+    # Xuân Hà and An Khê are still two wards today (Thanh Khê, An Khê): nothing to report.
     assert "có thể trùng" not in r.stderr
-    assert query("SELECT ward_id FROM person ORDER BY id") == [("tk-xuan-ha",), ("tk-tam-thuan",)]
+    assert query("SELECT ward_id FROM person ORDER BY id") == [("tk-xuan-ha",), ("tk-an-khe",)]
 
 
 def test_namesake_with_another_birth_date_is_inserted_with_a_warning(
@@ -917,3 +918,39 @@ def test_file_with_rejected_rows_can_be_imported_again_once_fixed_elsewhere(
         ("Nguyễn Văn An", "tk-xuan-ha"),
         ("Trần Văn Bình", "tk-xuan-ha"),
     ]
+
+
+def test_same_roster_sent_again_on_todays_map_matches_everybody(
+    cqn: Run, query: Query, tmp_path: Path
+) -> None:
+    """A 2019 roster re-sent in 2026 names "An Khê", now ward 20305: same people, no duplicates."""
+    sample = SAMPLE / "roster" / "09-an-khe.csv"
+    assert cqn("import", "roster", sample, *AS_2019).exit_code == 0
+    before = query("SELECT * FROM person ORDER BY id")
+    without_cccd = query("SELECT count(*) FROM person WHERE national_id IS NULL")[0][0]
+    assert without_cccd > 0
+    again = cqn("import", "roster", sample, "--force")  # read on today's map
+    assert again.exit_code == 0, again.output
+    assert "thêm 0," in again.stdout
+    # Nobody added, nobody moved to the new ward: the 2019 ward is the finer one.
+    assert query("SELECT * FROM person ORDER BY id") == before
+    assert query("SELECT DISTINCT ward_id FROM person") == [("tk-an-khe",)]
+
+
+def test_namesakes_of_two_2019_wards_merged_later_stay_two_people(
+    cqn: Run, query: Query, tmp_path: Path
+) -> None:
+    f = write_csv(
+        tmp_path / "two.csv",
+        "Họ và tên,Ngày sinh,Phường\n"
+        "Nguyễn Văn Hùng,1955,Hòa Khê\n"
+        "Nguyễn Văn Hùng,1955,Thanh Khê Đông\n",
+    )
+    r = cqn("import", "roster", f, *AS_2019)
+    assert r.exit_code == 0, r.output
+    assert query("SELECT ward_id FROM person ORDER BY id") == [
+        ("tk-hoa-khe",),
+        ("tk-thanh-khe-dong",),
+    ]
+    # On today's map both are phường Thanh Khê: the second is reported as a possible duplicate.
+    assert "có thể trùng" in r.stderr

@@ -379,10 +379,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{where}: the birth year in the id contradicts the birth date.",
     ),
     "warn.possible_duplicate": (
-        "{where}: có thể trùng với {candidates} (cùng tên, cùng phường, ngày sinh khác); "
-        "đã thêm như người mới.",
-        "{where}: possible duplicate of {candidates} (same name and ward, other birth date); "
-        "added as a new person.",
+        "{where}: có thể trùng với {candidates} (cùng họ tên, cùng phường trên bản đồ hiện nay); "
+        "dòng này là một người mới.",
+        "{where}: possible duplicate of {candidates} (same name, same ward on today's map); "
+        "this row is a new person.",
     ),
     "import.more_problems": ("… và {count} lỗi khác.", "… and {count} more problems."),
     "warn.more": ("… và {count} cảnh báo khác.", "… and {count} more warnings."),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,8 +61,8 @@ class PersonIndex:
     def __init__(self, db: Database) -> None:
         self.held: dict[int, Held] = {}
         self.by_cccd: dict[str, int] = {}
-        self.by_natural: dict[tuple[str, str | None, str], list[int]] = {}
-        self.by_name_ward: dict[tuple[str, str], list[int]] = {}
+        self.by_name_birth: dict[tuple[str, str | None], list[int]] = {}
+        self.by_name: dict[str, list[int]] = {}
         cursor = db.execute(
             "SELECT id, name_key, birth_date, ward_id, national_id, full_name FROM person"
         )
@@ -76,24 +76,27 @@ class PersonIndex:
         self.held[pk] = held
         if held.national_id:
             self.by_cccd[held.national_id] = pk
-        self.by_natural.setdefault((held.name_key, held.birth, held.ward_id), []).append(pk)
-        self.by_name_ward.setdefault((held.name_key, held.ward_id), []).append(pk)
+        self.by_name_birth.setdefault((held.name_key, held.birth), []).append(pk)
+        self.by_name.setdefault(held.name_key, []).append(pk)
 
     def allocate(self) -> int:
         pk = self.next_id
         self.next_id += 1
         return pk
 
-    def natural(self, name_key: str, birth: str | None, ward_id: str) -> list[int]:
-        return self.by_natural.get((name_key, birth, ward_id), [])
-
-    def namesakes(self, name_key: str, ward_id: str, birth: str | None) -> list[int]:
-        """Same name in the same ward but another (or a missing) birth date."""
+    def natural(
+        self, name_key: str, birth: str | None, same_place: Callable[[str], bool]
+    ) -> list[int]:
+        """People of that name and birth date whose ward is ``same_place``."""
         return [
             pk
-            for pk in self.by_name_ward.get((name_key, ward_id), [])
-            if self.held[pk].birth != birth
+            for pk in self.by_name_birth.get((name_key, birth), [])
+            if same_place(self.held[pk].ward_id)
         ]
+
+    def namesakes(self, name_key: str, same_place: Callable[[str], bool]) -> list[int]:
+        """Same name and place, not matched: another birth date, or another ward of then."""
+        return [pk for pk in self.by_name.get(name_key, []) if same_place(self.held[pk].ward_id)]
 
     def label(self, pk: int) -> str:
         return f"{format_id(pk)} {self.held[pk].full_name}"

@@ -79,6 +79,7 @@ class WardIndex:
             self.aliases.setdefault(r["ward_id"], []).append(r["alias"])
             self._add_name(r["ward_id"], strip_prefix(r["alias"]))
         self._cache: dict[tuple[str, dt.date], Ward] = {}
+        self._map_cache: dict[tuple[str, dt.date], Ward] = {}
 
     def _add_name(self, ward_id: str, name: str) -> None:
         self._by_key.setdefault(match_key(name), set()).add(ward_id)
@@ -145,12 +146,24 @@ class WardIndex:
         close = difflib.get_close_matches(fold(text), list(folded), n=1, cutoff=0.6)
         return folded[close[0]] if close else None
 
+    def same_place(self, a: str, b: str, day: dt.date) -> bool:
+        """True if wards ``a`` and ``b`` are one ward on the map of ``day``.
+
+        A person held in ward 20224 (An Khê, 2019) is in the new An Khê (20305) of
+        a roster sent in 2026; Hòa Khê and Thanh Khê Đông are two places in 2019.
+        """
+        return a == b or self.on_map(a, day).id == self.on_map(b, day).id
+
     def on_map(self, ward_id: str, map_date: dt.date) -> Ward:
         """The ward that ``ward_id`` had become by ``map_date`` (SPEC §4 ward map).
 
         Follow the chain of successors while the successor had come into force
         (the day after its predecessor's ``valid_to``) on or before ``map_date``.
         """
+        key = (ward_id, map_date)
+        cached = self._map_cache.get(key)
+        if cached is not None:
+            return cached
         ward = self.wards[ward_id]
         iso = map_date.isoformat()
         seen = {ward.id}
@@ -159,6 +172,7 @@ class WardIndex:
             if ward.id in seen:  # a cycle typed by hand: stop rather than loop
                 break
             seen.add(ward.id)
+        self._map_cache[key] = ward
         return ward
 
 

@@ -227,7 +227,10 @@ class RosterLoader:
                     )
                 ]
         else:
-            candidates = idx.natural(name_key, birth, ward_id)
+            # Same place on the map of the file's date: a 2019 ward and the ward it became.
+            candidates = idx.natural(
+                name_key, birth, lambda w: self.wards.same_place(w, ward_id, self.as_of)
+            )
             if cccd is not None:  # a known person whose number arrives only now
                 candidates = [c for c in candidates if idx.held[c].national_id is None]
             if len(candidates) > 1:
@@ -255,7 +258,10 @@ class RosterLoader:
             return [self._problem(line, col, None, key, other=self._touched[pk])]
 
         if pk is None:
-            namesakes = idx.namesakes(name_key, ward_id, birth)
+            # Warn on today's map, wider than the file's: who might be the same person.
+            namesakes = idx.namesakes(
+                name_key, lambda w: self.wards.same_place(w, ward_id, self.today)
+            )
             if namesakes:
                 listed = ", ".join(idx.label(c) for c in namesakes[:5])
                 self._warn(line, None, "warn.possible_duplicate", candidates=listed)
@@ -269,6 +275,12 @@ class RosterLoader:
             self._inserts.append(tuple(record.get(c) for c in _INSERT_COLUMNS))
             self.counts.inserted += 1
         else:
+            held_ward = idx.held[pk].ward_id
+            if held_ward != ward_id and self.wards.on_map(held_ward, self.as_of).id == ward_id:
+                # The file names the ward that the held one became: keep the finer, older
+                # ward, which rolls up to the same place on today's map and to the right
+                # one on the map of its own time.
+                values["ward"] = held_ward
             self._updates.append(
                 (*(values.get(c) for c in self._present), name_key, search_key, cccd, self._now, pk)
             )
