@@ -954,3 +954,32 @@ def test_namesakes_of_two_2019_wards_merged_later_stay_two_people(
     ]
     # On today's map both are phường Thanh Khê: the second is reported as a possible duplicate.
     assert "có thể trùng" in r.stderr
+
+
+def test_same_bytes_read_another_way_are_another_import(
+    cqn: Run, query: Query, tmp_path: Path
+) -> None:
+    """One workbook, one sheet per ward: each --sheet is its own import, not a no-op."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    first = wb.active
+    first.title = "Xuân Hà"
+    first.append(["Họ và tên", "Ngày sinh"])
+    first.append(["Nguyễn Văn An", "1952"])
+    second = wb.create_sheet("An Khê")
+    second.append(["Họ và tên", "Ngày sinh"])
+    second.append(["Trần Văn Bình", "1960"])
+    book = tmp_path / "wards.xlsx"
+    wb.save(book)
+    a = cqn("import", "roster", book, "--sheet", "Xuân Hà", "--ward", "Xuân Hà", *AS_2019)
+    b = cqn("import", "roster", book, "--sheet", "An Khê", "--ward", "An Khê", *AS_2019)
+    assert (a.exit_code, b.exit_code) == (0, 0), b.output
+    assert query("SELECT full_name, ward_id FROM person ORDER BY id") == [
+        ("Nguyễn Văn An", "tk-xuan-ha"),
+        ("Trần Văn Bình", "tk-an-khe"),
+    ]
+    # The very same command again is the no-op.
+    again = cqn("import", "roster", book, "--sheet", "An Khê", "--ward", "An Khê", *AS_2019)
+    assert "giống hệt" in again.stdout
+    assert query("SELECT count(*) FROM import_log") == [(2,)]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -130,11 +131,29 @@ def _missing_columns(header: HeaderMap, fields: Sequence[Field], line: int) -> l
     ]
 
 
-def previous_import(db: Database, kind: str, sha256: str) -> str | None:
+def options_fingerprint(options: ImportOptions) -> str:
+    """What, besides the bytes, decides what a file means: the same bytes read with
+    another sheet, date, ward or mapping are another import."""
+    return json.dumps(
+        {
+            "as_of": options.as_of.isoformat(),
+            "sheet": options.sheet,
+            "ward": options.ward,
+            "map": sorted(options.header_map.items()),
+            "encoding": options.encoding,
+            "delimiter": options.delimiter,
+        },
+        ensure_ascii=False,
+        sort_keys=True,
+    )
+
+
+def previous_import(db: Database, kind: str, sha256: str, options: str) -> str | None:
+    """When this file was last imported cleanly (no rejected row) the same way, if ever."""
     row = db.execute(
-        "SELECT imported_at FROM import_log WHERE kind = ? AND sha256 = ? AND rejected = 0"
-        " ORDER BY id DESC LIMIT 1",
-        [kind, sha256],
+        "SELECT imported_at FROM import_log WHERE kind = ? AND sha256 = ? AND options = ?"
+        " AND rejected = 0 ORDER BY id DESC LIMIT 1",
+        [kind, sha256, options],
     ).fetchone()
     return str(row[0]) if row else None
 
@@ -150,8 +169,9 @@ def run_import(
     result = ImportResult(
         display, kind, src.sha256, loader.counts, loader.warnings, options.dry_run
     )
+    fingerprint = options_fingerprint(options)
     if not options.force:
-        when = previous_import(db, kind, src.sha256)
+        when = previous_import(db, kind, src.sha256, fingerprint)
         if when is not None:
             result.already_imported_at = when
             return result
@@ -221,7 +241,7 @@ def run_import(
         c = loader.counts
         conn.execute(
             "INSERT INTO import_log (kind, file_name, sha256, as_of, rows, inserted, updated,"
-            " unchanged, rejected, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " unchanged, rejected, imported_at, options) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 kind,
                 path.name,
@@ -233,6 +253,7 @@ def run_import(
                 c.unchanged,
                 c.rejected,
                 dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                fingerprint,
             ],
         )
         conn.commit()

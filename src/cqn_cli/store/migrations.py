@@ -143,3 +143,12 @@ def _thac_gian_2025(db: Database) -> None:
         "UPDATE ward SET valid_to = '2024-12-31', successor_id = 'tk-thac-gian-2025'"
         " WHERE id IN ('tk-thac-gian', 'tk-vinh-trung')"
     )
+
+
+@migrations(name="0004_import_log_options")
+def _import_log_options(db: Database) -> None:
+    """The options that change what a file means (sheet, date, ward, mapping…) are logged:
+    the same bytes read another way are another import."""
+    db.execute("ALTER TABLE import_log ADD COLUMN options TEXT NOT NULL DEFAULT '{}'")
+    db.execute("DROP INDEX import_log_sha")
+    db.execute("CREATE INDEX import_log_sha ON import_log(kind, sha256, options)")
