@@ -111,3 +111,61 @@ def test_default_path_follows_cqn_db_then_xdg(
     assert result.exit_code == 0, result.output
     assert (tmp_path / "xdg" / "cqn" / "cqn.db").exists()
     assert stat.S_IMODE(os.stat(tmp_path / "xdg" / "cqn").st_mode) == 0o700
+
+
+def test_other_sqlite_files_are_never_written(tmp_path: Path) -> None:
+    """A mistyped --db pointing at another program's database is refused, not "migrated"."""
+    other = tmp_path / "other.db"
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE foo (x)")
+    conn.commit()
+    conn.close()
+    for args in (["person", "list"], ["init"]):
+        result = CliRunner().invoke(app, ["--db", str(other), *args])
+        assert result.exit_code == 3
+    names = {r[0] for r in sqlite3.connect(other).execute("SELECT name FROM sqlite_master")}
+    assert names == {"foo"}
+    empty = tmp_path / "empty.db"
+    empty.touch(mode=0o644)
+    assert CliRunner().invoke(app, ["--db", str(empty), "person", "list"]).exit_code == 3
+    assert CliRunner().invoke(app, ["--db", str(empty), "init"]).exit_code == 0
+    assert stat.S_IMODE(empty.stat().st_mode) == 0o600
+
+
+def test_a_writer_waits_for_another_within_the_busy_timeout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """person add behind another process's write transaction waits, then succeeds."""
+    import threading
+
+    path = tmp_path / "cqn.db"
+    open_db(path, create=True).close()
+    holder = sqlite3.connect(path, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    release = threading.Timer(0.5, holder.commit)
+    release.start()
+    monkeypatch.setenv("CQN_BUSY_TIMEOUT", "10")
+    result = CliRunner().invoke(
+        app, ["--db", str(path), "person", "add", "--full-name", "Lê Văn Tám", "--ward", "20224"]
+    )
+    release.join()
+    assert result.exit_code == 0, result.output
+    assert sqlite3.connect(path).execute("SELECT count(*) FROM person").fetchone() == (1,)
+
+
+def test_past_the_busy_timeout_exit_3_says_the_database_is_held(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "cqn.db"
+    open_db(path, create=True).close()
+    holder = sqlite3.connect(path)
+    holder.execute("BEGIN IMMEDIATE")
+    monkeypatch.setenv("CQN_BUSY_TIMEOUT", "0.2")
+    try:
+        result = CliRunner().invoke(
+            app, ["--db", str(path), "ward", "alias", "Xuân Hà", "XH", "--as-of", "2019-12-31"]
+        )
+    finally:
+        holder.rollback()
+    assert result.exit_code == 3
+    assert "tiến trình khác" in result.stderr

@@ -261,4 +261,21 @@ def test_merge_refusals_change_nothing(
 
 def test_merge_of_a_ward_not_in_force_says_why(cqn: Run) -> None:
     r = cqn("ward", "merge", "Tam Thuận", "--into", "Xuân Hà", "--on", "2026-01-01")
-    assert "Phường Tam Thuận không còn hiệu lực" in r.stderr
+    assert r.exit_code == 1
+    assert "Phường Xuân Hà đã hết hiệu lực trước ngày 01/01/2026" in r.stderr
+
+
+def test_merge_never_rewrites_history_nor_makes_a_loop(cqn: Run, query: Query) -> None:
+    # Xuân Hà already became phường Thanh Khê on 01/07/2025: it does not merge again.
+    r = cqn("ward", "merge", "Xuân Hà", "--into", "Tam Thuận", "--on", "01/01/2019")
+    assert r.exit_code == 1
+    assert "đã sáp nhập vào Phường Thanh Khê" in r.stderr
+    # A new ward that Thanh Khê merges into cannot then merge into Thanh Khê.
+    assert cqn("ward", "add", "20999", "Phường Mới", "--from", "01/01/2030").exit_code == 0
+    assert cqn("ward", "merge", "Thanh Khê", "--into", "Mới", "--on", "01/01/2030").exit_code == 0
+    loop = cqn("ward", "merge", "Mới", "--into", "Thanh Khê", "--on", "01/01/2031")
+    assert loop.exit_code == 1
+    assert query("SELECT valid_to, successor_id FROM ward WHERE id = 'tk-xuan-ha'") == [
+        ("2025-06-30", "dn-thanh-khe")
+    ]
+    assert query("SELECT valid_to, successor_id FROM ward WHERE id = 'w-moi'") == [(None, None)]

@@ -241,6 +241,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Tệp {path} không phải cơ sở dữ liệu hợp lệ hoặc đã hỏng.",
         "{path} is not a valid database or is damaged.",
     ),
+    "db.not_cqn": (
+        "{path} chưa phải cơ sở dữ liệu cqn: hãy chạy 'cqn init' trước.",
+        "{path} is not a cqn database yet: run 'cqn init' first.",
+    ),
+    "db.not_cqn_other": (
+        "{path} là một cơ sở dữ liệu khác, không phải của cqn; cqn không ghi vào đó.",
+        "{path} is another application's database, not cqn's; cqn will not write to it.",
+    ),
     "db.newer_schema": (
         "Cơ sở dữ liệu do phiên bản cqn mới hơn tạo ({names}); hãy nâng cấp cqn.",
         "The database was made by a newer cqn ({names}); upgrade cqn.",
@@ -321,9 +329,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Đã sáp nhập {old} vào {new} từ {date}.",
         "Merged {old} into {new} from {date}.",
     ),
-    "ward.merge_not_in_force": (
-        "{ward} không còn hiệu lực ngày {date}, không thể sáp nhập.",
-        "{ward} is not in force on {date}; it cannot be merged.",
+    "ward.merge_not_yet": (
+        "{ward} chưa có hiệu lực trước ngày {date}, không thể sáp nhập.",
+        "{ward} is not yet in force before {date}; it cannot be merged.",
+    ),
+    "ward.merge_target_not_yet": (
+        "{ward} chưa có hiệu lực ngày {date}.",
+        "{ward} is not yet in force on {date}.",
+    ),
+    "ward.merge_target_ended": (
+        "{ward} đã hết hiệu lực trước ngày {date}.",
+        "{ward} is no longer in force on {date}.",
+    ),
+    "ward.already_merged": (
+        "{ward} đã sáp nhập vào {into} (hết hiệu lực ngày {date}); không sửa lại lịch sử.",
+        "{ward} was already merged into {into} (in force until {date}); history is not rewritten.",
+    ),
+    "ward.merge_loop": (
+        "Sáp nhập {ward} vào {into} tạo vòng lặp: {into} đã là (hoặc sẽ thuộc) {ward}.",
+        "Merging {ward} into {into} makes a loop: {into} already becomes {ward}.",
     ),
     "ward.merge_into_self": (
         "Không thể sáp nhập {ward} vào chính nó.",

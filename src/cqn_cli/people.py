@@ -12,6 +12,7 @@ from sqlite_utils import Database
 
 from cqn_cli.errors import DataError, NotFound
 from cqn_cli.ingest.fields import ROSTER
+from cqn_cli.store.db import write
 from cqn_cli.text import fold, mask, match_key, vn_name_sort_key
 
 # Database columns of a person, in the order of SPEC §3; each is the field's English alias.
@@ -181,7 +182,7 @@ def set_status(db: Database, person: str, status: str, on: dt.date | None) -> di
     if status != "active" and on is None:
         raise DataError("usage.status_needs_date", status=status)
     since = on.isoformat() if on else None
-    with db.atomic():
+    with write(db):
         db.execute(
             "UPDATE person SET status = ?, status_since = ?, updated_at = ? WHERE id = ?",
             [status, since, now_iso(), record["id"]],

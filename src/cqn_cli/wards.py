@@ -16,6 +16,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from cqn_cli.errors import DataError, FieldProblem, NotFound
+from cqn_cli.store.db import write
 from cqn_cli.text import fold, match_key, nfc
 
 _PREFIX = re.compile(r"^(?:phường|phuong)\s+|^p\.\s*|^p\s+", re.IGNORECASE)
@@ -266,7 +267,7 @@ def add_ward(
         valid_to=None,
         successor_id=None,
     )
-    with db.atomic():
+    with write(db):
         db.execute(
             "INSERT INTO ward (id, code, name, district, province, valid_from)"
             " VALUES (?, ?, ?, ?, ?, ?)",
@@ -284,11 +285,23 @@ def add_alias(db: Database, written: str, alias: str, as_of: dt.date) -> Ward:
     if others:
         names = ", ".join(sorted({index.wards[w].name for w in others}))
         raise DataError("ward.alias_taken", alias=alias, wards=names)
-    with db.atomic():
+    with write(db):
         db.execute(
             "INSERT OR IGNORE INTO ward_alias (ward_id, alias) VALUES (?, ?)", [ward.id, nfc(alias)]
         )
     return ward
+
+
+def _leads_to(index: WardIndex, start: str, target: str) -> bool:
+    """True if ``target`` is among the successors of ``start``."""
+    seen: set[str] = set()
+    ward = index.wards[start]
+    while ward.successor_id and ward.id not in seen:
+        seen.add(ward.id)
+        if ward.successor_id == target:
+            return True
+        ward = index.wards[ward.successor_id]
+    return False
 
 
 def merge_wards(db: Database, olds: list[str], into: str, on: dt.date) -> tuple[list[Ward], Ward]:
@@ -296,13 +309,25 @@ def merge_wards(db: Database, olds: list[str], into: str, on: dt.date) -> tuple[
     day_before = on - dt.timedelta(days=1)
     new = resolve_or_fail(db, into, on)
     old_wards = [resolve_or_fail(db, w, day_before) for w in olds]
+    index = WardIndex(db)
+    on_text = on.strftime("%d/%m/%Y")
+    if new.valid_from is not None and new.valid_from > on.isoformat():
+        raise DataError("ward.merge_target_not_yet", ward=new.name, date=on_text)
+    if new.valid_to is not None and new.valid_to < on.isoformat():
+        raise DataError("ward.merge_target_ended", ward=new.name, date=on_text)
     for ward in old_wards:
         if ward.id == new.id:
             raise DataError("ward.merge_into_self", ward=ward.name)
-        if not ward.in_force(day_before):
-            date = day_before.strftime("%d/%m/%Y")
-            raise DataError("ward.merge_not_in_force", ward=ward.name, date=date)
-    with db.atomic():
+        if ward.successor_id is not None or ward.valid_to is not None:
+            # History is not rewritten: a ward merges once.
+            into = index.wards[ward.successor_id].name if ward.successor_id else "—"
+            end = dt.date.fromisoformat(ward.valid_to).strftime("%d/%m/%Y") if ward.valid_to else ""
+            raise DataError("ward.already_merged", ward=ward.name, into=into, date=end)
+        if ward.valid_from is not None and ward.valid_from > day_before.isoformat():
+            raise DataError("ward.merge_not_yet", ward=ward.name, date=on_text)
+        if _leads_to(index, new.id, ward.id):
+            raise DataError("ward.merge_loop", ward=ward.name, into=new.name)
+    with write(db):
         for ward in old_wards:
             db.execute(
                 "UPDATE ward SET valid_to = ?, successor_id = ? WHERE id = ?",

@@ -29,6 +29,7 @@ from cqn_cli.people import (
     name_keys,
     now_iso,
 )
+from cqn_cli.store.db import write
 from cqn_cli.values import cccd_contradictions, mask_cccd_text, parse_cccd
 from cqn_cli.wards import WardIndex
 
@@ -352,7 +353,7 @@ def add_person(db: Database, raw: dict[str, str], *, today: dt.date) -> int:
     header_cells = [_option_name(f) for f in fields]
     header = HeaderMap({f.name: i for i, f in enumerate(fields)}, [], [])
     loader = RosterLoader(db, as_of=today, today=today, default_ward=None, insert_only=True)
-    with db.atomic():
+    with write(db):
         loader.start(header, header_cells, 0)
         if "ho_ten" not in header.columns:
             problems = [RowProblem(0, None, "--full-name", None, "value.required")]
@@ -425,7 +426,7 @@ def edit_person(db: Database, pk: int, raw: dict[str, str], *, today: dt.date) -
     changed = any(record[_db(name)] != value for name, value in values.items())
     if changed:
         sets = ", ".join(f"{column} = ?" for column in assignments)
-        with db.atomic():
+        with write(db):
             db.execute(
                 f"UPDATE person SET {sets}, updated_at = ? WHERE id = ?",
                 [*assignments.values(), now_iso(), pk],

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -59,10 +61,31 @@ def open_db(path: Path, *, create: bool = False) -> Database:
             pass
         except OSError as exc:
             raise DatabaseError("db.cannot_create", path=str(path), reason=exc.strerror) from None
+    if create:
+        with contextlib.suppress(OSError):  # init makes an existing file private too
+            os.chmod(path, 0o600)
     timeout = busy_timeout()
     try:
         conn = sqlite3.connect(str(path), timeout=timeout)
         conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+        tables = {
+            r[0]
+            for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            )
+        }
+        ours = (
+            Migrations.migrations_table in tables
+            and conn.execute(
+                f"SELECT 1 FROM {Migrations.migrations_table} WHERE migration_set = ?",
+                [migrations.name],
+            ).fetchone()
+        )
+        if not ours and (tables or not create):
+            # Not ours (or not made yet): never write cqn's tables into another database.
+            conn.close()
+            key = "db.not_cqn_other" if tables else "db.not_cqn"
+            raise DatabaseError(key, path=str(path))
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
@@ -87,6 +110,22 @@ def _migrate(db: Database, migrations: Migrations) -> None:
     db.conn.execute("BEGIN IMMEDIATE")
     try:
         migrations.apply(db)
+    except BaseException:
+        db.conn.rollback()
+        raise
+    db.conn.commit()
+
+
+@contextlib.contextmanager
+def write(db: Database) -> Iterator[Database]:
+    """A write transaction that takes the write lock first (BEGIN IMMEDIATE).
+
+    Taking it up front lets SQLite wait out another writer for the busy
+    timeout; a read transaction that later tries to write would fail at once.
+    """
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
     except BaseException:
         db.conn.rollback()
         raise
