@@ -878,9 +878,9 @@ def test_bad_as_of_is_a_usage_error(cqn: Run, query: Query, tmp_path: Path, bad:
     assert query("SELECT count(*) FROM person") == [(0,)]
 
 
-def test_missing_input_file_is_refused(cqn: Run, query: Query, tmp_path: Path) -> None:
+def test_missing_input_file_is_a_command_line_error(cqn: Run, query: Query, tmp_path: Path) -> None:
     r = cqn("import", "roster", tmp_path / "nope.csv")
-    assert r.exit_code == 1
+    assert r.exit_code == 2
     assert "nope.csv" in r.stderr
     assert query("SELECT count(*) FROM import_log") == [(0,)]
 

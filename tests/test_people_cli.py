@@ -520,3 +520,16 @@ def test_search_matches_the_start_of_words_not_their_middle(
     names = [r["full_name"] for r in as_json(cqn("person", "search", "an", "-f", "json"))["rows"]]
     assert "Nguyễn Văn An" in names and "Nguyễn Văn Anh" in names
     assert all(any(word.startswith("an") for word in fold(name).split()) for name in names), names
+
+
+def test_a_national_id_typed_on_the_command_line_finds_its_holder_and_is_not_echoed(
+    cqn: Run, roster: dict[str, str]
+) -> None:
+    shown = as_json(cqn("person", "show", AN_CCCD, "-f", "json"))
+    assert (shown["id"], shown["national_id"]) == (roster["Nguyễn Văn An"], "0480******01")
+    found = as_json(cqn("person", "search", AN_CCCD, "-f", "json"))
+    assert [r["id"] for r in found["rows"]] == [shown["id"]]
+    assert found["params"] == {"text": "0480******01"}
+    missing = cqn("person", "show", "048099999999")
+    assert missing.exit_code == 1
+    assert "048099999999" not in missing.stderr and "0480******99" in missing.stderr

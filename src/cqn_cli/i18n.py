@@ -287,6 +287,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "--rejects chỉ dùng khi nhập một tệp.",
         "--rejects works with one input file at a time.",
     ),
+    "usage.no_sheet": (
+        "Không có trang tính '{sheet}'; các trang: {sheets}.",
+        "No sheet '{sheet}'; the sheets are: {sheets}.",
+    ),
+    "usage.rejects_is_input": (
+        "--rejects không được trùng tệp đang nhập.",
+        "--rejects must not be the file being imported.",
+    ),
     "usage.bad_delimiter": (
         "Dấu phân cách phải là một ký tự hoặc 'tab': '{value}'.",
         "The separator must be one character or 'tab': '{value}'.",

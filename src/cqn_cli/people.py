@@ -147,11 +147,25 @@ def list_people(
     return [to_row(r, reveal=reveal) for r in _sorted(db.query(sql, params))]
 
 
+def _digits(text: str) -> str | None:
+    """The digits of a national id or phone number typed on the command line, if it is one."""
+    digits = re.sub(r"[\s.\-+]", "", text)
+    return digits if digits.isdigit() and len(digits) >= 9 else None
+
+
 def search_people(db: Database, text: str, *, reveal: bool = False) -> list[dict[str, Any]]:
-    """Names with words starting as ``text``, ignoring case and diacritics; or that id."""
+    """Names with words starting as ``text``, ignoring case and diacritics.
+
+    ``CQN000012`` finds that person; a national id or phone number finds its holder.
+    """
     pk = parse_id(text) if text.strip().upper().startswith("CQN") else None
+    digits = _digits(text)
     if pk is not None:
         records = list(db.query(_SELECT + " WHERE p.id = ?", [pk]))
+    elif digits is not None:
+        records = list(
+            db.query(_SELECT + " WHERE p.national_id = ? OR p.phone = ?", [digits, digits])
+        )
     else:
         needle = fold(text)
         escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -163,13 +177,27 @@ def search_people(db: Database, text: str, *, reveal: bool = False) -> list[dict
 
 
 def get_record(db: Database, person: str) -> dict[str, Any]:
+    """A person by ``ma_cqn`` (``CQN000012``, ``12``) or by national id (12 digits)."""
+    digits = _digits(person)
+    if digits is not None and len(digits) == 12:
+        rows = list(db.query(_SELECT + " WHERE p.national_id = ?", [digits]))
+        if not rows:
+            raise NotFound("person.not_found", value=mask(digits))
+        return rows[0]
     pk = parse_id(person)
-    if pk is None:
-        raise DataError("person.bad_id", value=person)
+    if pk is None or pk > 999_999_999:
+        raise DataError("person.bad_id", value=mask(person) if digits else person)
     rows = list(db.query(_SELECT + " WHERE p.id = ?", [pk]))
     if not rows:
         raise NotFound("person.not_found", value=format_id(pk))
     return rows[0]
+
+
+def masked_query(text: str) -> str:
+    """What a search was for, as echoed back: an id or phone number masked."""
+    if _digits(text) is None:
+        return text
+    return mask(text.strip()) or ""
 
 
 def show_person(db: Database, person: str, *, reveal: bool = False) -> dict[str, Any]:

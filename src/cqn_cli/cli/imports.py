@@ -20,7 +20,10 @@ app = typer.Typer(no_args_is_help=True)
 MAX_WARNINGS_SHOWN = 50
 
 FilesArg = Annotated[
-    list[Path], typer.Argument(help=t("arg.files"), exists=False, dir_okay=False, metavar="FILE…")
+    list[Path],
+    typer.Argument(
+        help=t("arg.files"), exists=True, dir_okay=False, readable=True, metavar="FILE…"
+    ),
 ]
 EncodingOpt = Annotated[str | None, typer.Option("--encoding", help=t("opt.encoding"))]
 DelimiterOpt = Annotated[str | None, typer.Option("--delimiter", help=t("opt.delimiter"))]
@@ -63,9 +66,11 @@ def build_options(
         raise UsageError("usage.skip_bad_needs_rejects")
     if rejects is not None and len(files) > 1:
         raise UsageError("usage.rejects_one_file")
+    if rejects is not None and files and rejects.resolve() == files[0].resolve():
+        raise UsageError("usage.rejects_is_input")
     if delimiter is not None:
         delimiter = "\t" if delimiter.lower() in ("tab", "\\t") else delimiter
-        if len(delimiter) != 1:
+        if len(delimiter) != 1 or delimiter.isalnum() or delimiter in "\"'\r\n ":
             raise UsageError("usage.bad_delimiter", value=delimiter)
     if encoding is not None:
         try:

@@ -118,13 +118,13 @@ def search_cmd(
     fmt: FormatOpt = None,
     reveal: RevealOpt = False,
 ) -> None:
-    from cqn_cli.people import search_people
+    from cqn_cli.people import masked_query, search_people
     from cqn_cli.render.output import message
 
     rows = search_people(state(ctx).db(), text, reveal=reveal)
     if not rows:
         message(t("person.none_found"))
-    _print_people(rows, fmt, {"text": text})
+    _print_people(rows, fmt, {"text": text if reveal else masked_query(text)})
 
 
 @app.command("show", help=t("cmd.person.show"))

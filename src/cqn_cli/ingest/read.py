@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cqn_cli.errors import ImportRefused, RowProblem
+from cqn_cli.errors import ImportRefused, RowProblem, UsageError
 
 CHUNK = 1 << 20
 FIELD_LIMIT = 100_000  # characters in one cell; a bigger one is refused, not read
@@ -72,8 +72,8 @@ def _decodes(path: Path, encoding: str, skip: int) -> int | None:
             final = not chunk
             try:
                 decoder.decode(chunk, final=final)
-            except UnicodeDecodeError as exc:
-                return offset + exc.start
+            except UnicodeError as exc:  # "utf-16" without a BOM fails without a position
+                return offset + int(getattr(exc, "start", 0))
             if final:
                 return None
             offset += len(chunk)
@@ -231,9 +231,13 @@ def _nul_line(start: int, cells: list[str]) -> int:
 
 
 def _clean(cell: str) -> str:
+    """Line breaks as ``\n``, spaces stripped, and a leading apostrophe dropped: it is the
+    spreadsheet's "this is text" mark (``'0905…``) and what our own CSV output puts
+    before a cell that a spreadsheet would run as a formula."""
     if "\r" in cell:
         cell = cell.replace("\r\n", "\n").replace("\r", "\n")
-    return cell.strip()
+    cell = cell.strip()
+    return cell[1:].lstrip() if cell.startswith("'") else cell
 
 
 def _xlsx_cell(value: object) -> Cell:
@@ -266,7 +270,7 @@ def _xlsx_rows(src: Source) -> Iterator[tuple[int, list[Cell]]]:
     try:
         if src.sheet is not None:
             if src.sheet not in wb.sheetnames:
-                raise _refuse(src.path, 0, "file.no_sheet", sheet=src.sheet)
+                raise UsageError("usage.no_sheet", sheet=src.sheet, sheets=", ".join(wb.sheetnames))
             ws = wb[src.sheet]
         else:
             ws = wb.worksheets[0]
