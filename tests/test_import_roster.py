@@ -846,7 +846,7 @@ def test_status_other_than_active_needs_its_date(cqn: Run, query: Query, tmp_pat
     )
     r = cqn("import", "roster", f, *AS_2019)
     assert r.exit_code == 1
-    assert f"{f}:3:4 [Ngày trạng thái]: trạng thái moved_out cần ngày trạng thái" in r.stderr
+    assert f"{f}:3:4 [Ngày trạng thái]: trạng thái chuyển đi cần ngày trạng thái" in r.stderr
     assert query("SELECT count(*) FROM person") == [(0,)]
 
 
@@ -983,3 +983,15 @@ def test_same_bytes_read_another_way_are_another_import(
     again = cqn("import", "roster", book, "--sheet", "An Khê", "--ward", "An Khê", *AS_2019)
     assert "giống hệt" in again.stdout
     assert query("SELECT count(*) FROM import_log") == [(2,)]
+
+
+def test_a_status_date_before_birth_is_refused(cqn: Run, query: Query, tmp_path: Path) -> None:
+    f = write_csv(
+        tmp_path / "s.csv",
+        "Họ và tên,Ngày sinh,Phường,Trạng thái,Ngày trạng thái\n"
+        "Nguyễn Văn An,1950,Xuân Hà,đã mất,01/01/1940\n",
+    )
+    r = cqn("import", "roster", f, *AS_2019)
+    assert r.exit_code == 1
+    assert f"{f}:2:5 [Ngày trạng thái] '1940-01-01': ngày trạng thái trước ngày sinh" in r.stderr
+    assert query("SELECT count(*) FROM person") == [(0,)]

@@ -374,7 +374,7 @@ def test_add_with_a_bad_value_names_the_option(
     cqn: Run, query: Query, roster: dict[str, str], option: str, value: str, reason: str
 ) -> None:
     r = cqn("person", "add", "--full-name", "Lê Văn Cường", "--ward", "Xuân Hà", option, value)
-    assert r.exit_code == 1
+    assert r.exit_code == 2  # SPEC §6: a bad value in an option is a wrong command line
     assert f"[{option}]" in r.stderr
     assert reason in r.stderr
     assert query("SELECT count(*) FROM person") == [(10,)]
@@ -439,8 +439,8 @@ def test_edit_with_the_same_values_changes_nothing(
 @pytest.mark.parametrize(
     ("args", "code"),
     [
-        (("--full-name", ""), 1),  # required
-        (("--birth-date", "1/1/52"), 1),
+        (("--full-name", ""), 2),  # required: a wrong command line
+        (("--birth-date", "1/1/52"), 2),
         (("--national-id", AN_TRAN_CCCD), 1),  # held by Trần Thị An
         (("--ward", "Nowhere"), 1),
         ((), 2),  # nothing to edit
@@ -505,7 +505,7 @@ def test_status_usage_errors_write_nothing(
 
 def test_status_needs_date_message(cqn: Run, roster: dict[str, str]) -> None:
     r = cqn("person", "status", roster["Nguyễn Văn An"], "moved_out")
-    assert r.stderr.strip() == "Trạng thái moved_out cần ngày (--on)."
+    assert r.stderr.strip() == "Trạng thái chuyển đi cần ngày bắt đầu (--on dd/mm/yyyy)."
 
 
 def test_status_of_an_unknown_person_is_refused(cqn: Run, query: Query) -> None:
@@ -533,3 +533,28 @@ def test_a_national_id_typed_on_the_command_line_finds_its_holder_and_is_not_ech
     missing = cqn("person", "show", "048099999999")
     assert missing.exit_code == 1
     assert "048099999999" not in missing.stderr and "0480******99" in missing.stderr
+
+
+def test_status_dates_in_the_future_or_before_birth_are_refused(
+    cqn: Run, query: Query, roster: dict[str, str]
+) -> None:
+    pk = roster["Nguyễn Văn An"]  # born 1952
+    before = query("SELECT status, status_since FROM person")
+    future = cqn("person", "status", pk, "deceased", "--on", "01/01/2099")
+    unborn = cqn("person", "status", pk, "từ trần", "--on", "01/01/1950")
+    assert (future.exit_code, unborn.exit_code) == (1, 1)
+    assert "tương lai" in future.stderr and "trước ngày sinh" in unborn.stderr
+    assert query("SELECT status, status_since FROM person") == before
+    # The Vietnamese word works as the status argument.
+    ok = cqn("person", "status", pk, "từ trần", "--on", "02/09/2019")
+    assert ok.exit_code == 0, ok.output
+    assert "từ trần" in ok.stdout
+    assert query("SELECT status, status_since FROM person WHERE full_name = 'Nguyễn Văn An'") == [
+        ("deceased", "2019-09-02")
+    ]
+
+
+def test_a_name_of_spaces_is_no_name(cqn: Run, query: Query) -> None:
+    r = cqn("person", "add", "--full-name", "   ", "--ward", "An Khê")
+    assert r.exit_code == 2
+    assert query("SELECT count(*) FROM person") == [(0,)]

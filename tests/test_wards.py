@@ -279,3 +279,11 @@ def test_merge_never_rewrites_history_nor_makes_a_loop(cqn: Run, query: Query) -
         ("2025-06-30", "dn-thanh-khe")
     ]
     assert query("SELECT valid_to, successor_id FROM ward WHERE id = 'w-moi'") == [(None, None)]
+
+
+def test_empty_ward_names_and_aliases_are_refused(cqn: Run, query: Query) -> None:
+    assert cqn("ward", "add", "20400", "  ").exit_code == 1
+    assert cqn("ward", "add", "20400", "Phường ").exit_code == 1
+    assert cqn("ward", "alias", "An Khê", " ").exit_code == 1
+    assert query("SELECT count(*) FROM ward_alias") == [(0,)]
+    assert query("SELECT count(*) FROM ward WHERE code = '20400'") == [(0,)]

@@ -77,8 +77,15 @@ class ImportRefused(DataError):
 
 
 class OptionsRefused(DataError):
-    """Values given as command options refused; ``problems`` name the options."""
+    """Values given as command options refused; ``problems`` name the options.
+
+    A value that does not parse (a bad date in an option) is a wrong command
+    line, exit 2; a good value that the data refuses (a person already held)
+    is exit 1.
+    """
 
     def __init__(self, problems: list[RowProblem]) -> None:
         super().__init__("options.refused", count=len(problems))
         self.problems = problems
+        if all(p.key.startswith(("date.", "value.")) for p in problems):
+            self.exit_code = EXIT_USAGE

@@ -206,7 +206,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Example: cqn person edit CQN000012 --phone '0905 123 456'",
     ),
     "cmd.person.status": (
-        "Đổi trạng thái: moved_out (chuyển đi), deceased (từ trần), active.\n\n"
+        "Đổi trạng thái: chuyển đi (moved_out), từ trần (deceased), đang sinh hoạt (active).\n\n"
         "Ví dụ: cqn person status CQN000012 moved_out --on 15/06/2019",
         "Change status: moved_out, deceased or active.\n\n"
         "Example: cqn person status CQN000012 moved_out --on 2019-06-15",
@@ -302,7 +302,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "usage.bad_encoding": ("Bảng mã không biết: '{value}'.", "Unknown encoding: '{value}'."),
     "usage.nothing_to_edit": ("Không có gì để sửa.", "Nothing to edit."),
     "usage.status_needs_date": (
-        "Trạng thái {status} cần ngày (--on).",
+        "Trạng thái {status} cần ngày bắt đầu (--on dd/mm/yyyy).",
         "Status {status} needs a date (--on).",
     ),
     # ---- errors: not found ------------------------------------------------
@@ -469,6 +469,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "discharged before enlisting",
     ),
     "row.enlist_before_birth": ("nhập ngũ trước ngày sinh", "enlisted before birth"),
+    "row.status_before_birth": ("ngày trạng thái trước ngày sinh", "status date before birth"),
+    "person.status_before_birth": (
+        "Ngày {date} trước ngày sinh của {id} {name}.",
+        "{date} is before the birth date of {id} {name}.",
+    ),
+    "person.status_in_future": ("Ngày {date} ở tương lai.", "{date} is in the future."),
+    "ward.empty": (
+        "Tên hoặc bí danh phường không được để trống.",
+        "A ward name or alias cannot be empty.",
+    ),
     "row.field_count": (
         "dòng có {found} ô, tiêu đề có {expected}",
         "row has {found} fields, the header has {expected}",
@@ -524,6 +534,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "person.added": ("Đã thêm {id} {name}.", "Added {id} {name}."),
     "person.updated": ("Đã cập nhật {id} {name}.", "Updated {id} {name}."),
     "person.unchanged": ("{id} {name}: không có gì thay đổi.", "{id} {name}: nothing changed."),
+    "person.status_set_undated": (
+        "{id} {name}: trạng thái {status}.",
+        "{id} {name}: status {status}.",
+    ),
     "person.status_set": (
         "{id} {name}: trạng thái {status} từ {date}.",
         "{id} {name}: status {status} since {date}.",

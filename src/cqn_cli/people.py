@@ -10,7 +10,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from cqn_cli.errors import DataError, NotFound
+from cqn_cli.errors import DataError, NotFound, UsageError
+from cqn_cli.i18n import t
 from cqn_cli.ingest.fields import ROSTER
 from cqn_cli.store.db import write
 from cqn_cli.text import fold, mask, match_key, vn_name_sort_key
@@ -208,7 +209,14 @@ def set_status(db: Database, person: str, status: str, on: dt.date | None) -> di
     """Record that a person moved out, died, or is active again, from ``on``."""
     record = get_record(db, person)
     if status != "active" and on is None:
-        raise DataError("usage.status_needs_date", status=status)
+        raise UsageError("usage.status_needs_date", status=t(f"status.{status}"))
+    if on is not None:
+        shown = {"date": on.strftime("%d/%m/%Y"), "id": format_id(record["id"])}
+        if on > dt.date.today():
+            raise DataError("person.status_in_future", **shown)
+        birth = record["birth_date"]
+        if birth and on.isoformat()[: len(birth)] < birth:
+            raise DataError("person.status_before_birth", name=record["full_name"], **shown)
     since = on.isoformat() if on else None
     with write(db):
         db.execute(

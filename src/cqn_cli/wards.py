@@ -19,7 +19,7 @@ from cqn_cli.errors import DataError, FieldProblem, NotFound
 from cqn_cli.store.db import write
 from cqn_cli.text import fold, match_key, nfc
 
-_PREFIX = re.compile(r"^(?:phường|phuong)\s+|^p\.\s*|^p\s+", re.IGNORECASE)
+_PREFIX = re.compile(r"^(?:phường|phuong)(?:\s+|$)|^p\.\s*|^p\s+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -250,6 +250,8 @@ def add_ward(
 ) -> Ward:
     """Add a ward in force from ``valid_from`` (or always)."""
     code, name = code.strip(), nfc(name)
+    if not strip_prefix(name):
+        raise DataError("ward.empty")
     if not code.isdigit():
         raise DataError("ward.bad_code", value=code)
     day = valid_from or dt.date.today()
@@ -281,6 +283,8 @@ def add_alias(db: Database, written: str, alias: str, as_of: dt.date) -> Ward:
     ward = resolve_or_fail(db, written, as_of)
     index = WardIndex(db)
     text = strip_prefix(alias)
+    if not text:
+        raise DataError("ward.empty")
     others = (index.names_for(text) | index.codes_for(text)) - {ward.id}
     if others:
         names = ", ".join(sorted({index.wards[w].name for w in others}))

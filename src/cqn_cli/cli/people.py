@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 app = typer.Typer(no_args_is_help=True)
 
 
-class Status(StrEnum):
+class Status(StrEnum):  # for --status filters
     active = "active"
     moved_out = "moved_out"
     deceased = "deceased"
@@ -235,27 +235,32 @@ def edit_cmd(
 def status_cmd(
     ctx: typer.Context,
     person: Annotated[str, typer.Argument(help=t("arg.person"))],
-    new_status: Annotated[Status, typer.Argument(help=t("arg.new_status"), metavar="STATUS")],
+    new_status: Annotated[
+        str,
+        typer.Argument(help=t("arg.new_status"), metavar="STATUS", parser=_parse_status),
+    ],
     on: OnOpt = None,
 ) -> None:
     from cqn_cli.people import set_status
     from cqn_cli.render.output import result_line
 
-    if new_status is not Status.active and on is None:
-        from cqn_cli.errors import UsageError
+    row = set_status(state(ctx).db(), person, new_status, on)
+    words = {"id": row["id"], "name": row["full_name"], "status": t(f"status.{new_status}")}
+    if on is None:
+        result_line(t("person.status_set_undated", **words))
+    else:
+        result_line(t("person.status_set", date=on.strftime("%d/%m/%Y"), **words))
 
-        raise UsageError("usage.status_needs_date", status=new_status.value)
-    row = set_status(state(ctx).db(), person, new_status.value, on)
-    date = on.strftime("%d/%m/%Y") if on else ""
-    result_line(
-        t(
-            "person.status_set",
-            id=row["id"],
-            name=row["full_name"],
-            status=t(f"status.{new_status.value}"),
-            date=date,
-        )
-    )
+
+def _parse_status(text: str) -> str:
+    """``moved_out`` or ``chuyển đi``, ``deceased`` or ``từ trần``…; else exit 2."""
+    from cqn_cli.errors import FieldProblem
+    from cqn_cli.values import parse_status
+
+    try:
+        return parse_status(text)
+    except FieldProblem:
+        raise typer.BadParameter(t("value.bad_status")) from None
 
 
 def print_roster_by_ward(db: Database, map_date: dt.date | None = None) -> None:

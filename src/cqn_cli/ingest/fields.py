@@ -144,10 +144,17 @@ def parser_for(kind: Kind, today: dt.date) -> Callable[[Cell], object]:
     if kind == "status":
         return lambda v: parse_status(str(v))
     if kind == "name":
-        return lambda v: check_text(nfc(str(v)))
+        return _name
     if kind in ("cccd", "ward"):
         return lambda v: str(v).strip()
     return lambda v: check_text(str(v).strip())
+
+
+def _name(value: Cell) -> str:
+    name = nfc(str(value))
+    if not name:
+        raise FieldProblem("value.required")
+    return check_text(name)
 
 
 def empty_value(field: Field) -> object:

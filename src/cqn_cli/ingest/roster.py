@@ -16,6 +16,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from cqn_cli.errors import FieldProblem, OptionsRefused, RowProblem
+from cqn_cli.i18n import t
 from cqn_cli.ingest.engine import Counts, Warning
 from cqn_cli.ingest.fields import ROSTER, Field, HeaderMap, empty_value, parser_for
 from cqn_cli.ingest.read import Cell
@@ -315,13 +316,18 @@ def cross_problems(values: dict[str, Any]) -> list[tuple[str, str | None, str, d
     found: list[tuple[str, str | None, str, dict[str, Any]]] = []
     status = values.get("status")
     if status in ("moved_out", "deceased") and not values.get("status_since"):
-        found.append(("ngay_trang_thai", None, "row.status_date_required", {"status": status}))
+        found.append(
+            ("ngay_trang_thai", None, "row.status_date_required", {"status": t(f"status.{status}")})
+        )
     enlisted, discharged = values.get("enlisted_on"), values.get("discharged_on")
     birth = values.get("birth_date")
     if enlisted and discharged and _before(discharged, enlisted):
         found.append(("ngay_xuat_ngu", discharged, "row.discharge_before_enlist", {}))
     if enlisted and birth and _before(enlisted, birth):
         found.append(("ngay_nhap_ngu", enlisted, "row.enlist_before_birth", {}))
+    since = values.get("status_since")
+    if since and birth and _before(since, birth):
+        found.append(("ngay_trang_thai", since, "row.status_before_birth", {}))
     return found
 
 
