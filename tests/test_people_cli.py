@@ -558,3 +558,15 @@ def test_a_name_of_spaces_is_no_name(cqn: Run, query: Query) -> None:
     r = cqn("person", "add", "--full-name", "   ", "--ward", "An Khê")
     assert r.exit_code == 2
     assert query("SELECT count(*) FROM person") == [(0,)]
+
+
+def test_table_on_a_narrow_terminal_keeps_ids_and_dates_whole(
+    cqn: Run, roster: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    out = cqn("person", "list", "-f", "table").stdout
+    assert all(len(line) <= 80 for line in out.splitlines())
+    assert roster["Nguyễn Văn An"] in out and "…" not in out
+    assert "Số CCCD" not in out  # optional columns left out below 120 columns
+    monkeypatch.setenv("COLUMNS", "160")
+    assert "Số CCCD" in cqn("person", "list", "-f", "table").stdout

@@ -259,6 +259,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # ---- errors: usage ----------------------------------------------------
     "usage.no_such_option": ("không có tùy chọn {option}.", "no such option {option}."),
+    "usage.global_first": (
+        "{option} là tùy chọn chung, đặt ngay sau cqn: cqn {option} … <lệnh>.",
+        "{option} is a global option: put it right after cqn: cqn {option} … <command>.",
+    ),
     "usage.did_you_mean": ("Có phải: {value}?", "Did you mean: {value}?"),
     "usage.missing": ("thiếu {param}.", "missing {param}."),
     "usage.bad_value": (
@@ -364,7 +368,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # ---- import -----------------------------------------------------------
     "import.refused": (
         "{path}: {count} dòng lỗi; không ghi gì.",
-        "{path}: {count} bad rows; nothing was written.",
+        "{path}: {count} bad row(s); nothing was written.",
     ),
     "options.refused": (
         "{count} giá trị không hợp lệ; không ghi gì.",

@@ -38,7 +38,9 @@ def _usage_error(exc: click_exceptions.UsageError) -> NoReturn:
     where = exc.ctx.command_path if exc.ctx is not None else "cqn"
     if isinstance(exc, click_exceptions.NoSuchOption):
         text = t("usage.no_such_option", option=exc.option_name)
-        if exc.possibilities:
+        if exc.option_name in ("--db", "--lang", "--version") and where != "cqn":
+            text += " " + t("usage.global_first", option=exc.option_name)
+        elif exc.possibilities:
             text += " " + t("usage.did_you_mean", value=", ".join(sorted(exc.possibilities)))
     elif isinstance(exc, click_exceptions.MissingParameter):
         text = t("usage.missing", param=_hint(exc))

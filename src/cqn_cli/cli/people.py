@@ -40,11 +40,11 @@ def _list_columns() -> list[Column]:
         Column("id", "col.id"),
         Column("full_name", "col.full_name"),
         Column("birth_date", "col.birth_date", "date"),
-        Column("gender", "col.gender", "gender"),
-        Column("national_id", "col.national_id"),
+        Column("gender", "col.gender", "gender", optional=True),
+        Column("national_id", "col.national_id", optional=True),
         Column("ward", "col.ward"),
-        Column("residential_group", "col.residential_group"),
-        Column("phone", "col.phone"),
+        Column("residential_group", "col.residential_group", optional=True),
+        Column("phone", "col.phone", optional=True),
         Column("status", "col.status", "status"),
     ]
 
@@ -156,31 +156,31 @@ def _field_options(given: dict[str, Any]) -> dict[str, str]:
     return out
 
 
-Text = Annotated[str | None, typer.Option()]
-Flag = Annotated[bool | None, typer.Option()]
-
-
 @app.command("add", help=t("cmd.person.add"))
 def add_cmd(
     ctx: typer.Context,
     full_name: Annotated[str, typer.Option("--full-name", help=t("col.full_name"))],
     ward: Annotated[str, typer.Option("--ward", help=t("opt.ward"))],
     birth_date: Annotated[str | None, typer.Option(help=t("col.birth_date"))] = None,
-    gender: Text = None,
-    national_id: Text = None,
-    residential_group: Text = None,
-    address: Text = None,
-    phone: Text = None,
-    enlisted_on: Text = None,
-    discharged_on: Text = None,
-    rank: Text = None,
-    unit: Text = None,
-    party_member: Flag = None,
-    youth_union_member: Flag = None,
-    reservist: Flag = None,
-    veterans_association_member: Flag = None,
-    registered_on: Text = None,
-    notes: Text = None,
+    gender: Annotated[str | None, typer.Option(help=t("col.gender"))] = None,
+    national_id: Annotated[str | None, typer.Option(help=t("col.national_id"))] = None,
+    residential_group: Annotated[str | None, typer.Option(help=t("col.residential_group"))] = None,
+    address: Annotated[str | None, typer.Option(help=t("col.address"))] = None,
+    phone: Annotated[str | None, typer.Option(help=t("col.phone"))] = None,
+    enlisted_on: Annotated[str | None, typer.Option(help=t("col.enlisted_on"))] = None,
+    discharged_on: Annotated[str | None, typer.Option(help=t("col.discharged_on"))] = None,
+    rank: Annotated[str | None, typer.Option(help=t("col.rank"))] = None,
+    unit: Annotated[str | None, typer.Option(help=t("col.unit"))] = None,
+    party_member: Annotated[bool | None, typer.Option(help=t("col.party_member"))] = None,
+    youth_union_member: Annotated[
+        bool | None, typer.Option(help=t("col.youth_union_member"))
+    ] = None,
+    reservist: Annotated[bool | None, typer.Option(help=t("col.reservist"))] = None,
+    veterans_association_member: Annotated[
+        bool | None, typer.Option(help=t("col.veterans_association_member"))
+    ] = None,
+    registered_on: Annotated[str | None, typer.Option(help=t("col.registered_on"))] = None,
+    notes: Annotated[str | None, typer.Option(help=t("col.notes"))] = None,
 ) -> None:
     from cqn_cli.ingest.roster import add_person
     from cqn_cli.people import format_id
@@ -196,24 +196,28 @@ def add_cmd(
 def edit_cmd(
     ctx: typer.Context,
     person: Annotated[str, typer.Argument(help=t("arg.person"))],
-    full_name: Text = None,
-    birth_date: Text = None,
-    gender: Text = None,
-    national_id: Text = None,
-    ward: Text = None,
-    residential_group: Text = None,
-    address: Text = None,
-    phone: Text = None,
-    enlisted_on: Text = None,
-    discharged_on: Text = None,
-    rank: Text = None,
-    unit: Text = None,
-    party_member: Flag = None,
-    youth_union_member: Flag = None,
-    reservist: Flag = None,
-    veterans_association_member: Flag = None,
-    registered_on: Text = None,
-    notes: Text = None,
+    full_name: Annotated[str | None, typer.Option(help=t("col.full_name"))] = None,
+    birth_date: Annotated[str | None, typer.Option(help=t("col.birth_date"))] = None,
+    gender: Annotated[str | None, typer.Option(help=t("col.gender"))] = None,
+    national_id: Annotated[str | None, typer.Option(help=t("col.national_id"))] = None,
+    ward: Annotated[str | None, typer.Option(help=t("col.ward"))] = None,
+    residential_group: Annotated[str | None, typer.Option(help=t("col.residential_group"))] = None,
+    address: Annotated[str | None, typer.Option(help=t("col.address"))] = None,
+    phone: Annotated[str | None, typer.Option(help=t("col.phone"))] = None,
+    enlisted_on: Annotated[str | None, typer.Option(help=t("col.enlisted_on"))] = None,
+    discharged_on: Annotated[str | None, typer.Option(help=t("col.discharged_on"))] = None,
+    rank: Annotated[str | None, typer.Option(help=t("col.rank"))] = None,
+    unit: Annotated[str | None, typer.Option(help=t("col.unit"))] = None,
+    party_member: Annotated[bool | None, typer.Option(help=t("col.party_member"))] = None,
+    youth_union_member: Annotated[
+        bool | None, typer.Option(help=t("col.youth_union_member"))
+    ] = None,
+    reservist: Annotated[bool | None, typer.Option(help=t("col.reservist"))] = None,
+    veterans_association_member: Annotated[
+        bool | None, typer.Option(help=t("col.veterans_association_member"))
+    ] = None,
+    registered_on: Annotated[str | None, typer.Option(help=t("col.registered_on"))] = None,
+    notes: Annotated[str | None, typer.Option(help=t("col.notes"))] = None,
 ) -> None:
     from cqn_cli.errors import UsageError
     from cqn_cli.ingest.roster import edit_person

@@ -24,8 +24,10 @@ from cqn_cli.i18n import describe_problem, fmt_int, lang, t
 from cqn_cli.values import neutralise_formula
 
 FORMATS = ("table", "csv", "json")
+_NO_WRAP = frozenset({"id", "code", "ward_code", "national_id", "phone", "person_id"})
 MAX_PROBLEMS_SHOWN = 1000
 PLAIN_WIDTH = 160
+WIDE = 120  # below this many columns, optional columns are left out of tables
 
 
 def _console(stream: Any) -> Console:
@@ -56,6 +58,7 @@ class Column:
     title: str  # catalogue key of the table heading
     kind: str = "text"  # text, date, bool, int, status, gender
     justify: str = "left"
+    optional: bool = False  # left out of a table on a narrow terminal
 
 
 def _human(value: Any, kind: str) -> str:
@@ -71,6 +74,8 @@ def _human(value: Any, kind: str) -> str:
         return t(f"status.{value}")
     if kind == "gender":
         return t(f"value.{value}")
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
     return str(value)
 
 
@@ -108,12 +113,17 @@ def render_rows(
             writer.writerow([_csv_value(row.get(c.key)) for c in columns])
         out(buf.getvalue())
         return
+    console = stdout_console()
+    if console.width < WIDE:
+        columns = [c for c in columns if not c.optional]
     table = Table(title=title, show_lines=False, header_style="bold", title_justify="left")
     for c in columns:
-        table.add_column(t(c.title), justify=c.justify)  # type: ignore[arg-type]
+        # Ids, codes, dates and numbers are never cut; names and addresses wrap instead.
+        keep = c.kind in ("date", "int", "status", "gender") or c.key in _NO_WRAP
+        table.add_column(t(c.title), justify=c.justify, no_wrap=keep)  # type: ignore[arg-type]
     for row in rows:
         table.add_row(*(_human(row.get(c.key), c.kind) for c in columns))
-    stdout_console().print(table)
+    console.print(table)
 
 
 def render_record(record: dict[str, Any], columns: Sequence[Column], fmt: str) -> None:
