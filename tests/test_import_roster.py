@@ -995,3 +995,27 @@ def test_a_status_date_before_birth_is_refused(cqn: Run, query: Query, tmp_path:
     assert r.exit_code == 1
     assert f"{f}:2:5 [Ngày trạng thái] '1940-01-01': ngày trạng thái trước ngày sinh" in r.stderr
     assert query("SELECT count(*) FROM person") == [(0,)]
+
+
+def test_dry_run_over_several_files_sees_the_earlier_ones_and_writes_nothing(
+    cqn: Run, query: Query, tmp_path: Path
+) -> None:
+    a = write_csv(tmp_path / "a.csv", "Họ và tên,Năm sinh,Phường\nNguyễn Văn An,1952,Xuân Hà\n")
+    b = write_csv(
+        tmp_path / "b.csv",
+        "Họ và tên,Năm sinh,Phường\nNguyễn Văn An,1952,Xuân Hà\nLê Văn Tư,31/02/1950,Xuân Hà\n",
+    )
+    c = write_csv(tmp_path / "c.csv", "Họ và tên,Năm sinh,Phường\nTrần Văn Ba,1953,Xuân Hà\n")
+    r = cqn("import", "roster", a, b, c, *AS_2019, "--dry-run")
+    assert r.exit_code == 1  # b is refused
+    lines = r.stdout.splitlines()
+    assert "sẽ thêm 1, cập nhật 0, không đổi 0" in lines[0]  # a
+    assert str(b) in r.stderr and "31/02/1950" in r.stderr
+    assert "sẽ thêm 1, cập nhật 0, không đổi 0" in lines[1]  # c, after the refused b
+    assert query("SELECT count(*) FROM person") == [(0,)]
+    assert query("SELECT count(*) FROM import_log") == [(0,)]
+    # Without b's bad row, b's An is seen as a's An: unchanged, not a second person.
+    b.write_text("Họ và tên,Năm sinh,Phường\nNguyễn Văn An,1952,Xuân Hà\n", encoding="utf-8")
+    again = cqn("import", "roster", a, b, *AS_2019, "--dry-run")
+    assert "sẽ thêm 0, cập nhật 0, không đổi 1" in again.stdout.splitlines()[1]
+    assert query("SELECT count(*) FROM person") == [(0,)]

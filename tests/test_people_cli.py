@@ -570,3 +570,28 @@ def test_table_on_a_narrow_terminal_keeps_ids_and_dates_whole(
     assert "Số CCCD" not in out  # optional columns left out below 120 columns
     monkeypatch.setenv("COLUMNS", "160")
     assert "Số CCCD" in cqn("person", "list", "-f", "table").stdout
+
+
+def test_by_hand_the_same_warnings_as_an_import(
+    cqn: Run, query: Query, roster: dict[str, str]
+) -> None:
+    namesake = cqn(
+        "person", "add", "--full-name", "Nguyễn Văn An", "--birth-date", "1960", "--ward", "Xuân Hà"
+    )
+    assert namesake.exit_code == 0, namesake.output
+    assert "có thể trùng với " + roster["Nguyễn Văn An"] in namesake.stderr
+    pk = roster["Lê Văn Ân"]
+    padded = cqn("person", "edit", pk, "--national-id", "48049000123")
+    assert padded.exit_code == 0, padded.output
+    assert "--national-id: số CCCD chỉ có 11 chữ số" in padded.stderr
+    assert query("SELECT national_id FROM person WHERE full_name = 'Lê Văn Ân'") == [
+        ("048049000123",)
+    ]
+
+
+def test_edit_cannot_clear_the_ward(cqn: Run, query: Query, roster: dict[str, str]) -> None:
+    before = query("SELECT * FROM person ORDER BY id")
+    r = cqn("person", "edit", roster["Nguyễn Văn An"], "--ward", "")
+    assert r.exit_code == 2
+    assert "[--ward]" in r.stderr
+    assert query("SELECT * FROM person ORDER BY id") == before

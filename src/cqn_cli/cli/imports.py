@@ -141,7 +141,7 @@ def roster_cmd(
     dry_run: DryRunOpt = False,
     force: ForceOpt = False,
 ) -> None:
-    from cqn_cli.ingest.engine import import_roster
+    from cqn_cli.ingest.engine import import_files, import_roster
     from cqn_cli.render.output import report_error
 
     options = build_options(
@@ -158,13 +158,12 @@ def roster_cmd(
         as_of=as_of,
         ward=ward,
     )
-    db = state(ctx).db()
     failed = False
-    for path in files:
-        try:
-            print_result(import_roster(db, path, options))
-        except ImportRefused as exc:  # each file stands alone: report it, go on with the next
-            report_error(exc)
+    for outcome in import_files(state(ctx).db(), files, import_roster, options):
+        if isinstance(outcome, ImportRefused):  # each file stands alone: report, go on
+            report_error(outcome)
             failed = True
+        else:
+            print_result(outcome)
     if failed:
         raise typer.Exit(EXIT_DATA)

@@ -141,6 +141,14 @@ def show_cmd(
     render_record(record, _all_columns(), resolve_format(fmt))
 
 
+def _print_warnings(warnings: list[Any]) -> None:
+    """Warnings of a hand edit, named by the option they are about."""
+    from cqn_cli.render.output import message
+
+    for w in warnings:
+        message(t(w.key, where=w.header or "cqn", **w.params))
+
+
 def _field_options(given: dict[str, Any]) -> dict[str, str]:
     """The roster fields given as options (by their English names), as text for the parsers."""
     from cqn_cli.people import PERSON_COLUMNS
@@ -188,7 +196,8 @@ def add_cmd(
     from cqn_cli.text import nfc
 
     raw = _field_options(ctx.params)
-    pk = add_person(state(ctx).db(), raw, today=today())
+    pk, warnings = add_person(state(ctx).db(), raw, today=today())
+    _print_warnings(warnings)
     result_line(t("person.added", id=format_id(pk), name=nfc(full_name)))
 
 
@@ -229,7 +238,8 @@ def edit_cmd(
         raise UsageError("usage.nothing_to_edit")
     db = state(ctx).db()
     record = get_record(db, person)
-    changed = edit_person(db, record["id"], raw, today=today())
+    changed, warnings = edit_person(db, record["id"], raw, today=today())
+    _print_warnings(warnings)
     name = raw.get("full_name", record["full_name"])
     key = "person.updated" if changed else "person.unchanged"
     result_line(t(key, id=format_id(record["id"]), name=name))

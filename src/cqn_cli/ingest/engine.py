@@ -11,7 +11,7 @@ import contextlib
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -196,7 +196,10 @@ def run_import(
     strict_width = src.kind == "csv"
 
     conn = db.conn
-    conn.execute("BEGIN IMMEDIATE")
+    # Inside a caller's transaction (a dry run over several files) this file is a
+    # savepoint: undone alone if refused, kept for the next files' checks if not.
+    nested = conn.in_transaction
+    conn.execute("SAVEPOINT import_file" if nested else "BEGIN IMMEDIATE")
     committed = False
     try:
         loader.start(header, header_cells, header_line)
@@ -232,6 +235,9 @@ def run_import(
             raise ImportRefused(display, sorted(problems, key=lambda p: (p.line, p.column or 0)))
         loader.counts.rejected = len(bad_lines)
         if options.dry_run:
+            if nested:
+                conn.execute("RELEASE import_file")
+                committed = True
             return result
         if options.skip_bad and options.rejects is not None and bad_lines:
             from cqn_cli.ingest.rejects import write_rejects
@@ -256,13 +262,46 @@ def run_import(
                 fingerprint,
             ],
         )
-        conn.commit()
+        if nested:
+            conn.execute("RELEASE import_file")
+        else:
+            conn.commit()
         committed = True
         return result
     finally:
         if not committed:
             with contextlib.suppress(sqlite3.Error):
-                conn.rollback()
+                if nested:
+                    conn.execute("ROLLBACK TO import_file")
+                    conn.execute("RELEASE import_file")
+                else:
+                    conn.rollback()
+
+
+def import_files(
+    db: Database,
+    paths: Sequence[Path],
+    importer: Callable[[Database, Path, ImportOptions], ImportResult],
+    options: ImportOptions,
+) -> Iterator[ImportResult | ImportRefused]:
+    """Import files one after the other, each all or nothing; yield each outcome.
+
+    A dry run over several files checks each against the database as the
+    earlier ones would have left it (same ids, duplicates across files seen),
+    then undoes everything.
+    """
+    outer = options.dry_run and len(paths) > 1
+    if outer:
+        db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        for path in paths:
+            try:
+                yield importer(db, path, options)
+            except ImportRefused as refused:
+                yield refused
+    finally:
+        if outer:
+            db.conn.rollback()
 
 
 def import_roster(db: Database, path: Path, options: ImportOptions) -> ImportResult:

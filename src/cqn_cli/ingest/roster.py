@@ -349,7 +349,7 @@ def _option_name(field: Field) -> str:
     return "--" + field.english.replace("_", "-")
 
 
-def add_person(db: Database, raw: dict[str, str], *, today: dt.date) -> int:
+def add_person(db: Database, raw: dict[str, str], *, today: dt.date) -> tuple[int, list[Warning]]:
     """``cqn person add``: one new person from option values keyed by English field name.
 
     The same parsing, checks and identity rules as a roster row; a person who
@@ -369,25 +369,33 @@ def add_person(db: Database, raw: dict[str, str], *, today: dt.date) -> int:
             raise OptionsRefused(problems)
         pk = loader.people.next_id - 1
         loader.finish()
-    return pk
+    return pk, loader.warnings
 
 
-def edit_person(db: Database, pk: int, raw: dict[str, str], *, today: dt.date) -> bool:
-    """``cqn person edit``: set the given fields (an empty value clears one); True if changed."""
+def edit_person(
+    db: Database, pk: int, raw: dict[str, str], *, today: dt.date
+) -> tuple[bool, list[Warning]]:
+    """``cqn person edit``: set the given fields (an empty value clears one).
+
+    Returns whether anything changed, and the same warnings an import would give.
+    """
     from cqn_cli.wards import WardIndex
 
     by_english = {f.english: f for f in ROSTER}
     problems: list[RowProblem] = []
+    warnings: list[Warning] = []
     values: dict[str, Any] = {}
     for name, text in raw.items():
         field = by_english[name]
         try:
             if text.strip() == "":
-                if field.required:
+                if field.required or name in ("full_name", "ward"):
                     raise FieldProblem("value.required")
                 values[name] = None
             elif field.kind == "cccd":
-                values[name] = parse_cccd(text)[0]
+                values[name], padded = parse_cccd(text)
+                if padded:
+                    warnings.append(Warning(None, None, _option_name(field), "warn.cccd_padded"))
             elif field.kind == "ward":
                 values[name] = WardIndex(db).resolve(text, today).id
             else:
@@ -402,6 +410,11 @@ def edit_person(db: Database, pk: int, raw: dict[str, str], *, today: dt.date) -
     record = dict(zip(columns, current, strict=True))
     record["ward"] = record["ward_id"]
     merged = {**record, **values}
+    if values.get("national_id"):
+        for what in cccd_contradictions(
+            values["national_id"], merged.get("gender"), merged.get("birth_date")
+        ):
+            warnings.append(Warning(None, None, "--national-id", f"warn.cccd_{what}"))
     for name, value, key, params in cross_problems(merged):
         problems.append(RowProblem(0, None, _option_name(_by_name(name)), value, key, params))
     cccd = values.get("national_id")
@@ -437,7 +450,7 @@ def edit_person(db: Database, pk: int, raw: dict[str, str], *, today: dt.date) -
                 f"UPDATE person SET {sets}, updated_at = ? WHERE id = ?",
                 [*assignments.values(), now_iso(), pk],
             )
-    return changed
+    return changed, warnings
 
 
 def _by_name(name: str) -> Field:
