@@ -452,6 +452,28 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "số CCCD có {length} chữ số, cần 12",
         "the national id has {length} digits, 12 needed",
     ),
+    "value.bad_group_kind": ("loại nhóm phải là CLB hoặc BLL", "group kind must be CLB or BLL"),
+    "value.bad_meeting_kind": (
+        "loại cuộc họp không biết (họp quý, gặp mặt, sơ kết, tổng kết, khác)",
+        "unknown meeting kind (quarterly, gathering, review, other)",
+    ),
+    "value.bad_mark": (
+        "điểm danh không biết (có mặt, vắng có phép, vắng)",
+        "unknown mark (present, excused, absent)",
+    ),
+    "value.bad_reason": (
+        "lý do không biết (ốm đau, hoạn nạn, tang lễ / hiếu, khác)",
+        "unknown reason (sick, hardship, bereavement, other)",
+    ),
+    "value.bad_money": (
+        "số tiền không hợp lệ (ví dụ 500.000 hoặc 500.000đ)",
+        "not an amount of money (e.g. 500.000 or 500.000đ)",
+    ),
+    "value.negative_money": ("số tiền âm", "negative amount"),
+    "value.absurd_money": (
+        "số tiền quá lớn (trên {limit} đồng)",
+        "amount too large (over {limit} VND)",
+    ),
     "value.bad_phone": ("số điện thoại không hợp lệ", "invalid phone number"),
     "value.formula": (
         "giá trị trông như công thức bảng tính, bị từ chối",

@@ -8,6 +8,7 @@ that take the same values as options.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 from cqn_cli.errors import FieldProblem
@@ -197,3 +198,126 @@ def neutralise_formula(text: str) -> str:
     if text and text[0] in "=+-@\t\r":
         return "'" + text
     return text
+
+
+def _vocabulary(words: dict[str, str], key: str) -> Callable[[str], str]:
+    """A parser for a small closed vocabulary, Vietnamese words with or without diacritics."""
+
+    @lru_cache(maxsize=256)
+    def parse(text: str) -> str:
+        found = words.get(fold(text).replace("_", " ").strip(" .:"))
+        if found is None:
+            raise FieldProblem(key, value=text)
+        return found
+
+    return parse
+
+
+parse_group_kind = _vocabulary(
+    {
+        "clb": "clb",
+        "cau lac bo": "clb",
+        "club": "clb",
+        "bll": "bll",
+        "ban lien lac": "bll",
+        "board": "bll",
+        "liaison board": "bll",
+    },
+    "value.bad_group_kind",
+)
+
+MEETING_KINDS = ("quarterly", "gathering", "review", "other")
+parse_meeting_kind = _vocabulary(
+    {
+        "quarterly": "quarterly",
+        "hop quy": "quarterly",
+        "sinh hoat quy": "quarterly",
+        "hop dinh ky quy": "quarterly",
+        "quy": "quarterly",
+        "gathering": "gathering",
+        "gap mat": "gathering",
+        "gap mat truyen thong": "gathering",
+        "review": "review",
+        "so ket": "review",
+        "tong ket": "review",
+        "so ket tong ket": "review",
+        "other": "other",
+        "khac": "other",
+    },
+    "value.bad_meeting_kind",
+)
+
+MARKS = ("present", "excused", "absent")
+parse_mark = _vocabulary(
+    {
+        "present": "present",
+        "co mat": "present",
+        "co": "present",
+        "x": "present",
+        "excused": "excused",
+        "vang co phep": "excused",
+        "co phep": "excused",
+        "p": "excused",
+        "absent": "absent",
+        "vang": "absent",
+        "vang khong phep": "absent",
+        "khong phep": "absent",
+        "v": "absent",
+    },
+    "value.bad_mark",
+)
+
+REASONS = ("sick", "hardship", "bereavement", "other")
+parse_reason = _vocabulary(
+    {
+        "sick": "sick",
+        "om": "sick",
+        "om dau": "sick",
+        "hardship": "hardship",
+        "hoan nan": "hardship",
+        "kho khan": "hardship",
+        "bereavement": "bereavement",
+        "tang le": "bereavement",
+        "hieu": "bereavement",
+        "viec hieu": "bereavement",
+        "tang le / hieu": "bereavement",
+        "other": "other",
+        "khac": "other",
+    },
+    "value.bad_reason",
+)
+
+MAX_GIFT = 50_000_000  # VND: a gift above this is a typing mistake, not a gift
+_MONEY_UNIT = re.compile(r"\s*(?:vnđ|vnd|đồng|dong|đ|d)\.?\s*$", re.IGNORECASE)
+_MONEY_SCALE = re.compile(r"\s*(triệu|trieu|tr|nghìn|nghin|ngàn|ngan|k)\.?\s*$", re.IGNORECASE)
+_THOUSANDS = re.compile(r"^\d{1,3}(?:([.,\s])\d{3})?(?:\1\d{3})*$")
+
+
+def parse_money(text: str) -> int:
+    """A gift in VND as clerks write it: ``500000``, ``500.000``, ``500,000``, ``500.000đ``,
+    ``1.000.000 VNĐ``, ``500k``, ``1,5 triệu``. VND has no decimals: ``1,5`` alone is refused."""
+    raw = text.strip()
+    scale = 1
+    m = _MONEY_SCALE.search(raw)
+    if m:
+        word = fold(m.group(1))
+        scale = 1_000_000 if word.startswith("tr") else 1000
+        raw = raw[: m.start()]
+    else:
+        raw = _MONEY_UNIT.sub("", raw)
+    raw = raw.strip()
+    if raw.startswith("-"):
+        raise FieldProblem("value.negative_money", value=text)
+    if scale > 1 and re.fullmatch(r"\d+(?:[.,]\d+)?", raw):
+        amount = round(float(raw.replace(",", ".")) * scale)
+    elif raw.isdigit():
+        amount = int(raw) * scale
+    elif _THOUSANDS.match(raw):
+        amount = int(re.sub(r"[.,\s]", "", raw)) * scale
+    else:
+        raise FieldProblem("value.bad_money", value=text)
+    if amount > MAX_GIFT:
+        raise FieldProblem(
+            "value.absurd_money", value=text, limit=f"{MAX_GIFT:,}".replace(",", ".")
+        )
+    return amount

@@ -9,17 +9,17 @@ with another birth date is reported as a possible duplicate, never merged.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any
 
 from sqlite_utils import Database
 
 from cqn_cli.errors import FieldProblem, OptionsRefused, RowProblem
 from cqn_cli.i18n import t
-from cqn_cli.ingest.engine import Counts, Warning
-from cqn_cli.ingest.fields import ROSTER, Field, HeaderMap, empty_value, parser_for
+from cqn_cli.ingest.engine import Warning
+from cqn_cli.ingest.fields import ROSTER, Field, HeaderMap, parser_for
 from cqn_cli.ingest.read import Cell
+from cqn_cli.ingest.rows import BATCH, PERSONAL, Column, RowLoader
 from cqn_cli.people import (
     BOOL_COLUMNS,
     PERSON_COLUMNS,
@@ -34,24 +34,10 @@ from cqn_cli.store.db import write
 from cqn_cli.values import cccd_contradictions, mask_cccd_text, parse_cccd
 from cqn_cli.wards import WardIndex
 
-BATCH = 2000
-_PERSONAL = frozenset({"so_cccd", "dien_thoai"})
 _INSERT_COLUMNS = ("id", "name_key", "search_key", *PERSON_COLUMNS, "created_at", "updated_at")
 
 
-@dataclass(frozen=True)
-class _Column:
-    index: int
-    field: Field
-    header: str
-    parse: Callable[[Cell], object]
-
-    @property
-    def key(self) -> str:
-        return self.field.english
-
-
-class RosterLoader:
+class RosterLoader(RowLoader):
     """Loader of ``cqn import roster`` (see ``engine.Loader``)."""
 
     fields: Sequence[Field] = ROSTER
@@ -65,36 +51,20 @@ class RosterLoader:
         default_ward: str | None,
         insert_only: bool = False,
     ) -> None:
-        self.db = db
+        super().__init__(db, as_of=as_of, today=today)
         self.insert_only = insert_only
-        self.as_of = as_of
-        self.today = today
         self.default_ward = default_ward
-        self.warnings: list[Warning] = []
-        self.counts = Counts()
         self._inserts: list[tuple[Any, ...]] = []
         self._updates: list[tuple[Any, ...]] = []
         self._touched: dict[int, int] = {}  # person id → line of this file that set it
 
     # -- engine protocol --------------------------------------------------------
     def start(self, header: HeaderMap, header_cells: Sequence[Cell], header_line: int) -> None:
+        super().start(header, header_cells, header_line)
         self.wards = WardIndex(self.db)
         self.people = PersonIndex(self.db)
-        by_name = {f.name: f for f in ROSTER}
-        self.columns = [
-            _Column(
-                i, by_name[name], str(header_cells[i]), parser_for(by_name[name].kind, self.today)
-            )
-            for name, i in header.columns.items()
-        ]
-        self._by_name = {c.field.name: c for c in self.columns}
-        self.ward_column = self._by_name.get("phuong")
-        self._cccd_column = self._by_name.get("so_cccd")
-        # (index, key, parse, value of an empty cell or None when the field is required)
-        self._plan = [
-            (c.index, c.key, c.parse, None if c.field.required else empty_value(c.field), c)
-            for c in self.columns
-        ]
+        self.ward_column = self.col("phuong")
+        self._cccd_column = self.col("so_cccd")
         present = [c.key for c in self.columns if c.field.name != "so_cccd"]
         if "ward" not in present:
             present.append("ward")
@@ -117,23 +87,10 @@ class RosterLoader:
         self._matched = 0
 
     def row(self, line: int, cells: Sequence[Cell]) -> list[RowProblem]:
-        problems: list[RowProblem] = []
-        values: dict[str, Any] = {}
-        width = len(cells)
-        for index, key, parse, empty, col in self._plan:
-            raw = cells[index] if index < width else ""
-            try:
-                if raw != "":
-                    values[key] = parse(raw)
-                elif empty is not None or not col.field.required:
-                    values[key] = empty
-                else:
-                    raise FieldProblem("value.required")
-            except FieldProblem as p:
-                shown = mask_cccd_text(str(raw)) if col.field.name in _PERSONAL else str(raw)
-                problems.append(RowProblem(line, index + 1, col.header, shown, p.key, p.params))
+        values, problems = self.parse(line, cells)
         if problems:
             return problems
+        width = len(cells)
         cccd_col = self._cccd_column
         raw_cccd = None
         if cccd_col is not None and cccd_col.index < width and cells[cccd_col.index] != "":
@@ -145,30 +102,20 @@ class RosterLoader:
         return []
 
     # -- the work -----------------------------------------------------------------
-    def _problem(
-        self, line: int, col: _Column | None, value: str | None, key: str, /, **params: Any
-    ) -> RowProblem:
-        if col is None:
-            return RowProblem(line, None, None, value, key, params)
-        return RowProblem(line, col.index + 1, col.header, value, key, params)
-
-    def _col(self, name: str) -> _Column | None:
-        return self._by_name.get(name)
-
     def check_and_queue(
-        self, line: int, values: dict[str, Any], raw_cccd: tuple[_Column, str] | None
+        self, line: int, values: dict[str, Any], raw_cccd: tuple[Column, str] | None
     ) -> list[RowProblem]:
         problems: list[RowProblem] = []
         # Ward: the cell, else --ward.
         written_ward = values.get("ward") or self.default_ward
         if not written_ward:
-            problems.append(self._problem(line, self.ward_column, None, "value.required"))
+            problems.append(self.problem(line, self.ward_column, None, "value.required"))
         else:
             try:
                 values["ward"] = self.wards.resolve(written_ward, self.as_of).id
             except FieldProblem as p:
                 problems.append(
-                    self._problem(line, self.ward_column, written_ward, p.key, **p.params)
+                    self.problem(line, self.ward_column, written_ward, p.key, **p.params)
                 )
         # Citizen id.
         cccd: str | None = None
@@ -177,14 +124,14 @@ class RosterLoader:
             try:
                 cccd, padded = parse_cccd(raw)
             except FieldProblem as p:
-                problems.append(self._problem(line, col, mask_cccd_text(raw), p.key, **p.params))
+                problems.append(self.problem(line, col, mask_cccd_text(raw), p.key, **p.params))
             else:
                 if padded:
-                    self._warn(line, col, "warn.cccd_padded")
+                    self.warn(line, col, "warn.cccd_padded")
                 for what in cccd_contradictions(
                     cccd, values.get("gender"), values.get("birth_date")
                 ):
-                    self._warn(line, col, f"warn.cccd_{what}")
+                    self.warn(line, col, f"warn.cccd_{what}")
         values["national_id"] = cccd
         problems.extend(self._cross_checks(line, values))
         if problems:
@@ -193,7 +140,7 @@ class RosterLoader:
 
     def _cross_checks(self, line: int, values: dict[str, Any]) -> list[RowProblem]:
         return [
-            self._problem(line, self._col(name) or self._col("trang_thai"), value, key, **params)
+            self.problem(line, self.col(name) or self.col("trang_thai"), value, key, **params)
             for name, value, key, params in cross_problems(values)
         ]
 
@@ -210,17 +157,17 @@ class RosterLoader:
             pk, by_cccd = idx.by_cccd[cccd], True
             held = idx.held[pk]
             if pk in self._touched:  # earlier in this file: say so, not "held by" a new id
-                col = self._col("so_cccd")
+                col = self.col("so_cccd")
                 return [
-                    self._problem(
+                    self.problem(
                         line, col, None, "row.cccd_duplicate_in_file", other=self._touched[pk]
                     )
                 ]
             if held.name_key != name_key and not compatible_dates(held.birth, birth):
                 return [
-                    self._problem(
+                    self.problem(
                         line,
-                        self._col("so_cccd"),
+                        self.col("so_cccd"),
                         None,
                         "row.cccd_conflict",
                         cccd=mask_cccd_text(cccd),
@@ -237,14 +184,14 @@ class RosterLoader:
                 candidates = [c for c in candidates if idx.held[c].national_id is None]
             if len(candidates) > 1:
                 listed = ", ".join(idx.label(c) for c in candidates)
-                return [self._problem(line, None, None, "row.ambiguous_person", candidates=listed)]
+                return [self.problem(line, None, None, "row.ambiguous_person", candidates=listed)]
             if candidates:
                 pk = candidates[0]
         if pk is not None and self.insert_only:
             key = "person.cccd_taken" if by_cccd else "person.duplicate"
             held = idx.held[pk]
             return [
-                self._problem(
+                self.problem(
                     line,
                     None,
                     None,
@@ -256,8 +203,8 @@ class RosterLoader:
             ]
         if pk is not None and pk in self._touched:
             key = "row.cccd_duplicate_in_file" if by_cccd else "row.person_duplicate_in_file"
-            col = self._col("so_cccd") if by_cccd else None
-            return [self._problem(line, col, None, key, other=self._touched[pk])]
+            col = self.col("so_cccd") if by_cccd else None
+            return [self.problem(line, col, None, key, other=self._touched[pk])]
 
         if pk is None:
             # Warn on today's map, wider than the file's: who might be the same person.
@@ -266,7 +213,7 @@ class RosterLoader:
             )
             if namesakes:
                 listed = ", ".join(idx.label(c) for c in namesakes[:5])
-                self._warn(line, None, "warn.possible_duplicate", candidates=listed)
+                self.warn(line, None, "warn.possible_duplicate", candidates=listed)
             pk = idx.allocate()
             record = {**values, "id": pk, "name_key": name_key, "search_key": search_key}
             record["status"] = record.get("status") or "active"
@@ -293,11 +240,6 @@ class RosterLoader:
         if len(self._inserts) + len(self._updates) >= BATCH:
             self._flush()
         return []
-
-    def _warn(self, line: int, col: _Column | None, key: str, **params: Any) -> None:
-        self.warnings.append(
-            Warning(line, col.index + 1 if col else None, col.header if col else None, key, params)
-        )
 
     def _flush(self) -> None:
         conn = self.db.conn
@@ -379,8 +321,6 @@ def edit_person(
 
     Returns whether anything changed, and the same warnings an import would give.
     """
-    from cqn_cli.wards import WardIndex
-
     by_english = {f.english: f for f in ROSTER}
     problems: list[RowProblem] = []
     warnings: list[Warning] = []
@@ -401,7 +341,7 @@ def edit_person(
             else:
                 values[name] = parser_for(field.kind, today)(text)
         except FieldProblem as p:
-            shown = mask_cccd_text(text) if field.name in _PERSONAL else text
+            shown = mask_cccd_text(text) if field.name in PERSONAL else text
             problems.append(RowProblem(0, None, _option_name(field), shown, p.key, p.params))
     if problems:
         raise OptionsRefused(problems)

@@ -152,3 +152,68 @@ def _import_log_options(db: Database) -> None:
     db.execute("ALTER TABLE import_log ADD COLUMN options TEXT NOT NULL DEFAULT '{}'")
     db.execute("DROP INDEX import_log_sha")
     db.execute("CREATE INDEX import_log_sha ON import_log(kind, sha256, options)")
+
+
+@migrations(name="0005_groups_memberships_meetings_visits")
+def _activity(db: Database) -> None:
+    _run(
+        db,
+        """
+        CREATE TABLE groups (
+            id INTEGER PRIMARY KEY,
+            code TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('clb', 'bll')),
+            ward_id TEXT NOT NULL REFERENCES ward(id),
+            founded_on TEXT,
+            dissolved_on TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            CHECK (dissolved_on IS NULL OR founded_on IS NULL OR dissolved_on > founded_on)
+        ) STRICT;
+        CREATE INDEX groups_ward ON groups(ward_id);
+
+        CREATE TABLE membership (
+            id INTEGER PRIMARY KEY,
+            person_id INTEGER NOT NULL REFERENCES person(id),
+            group_id INTEGER NOT NULL REFERENCES groups(id),
+            joined_on TEXT NOT NULL,
+            left_on TEXT,
+            role TEXT,
+            CHECK (left_on IS NULL OR left_on >= joined_on),
+            UNIQUE (person_id, group_id, joined_on)
+        ) STRICT;
+        CREATE INDEX membership_group ON membership(group_id, joined_on);
+
+        CREATE TABLE meeting (
+            id INTEGER PRIMARY KEY,
+            code TEXT NOT NULL UNIQUE,
+            group_id INTEGER NOT NULL REFERENCES groups(id),
+            date TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('quarterly', 'gathering', 'review', 'other')),
+            title TEXT
+        ) STRICT;
+        CREATE INDEX meeting_group_date ON meeting(group_id, date);
+        CREATE INDEX meeting_kind_date ON meeting(kind, date);
+
+        CREATE TABLE attendance (
+            meeting_id INTEGER NOT NULL REFERENCES meeting(id),
+            person_id INTEGER NOT NULL REFERENCES person(id),
+            status TEXT NOT NULL CHECK (status IN ('present', 'excused', 'absent')),
+            PRIMARY KEY (meeting_id, person_id)
+        ) STRICT, WITHOUT ROWID;
+        CREATE INDEX attendance_person ON attendance(person_id);
+
+        CREATE TABLE visit (
+            id INTEGER PRIMARY KEY,
+            person_id INTEGER NOT NULL REFERENCES person(id),
+            date TEXT NOT NULL,
+            reason TEXT NOT NULL CHECK (reason IN ('sick', 'hardship', 'bereavement', 'other')),
+            gift INTEGER CHECK (gift IS NULL OR gift >= 0),
+            group_id INTEGER REFERENCES groups(id),
+            notes TEXT
+        ) STRICT;
+        CREATE UNIQUE INDEX visit_identity ON visit(person_id, date, reason, ifnull(group_id, 0));
+        CREATE INDEX visit_date ON visit(date);
+        """,
+    )

@@ -1,0 +1,97 @@
+"""What every loader does with a row: parse each mapped column, name each problem's place."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlite_utils import Database
+
+from cqn_cli.errors import FieldProblem, RowProblem
+from cqn_cli.ingest.engine import Counts, Warning
+from cqn_cli.ingest.fields import Field, HeaderMap, empty_value, parser_for
+from cqn_cli.ingest.read import Cell
+from cqn_cli.values import mask_cccd_text
+
+BATCH = 2000
+PERSONAL = frozenset({"so_cccd", "dien_thoai"})  # masked wherever a value is shown
+
+
+@dataclass(frozen=True)
+class Column:
+    index: int
+    field: Field
+    header: str
+    parse: Callable[[Cell], object]
+
+    @property
+    def key(self) -> str:
+        return self.field.english
+
+
+class RowLoader:
+    """The shared half of a loader (see ``engine.Loader``): columns, parsing, problems."""
+
+    fields: Sequence[Field] = ()
+
+    def __init__(self, db: Database, *, as_of: dt.date, today: dt.date) -> None:
+        self.db = db
+        self.as_of = as_of
+        self.today = today
+        self.warnings: list[Warning] = []
+        self.counts = Counts()
+
+    def start(self, header: HeaderMap, header_cells: Sequence[Cell], header_line: int) -> None:
+        by_name = {f.name: f for f in self.fields}
+        self.columns = [
+            Column(
+                i, by_name[name], str(header_cells[i]), parser_for(by_name[name].kind, self.today)
+            )
+            for name, i in header.columns.items()
+        ]
+        self._by_name = {c.field.name: c for c in self.columns}
+        # (index, key, parse, value of an empty cell or None when the field is required)
+        self._plan = [
+            (c.index, c.key, c.parse, None if c.field.required else empty_value(c.field), c)
+            for c in self.columns
+        ]
+
+    def parse(self, line: int, cells: Sequence[Cell]) -> tuple[dict[str, Any], list[RowProblem]]:
+        """Every mapped cell parsed (keyed by the field's English name), or the problems."""
+        problems: list[RowProblem] = []
+        values: dict[str, Any] = {}
+        width = len(cells)
+        for index, key, parse, empty, col in self._plan:
+            raw = cells[index] if index < width else ""
+            try:
+                if raw != "":
+                    values[key] = parse(raw)
+                elif empty is not None or not col.field.required:
+                    values[key] = empty
+                else:
+                    raise FieldProblem("value.required")
+            except FieldProblem as p:
+                shown = mask_cccd_text(str(raw)) if col.field.name in PERSONAL else str(raw)
+                problems.append(RowProblem(line, index + 1, col.header, shown, p.key, p.params))
+        return values, problems
+
+    def col(self, name: str) -> Column | None:
+        """The column of a field (by canonical name), if the file has it."""
+        return self._by_name.get(name)
+
+    def problem(
+        self, line: int, col: Column | None, value: str | None, key: str, /, **params: Any
+    ) -> RowProblem:
+        if col is None:
+            return RowProblem(line, None, None, value, key, params)
+        return RowProblem(line, col.index + 1, col.header, value, key, params)
+
+    def warn(self, line: int, col: Column | None, key: str, **params: Any) -> None:
+        self.warnings.append(
+            Warning(line, col.index + 1 if col else None, col.header if col else None, key, params)
+        )
+
+    def finish(self) -> list[RowProblem]:
+        return []
