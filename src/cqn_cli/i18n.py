@@ -179,6 +179,30 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Import rosters from CSV/XLSX files (each file all or nothing).\n\n"
         "Example: cqn import roster xuan-ha.csv --as-of 2019-12-31",
     ),
+    "cmd.import.groups": (
+        "Nhập danh sách CLB, BLL (mã nhóm, tên, loại, phường, ngày thành lập, giải thể).\n\n"
+        "Ví dụ: cqn import groups nhom.csv --as-of 31/12/2019",
+        "Import clubs and boards (code, name, kind, ward, founded, dissolved).\n\n"
+        "Example: cqn import groups groups.csv --as-of 2019-12-31",
+    ),
+    "cmd.import.members": (
+        "Nhập thành viên các nhóm (người, mã nhóm, ngày tham gia, ngày rời, chức vụ).\n\n"
+        "Ví dụ: cqn import members thanh-vien.csv",
+        "Import memberships (person, group code, joined, left, role).\n\n"
+        "Example: cqn import members members.csv",
+    ),
+    "cmd.import.attendance": (
+        "Nhập điểm danh các cuộc họp (mã cuộc họp, ngày, loại, nhóm, người, trạng thái).\n\n"
+        "Ví dụ: cqn import attendance diem-danh-2019.csv",
+        "Import attendance (meeting code, date, kind, group, person, mark).\n\n"
+        "Example: cqn import attendance attendance-2019.csv",
+    ),
+    "cmd.import.visits": (
+        "Nhập các lần thăm hỏi (người, ngày, lý do, quà tặng, nhóm, ghi chú).\n\n"
+        "Ví dụ: cqn import visits tham-hoi.csv",
+        "Import visits (person, date, reason, gift, group, notes).\n\n"
+        "Example: cqn import visits visits.csv",
+    ),
     "cmd.person.list": (
         "Liệt kê CQN (mọi trạng thái, trừ khi lọc theo --status/--ward).\n\n"
         "Ví dụ: cqn person list --ward 'Xuân Hà' --status active",
@@ -525,6 +549,78 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "row.ambiguous_person": (
         "khớp nhiều người: {candidates}; hãy ghi số CCCD",
         "matches several people: {candidates}; give the national id",
+    ),
+    "ref.unknown_cccd": (
+        "không có CQN nào mang số CCCD {value}",
+        "nobody holds national id {value}",
+    ),
+    "ref.disagrees": (
+        "số CCCD thuộc về {person}, khác họ tên và ngày sinh trên dòng này",
+        "the national id belongs to {person}, whose name and birth date differ from this row",
+    ),
+    "ref.unknown_id": ("không có CQN mã {value}", "no person with id {value}"),
+    "ref.missing": (
+        "thiếu người: ghi số CCCD, mã CQN, hoặc họ tên + ngày sinh + phường",
+        "no person given: write the national id, the person id, or name + birth date + ward",
+    ),
+    "ref.unknown_person": (
+        "không tìm thấy '{value}' với ngày sinh và phường này",
+        "nobody called '{value}' with this birth date and ward",
+    ),
+    "ref.ambiguous": (
+        "khớp nhiều người: {candidates}; hãy ghi số CCCD hoặc mã CQN",
+        "matches several people: {candidates}; give the national id or the person id",
+    ),
+    "ref.unknown_group": ("không có nhóm mã '{value}'", "no group with code '{value}'"),
+    "ref.unknown_group_suggest": (
+        "không có nhóm mã '{value}'; có phải '{suggestion}'?",
+        "no group with code '{value}'; did you mean '{suggestion}'?",
+    ),
+    "row.code_twice": ("mã này đã có ở dòng {other} của cùng tệp", "same code as line {other}"),
+    "group.dissolved_before_founded": (
+        "ngày giải thể không sau ngày thành lập",
+        "dissolved on or before the founding date",
+    ),
+    "group.would_orphan_membership": (
+        "ngày thành lập/giải thể mới để một thành viên (vào ngày {date}) nằm ngoài thời gian nhóm tồn tại",
+        "the new founding/dissolution dates leave a membership (joined {date}) outside the group's life",
+    ),
+    "group.would_orphan_meeting": (
+        "ngày thành lập/giải thể mới để một cuộc họp (ngày {date}) nằm ngoài thời gian nhóm tồn tại",
+        "the new founding/dissolution dates leave a meeting ({date}) outside the group's life",
+    ),
+    "member.before_founding": (
+        "tham gia trước ngày thành lập nhóm ({date})",
+        "joined before the group was founded ({date})",
+    ),
+    "member.after_dissolution": (
+        "tham gia khi nhóm đã giải thể ({date})",
+        "joined after the group was dissolved ({date})",
+    ),
+    "member.left_before_joined": ("ngày rời trước ngày tham gia", "left before joining"),
+    "row.member_twice": (
+        "cùng người, cùng nhóm, cùng ngày tham gia như dòng {other}",
+        "same person, group and joining date as line {other}",
+    ),
+    "member.overlap": (
+        "trùng thời gian với một lần tham gia khác của người này trong nhóm {group} ({other})",
+        "overlaps another membership of this person in {group} ({other})",
+    ),
+    "meeting.group_not_existing": (
+        "nhóm {group} không tồn tại vào ngày này (thành lập {founded}, giải thể {dissolved})",
+        "group {group} did not exist that day (founded {founded}, dissolved {dissolved})",
+    ),
+    "meeting.disagrees": (
+        "cuộc họp này đã có với ngày, loại hoặc nhóm khác (dòng {other})",
+        "this meeting is already known with another date, kind or group (line {other})",
+    ),
+    "row.marked_twice": (
+        "người này đã được điểm danh ở cuộc họp này (dòng {other})",
+        "this person is already marked at this meeting (line {other})",
+    ),
+    "row.visit_twice": (
+        "cùng người, cùng ngày, cùng lý do, cùng nhóm như dòng {other}",
+        "same person, date, reason and group as line {other}",
     ),
     "file.missing_column": (
         "thiếu cột bắt buộc '{field}' ({aliases})",

@@ -6,11 +6,14 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
-from cqn_cli.errors import DataError, NotFound, UsageError
+if TYPE_CHECKING:
+    from cqn_cli.wards import WardIndex
+
+from cqn_cli.errors import DataError, FieldProblem, NotFound, UsageError
 from cqn_cli.i18n import t
 from cqn_cli.ingest.fields import ROSTER
 from cqn_cli.store.db import write
@@ -253,3 +256,67 @@ def roster_by_ward(db: Database, day: dt.date) -> list[dict[str, Any]]:
         row["people"] += people
         row["on_roster"] += on_roster
     return sorted(totals.values(), key=lambda r: (r["ward_code"], r["ward"]))
+
+
+class PersonResolver:
+    """A person reference of SPEC §3 resolved the same way in every file and command.
+
+    ``so_cccd``; else ``ma_cqn``; else ``ho_ten`` + ``ngay_sinh`` + ``phuong``
+    (the birth date may be less precise than the one held: "1952" finds
+    15/03/1952; the ward is compared on the map of ``as_of``). An unknown or
+    ambiguous reference raises FieldProblem naming the candidates.
+    """
+
+    def __init__(self, db: Database, as_of: dt.date, wards: WardIndex | None = None) -> None:
+        from cqn_cli.wards import WardIndex
+
+        self.index = PersonIndex(db)
+        self.wards = wards or WardIndex(db)
+        self.as_of = as_of
+
+    def resolve(
+        self,
+        *,
+        cccd: str | None = None,
+        person_id: str | None = None,
+        name: str | None = None,
+        birth: str | None = None,
+        ward: str | None = None,
+    ) -> int:
+        from cqn_cli.values import mask_cccd_text, parse_cccd
+
+        idx = self.index
+        if cccd:
+            number, _ = parse_cccd(cccd)
+            pk = idx.by_cccd.get(number)
+            if pk is None:
+                raise FieldProblem("ref.unknown_cccd", value=mask_cccd_text(number))
+            held = idx.held[pk]
+            other_name = name is not None and match_key(name) != held.name_key
+            if other_name and not compatible_dates(held.birth, birth):
+                raise FieldProblem("ref.disagrees", person=idx.label(pk))
+            return pk
+        if person_id:
+            found = parse_id(person_id)
+            if found is None or found not in idx.held:
+                raise FieldProblem("ref.unknown_id", value=person_id)
+            return found
+        if not name:
+            raise FieldProblem("ref.missing")
+        key = match_key(name)
+        candidates = [
+            pk for pk in idx.by_name.get(key, []) if compatible_dates(idx.held[pk].birth, birth)
+        ]
+        if ward:
+            place = self.wards.resolve(ward, self.as_of).id
+            candidates = [
+                pk
+                for pk in candidates
+                if self.wards.same_place(idx.held[pk].ward_id, place, self.as_of)
+            ]
+        if len(candidates) == 1:
+            return candidates[0]
+        if not candidates:
+            raise FieldProblem("ref.unknown_person", value=name)
+        listed = ", ".join(idx.label(pk) for pk in candidates[:5])
+        raise FieldProblem("ref.ambiguous", candidates=listed)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -41,28 +42,18 @@ ImportAsOfOpt = Annotated[
 ]
 
 
-def build_options(
-    fields_kind: str,
-    *,
-    files: list[Path],
-    encoding: str | None,
-    delimiter: str | None,
-    sheet: str | None,
-    maps: list[str] | None,
-    skip_bad: bool,
-    rejects: Path | None,
-    dry_run: bool,
-    force: bool,
-    as_of: dt.date | None,
-    ward: str | None = None,
-) -> ImportOptions:
-    """Check the options every import shares and gather them."""
+def build_options(kind: str, params: Mapping[str, Any]) -> ImportOptions:
+    """Check the options every import shares (as the command parsed them) and gather them."""
     import codecs
 
     from cqn_cli.ingest.engine import ImportOptions
-    from cqn_cli.ingest.fields import ROSTER, parse_map_options
+    from cqn_cli.ingest.fields import FIELDS_OF, parse_map_options
 
-    if skip_bad and rejects is None:
+    files: list[Path] = params["files"]
+    rejects: Path | None = params.get("rejects")
+    delimiter: str | None = params.get("delimiter")
+    encoding: str | None = params.get("encoding")
+    if params.get("skip_bad") and rejects is None:
         raise UsageError("usage.skip_bad_needs_rejects")
     if rejects is not None and len(files) > 1:
         raise UsageError("usage.rejects_one_file")
@@ -77,20 +68,19 @@ def build_options(
             codecs.lookup(encoding)
         except LookupError:
             raise UsageError("usage.bad_encoding", value=encoding) from None
-    fields = {"roster": ROSTER}[fields_kind]
     day = today()
     return ImportOptions(
-        as_of=as_of or day,
+        as_of=params.get("as_of") or day,
         today=day,
         encoding=encoding,
         delimiter=delimiter,
-        sheet=sheet,
-        header_map=parse_map_options(maps or [], fields),
-        skip_bad=skip_bad,
+        sheet=params.get("sheet"),
+        header_map=parse_map_options(params.get("maps") or [], FIELDS_OF[kind]),
+        skip_bad=bool(params.get("skip_bad")),
         rejects=rejects,
-        dry_run=dry_run,
-        force=force,
-        ward=ward,
+        dry_run=bool(params.get("dry_run")),
+        force=bool(params.get("force")),
+        ward=params.get("ward"),
     )
 
 
@@ -126,12 +116,32 @@ def print_result(result: ImportResult, max_warnings: int = MAX_WARNINGS_SHOWN) -
         message(t("import.rejects_written", path=result.rejects_path))
 
 
+def _run(ctx: typer.Context, kind: str) -> None:
+    """Import each file (each all or nothing), report each, exit 1 if any was refused."""
+    from cqn_cli.ingest.engine import import_files, importer
+    from cqn_cli.render.output import report_error
+
+    options = build_options(kind, ctx.params)
+    failed = False
+    for outcome in import_files(state(ctx).db(), ctx.params["files"], importer(kind), options):
+        if isinstance(outcome, ImportRefused):  # each file stands alone: report, go on
+            report_error(outcome)
+            failed = True
+        else:
+            print_result(outcome)
+    if failed:
+        raise typer.Exit(EXIT_DATA)
+
+
+WardDefaultOpt = Annotated[str | None, typer.Option("--ward", help=t("opt.import_ward"))]
+
+
 @app.command("roster", help=t("cmd.import.roster"))
 def roster_cmd(
     ctx: typer.Context,
     files: FilesArg,
     as_of: ImportAsOfOpt = None,
-    ward: Annotated[str | None, typer.Option("--ward", help=t("opt.import_ward"))] = None,
+    ward: WardDefaultOpt = None,
     encoding: EncodingOpt = None,
     delimiter: DelimiterOpt = None,
     sheet: SheetOpt = None,
@@ -141,29 +151,73 @@ def roster_cmd(
     dry_run: DryRunOpt = False,
     force: ForceOpt = False,
 ) -> None:
-    from cqn_cli.ingest.engine import import_files, import_roster
-    from cqn_cli.render.output import report_error
+    _run(ctx, "roster")
 
-    options = build_options(
-        "roster",
-        files=files,
-        encoding=encoding,
-        delimiter=delimiter,
-        sheet=sheet,
-        maps=maps,
-        skip_bad=skip_bad,
-        rejects=rejects,
-        dry_run=dry_run,
-        force=force,
-        as_of=as_of,
-        ward=ward,
-    )
-    failed = False
-    for outcome in import_files(state(ctx).db(), files, import_roster, options):
-        if isinstance(outcome, ImportRefused):  # each file stands alone: report, go on
-            report_error(outcome)
-            failed = True
-        else:
-            print_result(outcome)
-    if failed:
-        raise typer.Exit(EXIT_DATA)
+
+@app.command("groups", help=t("cmd.import.groups"))
+def groups_cmd(
+    ctx: typer.Context,
+    files: FilesArg,
+    as_of: ImportAsOfOpt = None,
+    ward: WardDefaultOpt = None,
+    encoding: EncodingOpt = None,
+    delimiter: DelimiterOpt = None,
+    sheet: SheetOpt = None,
+    maps: MapOpt = None,
+    skip_bad: SkipBadOpt = False,
+    rejects: RejectsOpt = None,
+    dry_run: DryRunOpt = False,
+    force: ForceOpt = False,
+) -> None:
+    _run(ctx, "groups")
+
+
+@app.command("members", help=t("cmd.import.members"))
+def members_cmd(
+    ctx: typer.Context,
+    files: FilesArg,
+    as_of: ImportAsOfOpt = None,
+    encoding: EncodingOpt = None,
+    delimiter: DelimiterOpt = None,
+    sheet: SheetOpt = None,
+    maps: MapOpt = None,
+    skip_bad: SkipBadOpt = False,
+    rejects: RejectsOpt = None,
+    dry_run: DryRunOpt = False,
+    force: ForceOpt = False,
+) -> None:
+    _run(ctx, "members")
+
+
+@app.command("attendance", help=t("cmd.import.attendance"))
+def attendance_cmd(
+    ctx: typer.Context,
+    files: FilesArg,
+    as_of: ImportAsOfOpt = None,
+    encoding: EncodingOpt = None,
+    delimiter: DelimiterOpt = None,
+    sheet: SheetOpt = None,
+    maps: MapOpt = None,
+    skip_bad: SkipBadOpt = False,
+    rejects: RejectsOpt = None,
+    dry_run: DryRunOpt = False,
+    force: ForceOpt = False,
+) -> None:
+    _run(ctx, "attendance")
+
+
+@app.command("visits", help=t("cmd.import.visits"))
+def visits_cmd(
+    ctx: typer.Context,
+    files: FilesArg,
+    as_of: ImportAsOfOpt = None,
+    encoding: EncodingOpt = None,
+    delimiter: DelimiterOpt = None,
+    sheet: SheetOpt = None,
+    maps: MapOpt = None,
+    skip_bad: SkipBadOpt = False,
+    rejects: RejectsOpt = None,
+    dry_run: DryRunOpt = False,
+    force: ForceOpt = False,
+) -> None:
+    _run(ctx, "visits")

@@ -304,9 +304,28 @@ def import_files(
             db.conn.rollback()
 
 
-def import_roster(db: Database, path: Path, options: ImportOptions) -> ImportResult:
-    """``cqn import roster FILE``: one file, all or nothing unless ``skip_bad``."""
-    from cqn_cli.ingest.roster import RosterLoader
+def importer(kind: str) -> Callable[[Database, Path, ImportOptions], ImportResult]:
+    """``cqn import KIND FILE``: one file of that kind, all or nothing unless ``skip_bad``."""
 
-    loader = RosterLoader(db, as_of=options.as_of, today=options.today, default_ward=options.ward)
-    return run_import(db, path, "roster", loader, options)
+    def run(db: Database, path: Path, options: ImportOptions) -> ImportResult:
+        from cqn_cli.ingest import activity
+        from cqn_cli.ingest.roster import RosterLoader
+
+        loader: Loader
+        as_of, today = options.as_of, options.today
+        if kind == "roster":
+            loader = RosterLoader(db, as_of=as_of, today=today, default_ward=options.ward)
+        elif kind == "groups":
+            loader = activity.GroupsLoader(db, as_of=as_of, today=today, default_ward=options.ward)
+        elif kind == "members":
+            loader = activity.MembersLoader(db, as_of=as_of, today=today)
+        elif kind == "attendance":
+            loader = activity.AttendanceLoader(db, as_of=as_of, today=today)
+        else:
+            loader = activity.VisitsLoader(db, as_of=as_of, today=today)
+        return run_import(db, path, kind, loader, options)
+
+    return run
+
+
+import_roster = importer("roster")

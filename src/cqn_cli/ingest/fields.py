@@ -10,7 +10,18 @@ from cqn_cli.dates import parse_date
 from cqn_cli.errors import FieldProblem, RowProblem, UsageError
 from cqn_cli.ingest.read import Cell
 from cqn_cli.text import fold, nfc
-from cqn_cli.values import check_text, parse_bool, parse_gender, parse_phone, parse_status
+from cqn_cli.values import (
+    check_text,
+    parse_bool,
+    parse_gender,
+    parse_group_kind,
+    parse_mark,
+    parse_meeting_kind,
+    parse_money,
+    parse_phone,
+    parse_reason,
+    parse_status,
+)
 
 # How a value is parsed: "text", "name", "date", "partial_date", "bool", "gender",
 # "phone", "status", "cccd" (kept as text here, checked by the importer), "ward" (idem).
@@ -52,6 +63,61 @@ ROSTER: tuple[Field, ...] = (
     Field("ngay_trang_thai", ("Ngày trạng thái", "status_since"), "date"),
     Field("ghi_chu", ("Ghi chú", "notes")),
 )
+
+# A person reference (SPEC §3): so_cccd; or ma_cqn; or ho_ten + ngay_sinh + phuong.
+_BY_NAME = {f.name: f for f in ROSTER}
+PERSON_REF: tuple[Field, ...] = (
+    _BY_NAME["so_cccd"],
+    Field("ma_cqn", ("Mã CQN", "person_id"), "person_id"),
+    Field("ho_ten", _BY_NAME["ho_ten"].aliases, "name"),
+    _BY_NAME["ngay_sinh"],
+    _BY_NAME["phuong"],
+)
+GROUP_CODE = Field("ma_nhom", ("Mã nhóm", "Mã CLB", "group_code"), "code", required=True)
+
+GROUPS: tuple[Field, ...] = (
+    Field("ma_nhom", ("Mã nhóm", "Mã CLB", "code"), "code", required=True),
+    Field("ten_nhom", ("Tên nhóm", "Tên CLB", "name"), "name", required=True),
+    Field("loai", ("Loại", "Loại nhóm", "kind"), "group_kind", required=True),
+    Field("phuong", ("Phường", "ward"), "ward"),
+    Field("ngay_thanh_lap", ("Ngày thành lập", "founded_on"), "date"),
+    Field("ngay_giai_the", ("Ngày giải thể", "dissolved_on"), "date"),
+)
+
+MEMBERS: tuple[Field, ...] = (
+    *PERSON_REF,
+    GROUP_CODE,
+    Field("ngay_tham_gia", ("Ngày tham gia", "Ngày vào", "joined_on"), "date", required=True),
+    Field("ngay_roi", ("Ngày rời", "Ngày ra", "left_on"), "date"),
+    Field("chuc_vu", ("Chức vụ", "role"), "text"),
+)
+
+ATTENDANCE: tuple[Field, ...] = (
+    Field("ma_hop", ("Mã cuộc họp", "Mã họp", "meeting_code"), "code", required=True),
+    Field("ngay", ("Ngày", "Ngày họp", "date"), "date", required=True),
+    Field("loai", ("Loại", "Loại cuộc họp", "kind"), "meeting_kind", required=True),
+    GROUP_CODE,
+    Field("tieu_de", ("Tiêu đề", "Nội dung", "title"), "text"),
+    *PERSON_REF,
+    Field("trang_thai", ("Trạng thái", "Điểm danh", "status"), "mark", required=True),
+)
+
+VISITS: tuple[Field, ...] = (
+    *PERSON_REF,
+    Field("ngay", ("Ngày", "Ngày thăm", "date"), "date", required=True),
+    Field("ly_do", ("Lý do", "reason"), "reason", required=True),
+    Field("qua_tang", ("Quà tặng", "Tiền quà", "Số tiền", "gift"), "money"),
+    Field("ma_nhom", ("Mã nhóm", "Mã CLB", "group_code"), "code"),
+    Field("ghi_chu", ("Ghi chú", "notes"), "text"),
+)
+
+FIELDS_OF = {
+    "roster": ROSTER,
+    "groups": GROUPS,
+    "members": MEMBERS,
+    "attendance": ATTENDANCE,
+    "visits": VISITS,
+}
 
 # Row-number columns that spreadsheets carry and that mean nothing: not even a warning.
 IGNORED_HEADERS = frozenset({"stt", "tt", "so tt", "so thu tu"})
@@ -129,6 +195,14 @@ def looks_like_header(
     return bool(required & set(mapped))
 
 
+_VOCABULARIES: dict[str, Callable[[str], str]] = {
+    "group_kind": parse_group_kind,
+    "meeting_kind": parse_meeting_kind,
+    "mark": parse_mark,
+    "reason": parse_reason,
+}
+
+
 def parser_for(kind: Kind, today: dt.date) -> Callable[[Cell], object]:
     """The function turning one non-empty cell into its stored value."""
     if kind == "partial_date":
@@ -145,8 +219,15 @@ def parser_for(kind: Kind, today: dt.date) -> Callable[[Cell], object]:
         return lambda v: parse_status(str(v))
     if kind == "name":
         return _name
-    if kind in ("cccd", "ward"):
+    if kind in ("cccd", "ward", "person_id"):
         return lambda v: str(v).strip()
+    if kind == "code":
+        return lambda v: check_text(nfc(str(v)))
+    if kind in _VOCABULARIES:
+        vocabulary = _VOCABULARIES[kind]
+        return lambda v: vocabulary(str(v))
+    if kind == "money":
+        return lambda v: parse_money(str(v))
     return lambda v: check_text(str(v).strip())
 
 

@@ -161,7 +161,7 @@ def _activity(db: Database) -> None:
         """
         CREATE TABLE groups (
             id INTEGER PRIMARY KEY,
-            code TEXT NOT NULL UNIQUE,
+            code TEXT NOT NULL UNIQUE COLLATE NOCASE,
             name TEXT NOT NULL,
             kind TEXT NOT NULL CHECK (kind IN ('clb', 'bll')),
             ward_id TEXT NOT NULL REFERENCES ward(id),
@@ -187,7 +187,7 @@ def _activity(db: Database) -> None:
 
         CREATE TABLE meeting (
             id INTEGER PRIMARY KEY,
-            code TEXT NOT NULL UNIQUE,
+            code TEXT NOT NULL UNIQUE COLLATE NOCASE,
             group_id INTEGER NOT NULL REFERENCES groups(id),
             date TEXT NOT NULL,
             kind TEXT NOT NULL CHECK (kind IN ('quarterly', 'gathering', 'review', 'other')),

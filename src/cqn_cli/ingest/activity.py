@@ -1,0 +1,473 @@
+"""Groups, memberships, attendance and visits: the loaders of the other four imports.
+
+Each checks what protects the figures (SPEC §3, §4): a membership inside its
+group's life, a meeting of a group that existed that day, one mark per person
+per meeting, a meeting's rows agreeing on date, kind and group, no future
+dates, no negative or absurd gift.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlite_utils import Database
+
+from cqn_cli.errors import FieldProblem, RowProblem
+from cqn_cli.ingest.fields import ATTENDANCE, GROUPS, MEMBERS, VISITS, Field, HeaderMap
+from cqn_cli.ingest.read import Cell
+from cqn_cli.ingest.rows import BATCH, RowLoader
+from cqn_cli.people import PersonResolver, now_iso
+from cqn_cli.wards import WardIndex
+
+
+@dataclass
+class Group:
+    id: int
+    code: str
+    name: str
+    kind: str
+    ward_id: str
+    founded_on: str | None
+    dissolved_on: str | None
+
+    def exists_on(self, iso: str) -> bool:
+        """SPEC §4: ``founded_on`` ≤ D or empty, ``dissolved_on`` > D or empty."""
+        return (self.founded_on is None or self.founded_on <= iso) and (
+            self.dissolved_on is None or self.dissolved_on > iso
+        )
+
+
+class GroupIndex:
+    """Every group by code (case-insensitive), in memory."""
+
+    def __init__(self, db: Database) -> None:
+        self.by_code: dict[str, Group] = {}
+        for r in db.query("SELECT * FROM groups"):
+            self.add(
+                Group(
+                    r["id"],
+                    r["code"],
+                    r["name"],
+                    r["kind"],
+                    r["ward_id"],
+                    r["founded_on"],
+                    r["dissolved_on"],
+                )
+            )
+        row = db.execute("SELECT coalesce(max(id), 0) FROM groups").fetchone()
+        self.next_id = int(row[0]) + 1
+
+    def add(self, group: Group) -> None:
+        self.by_code[group.code.casefold()] = group
+
+    def get(self, code: str) -> Group | None:
+        return self.by_code.get(code.casefold())
+
+    def find(self, code: str) -> Group:
+        """The group of that code, or FieldProblem with a "did you mean"."""
+        group = self.get(code)
+        if group is not None:
+            return group
+        close = difflib.get_close_matches(code.casefold(), list(self.by_code), n=1, cutoff=0.6)
+        if close:
+            suggestion = self.by_code[close[0]].code
+            raise FieldProblem("ref.unknown_group_suggest", value=code, suggestion=suggestion)
+        raise FieldProblem("ref.unknown_group", value=code)
+
+
+class _ActivityLoader(RowLoader):
+    """Shared by the loaders that name people and groups."""
+
+    def start(self, header: HeaderMap, header_cells: Sequence[Cell], header_line: int) -> None:
+        super().start(header, header_cells, header_line)
+        self.wards = WardIndex(self.db)
+        self.people = PersonResolver(self.db, self.as_of, self.wards)
+        self.groups = GroupIndex(self.db)
+        self._person_cache: dict[tuple[Any, ...], int] = {}
+
+    def person(self, line: int, values: dict[str, Any]) -> tuple[int | None, list[RowProblem]]:
+        """The person a row names, or the problem with the reference."""
+        key = (
+            values.get("national_id"),
+            values.get("person_id"),
+            values.get("full_name"),
+            values.get("birth_date"),
+            values.get("ward"),
+        )
+        cached = self._person_cache.get(key)
+        if cached is not None:
+            return cached, []
+        try:
+            pk = self.people.resolve(
+                cccd=key[0], person_id=key[1], name=key[2], birth=key[3], ward=key[4]
+            )
+        except FieldProblem as p:
+            col = next(
+                (
+                    self.col(n)
+                    for n in ("so_cccd", "ma_cqn", "ho_ten")
+                    if self.col(n) and values.get(self.col(n).key)  # type: ignore[union-attr]
+                ),
+                None,
+            )
+            return None, [self.problem(line, col, None, p.key, **p.params)]
+        self._person_cache[key] = pk
+        return pk, []
+
+    def group(
+        self, line: int, code: str | None, field: str = "ma_nhom"
+    ) -> tuple[Group | None, list[RowProblem]]:
+        if not code:
+            return None, []
+        try:
+            return self.groups.find(code), []
+        except FieldProblem as p:
+            return None, [self.problem(line, self.col(field), code, p.key, **p.params)]
+
+
+# ---- groups -------------------------------------------------------------------------
+
+
+class GroupsLoader(_ActivityLoader):
+    """``cqn import groups``: CLB and BLL by code, upserted."""
+
+    fields: Sequence[Field] = GROUPS
+
+    def __init__(
+        self, db: Database, *, as_of: dt.date, today: dt.date, default_ward: str | None
+    ) -> None:
+        super().__init__(db, as_of=as_of, today=today)
+        self.default_ward = default_ward
+        self._lines: dict[str, int] = {}  # code → line of this file
+
+    def row(self, line: int, cells: Sequence[Cell]) -> list[RowProblem]:
+        values, problems = self.parse(line, cells)
+        if problems:
+            return problems
+        code = values["code"]
+        if code.casefold() in self._lines:
+            other = self._lines[code.casefold()]
+            return [self.problem(line, self.col("ma_nhom"), code, "row.code_twice", other=other)]
+        written = values.get("ward") or self.default_ward
+        if not written:
+            return [self.problem(line, self.col("phuong"), None, "value.required")]
+        try:
+            ward_id = self.wards.resolve(written, self.as_of).id
+        except FieldProblem as p:
+            return [self.problem(line, self.col("phuong"), written, p.key, **p.params)]
+        founded, dissolved = values.get("founded_on"), values.get("dissolved_on")
+        if founded and dissolved and dissolved <= founded:
+            col = self.col("ngay_giai_the")
+            return [self.problem(line, col, dissolved, "group.dissolved_before_founded")]
+        self._lines[code.casefold()] = line
+        held = self.groups.get(code)
+        now = now_iso()
+        if held is None:
+            group = Group(
+                self.groups.next_id,
+                code,
+                values["name"],
+                values["kind"],
+                ward_id,
+                founded,
+                dissolved,
+            )
+            self.groups.next_id += 1
+            self.groups.add(group)
+            self.db.execute(
+                "INSERT INTO groups (id, code, name, kind, ward_id, founded_on, dissolved_on,"
+                " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [group.id, code, group.name, group.kind, ward_id, founded, dissolved, now, now],
+            )
+            self.counts.inserted += 1
+            return []
+        # Blank dates leave what is held (SPEC: blank cells do not erase).
+        new = (
+            values["name"],
+            values["kind"],
+            ward_id,
+            founded or held.founded_on,
+            dissolved or held.dissolved_on,
+        )
+        old = (held.name, held.kind, held.ward_id, held.founded_on, held.dissolved_on)
+        if new == old:
+            self.counts.unchanged += 1
+            return []
+        held.name, held.kind, held.ward_id, held.founded_on, held.dissolved_on = new
+        self.db.execute(
+            "UPDATE groups SET name = ?, kind = ?, ward_id = ?, founded_on = ?, dissolved_on = ?,"
+            " updated_at = ? WHERE id = ?",
+            [*new, now, held.id],
+        )
+        self.counts.updated += 1
+        return []
+
+    def finish(self) -> list[RowProblem]:
+        """Memberships and meetings already held must stay inside the groups' new lives."""
+        problems = []
+        for code, what, day in self.db.execute(
+            """
+            SELECT g.code, 'membership', m.joined_on
+            FROM membership m JOIN groups g ON g.id = m.group_id
+            WHERE (g.founded_on IS NOT NULL AND m.joined_on < g.founded_on)
+               OR (g.dissolved_on IS NOT NULL AND m.joined_on >= g.dissolved_on)
+            UNION ALL
+            SELECT g.code, 'meeting', mt.date
+            FROM meeting mt JOIN groups g ON g.id = mt.group_id
+            WHERE (g.founded_on IS NOT NULL AND mt.date < g.founded_on)
+               OR (g.dissolved_on IS NOT NULL AND mt.date >= g.dissolved_on)
+            """
+        ):
+            line = self._lines.get(code.casefold())
+            if line is not None:
+                key = f"group.would_orphan_{what}"
+                problems.append(self.problem(line, self.col("ma_nhom"), code, key, date=day))
+        return problems
+
+
+# ---- members ------------------------------------------------------------------------
+
+
+class MembersLoader(_ActivityLoader):
+    """``cqn import members``: who is in which group, from when to when, in which role."""
+
+    fields: Sequence[Field] = MEMBERS
+
+    def start(self, header: HeaderMap, header_cells: Sequence[Cell], header_line: int) -> None:
+        super().start(header, header_cells, header_line)
+        # (person, group) → [(membership id or None, joined, left, line or None)]
+        self.spans: dict[tuple[int, int], list[tuple[int | None, str, str | None, int | None]]]
+        self.spans = {}
+        for mid, pid, gid, joined, left in self.db.execute(
+            "SELECT id, person_id, group_id, joined_on, left_on FROM membership"
+        ):
+            self.spans.setdefault((pid, gid), []).append((mid, joined, left, None))
+
+    def row(self, line: int, cells: Sequence[Cell]) -> list[RowProblem]:
+        values, problems = self.parse(line, cells)
+        if problems:
+            return problems
+        pk, problems = self.person(line, values)
+        group, more = self.group(line, values.get("group_code"))
+        problems += more
+        if problems or pk is None or group is None:
+            return problems
+        joined, left, role = values["joined_on"], values.get("left_on"), values.get("role")
+        col_joined, col_left = self.col("ngay_tham_gia"), self.col("ngay_roi")
+        if group.founded_on and joined < group.founded_on:
+            problems.append(
+                self.problem(
+                    line, col_joined, joined, "member.before_founding", date=group.founded_on
+                )
+            )
+        if group.dissolved_on and joined >= group.dissolved_on:
+            problems.append(
+                self.problem(
+                    line, col_joined, joined, "member.after_dissolution", date=group.dissolved_on
+                )
+            )
+        if left and left < joined:
+            problems.append(self.problem(line, col_left, left, "member.left_before_joined"))
+        if problems:
+            return problems
+        spans = self.spans.setdefault((pk, group.id), [])
+        same = next((s for s in spans if s[1] == joined), None)
+        if same is not None and same[3] is not None:
+            return [self.problem(line, None, None, "row.member_twice", other=same[3])]
+        end = left or (same[2] if same else None)
+        for mid, other_joined, other_left, other_line in spans:
+            if same is not None and mid == same[0]:
+                continue
+            if _overlap(joined, end, other_joined, other_left):
+                where = other_line or other_joined
+                return [
+                    self.problem(
+                        line, col_joined, joined, "member.overlap", other=where, group=group.code
+                    )
+                ]
+        if same is None:
+            spans.append((None, joined, left, line))
+            self.db.execute(
+                "INSERT INTO membership (person_id, group_id, joined_on, left_on, role)"
+                " VALUES (?, ?, ?, ?, ?)",
+                [pk, group.id, joined, left, role],
+            )
+            self.counts.inserted += 1
+            return []
+        spans[spans.index(same)] = (same[0], joined, end, line)
+        cursor = self.db.execute(
+            "UPDATE membership SET left_on = coalesce(?1, left_on), role = coalesce(?2, role)"
+            " WHERE id = ?3 AND (left_on IS NOT coalesce(?1, left_on)"
+            " OR role IS NOT coalesce(?2, role))",
+            [left, role, same[0]],
+        )
+        if cursor.rowcount:
+            self.counts.updated += 1
+        else:
+            self.counts.unchanged += 1
+        return []
+
+
+def _overlap(a_from: str, a_to: str | None, b_from: str, b_to: str | None) -> bool:
+    """Two membership spans [from, to) share a day."""
+    return (b_to is None or a_from < b_to) and (a_to is None or b_from < a_to)
+
+
+# ---- attendance ---------------------------------------------------------------------
+
+
+@dataclass
+class _Meeting:
+    id: int
+    group_id: int
+    date: str
+    kind: str
+    line: int | None  # first line of this file that named it; None if held before
+
+
+class AttendanceLoader(_ActivityLoader):
+    """``cqn import attendance``: one mark per person per meeting; meetings made on first sight."""
+
+    fields: Sequence[Field] = ATTENDANCE
+
+    def start(self, header: HeaderMap, header_cells: Sequence[Cell], header_line: int) -> None:
+        super().start(header, header_cells, header_line)
+        self.meetings: dict[str, _Meeting] = {}
+        for mid, code, gid, date, kind in self.db.execute(
+            "SELECT id, code, group_id, date, kind FROM meeting"
+        ):
+            self.meetings[code.casefold()] = _Meeting(mid, gid, date, kind, None)
+        row = self.db.execute("SELECT coalesce(max(id), 0) FROM meeting").fetchone()
+        self._next_meeting = int(row[0]) + 1
+        self._marked: dict[tuple[int, int], int] = {}  # (meeting, person) → line
+        self._new_meetings: list[tuple[Any, ...]] = []
+        self._marks: list[tuple[int, int, str]] = []
+
+    def row(self, line: int, cells: Sequence[Cell]) -> list[RowProblem]:
+        values, problems = self.parse(line, cells)
+        if problems:
+            return problems
+        group, problems = self.group(line, values["group_code"])
+        pk, more = self.person(line, values)
+        problems += more
+        if problems or group is None or pk is None:
+            return problems
+        code, date, kind = values["meeting_code"], values["date"], values["kind"]
+        meeting = self.meetings.get(code.casefold())
+        if meeting is None:
+            if not group.exists_on(date):
+                col = self.col("ngay")
+                return [
+                    self.problem(
+                        line,
+                        col,
+                        date,
+                        "meeting.group_not_existing",
+                        group=group.code,
+                        founded=group.founded_on or "—",
+                        dissolved=group.dissolved_on or "—",
+                    )
+                ]
+            meeting = _Meeting(self._next_meeting, group.id, date, kind, line)
+            self._next_meeting += 1
+            self.meetings[code.casefold()] = meeting
+            self._new_meetings.append((meeting.id, code, group.id, date, kind, values.get("title")))
+        elif (meeting.group_id, meeting.date, meeting.kind) != (group.id, date, kind):
+            where = meeting.line if meeting.line is not None else "—"
+            return [self.problem(line, self.col("ma_hop"), code, "meeting.disagrees", other=where)]
+        other = self._marked.get((meeting.id, pk))
+        if other is not None:
+            return [self.problem(line, None, None, "row.marked_twice", other=other)]
+        self._marked[(meeting.id, pk)] = line
+        self._marks.append((meeting.id, pk, values["status"]))
+        if len(self._marks) >= BATCH:
+            self._flush()
+        return []
+
+    def _flush(self) -> None:
+        conn = self.db.conn
+        if self._new_meetings:
+            conn.executemany(
+                "INSERT INTO meeting (id, code, group_id, date, kind, title)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                self._new_meetings,
+            )
+            self._new_meetings.clear()
+        if self._marks:
+            # New marks are inserted; held ones updated only where the status changed.
+            before = conn.total_changes
+            conn.executemany(
+                "INSERT OR IGNORE INTO attendance (meeting_id, person_id, status) VALUES (?, ?, ?)",
+                self._marks,
+            )
+            inserted = conn.total_changes - before
+            conn.executemany(
+                "UPDATE attendance SET status = ?3 WHERE meeting_id = ?1 AND person_id = ?2"
+                " AND status IS NOT ?3",
+                self._marks,
+            )
+            updated = conn.total_changes - before - inserted
+            self.counts.inserted += inserted
+            self.counts.updated += updated
+            self.counts.unchanged += len(self._marks) - inserted - updated
+            self._marks.clear()
+
+    def finish(self) -> list[RowProblem]:
+        self._flush()
+        return []
+
+
+# ---- visits -------------------------------------------------------------------------
+
+
+class VisitsLoader(_ActivityLoader):
+    """``cqn import visits``: a visit is (person, date, reason, visiting group); upserted."""
+
+    fields: Sequence[Field] = VISITS
+
+    def start(self, header: HeaderMap, header_cells: Sequence[Cell], header_line: int) -> None:
+        super().start(header, header_cells, header_line)
+        self._seen: dict[tuple[int, str, str, int], int] = {}  # identity → line
+
+    def row(self, line: int, cells: Sequence[Cell]) -> list[RowProblem]:
+        values, problems = self.parse(line, cells)
+        if problems:
+            return problems
+        pk, problems = self.person(line, values)
+        group, more = self.group(line, values.get("group_code"))
+        problems += more
+        if problems or pk is None:
+            return problems
+        date, reason = values["date"], values["reason"]
+        group_id = group.id if group is not None else None
+        identity = (pk, date, reason, group_id or 0)
+        other = self._seen.get(identity)
+        if other is not None:
+            return [self.problem(line, None, None, "row.visit_twice", other=other)]
+        self._seen[identity] = line
+        gift, notes = values.get("gift"), values.get("notes")
+        conn = self.db.conn
+        before = conn.total_changes
+        conn.execute(
+            "INSERT OR IGNORE INTO visit (person_id, date, reason, gift, group_id, notes)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [pk, date, reason, gift, group_id, notes],
+        )
+        if conn.total_changes > before:
+            self.counts.inserted += 1
+            return []
+        cursor = conn.execute(
+            "UPDATE visit SET gift = coalesce(?1, gift), notes = coalesce(?2, notes)"
+            " WHERE person_id = ?3 AND date = ?4 AND reason = ?5 AND ifnull(group_id, 0) = ?6"
+            " AND (gift IS NOT coalesce(?1, gift) OR notes IS NOT coalesce(?2, notes))",
+            [gift, notes, pk, date, reason, group_id or 0],
+        )
+        if cursor.rowcount:
+            self.counts.updated += 1
+        else:
+            self.counts.unchanged += 1
+        return []
