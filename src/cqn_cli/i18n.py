@@ -652,6 +652,31 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "no ward '{value}'; did you mean '{suggestion}'?",
     ),
     "file.ambiguous_ward": ("tên phường không rõ: {candidates}", "ambiguous ward: {candidates}"),
+    # ---- groups, meetings, visits -----------------------------------------
+    "group.not_found": ("Không có nhóm mã '{value}'.", "No group '{value}'."),
+    "group.exists": ("Đã có nhóm mã '{value}'.", "Group '{value}' already exists."),
+    "group.not_a_member": (
+        "{person} không phải thành viên {group} vào ngày đó.",
+        "{person} is not a member of {group} on that day.",
+    ),
+    "group.added": ("Đã thêm nhóm {code} — {name}.", "Added group {code} — {name}."),
+    "group.joined": ("{person} tham gia {group} từ {date}.", "{person} joined {group} on {date}."),
+    "group.left": ("{person} rời {group} từ {date}.", "{person} left {group} on {date}."),
+    "meeting.not_found": ("Không có cuộc họp mã '{value}'.", "No meeting '{value}'."),
+    "meeting.no_marks": (
+        "Chưa có ai được điểm danh: dùng --present, --excused, --absent hoặc --present-file.",
+        "Nobody marked: use --present, --excused, --absent or --present-file.",
+    ),
+    "meeting.recorded": (
+        "Cuộc họp {code}: dự kiến {expected}, có mặt {present}, vắng có phép {excused}, "
+        "vắng {absent}, khách {guests}.",
+        "Meeting {code}: expected {expected}, present {present}, excused {excused}, "
+        "absent {absent}, guests {guests}.",
+    ),
+    "visit.recorded": (
+        "Đã ghi lần thăm {person} ngày {date}.",
+        "Visit to {person} on {date} recorded.",
+    ),
     # ---- people -----------------------------------------------------------
     "person.added": ("Đã thêm {id} {name}.", "Added {id} {name}."),
     "person.updated": ("Đã cập nhật {id} {name}.", "Updated {id} {name}."),
@@ -714,8 +739,127 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Roster per ward (ward map of {date})",
     ),
     "title.total": ("Tổng cộng", "Total"),
-    "value.male": ("Nam", "male"),
-    "value.female": ("Nữ", "female"),
+    "gender.male": ("Nam", "male"),
+    "gender.female": ("Nữ", "female"),
+    "group_kind.clb": ("CLB", "club"),
+    "group_kind.bll": ("BLL", "board"),
+    "meeting_kind.quarterly": ("họp quý", "quarterly"),
+    "meeting_kind.gathering": ("gặp mặt", "gathering"),
+    "meeting_kind.review": ("sơ kết/tổng kết", "review"),
+    "meeting_kind.other": ("khác", "other"),
+    "mark.present": ("có mặt", "present"),
+    "mark.excused": ("vắng có phép", "excused"),
+    "mark.absent": ("vắng", "absent"),
+    "reason.sick": ("ốm đau", "sick"),
+    "reason.hardship": ("hoạn nạn", "hardship"),
+    "reason.bereavement": ("tang lễ / hiếu", "bereavement"),
+    "reason.other": ("khác", "other"),
+    "col.kind": ("Loại", "Kind"),
+    "col.founded_on": ("Thành lập", "Founded"),
+    "col.dissolved_on": ("Giải thể", "Dissolved"),
+    "col.members": ("Thành viên", "Members"),
+    "col.role": ("Chức vụ", "Role"),
+    "col.joined_on": ("Ngày tham gia", "Joined"),
+    "col.date": ("Ngày", "Date"),
+    "col.group": ("Nhóm", "Group"),
+    "col.title": ("Tiêu đề", "Title"),
+    "col.expected": ("Dự kiến", "Expected"),
+    "col.present": ("Có mặt", "Present"),
+    "col.excused": ("Vắng có phép", "Excused"),
+    "col.absent": ("Vắng", "Absent"),
+    "col.guests": ("Khách", "Guests"),
+    "col.mark": ("Điểm danh", "Mark"),
+    "col.expected_member": ("Thành viên", "Member"),
+    "col.reason_visit": ("Lý do", "Reason"),
+    "col.gift": ("Quà tặng", "Gift"),
+    "title.groups": ("Các CLB, BLL ({count})", "Clubs and boards ({count})"),
+    "title.members": ("Thành viên hiện nay ({count})", "Current members ({count})"),
+    "title.meetings": ("Các cuộc họp ({count})", "Meetings ({count})"),
+    "title.marks": ("Điểm danh ({count})", "Marks ({count})"),
+    "title.visits": ("Các lần thăm hỏi ({count})", "Visits ({count})"),
+    "grp.group": ("CLB, BLL và thành viên.", "Clubs, boards and their members."),
+    "grp.meeting": ("Các cuộc họp và điểm danh.", "Meetings and attendance."),
+    "grp.visit": ("Thăm hỏi ốm đau, hoạn nạn.", "Visits to the sick and those in hardship."),
+    "arg.group": ("Mã nhóm (CLB/BLL).", "Group code (club/board)."),
+    "arg.group_code": ("Mã nhóm mới.", "Code of the new group."),
+    "arg.person_ref": (
+        "Người: mã CQN, số CCCD, hoặc 'Họ tên, ngày sinh, phường'.",
+        "Person: id, national id, or 'Full name, birth date, ward'.",
+    ),
+    "opt.from": ("Từ ngày (dd/mm/yyyy).", "From (dd/mm/yyyy)."),
+    "opt.to": ("Đến ngày (dd/mm/yyyy).", "To (dd/mm/yyyy)."),
+    "opt.group_kind": ("Loại nhóm: CLB hoặc BLL.", "Group kind: CLB or BLL."),
+    "opt.meeting_kind": (
+        "Loại: họp quý, gặp mặt, sơ kết/tổng kết, khác (quarterly, gathering, review, other).",
+        "Kind: quarterly, gathering, review, other (or the Vietnamese words).",
+    ),
+    "opt.present": ("Người có mặt (lặp lại được).", "Present (repeatable)."),
+    "opt.excused": ("Người vắng có phép (lặp lại được).", "Excused (repeatable)."),
+    "opt.absent": ("Người vắng (lặp lại được).", "Absent (repeatable)."),
+    "opt.present_file": (
+        "Sổ ký tên: mỗi dòng một người, hoặc tệp CSV/XLSX có cột CCCD / họ tên.",
+        "Sign-in sheet: one person per line, or a CSV/XLSX with id or name columns.",
+    ),
+    "opt.meeting_code": ("Mã cuộc họp.", "Meeting code."),
+    "opt.reason": (
+        "Lý do: ốm đau, hoạn nạn, tang lễ, khác.",
+        "Reason: sick, hardship, bereavement, other.",
+    ),
+    "opt.gift": ("Quà tặng, ví dụ 500.000đ.", "Gift, e.g. 500.000đ."),
+    "cmd.group.list": (
+        "Liệt kê CLB, BLL với số thành viên.\n\nVí dụ: cqn group list --ward 'Xuân Hà' --kind CLB",
+        "List clubs and boards with their members.\n\nExample: cqn group list --kind CLB",
+    ),
+    "cmd.group.show": (
+        "Xem một nhóm và thành viên hiện nay.\n\nVí dụ: cqn group show XH-CLB01",
+        "Show a group and its current members.\n\nExample: cqn group show XH-CLB01",
+    ),
+    "cmd.group.add": (
+        "Thêm một CLB hoặc BLL.\n\nVí dụ: cqn group add XH-CLB03 --name 'CLB tổ 9' --kind CLB "
+        "--ward 'Xuân Hà' --founded 01/01/2019",
+        "Add a club or board.\n\nExample: cqn group add XH-CLB03 --name 'Club 9' --kind CLB "
+        "--ward 'Xuan Ha' --founded 2019-01-01",
+    ),
+    "cmd.group.join": (
+        "Ghi một người tham gia nhóm từ một ngày.\n\n"
+        "Ví dụ: cqn group join XH-CLB01 CQN000012 --on 01/03/2019 --role 'Thành viên'",
+        "A person joins a group on a date.\n\n"
+        "Example: cqn group join XH-CLB01 CQN000012 --on 2019-03-01 --role member",
+    ),
+    "cmd.group.leave": (
+        "Ghi một người rời nhóm từ một ngày.\n\nVí dụ: cqn group leave XH-CLB01 CQN000012 --on 30/06/2019",
+        "A person leaves a group on a date.\n\nExample: cqn group leave XH-CLB01 CQN000012 --on 2019-06-30",
+    ),
+    "cmd.meeting.record": (
+        "Ghi một cuộc họp và điểm danh.\n\nVí dụ: cqn meeting record XH-CLB01 --on 15/06/2019 "
+        "--kind 'họp quý' --present CQN000012 --excused 048052000101 --present-file ky-ten.txt",
+        "Record a meeting and its attendance.\n\nExample: cqn meeting record XH-CLB01 --on 2019-06-15 "
+        "--kind quarterly --present CQN000012 --excused 048052000101 --present-file sign-in.txt",
+    ),
+    "cmd.meeting.list": (
+        "Liệt kê các cuộc họp với số dự kiến, có mặt, vắng, khách.\n\n"
+        "Ví dụ: cqn meeting list --group XH-CLB01 --from 01/01/2019 --to 31/12/2019",
+        "List meetings with expected, present, excused, absent, guests.\n\n"
+        "Example: cqn meeting list --group XH-CLB01 --from 2019-01-01 --to 2019-12-31",
+    ),
+    "cmd.meeting.show": (
+        "Xem một cuộc họp: mọi thành viên dự kiến (chưa điểm danh là vắng) và khách.\n\n"
+        "Ví dụ: cqn meeting show XH-CLB01-20190615",
+        "Show a meeting: every expected member (unmarked = absent) and the guests.\n\n"
+        "Example: cqn meeting show XH-CLB01-20190615",
+    ),
+    "cmd.visit.record": (
+        "Ghi một lần thăm hỏi.\n\nVí dụ: cqn visit record CQN000012 --on 12/03/2019 "
+        "--reason 'ốm đau' --gift 500.000đ --group XH-CLB01",
+        "Record a visit.\n\nExample: cqn visit record CQN000012 --on 2019-03-12 "
+        "--reason sick --gift 500000 --group XH-CLB01",
+    ),
+    "cmd.visit.list": (
+        "Liệt kê các lần thăm hỏi (ghi chú sức khỏe che bớt trừ khi --reveal).\n\n"
+        "Ví dụ: cqn visit list --from 01/01/2019 --to 31/12/2019 --ward 'Xuân Hà'",
+        "List visits (health notes masked unless --reveal).\n\n"
+        "Example: cqn visit list --from 2019-01-01 --to 2019-12-31",
+    ),
     "value.yes": ("Có", "yes"),
     "value.no": ("Không", "no"),
     "status.active": ("đang sinh hoạt", "active"),

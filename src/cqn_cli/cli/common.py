@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -54,6 +55,18 @@ def parse_option_date(value: str) -> dt.date:
         return parse_day(value)
     except FieldProblem:
         raise typer.BadParameter(t("usage.bad_date", value=value)) from None
+
+
+def vocabulary(parse: Callable[[str], str], key: str) -> Callable[[str], str]:
+    """An option parser for a closed vocabulary (Vietnamese words accepted); else exit 2."""
+
+    def parser(text: str) -> str:
+        try:
+            return parse(text)
+        except FieldProblem:
+            raise typer.BadParameter(t(key)) from None
+
+    return parser
 
 
 def today() -> dt.date:

@@ -72,8 +72,10 @@ def _human(value: Any, kind: str) -> str:
         return fmt_int(int(value))
     if kind == "status":
         return t(f"status.{value}")
-    if kind == "gender":
-        return t(f"value.{value}")
+    if kind in ("gender", "group_kind", "meeting_kind", "mark", "reason"):
+        return t(f"{kind}.{value}")
+    if kind == "money":
+        return fmt_int(int(value)) + " đ"
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return str(value)

@@ -1,0 +1,346 @@
+"""Groups, memberships, meetings and visits as a clerk records them by hand.
+
+What is typed at the terminal goes through the same loaders, checks and
+identity rules as the imported files: one set of rules, whichever way in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from cqn_cli import figures
+from cqn_cli.errors import DataError, FieldProblem, NotFound, OptionsRefused, RowProblem
+from cqn_cli.ingest import activity as loaders
+from cqn_cli.ingest.engine import Loader, Warning
+from cqn_cli.ingest.fields import HeaderMap, header_key
+from cqn_cli.people import format_id
+from cqn_cli.store.db import write
+from cqn_cli.text import mask, vn_name_sort_key
+
+
+def _by_hand(
+    db: Database, loader: Loader, rows: Sequence[dict[str, str]], option_of: dict[str, str]
+) -> list[Warning]:
+    """Feed rows keyed by canonical field name to a loader, in one write transaction.
+
+    ``option_of`` names the command option each field came from, for messages.
+    Any problem refuses everything (OptionsRefused); warnings are returned.
+    """
+    names = sorted({name for row in rows for name in row})
+    header = HeaderMap({name: i for i, name in enumerate(names)}, [], [])
+    cells = [option_of.get(name, name) for name in names]
+    with write(db):
+        loader.start(header, cells, 0)
+        problems: list[RowProblem] = []
+        for i, row in enumerate(rows, start=1):
+            problems += loader.row(i, [row.get(name, "") for name in names])
+        problems += loader.finish()
+        if problems:
+            raise OptionsRefused([_as_option(p) for p in problems])
+    return loader.warnings
+
+
+def _as_option(problem: RowProblem) -> RowProblem:
+    return RowProblem(0, None, problem.header, problem.value, problem.key, problem.params)
+
+
+def person_reference(text: str) -> dict[str, str]:
+    """A person named on the command line: ``CQN000012``, a national id, or
+    ``Họ tên[, ngày sinh[, phường]]``."""
+    value = text.strip()
+    digits = value.replace(" ", "").replace(".", "")
+    if digits.isdigit() and len(digits) in (11, 12):
+        return {"so_cccd": digits}
+    if value.upper().startswith("CQN") or value.isdigit():
+        return {"ma_cqn": value}
+    parts = [p.strip() for p in value.split(",")]
+    ref = {"ho_ten": parts[0]}
+    if len(parts) > 1 and parts[1]:
+        ref["ngay_sinh"] = parts[1]
+    if len(parts) > 2 and parts[2]:
+        ref["phuong"] = ", ".join(parts[2:])
+    return ref
+
+
+def _loader_args(today: dt.date) -> dict[str, Any]:
+    return {"as_of": today, "today": today}
+
+
+# ---- groups -----------------------------------------------------------------------------
+
+
+def group_rows(
+    db: Database, *, day: dt.date, ward_ids: list[str] | None = None, kind: str | None = None
+) -> list[dict[str, Any]]:
+    """Groups as SPEC §5 shows them, with ``members`` on ``day``."""
+    where, params = [], []
+    if ward_ids is not None:
+        where.append(f"g.ward_id IN ({', '.join('?' for _ in ward_ids)})")
+        params.extend(ward_ids)
+    if kind is not None:
+        where.append("g.kind = ?")
+        params.append(kind)
+    sql = (
+        "SELECT g.id, g.code, g.name, g.kind, w.code AS ward_code, w.name AS ward,"
+        " g.founded_on, g.dissolved_on FROM groups g JOIN ward w ON w.id = g.ward_id"
+        + (" WHERE " + " AND ".join(where) if where else "")
+        + " ORDER BY w.code, g.kind DESC, g.code"
+    )
+    sizes = figures.group_members_count(db, day)
+    rows = []
+    for r in db.query(sql, params):
+        row = dict(r)
+        row["members"] = sizes.get(row.pop("id"), 0)
+        rows.append(row)
+    return rows
+
+
+def show_group(db: Database, code: str, day: dt.date) -> dict[str, Any]:
+    """One group and its members on ``day`` (on the roster), with roles and joining dates."""
+    found = [r for r in group_rows(db, day=day) if r["code"].casefold() == code.casefold()]
+    if not found:
+        raise NotFound("group.not_found", value=code)
+    group = found[0]
+    sql = f"""
+    SELECT ms.person_id, p.full_name AS name, ms.role, ms.joined_on
+    FROM membership ms JOIN groups g ON g.id = ms.group_id JOIN person p ON p.id = ms.person_id
+    WHERE g.code = :code AND {figures.member_at("ms", ":d")} AND {figures.on_roster("p", ":d")}
+    """
+    members = [dict(r) for r in db.query(sql, {"code": group["code"], "d": day.isoformat()})]
+    members.sort(key=lambda m: (_role_rank(m["role"]), vn_name_sort_key(m["name"])))
+    for m in members:
+        m["person_id"] = format_id(m["person_id"])
+    return {**group, "member_list": members}
+
+
+def _role_rank(role: str | None) -> int:
+    key = header_key(role or "")
+    for rank, word in enumerate(("chu nhiem", "truong ban", "pho chu nhiem", "pho truong ban")):
+        if key == word:
+            return rank
+    return 9
+
+
+def add_group(db: Database, values: dict[str, str], *, today: dt.date) -> list[Warning]:
+    """``cqn group add``: the checks of ``import groups`` for one group."""
+    if loaders.GroupIndex(db).get(values["ma_nhom"]) is not None:
+        raise DataError("group.exists", value=values["ma_nhom"])
+    loader = loaders.GroupsLoader(db, default_ward=None, **_loader_args(today))
+    options = {
+        "ma_nhom": "CODE",
+        "ten_nhom": "--name",
+        "loai": "--kind",
+        "phuong": "--ward",
+        "ngay_thanh_lap": "--founded",
+        "ngay_giai_the": "--dissolved",
+    }
+    return _by_hand(db, loader, [values], options)
+
+
+def join_group(
+    db: Database, code: str, person: str, on: dt.date, role: str | None, *, today: dt.date
+) -> list[Warning]:
+    """``cqn group join``: the checks of ``import members`` for one membership."""
+    row = {**person_reference(person), "ma_nhom": code, "ngay_tham_gia": on.isoformat()}
+    if role:
+        row["chuc_vu"] = role
+    loader = loaders.MembersLoader(db, **_loader_args(today))
+    options = {"ma_nhom": "GROUP", "ngay_tham_gia": "--on", "chuc_vu": "--role"}
+    return _by_hand(db, loader, [row], {**options, **_PERSON_OPTION})
+
+
+_PERSON_OPTION = {"so_cccd": "PERSON", "ma_cqn": "PERSON", "ho_ten": "PERSON"}
+_PERSON_OPTION |= {"ngay_sinh": "PERSON", "phuong": "PERSON"}
+
+
+def leave_group(db: Database, code: str, person: str, on: dt.date, *, today: dt.date) -> str:
+    """``cqn group leave``: end the membership that holds on ``on``; returns the person's label."""
+    from cqn_cli.people import PersonResolver
+
+    resolver = PersonResolver(db, today)
+    ref = person_reference(person)
+    try:
+        pk = resolver.resolve(
+            cccd=ref.get("so_cccd"),
+            person_id=ref.get("ma_cqn"),
+            name=ref.get("ho_ten"),
+            birth=_birth(ref.get("ngay_sinh"), today),
+            ward=ref.get("phuong"),
+        )
+    except FieldProblem as p:
+        raise OptionsRefused([RowProblem(0, None, "PERSON", None, p.key, p.params)]) from None
+    group = loaders.GroupIndex(db).get(code)
+    if group is None:
+        raise NotFound("group.not_found", value=code)
+    iso = on.isoformat()
+    row = db.execute(
+        f"SELECT id, joined_on FROM membership ms WHERE person_id = ? AND group_id = ?"
+        f" AND {figures.member_at('ms', '?')}",
+        [pk, group.id, iso, iso],
+    ).fetchone()
+    if row is None:
+        raise DataError("group.not_a_member", person=resolver.index.label(pk), group=group.code)
+    with write(db):
+        db.execute("UPDATE membership SET left_on = ? WHERE id = ?", [iso, row[0]])
+    return resolver.index.label(pk)
+
+
+def _birth(text: str | None, today: dt.date) -> str | None:
+    from cqn_cli.dates import parse_date
+
+    return parse_date(text, today=today, partial=True) if text else None
+
+
+# ---- meetings ---------------------------------------------------------------------------
+
+
+def read_sign_in_sheet(path: Path) -> list[dict[str, str]]:
+    """A sign-in sheet: a CSV/XLSX with person-reference columns, or one reference per line."""
+    from cqn_cli.ingest import read
+    from cqn_cli.ingest.fields import PERSON_REF, map_header
+
+    src = read.detect(path)
+    rows = list(read.rows(src))
+    if not rows:
+        return []
+    mapped = map_header(rows[0][1], PERSON_REF, {}, rows[0][0]).columns
+    if mapped:
+        return [
+            {name: str(cells[i]) for name, i in mapped.items() if i < len(cells) and cells[i]}
+            for _, cells in rows[1:]
+        ]
+    if src.kind == "csv":
+        text = path.read_bytes().decode(src.encoding or "utf-8", errors="replace")
+        lines = io.StringIO(text.lstrip("\ufeff"))
+        return [person_reference(line) for line in lines.read().splitlines() if line.strip()]
+    return [person_reference(str(cells[0])) for _, cells in rows if cells and cells[0]]
+
+
+def record_meeting(
+    db: Database,
+    group_code: str,
+    *,
+    on: dt.date,
+    kind: str,
+    code: str | None,
+    title: str | None,
+    marks: Sequence[tuple[dict[str, str], str]],
+    today: dt.date,
+) -> tuple[str, list[Warning]]:
+    """``cqn meeting record``: a meeting and its marks, checked as ``import attendance``."""
+    group = loaders.GroupIndex(db).get(group_code)
+    if group is None:
+        raise NotFound("group.not_found", value=group_code)
+    if code is None:
+        code = f"{group.code}-{on:%Y%m%d}"
+        held = db.execute(
+            "SELECT kind FROM meeting WHERE code = ? COLLATE NOCASE", [code]
+        ).fetchone()
+        if held is not None and held[0] != kind:
+            code = f"{code}-{kind}"
+    base = {"ma_hop": code, "ngay": on.isoformat(), "loai": kind, "ma_nhom": group.code}
+    if title:
+        base["tieu_de"] = title
+    rows = [{**base, **ref, "trang_thai": status} for ref, status in marks]
+    if not rows:
+        raise DataError("meeting.no_marks")
+    loader = loaders.AttendanceLoader(db, **_loader_args(today))
+    options = {"ngay": "--on", "loai": "--kind", "ma_hop": "--code", "trang_thai": "--present"}
+    warnings = _by_hand(db, loader, rows, {**options, **_PERSON_OPTION, "ma_nhom": "GROUP"})
+    return code, warnings
+
+
+def meeting_rows(db: Database, **filters: Any) -> list[dict[str, Any]]:
+    """Meetings as SPEC §5 shows them (``code``, ``date``, ``kind``, …, ``guests``)."""
+    return figures.meeting_tallies(db, **filters)
+
+
+def show_meeting(db: Database, code: str) -> dict[str, Any]:
+    found = figures.meeting_tallies(db, code=code)
+    if not found:
+        held = db.execute("SELECT code FROM meeting WHERE code = ? COLLATE NOCASE", [code])
+        row = held.fetchone()
+        found = figures.meeting_tallies(db, code=row[0]) if row else []
+    if not found:
+        raise NotFound("meeting.not_found", value=code)
+    meeting = found[0]
+    marks = figures.meeting_marks(db, meeting["code"])
+    marks.sort(key=lambda m: (not m["expected"], vn_name_sort_key(m["name"])))
+    for m in marks:
+        m["person_id"] = format_id(m["person_id"])
+        m["expected"] = bool(m["expected"])
+    return {**meeting, "marks": marks}
+
+
+# ---- visits -----------------------------------------------------------------------------
+
+
+def record_visit(
+    db: Database,
+    person: str,
+    *,
+    on: dt.date,
+    reason: str,
+    gift: str | None,
+    group: str | None,
+    notes: str | None,
+    today: dt.date,
+) -> list[Warning]:
+    """``cqn visit record``: one visit, checked as ``import visits``."""
+    row = {**person_reference(person), "ngay": on.isoformat(), "ly_do": reason}
+    for name, value in (("qua_tang", gift), ("ma_nhom", group), ("ghi_chu", notes)):
+        if value:
+            row[name] = value
+    loader = loaders.VisitsLoader(db, **_loader_args(today))
+    options = {
+        "ngay": "--on",
+        "ly_do": "--reason",
+        "qua_tang": "--gift",
+        "ma_nhom": "--group",
+        "ghi_chu": "--notes",
+    }
+    return _by_hand(db, loader, [row], {**options, **_PERSON_OPTION})
+
+
+def visit_rows(
+    db: Database,
+    *,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    ward_ids: list[str] | None = None,
+    group_code: str | None = None,
+    reveal: bool = False,
+) -> list[dict[str, Any]]:
+    """Visits as SPEC §5 shows them. Notes may hold health data: masked unless ``reveal``."""
+    where, params = ["1 = 1"], []
+    if date_from is not None:
+        where.append("v.date >= ?")
+        params.append(date_from.isoformat())
+    if date_to is not None:
+        where.append("v.date <= ?")
+        params.append(date_to.isoformat())
+    if ward_ids is not None:
+        where.append(f"p.ward_id IN ({', '.join('?' for _ in ward_ids)})")
+        params.extend(ward_ids)
+    if group_code is not None:
+        where.append("g.code = ? COLLATE NOCASE")
+        params.append(group_code)
+    sql = (
+        "SELECT v.person_id, p.full_name AS name, v.date, v.reason, v.gift,"
+        " g.code AS group_code, v.notes FROM visit v JOIN person p ON p.id = v.person_id"
+        " LEFT JOIN groups g ON g.id = v.group_id WHERE "
+        + " AND ".join(where)
+        + " ORDER BY v.date, p.full_name"
+    )
+    rows = [dict(r) for r in db.query(sql, params)]
+    for r in rows:
+        r["person_id"] = format_id(r["person_id"])
+        if not reveal and r["notes"]:
+            r["notes"] = mask(r["notes"], 0, 0)
+    return rows

@@ -1,0 +1,409 @@
+"""``cqn group …``, ``cqn meeting …``, ``cqn visit …``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from cqn_cli import values
+from cqn_cli.cli.common import (
+    FormatOpt,
+    RevealOpt,
+    WardOpt,
+    parse_option_date,
+    resolve_format,
+    state,
+    today,
+    vocabulary,
+)
+from cqn_cli.i18n import fmt_int, t
+
+if TYPE_CHECKING:
+    from cqn_cli.render.output import Column
+
+group_app = typer.Typer(no_args_is_help=True)
+meeting_app = typer.Typer(no_args_is_help=True)
+visit_app = typer.Typer(no_args_is_help=True)
+
+GroupArg = Annotated[str, typer.Argument(help=t("arg.group"), metavar="GROUP")]
+PersonArg = Annotated[str, typer.Argument(help=t("arg.person_ref"), metavar="PERSON")]
+RequiredOn = Annotated[
+    dt.date, typer.Option("--on", parser=parse_option_date, metavar="DATE", help=t("opt.on"))
+]
+FromOpt = Annotated[
+    dt.date | None,
+    typer.Option("--from", parser=parse_option_date, metavar="DATE", help=t("opt.from")),
+]
+ToOpt = Annotated[
+    dt.date | None,
+    typer.Option("--to", parser=parse_option_date, metavar="DATE", help=t("opt.to")),
+]
+_group_kind = vocabulary(values.parse_group_kind, "value.bad_group_kind")
+_meeting_kind = vocabulary(values.parse_meeting_kind, "value.bad_meeting_kind")
+_reason = vocabulary(values.parse_reason, "value.bad_reason")
+GroupKindOpt = Annotated[
+    str | None,
+    typer.Option("--kind", parser=_group_kind, metavar="CLB|BLL", help=t("opt.group_kind")),
+]
+
+
+def _ward_ids(ctx: typer.Context, ward: str | None) -> list[str] | None:
+    """The wards whose people a ``--ward`` filter takes in (through merges)."""
+    if ward is None:
+        return None
+    from cqn_cli.wards import WardIndex, resolve_or_fail, wards_within
+
+    db = state(ctx).db()
+    found = resolve_or_fail(db, ward, today())
+    return wards_within(WardIndex(db), found, today())
+
+
+def _warnings(warnings: list[Any]) -> None:
+    from cqn_cli.render.output import message
+
+    for w in warnings:
+        message(t(w.key, where=w.header or "cqn", **w.params))
+
+
+def _group_columns() -> list[Column]:
+    from cqn_cli.render.output import Column
+
+    return [
+        Column("code", "col.code"),
+        Column("name", "col.name"),
+        Column("kind", "col.kind", "group_kind"),
+        Column("ward", "col.ward"),
+        Column("founded_on", "col.founded_on", "date"),
+        Column("dissolved_on", "col.dissolved_on", "date", optional=True),
+        Column("members", "col.members", "int", "right"),
+    ]
+
+
+# ---- group --------------------------------------------------------------------------------
+
+
+@group_app.command("list", help=t("cmd.group.list"))
+def group_list(
+    ctx: typer.Context,
+    ward: WardOpt = None,
+    kind: GroupKindOpt = None,
+    as_of: Annotated[
+        dt.date | None,
+        typer.Option("--as-of", parser=parse_option_date, metavar="DATE", help=t("opt.as_of")),
+    ] = None,
+    fmt: FormatOpt = None,
+) -> None:
+    from cqn_cli.activity import group_rows
+    from cqn_cli.render.output import render_rows
+
+    day = as_of or today()
+    rows = group_rows(
+        state(ctx).db(),
+        day=day,
+        ward_ids=_ward_ids(ctx, ward),
+        kind=kind,
+    )
+    params = {"ward": ward, "kind": kind, "as_of": day.isoformat()}
+    total = {"count": len(rows), "members": sum(r["members"] for r in rows)}
+    render_rows(
+        rows,
+        _group_columns(),
+        resolve_format(fmt),
+        title=t("title.groups", count=len(rows)),
+        params=params,
+        total=total,
+    )
+
+
+@group_app.command("show", help=t("cmd.group.show"))
+def group_show(ctx: typer.Context, code: GroupArg, fmt: FormatOpt = None) -> None:
+    from cqn_cli.activity import show_group
+    from cqn_cli.render.output import Column, render_record, render_rows
+
+    group = show_group(state(ctx).db(), code, today())
+    chosen = resolve_format(fmt)
+    if chosen == "json":
+        render_record(group, [], "json")
+        return
+    members = group.pop("member_list")
+    render_record(group, _group_columns(), chosen)
+    render_rows(
+        members,
+        [
+            Column("person_id", "col.id"),
+            Column("name", "col.full_name"),
+            Column("role", "col.role"),
+            Column("joined_on", "col.joined_on", "date"),
+        ],
+        chosen,
+        title=t("title.members", count=len(members)),
+    )
+
+
+@group_app.command("add", help=t("cmd.group.add"))
+def group_add(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help=t("arg.group_code"), metavar="CODE")],
+    name: Annotated[str, typer.Option("--name", help=t("col.name"))],
+    kind: Annotated[
+        str, typer.Option("--kind", parser=_group_kind, metavar="CLB|BLL", help=t("opt.group_kind"))
+    ],
+    ward: Annotated[str, typer.Option("--ward", help=t("opt.ward"))],
+    founded: Annotated[str | None, typer.Option("--founded", help=t("col.founded_on"))] = None,
+    dissolved: Annotated[
+        str | None, typer.Option("--dissolved", help=t("col.dissolved_on"))
+    ] = None,
+) -> None:
+    from cqn_cli.activity import add_group
+    from cqn_cli.render.output import result_line
+
+    values = {"ma_nhom": code, "ten_nhom": name, "loai": kind, "phuong": ward}
+    if founded:
+        values["ngay_thanh_lap"] = founded
+    if dissolved:
+        values["ngay_giai_the"] = dissolved
+    _warnings(add_group(state(ctx).db(), values, today=today()))
+    result_line(t("group.added", code=code, name=name))
+
+
+@group_app.command("join", help=t("cmd.group.join"))
+def group_join(
+    ctx: typer.Context,
+    code: GroupArg,
+    person: PersonArg,
+    on: RequiredOn,
+    role: Annotated[str | None, typer.Option("--role", help=t("col.role"))] = None,
+) -> None:
+    from cqn_cli.activity import join_group
+    from cqn_cli.render.output import result_line
+
+    _warnings(join_group(state(ctx).db(), code, person, on, role, today=today()))
+    result_line(t("group.joined", person=person, group=code, date=on.strftime("%d/%m/%Y")))
+
+
+@group_app.command("leave", help=t("cmd.group.leave"))
+def group_leave(ctx: typer.Context, code: GroupArg, person: PersonArg, on: RequiredOn) -> None:
+    from cqn_cli.activity import leave_group
+    from cqn_cli.render.output import result_line
+
+    label = leave_group(state(ctx).db(), code, person, on, today=today())
+    result_line(t("group.left", person=label, group=code, date=on.strftime("%d/%m/%Y")))
+
+
+# ---- meeting ------------------------------------------------------------------------------
+
+
+def _meeting_columns() -> list[Column]:
+    from cqn_cli.render.output import Column
+
+    return [
+        Column("code", "col.code"),
+        Column("date", "col.date", "date"),
+        Column("kind", "col.kind", "meeting_kind"),
+        Column("group_code", "col.group"),
+        Column("title", "col.title", optional=True),
+        Column("expected", "col.expected", "int", "right"),
+        Column("present", "col.present", "int", "right"),
+        Column("excused", "col.excused", "int", "right"),
+        Column("absent", "col.absent", "int", "right"),
+        Column("guests", "col.guests", "int", "right"),
+    ]
+
+
+@meeting_app.command("record", help=t("cmd.meeting.record"))
+def meeting_record(
+    ctx: typer.Context,
+    group: GroupArg,
+    on: RequiredOn,
+    kind: Annotated[
+        str,
+        typer.Option("--kind", parser=_meeting_kind, metavar="KIND", help=t("opt.meeting_kind")),
+    ],
+    present: Annotated[
+        list[str] | None, typer.Option("--present", metavar="PERSON", help=t("opt.present"))
+    ] = None,
+    excused: Annotated[
+        list[str] | None, typer.Option("--excused", metavar="PERSON", help=t("opt.excused"))
+    ] = None,
+    absent: Annotated[
+        list[str] | None, typer.Option("--absent", metavar="PERSON", help=t("opt.absent"))
+    ] = None,
+    present_file: Annotated[
+        Path | None,
+        typer.Option("--present-file", exists=True, dir_okay=False, help=t("opt.present_file")),
+    ] = None,
+    code: Annotated[str | None, typer.Option("--code", help=t("opt.meeting_code"))] = None,
+    title: Annotated[str | None, typer.Option("--title", help=t("col.title"))] = None,
+) -> None:
+    from cqn_cli.activity import person_reference, read_sign_in_sheet, record_meeting
+    from cqn_cli.activity import show_meeting as load_meeting
+    from cqn_cli.render.output import result_line
+
+    marks = [(person_reference(r), "present") for r in present or []]
+    if present_file is not None:
+        marks += [(ref, "present") for ref in read_sign_in_sheet(present_file)]
+    marks += [(person_reference(r), "excused") for r in excused or []]
+    marks += [(person_reference(r), "absent") for r in absent or []]
+    db = state(ctx).db()
+    meeting_code, warnings = record_meeting(
+        db, group, on=on, kind=kind, code=code, title=title, marks=marks, today=today()
+    )
+    _warnings(warnings)
+    tally = load_meeting(db, meeting_code)
+    result_line(t("meeting.recorded", **{k: tally[k] for k in _TALLY_KEYS}))
+
+
+_TALLY_KEYS = ("code", "expected", "present", "excused", "absent", "guests")
+
+
+@meeting_app.command("list", help=t("cmd.meeting.list"))
+def meeting_list(
+    ctx: typer.Context,
+    group: Annotated[str | None, typer.Option("--group", help=t("arg.group"))] = None,
+    date_from: FromOpt = None,
+    date_to: ToOpt = None,
+    kind: Annotated[
+        str | None,
+        typer.Option("--kind", parser=_meeting_kind, metavar="KIND", help=t("opt.meeting_kind")),
+    ] = None,
+    fmt: FormatOpt = None,
+) -> None:
+    from cqn_cli.activity import meeting_rows
+    from cqn_cli.render.output import render_rows
+
+    chosen_kind = kind
+    rows = meeting_rows(
+        state(ctx).db(), group_code=group, date_from=date_from, date_to=date_to, kind=chosen_kind
+    )
+    params = {
+        "group": group,
+        "from": date_from.isoformat() if date_from else None,
+        "to": date_to.isoformat() if date_to else None,
+        "kind": chosen_kind,
+    }
+    total = {k: sum(r[k] for r in rows) for k in _TALLY_KEYS[1:]}
+    total["meetings"] = len(rows)
+    render_rows(
+        rows,
+        _meeting_columns(),
+        resolve_format(fmt),
+        title=t("title.meetings", count=fmt_int(len(rows))),
+        params=params,
+        total=total,
+    )
+
+
+@meeting_app.command("show", help=t("cmd.meeting.show"))
+def meeting_show(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help=t("opt.meeting_code"), metavar="CODE")],
+    fmt: FormatOpt = None,
+) -> None:
+    from cqn_cli.activity import show_meeting
+    from cqn_cli.render.output import Column, render_record, render_rows
+
+    meeting = show_meeting(state(ctx).db(), code)
+    chosen = resolve_format(fmt)
+    if chosen == "json":
+        render_record(meeting, [], "json")
+        return
+    marks = meeting.pop("marks")
+    render_record(meeting, _meeting_columns(), chosen)
+    render_rows(
+        marks,
+        [
+            Column("person_id", "col.id"),
+            Column("name", "col.full_name"),
+            Column("status", "col.mark", "mark"),
+            Column("expected", "col.expected_member", "bool"),
+        ],
+        chosen,
+        title=t("title.marks", count=len(marks)),
+    )
+
+
+# ---- visit --------------------------------------------------------------------------------
+
+
+@visit_app.command("record", help=t("cmd.visit.record"))
+def visit_record(
+    ctx: typer.Context,
+    person: PersonArg,
+    on: RequiredOn,
+    reason: Annotated[
+        str, typer.Option("--reason", parser=_reason, metavar="REASON", help=t("opt.reason"))
+    ],
+    gift: Annotated[str | None, typer.Option("--gift", help=t("opt.gift"))] = None,
+    group: Annotated[str | None, typer.Option("--group", help=t("arg.group"))] = None,
+    notes: Annotated[str | None, typer.Option("--notes", help=t("col.notes"))] = None,
+) -> None:
+    from cqn_cli.activity import record_visit
+    from cqn_cli.render.output import result_line
+
+    _warnings(
+        record_visit(
+            state(ctx).db(),
+            person,
+            on=on,
+            reason=reason,
+            gift=gift,
+            group=group,
+            notes=notes,
+            today=today(),
+        )
+    )
+    result_line(t("visit.recorded", person=person, date=on.strftime("%d/%m/%Y")))
+
+
+@visit_app.command("list", help=t("cmd.visit.list"))
+def visit_list(
+    ctx: typer.Context,
+    date_from: FromOpt = None,
+    date_to: ToOpt = None,
+    ward: WardOpt = None,
+    group: Annotated[str | None, typer.Option("--group", help=t("arg.group"))] = None,
+    fmt: FormatOpt = None,
+    reveal: RevealOpt = False,
+) -> None:
+    from cqn_cli.activity import visit_rows
+    from cqn_cli.render.output import Column, render_rows
+
+    rows = visit_rows(
+        state(ctx).db(),
+        date_from=date_from,
+        date_to=date_to,
+        ward_ids=_ward_ids(ctx, ward),
+        group_code=group,
+        reveal=reveal,
+    )
+    columns = [
+        Column("person_id", "col.id"),
+        Column("name", "col.full_name"),
+        Column("date", "col.date", "date"),
+        Column("reason", "col.reason_visit", "reason"),
+        Column("gift", "col.gift", "money", "right"),
+        Column("group_code", "col.group"),
+        Column("notes", "col.notes", optional=True),
+    ]
+    params = {
+        "from": date_from.isoformat() if date_from else None,
+        "to": date_to.isoformat() if date_to else None,
+        "ward": ward,
+        "group": group,
+    }
+    total = {
+        "visits": len(rows),
+        "people": len({r["person_id"] for r in rows}),
+        "gift_total": sum(r["gift"] or 0 for r in rows),
+    }
+    render_rows(
+        rows,
+        columns,
+        resolve_format(fmt),
+        title=t("title.visits", count=len(rows)),
+        params=params,
+        total=total,
+    )
