@@ -25,6 +25,7 @@ import argparse
 import csv
 import datetime as dt
 import io
+import itertools
 import random
 import re
 import sys
@@ -1078,8 +1079,8 @@ def render_row(person: Person, ward: Ward, rng: random.Random) -> dict[str, Cell
     }
 
 
-def table(ward: Ward, people: Sequence[Person]) -> tuple[list[str], list[list[Cell]]]:
-    """Header and rows of a ward file, in the clerk's column order."""
+def table(ward: Ward, people: Sequence[Person]) -> tuple[list[str], list[list[Cell]], list[Person]]:
+    """Header, rows and people of a ward file, in the clerk's column and row order."""
     rng = random.Random(f"{SEED}/{ward.slug}/render")
     style = ward.style
     if style.sort_by_group:
@@ -1094,7 +1095,7 @@ def table(ward: Ward, people: Sequence[Person]) -> tuple[list[str], list[list[Ce
         rows.append(row)
     if style.row_numbers:
         header.insert(0, "STT")
-    return header, rows
+    return header, rows, list(people)
 
 
 def csv_bytes(ward: Ward, header: list[str], rows: list[list[Cell]]) -> bytes:
@@ -1115,17 +1116,36 @@ def csv_bytes(ward: Ward, header: list[str], rows: list[list[Cell]]) -> bytes:
 
 
 def xlsx_bytes(ward: Ward, header: list[str], rows: list[list[Cell]]) -> bytes:
+    text_fields = ("so_cccd", "dien_thoai", "to_dan_pho", *PARTIAL_DATE_FIELDS)
+    text_columns = {ward.style.fields.index(f) for f in text_fields}
+    named = {"ho_ten": 26, "dia_chi": 28, "don_vi": 40, "ghi_chu": 30, "so_cccd": 15}
+    widths = {i: named.get(name, 13) for i, name in enumerate(ward.style.fields)}
+    creator = f"UBND phường {ward.name}"
+    return sheet_bytes(
+        ward.style.title, "Danh sách CQN", header, rows, text_columns, widths, creator
+    )
+
+
+def sheet_bytes(
+    title: str,
+    sheet: str,
+    header: list[str],
+    rows: list[list[Cell]],
+    text_columns: set[int],
+    widths: Mapping[int, float],
+    creator: str,
+) -> bytes:
+    """An xlsx file as a clerk makes it: a title on row 1, the header on row 3, then
+    the rows; full dates are date cells, the text columns are text cells."""
     wb = Workbook()
     ws = wb.active
     assert ws is not None
-    ws.title = "Danh sách CQN"
-    ws.cell(row=1, column=1, value=ward.style.title).font = Font(bold=True, size=14)
+    ws.title = sheet
+    ws.cell(row=1, column=1, value=title).font = Font(bold=True, size=14)
     ws.cell(row=1, column=1).alignment = Alignment(horizontal="center")
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
     for column, name in enumerate(header, start=1):
         ws.cell(row=3, column=column, value=name).font = Font(bold=True)
-    text_fields = ("so_cccd", "dien_thoai", "to_dan_pho", *PARTIAL_DATE_FIELDS)
-    text_columns = {ward.style.fields.index(f) for f in text_fields}
     for r, row in enumerate(rows, start=4):
         for c, value in enumerate(row):
             cell = ws.cell(row=r, column=c + 1, value=value if value != "" else None)
@@ -1133,12 +1153,11 @@ def xlsx_bytes(ward: Ward, header: list[str], rows: list[list[Cell]]) -> bytes:
                 cell.number_format = "dd/mm/yyyy"
             elif c in text_columns:
                 cell.number_format = "@"
-    widths = {"ho_ten": 26, "dia_chi": 28, "don_vi": 40, "ghi_chu": 30, "so_cccd": 15}
-    for column, name in enumerate(ward.style.fields, start=1):
-        letter = ws.cell(row=3, column=column).column_letter
-        ws.column_dimensions[letter].width = widths.get(name, 13)
-    wb.properties.creator = f"UBND phường {ward.name}"
-    wb.properties.lastModifiedBy = f"UBND phường {ward.name}"
+    for index, width in sorted(widths.items()):
+        letter = ws.cell(row=3, column=index + 1).column_letter
+        ws.column_dimensions[letter].width = width
+    wb.properties.creator = creator
+    wb.properties.lastModifiedBy = creator
     wb.properties.created = XLSX_TIMESTAMP
     wb.properties.modified = XLSX_TIMESTAMP
     raw = io.BytesIO()
@@ -1174,22 +1193,1047 @@ def deterministic_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def generate(out: Path) -> list[tuple[Ward, int, int]]:
-    """Write the ward files under out/roster; return (ward, rows, rows without CCCD)."""
+# --------------------------------------------------------------------------- activity
+#
+# Groups, memberships, meetings with their attendance marks, and visits, made for the
+# people of the rosters. Each stream has its own random.Random seeded apart from the
+# roster streams, so the roster files do not change when this part does.
+
+ACTIVITY_START = dt.date(2018, 1, 1)
+BEFORE_ACTIVITY = dt.date(2017, 12, 31)
+ONE_DAY = dt.timedelta(days=1)
+WARD_CODES: dict[int, str] = {
+    1: "TT",
+    2: "TKT",
+    3: "TKD",
+    4: "XH",
+    5: "TC",
+    6: "CG",
+    7: "VT",
+    8: "TG",
+    9: "AK",
+    10: "HK",
+}
+CLUB_COUNTS: dict[int, int] = {1: 4, 2: 4, 3: 5, 4: 3, 5: 4, 6: 4, 7: 3, 8: 4, 9: 5, 10: 4}
+
+# The deliberate edge cases, keyed by (ward number, club number); club 0 is the BLL.
+LATE_FOUNDED: dict[tuple[int, int], dt.date] = {
+    (2, 4): dt.date(2018, 5, 15),  # first quarterly meeting on its founding day
+    (9, 5): dt.date(2018, 10, 1),  # misses the quarter it was founded in
+}
+FOUNDING_DAY_MEETING = (2, 4)
+MISSES_FIRST_QUARTER = (9, 5)
+DISSOLVED: dict[tuple[int, int], dt.date] = {(6, 2): dt.date(2019, 6, 30)}
+NO_FOUNDING_DATE = ((1, 3), (4, 0), (10, 2))
+DOUBLE_QUARTERS: dict[tuple[int, int], tuple[int, int]] = {(3, 2): (2018, 3), (10, 1): (2019, 1)}
+REJOIN_WARDS = (1, 5, 10)
+# Gatherings held away from the usual ±10 days: (ward, year, month of the occasion).
+ODD_GATHERINGS: dict[tuple[int, int, int], dt.date] = {
+    (4, 2019, 4): dt.date(2019, 4, 15),  # 15 days before 30/04/2019: counts
+    (7, 2018, 4): dt.date(2018, 4, 14),  # 16 days before 30/04/2018: counts for nothing
+}
+# The 22/12/2019 gathering of Thạc Gián is held by its club 1, not by its BLL.
+CLUB_GATHERING = (8, 1, 2019)
+OTHER_MEETING_WARDS = (1, 3, 6, 9, 10)
+# Guests from a neighbouring ward: (ward of the meeting, ward of the guest).
+CROSS_WARD_GUESTS = ((1, 2), (3, 4), (6, 5), (9, 8))
+# A guest from Thanh Khê Tây at the 22/12/2018 gathering of Tam Thuận.
+GATHERING_GUEST = (1, 2, 2018)
+
+QUARTERLY = "Họp quý"
+GATHERING = "Gặp mặt"
+MID_YEAR_REVIEW = "Sơ kết"
+YEAR_END_REVIEW = "Tổng kết"
+OTHER_MEETING = "Khác"
+MEETING_KINDS = (QUARTERLY, GATHERING, MID_YEAR_REVIEW, YEAR_END_REVIEW, OTHER_MEETING)
+PRESENT = "Có mặt"
+EXCUSED = "Vắng có phép"
+ABSENT = "Vắng"
+MARK_WORDS = (PRESENT, EXCUSED, ABSENT)
+CHAIR = "Chủ nhiệm"
+VICE_CHAIR = "Phó chủ nhiệm"
+BOARD_HEAD = "Trưởng ban"
+MEMBER = "Thành viên"
+ROLES = (CHAIR, VICE_CHAIR, BOARD_HEAD, MEMBER)
+SICK = "Ốm đau"
+HARDSHIP = "Hoạn nạn"
+BEREAVEMENT = "Tang lễ"
+OTHER_REASON = "Khác"
+REASONS = (SICK, HARDSHIP, BEREAVEMENT, OTHER_REASON)
+ROMAN = ("", "I", "II", "III", "IV")
+OCCASIONS = ((4, 30), (12, 22))
+YEARS = (2018, 2019)
+QUARTERS = tuple((year, quarter) for year in YEARS for quarter in (1, 2, 3, 4))
+
+GROUP_HEADER = ("Mã nhóm", "Tên nhóm", "Loại", "Phường", "Ngày thành lập", "Ngày giải thể")
+REFERENCE_HEADER = ("Số CCCD", "Họ và tên", "Ngày sinh", "Phường")
+MEMBER_HEADER = (*REFERENCE_HEADER, "Mã nhóm", "Ngày tham gia", "Ngày rời", "Chức vụ")
+ATTENDANCE_HEADER = (
+    "Mã cuộc họp",
+    "Ngày",
+    "Loại",
+    "Mã nhóm",
+    "Tiêu đề",
+    *REFERENCE_HEADER,
+    "Trạng thái",
+)
+VISIT_HEADER = (*REFERENCE_HEADER, "Ngày", "Lý do", "Quà tặng", "Mã nhóm", "Ghi chú")
+
+OTHER_TITLES = (
+    "Tham quan Khu di tích lịch sử Nước Oa",
+    "Hội thao truyền thống cựu quân nhân",
+    "Giao lưu với Đoàn thanh niên phường",
+    "Dâng hương Nghĩa trang liệt sĩ thành phố",
+    "Học tập chuyên đề Nghị quyết",
+)
+GIFTS: dict[str, tuple[tuple[int, float], ...]] = {
+    SICK: ((300_000, 3), (500_000, 5), (1_000_000, 1)),
+    HARDSHIP: ((500_000, 3), (1_000_000, 4), (2_000_000, 1)),
+    BEREAVEMENT: ((500_000, 3), (1_000_000, 2)),
+    OTHER_REASON: ((200_000, 2), (300_000, 3), (500_000, 1)),
+}
+VISIT_NOTES: dict[str, tuple[str, ...]] = {
+    SICK: (
+        "Nằm viện Đà Nẵng",
+        "Nằm viện C17",
+        "Mổ mắt",
+        "Điều trị tại Bệnh viện Đà Nẵng",
+        "Ốm nặng tại nhà",
+        "",
+    ),
+    HARDSHIP: ("Hỗ trợ sửa nhà", "Nhà bị ngập sau bão", "Gia đình khó khăn", "Tai nạn giao thông"),
+    OTHER_REASON: ("Thăm hỏi gia đình chính sách", ""),
+}
+
+
+def visit_note(rng: random.Random, person: Person, reason: str, day: dt.date) -> str:
+    if reason == BEREAVEMENT:
+        spouse = "Chồng mất" if person.female else "Vợ mất"
+        parents = ("Mẹ mất", "Bố mất") if person.birth.year >= 1955 else ("Anh trai mất",)
+        pool: tuple[str, ...] = (*parents, spouse)
+        return rng.choice(pool)
+    if reason == OTHER_REASON and day.month <= 2:
+        return "Thăm hỏi dịp Tết"
+    if reason == OTHER_REASON and day.month == 7:
+        return "Thăm hỏi nhân ngày 27/7"
+    return rng.choice(VISIT_NOTES[reason])
+
+
+GIFT_STYLES = ("plain", "dot", "comma", "dot_d", "dot_vnd", "dot_space_d")
+
+
+def fmt_day(day: dt.date) -> str:
+    return f"{day.day:02d}/{day.month:02d}/{day.year}"
+
+
+def quarter_bounds(year: int, quarter: int) -> tuple[dt.date, dt.date]:
+    start = dt.date(year, 3 * quarter - 2, 1)
+    following = dt.date(year + quarter // 4, 3 * quarter % 12 + 1, 1)
+    return start, following - ONE_DAY
+
+
+def quarter_of(day: dt.date) -> tuple[int, int]:
+    return day.year, (day.month - 1) // 3 + 1
+
+
+def mid_quarter_day(rng: random.Random, lo: dt.date, hi: dt.date) -> dt.date:
+    """A day of [lo, hi], in the middle month of a quarter when [lo, hi] reaches one."""
+    windows: list[tuple[dt.date, dt.date]] = []
+    for year in range(lo.year, hi.year + 1):
+        for quarter in (1, 2, 3, 4):
+            start = max(lo, dt.date(year, 3 * quarter - 1, 5))
+            end = min(hi, dt.date(year, 3 * quarter - 1, 25))
+            if start <= end:
+                windows.append((start, end))
+    if not windows:
+        return random_day(rng, lo, hi)
+    return random_day(rng, *rng.choice(windows))
+
+
+@dataclass(eq=False)
+class Entry:
+    """One roster row: the person and how the ward clerk wrote their name and birth date."""
+
+    ward: Ward
+    index: int  # 0 for the first data row of the roster file
+    person: Person
+    name: str
+    birth: Cell
+
+    @property
+    def line(self) -> int:
+        return self.index + (4 if self.ward.suffix == "xlsx" else 2)
+
+    @property
+    def where(self) -> str:
+        return f"roster/{self.ward.filename}:{self.line}"
+
+    @property
+    def registered(self) -> dt.date | None:
+        """The registration date the roster file shows."""
+        return self.person.registered if "ngay_dang_ky" in self.ward.style.fields else None
+
+    @property
+    def gone(self) -> dt.date | None:
+        """The day the person moved out or died, as the roster file shows."""
+        if "trang_thai" not in self.ward.style.fields or self.person.status == "active":
+            return None
+        return self.person.status_since
+
+    def on_roster(self, day: dt.date) -> bool:
+        registered, gone = self.registered, self.gone
+        return (registered is None or registered <= day) and (gone is None or gone > day)
+
+    @property
+    def free_from(self) -> dt.date:
+        """The first day this person can join a group: out of the army and registered."""
+        out_of_army = self.person.discharged.last_day() + ONE_DAY
+        return max(out_of_army, self.person.registered or out_of_army)
+
+
+@dataclass(eq=False)
+class Group:
+    ward: Ward
+    number: int  # 0 for the BLL
+    founded: dt.date | None
+    dissolved: dt.date | None
+    since: dt.date  # founded, or the day an undated group is taken to have begun
+    tos: tuple[int, int]  # the residential groups (tổ) a club gathers
+
+    @property
+    def kind(self) -> str:
+        return "BLL" if self.number == 0 else "CLB"
+
+    @property
+    def code(self) -> str:
+        prefix = WARD_CODES[self.ward.number]
+        return f"{prefix}-BLL" if self.number == 0 else f"{prefix}-CLB{self.number:02d}"
+
+    @property
+    def name(self) -> str:
+        if self.number == 0:
+            return f"Ban liên lạc CQN phường {self.ward.name}"
+        return f"CLB Cựu quân nhân tổ {self.tos[0]}–{self.tos[1]} {self.ward.name}"
+
+    @property
+    def last_day(self) -> dt.date:
+        """The last day the group exists in the sample period."""
+        return LAST_DAY if self.dissolved is None else min(LAST_DAY, self.dissolved - ONE_DAY)
+
+    def exists(self, day: dt.date) -> bool:
+        return (self.founded is None or self.founded <= day) and (
+            self.dissolved is None or self.dissolved > day
+        )
+
+
+@dataclass(eq=False)
+class Membership:
+    entry: Entry
+    group: Group
+    joined: dt.date
+    left: dt.date | None = None
+    role: str = MEMBER
+    line: int = 0
+
+    def covers(self, day: dt.date) -> bool:
+        return self.joined <= day and (self.left is None or self.left > day)
+
+
+@dataclass(eq=False)
+class Mark:
+    entry: Entry
+    status: str
+    line: int = 0
+
+
+@dataclass(eq=False)
+class Meeting:
+    code: str
+    day: dt.date
+    kind: str
+    group: Group
+    title: str
+    marks: list[Mark] = field(default_factory=list)
+    missing: list[Entry] = field(default_factory=list)  # expected, not on the sheet
+
+    def marked(self, entry: Entry) -> bool:
+        return any(m.entry is entry for m in self.marks)
+
+
+@dataclass(eq=False)
+class Visit:
+    entry: Entry
+    day: dt.date
+    reason: str
+    gift: int | None
+    gift_text: str
+    group: Group | None
+    note: str
+    line: int = 0
+
+
+@dataclass
+class WardActivity:
+    ward: Ward
+    entries: list[Entry]
+    groups: list[Group]
+    meetings: list[Meeting] = field(default_factory=list)
+    memberships: list[Membership] = field(default_factory=list)
+    visits: list[Visit] = field(default_factory=list)
+
+    def members_on(self, group: Group, day: dt.date) -> list[Membership]:
+        return [m for m in self.memberships if m.group is group and m.covers(day)]
+
+    def expected(self, meeting: Meeting) -> list[Entry]:
+        """Members of the meeting's group that day who are on the roster (SPEC section 4)."""
+        found = [m.entry for m in self.members_on(meeting.group, meeting.day)]
+        unique = {e.index: e for e in found if e.on_roster(meeting.day)}
+        return [unique[i] for i in sorted(unique)]
+
+
+def make_groups(ward: Ward, entries: Sequence[Entry]) -> list[Group]:
+    """The ward's BLL and clubs; each club gathers a run of residential groups (tổ)."""
+    rng = random.Random(f"{SEED}/{ward.slug}/groups")
+    tos = max(e.person.group for e in entries)
+    founded = random_day(rng, dt.date(2010, 1, 1), dt.date(2012, 12, 31))
+    bll_founded = None if (ward.number, 0) in NO_FOUNDING_DATE else founded
+    groups = [Group(ward, 0, bll_founded, None, founded, (1, tos))]
+    count = CLUB_COUNTS[ward.number]
+    cuts = [round(tos * k / count) + rng.randint(-2, 2) for k in range(1, count)]
+    starts = [1, *(c + 1 for c in cuts)]
+    ends = [*cuts, tos]
+    for number in range(1, count + 1):
+        key = (ward.number, number)
+        drawn = random_day(rng, dt.date(2011, 1, 1), dt.date(2016, 12, 31))
+        day = LATE_FOUNDED.get(key, drawn)
+        groups.append(
+            Group(
+                ward,
+                number,
+                None if key in NO_FOUNDING_DATE else day,
+                DISSOLVED.get(key),
+                day,
+                (starts[number - 1], ends[number - 1]),
+            )
+        )
+    return groups
+
+
+def quarterly_day(rng: random.Random, lo: dt.date, hi: dt.date, quarter_start: dt.date) -> dt.date:
+    """A club's meeting day: in the second half of the quarter when it can be."""
+    start = max(lo, quarter_start + dt.timedelta(days=40))
+    end = min(hi, quarter_start + dt.timedelta(days=85))
+    if start <= end:
+        return random_day(rng, start, end)
+    return random_day(rng, lo, hi)
+
+
+def counted_quarters(club: Group) -> list[tuple[int, int, dt.date, dt.date]]:
+    """The quarters of 2018-2019 in which the club existed, with the days it did."""
+    counted: list[tuple[int, int, dt.date, dt.date]] = []
+    for year, quarter in QUARTERS:
+        start, end = quarter_bounds(year, quarter)
+        lo = max(start, club.founded or start)
+        hi = min(end, club.last_day)
+        if lo <= hi:
+            counted.append((year, quarter, lo, hi))
+    return counted
+
+
+def make_meetings(ward: Ward, groups: Sequence[Group]) -> list[Meeting]:
+    """The meetings of 2018 and 2019 (no attendance yet)."""
+    rng = random.Random(f"{SEED}/{ward.slug}/meetings")
+    meetings: list[Meeting] = []
+    bll, clubs = groups[0], groups[1:]
+    for club in clubs:
+        key = (ward.number, club.number)
+        counted = counted_quarters(club)
+        keep = {k for k, (y, q, _, _) in enumerate(counted) if (y, q) == DOUBLE_QUARTERS.get(key)}
+        if key == FOUNDING_DAY_MEETING:
+            keep.add(0)
+        skips = weighted(rng, ((0, 42), (1, 18), (2, 22), (3, 18)))
+        choices = [k for k in range(len(counted)) if k not in keep]
+        skipped = set(rng.sample(choices, min(skips, len(choices) - 1)))
+        if key == MISSES_FIRST_QUARTER:
+            skipped.add(0)
+        for k, (year, quarter, lo, hi) in enumerate(counted):
+            if k in skipped:
+                continue
+            start, _ = quarter_bounds(year, quarter)
+            day = club.since if key == FOUNDING_DAY_MEETING and k == 0 else None
+            day = day or quarterly_day(rng, lo, hi, start)
+            title = f"Sinh hoạt quý {ROMAN[quarter]}/{year}"
+            code = f"{club.code}-{year}Q{quarter}"
+            meetings.append(Meeting(code, day, QUARTERLY, club, title))
+            if DOUBLE_QUARTERS.get(key) == (year, quarter):
+                later = [
+                    lo + dt.timedelta(days=n)
+                    for n in range((hi - lo).days + 1)
+                    if abs((lo + dt.timedelta(days=n) - day).days) >= 20
+                ]
+                second = rng.choice(later)
+                meetings.append(Meeting(f"{code}-2", second, QUARTERLY, club, f"{title} (lần 2)"))
+    for year in YEARS:
+        mid = random_day(rng, dt.date(year, 6, 10), dt.date(year, 7, 20))
+        title = f"Sơ kết 6 tháng đầu năm {year}"
+        meetings.append(Meeting(f"{bll.code}-SK-{year}", mid, MID_YEAR_REVIEW, bll, title))
+        gathering_days: list[dt.date] = []
+        for month, day_of_month in OCCASIONS:
+            occasion = dt.date(year, month, day_of_month)
+            offset = rng.randint(-8, 1) if month == 4 else rng.randint(-6, 3)
+            day = ODD_GATHERINGS.get((ward.number, year, month), occasion + offset * ONE_DAY)
+            holder = bll
+            if (ward.number, year, month) == (CLUB_GATHERING[0], CLUB_GATHERING[2], 12):
+                holder = groups[CLUB_GATHERING[1]]
+            if month == 4:
+                title = (
+                    f"Gặp mặt kỷ niệm {year - 1975} năm Ngày Giải phóng miền Nam, "
+                    "thống nhất đất nước (30/4)"
+                )
+            else:
+                title = f"Gặp mặt kỷ niệm {year - 1944} năm Ngày thành lập QĐND Việt Nam (22/12)"
+            code = f"{holder.code}-GM-{year}-{month:02d}"
+            meetings.append(Meeting(code, day, GATHERING, holder, title))
+            gathering_days.append(day)
+        end = random_day(rng, dt.date(year, 12, 5), dt.date(year, 12, 30))
+        while end in gathering_days:
+            end -= ONE_DAY
+        title = f"Tổng kết công tác năm {year}"
+        meetings.append(Meeting(f"{bll.code}-TK-{year}", end, YEAR_END_REVIEW, bll, title))
+    if ward.number in OTHER_MEETING_WARDS:
+        group = rng.choice(list(groups))
+        day = random_day(rng, max(ACTIVITY_START, group.since), group.last_day)
+        code = f"{group.code}-K-{day.year}-{day.month:02d}"
+        meetings.append(Meeting(code, day, OTHER_MEETING, group, rng.choice(OTHER_TITLES)))
+    meetings.sort(key=lambda m: (m.day, m.code))
+    return meetings
+
+
+def make_memberships(activity: WardActivity) -> None:
+    """Who is in which group, from when to when, with which role."""
+    ward, entries, groups = activity.ward, activity.entries, activity.groups
+    rng = random.Random(f"{SEED}/{ward.slug}/members")
+    bll, clubs = groups[0], groups[1:]
+    meeting_days = {
+        g.code: sorted({m.day for m in activity.meetings if m.group is g}) for g in groups
+    }
+
+    def window(entry: Entry, group: Group) -> tuple[dt.date, dt.date] | None:
+        lo = max(group.since, entry.free_from)
+        hi = group.last_day
+        if entry.person.status != "active" and entry.person.status_since is not None:
+            hi = min(hi, entry.person.status_since - ONE_DAY)
+        return (lo, hi) if lo <= hi else None
+
+    count = len(entries)
+    able = [e.index for e in entries if window(e, bll) is not None]
+    outside = set(rng.sample(able, round(0.11 * count)))
+    gathered = [i for i in able if i not in outside]
+    share = rng.uniform(0.74, 0.86)
+    in_bll = set(rng.sample(gathered, min(len(gathered), round(share * count))))
+    clubs_of: dict[int, list[Group]] = {i: [] for i in gathered}
+    size = {c.code: 0 for c in clubs}
+
+    def join(i: int, club: Group) -> None:
+        clubs_of[i].append(club)
+        size[club.code] += 1
+
+    def at_home(i: int, club: Group) -> bool:
+        return club.tos[0] <= entries[i].person.group <= club.tos[1]
+
+    # Everybody gathered outside the BLL is in a club, of their tổ when it can be.
+    for i in gathered:
+        if i in in_bll:
+            continue
+        fits = [c for c in clubs if window(entries[i], c) is not None]
+        home = [c for c in fits if at_home(i, c)]
+        if home or fits:
+            join(i, rng.choice(home or fits))
+    for club in clubs:
+        late = club.since.year >= 2018
+        target = rng.randint(15, 20) if late else rng.randint(18, 34)
+        pool = [
+            i
+            for i in gathered
+            if i in in_bll
+            and at_home(i, club)
+            and window(entries[i], club) is not None
+            and club not in clubs_of[i]
+        ]
+        for i in rng.sample(pool, min(len(pool), max(0, target - size[club.code]))):
+            join(i, club)
+        if size[club.code] < 15:
+            others = [
+                i
+                for i in gathered
+                if i in in_bll and window(entries[i], club) is not None and not clubs_of[i]
+            ]
+            for i in rng.sample(others, min(len(others), 15 - size[club.code])):
+                join(i, club)
+    # A few people are in two clubs.
+    for i in gathered:
+        if clubs_of[i] and rng.random() < 0.06:
+            fits = [
+                c
+                for c in clubs
+                if c not in clubs_of[i] and size[c.code] < 38 and window(entries[i], c)
+            ]
+            if fits:
+                join(i, rng.choice(fits))
+
+    def join_date(entry: Entry, group: Group) -> dt.date:
+        found = window(entry, group)
+        assert found is not None
+        lo, hi = found
+        if lo == group.since and rng.random() < 0.6:
+            return lo  # a founding member
+        late_lo = max(lo, ACTIVITY_START)
+        if late_lo <= hi and (rng.random() < 0.15 or lo > BEFORE_ACTIVITY):
+            days = [d for d in meeting_days[group.code] if late_lo <= d <= hi]
+            if days and rng.random() < 0.1:
+                return rng.choice(days)
+            return mid_quarter_day(rng, late_lo, hi)
+        return random_day(rng, lo, min(hi, BEFORE_ACTIVITY))
+
+    memberships: list[Membership] = []
+    for group in groups:
+        for i in gathered:
+            if (group is bll and i in in_bll) or group in clubs_of[i]:
+                memberships.append(Membership(entries[i], group, join_date(entries[i], group)))
+    # Roles: the longest-standing active members lead.
+    for group in groups:
+        ms = [m for m in memberships if m.group is group and m.entry.person.status == "active"]
+        ms.sort(key=lambda m: (m.joined, m.entry.index))
+        leaders = rng.sample(ms[:6], 2)
+        if group is bll:
+            leaders[0].role = BOARD_HEAD
+        else:
+            leaders[0].role, leaders[1].role = CHAIR, VICE_CHAIR
+    # Leaving: on the day of moving out or death for some, by choice for a few.
+    for m in memberships:
+        person = m.entry.person
+        if person.status != "active" and person.status_since is not None:
+            if rng.random() < 0.5:
+                m.left = person.status_since
+        elif m.role == MEMBER and rng.random() < (0.03 if m.group is bll else 0.06):
+            lo = max(m.joined + ONE_DAY, ACTIVITY_START)
+            hi = m.group.last_day
+            if lo <= hi:
+                days = [d for d in meeting_days[m.group.code] if lo <= d <= hi]
+                if days and rng.random() < 0.35:
+                    m.left = rng.choice(days)
+                else:
+                    m.left = mid_quarter_day(rng, lo, hi)
+        if m.group.dissolved is not None and (m.left is None or m.left > m.group.dissolved):
+            m.left = m.group.dissolved
+    # Left and joined again later.
+    if ward.number in REJOIN_WARDS:
+        candidates = [
+            m
+            for m in memberships
+            if m.group is not bll
+            and m.group.dissolved is None
+            and m.role == MEMBER
+            and m.left is None
+            and m.joined <= dt.date(2017, 6, 30)
+            and m.entry.person.status == "active"
+        ]
+        first = rng.choice(candidates)
+        first.left = mid_quarter_day(rng, dt.date(2018, 2, 1), dt.date(2018, 9, 30))
+        again = mid_quarter_day(rng, first.left + dt.timedelta(days=120), dt.date(2019, 10, 31))
+        memberships.insert(
+            memberships.index(first) + 1, Membership(first.entry, first.group, again)
+        )
+    activity.memberships = memberships
+
+
+def draw_mark(rng: random.Random, habit: float) -> str:
+    draw = rng.random()
+    if draw < habit:
+        return PRESENT
+    return EXCUSED if draw < habit + (1 - habit) * 0.5 else ABSENT
+
+
+def make_marks(activity: WardActivity) -> None:
+    """One mark per expected member (a few left off some sheets), and some guests."""
+    ward, entries = activity.ward, activity.entries
+    rng = random.Random(f"{SEED}/{ward.slug}/attendance")
+    habits = [0.12 if rng.random() < 0.06 else rng.uniform(0.7, 0.96) for _ in entries]
+    for meeting in activity.meetings:
+        day = meeting.day
+        expected = activity.expected(meeting)
+        members = activity.members_on(meeting.group, day)
+        joiners = {m.entry.index for m in members if m.joined == day}
+        if len(expected) > 8 and rng.random() < 0.10:
+            pool = [e for e in expected if e.index not in joiners]
+            meeting.missing = rng.sample(pool, rng.randint(1, 3))
+        for entry in expected:
+            if any(entry is e for e in meeting.missing):
+                continue
+            status = PRESENT if entry.index in joiners else draw_mark(rng, habits[entry.index])
+            meeting.marks.append(Mark(entry, status))
+        member_indexes = {m.entry.index for m in members}
+        # Some who left the group that very day still came: guests, by SPEC section 4.
+        for m in activity.memberships:
+            if (
+                m.group is meeting.group
+                and m.left == day
+                and m.entry.on_roster(day)
+                and m.entry.index not in member_indexes
+                and not meeting.marked(m.entry)
+                and rng.random() < 0.5
+            ):
+                meeting.marks.append(Mark(m.entry, PRESENT))
+        club_gathering = meeting.kind == GATHERING and meeting.group.kind == "CLB"
+        if club_gathering or rng.random() < 0.12:
+            pool = [
+                e
+                for e in entries
+                if e.on_roster(day) and e.index not in member_indexes and not meeting.marked(e)
+            ]
+            # Everybody is asked to a gathering; a club only holds it.
+            count = round(0.55 * len(pool)) if club_gathering else min(len(pool), rng.randint(1, 2))
+            for entry in sorted(rng.sample(pool, count), key=lambda e: e.index):
+                meeting.marks.append(Mark(entry, PRESENT))
+
+
+def add_district_marks(activities: Sequence[WardActivity]) -> None:
+    """Guests from other wards, and the one person marked after moving out."""
+    rng = random.Random(f"{SEED}/guests")
+    by_number = {a.ward.number: a for a in activities}
+    for host, home in CROSS_WARD_GUESTS:
+        meetings = [m for m in by_number[host].meetings if m.kind in (QUARTERLY, OTHER_MEETING)]
+        meeting = rng.choice(meetings)
+        pool = [e for e in by_number[home].entries if e.person.cccd and e.on_roster(meeting.day)]
+        meeting.marks.append(Mark(rng.choice(pool), PRESENT))
+    host, home, year = GATHERING_GUEST
+    occasion = dt.date(year, 12, 22)
+    meeting = next(
+        m
+        for m in by_number[host].meetings
+        if m.kind == GATHERING and m.day.year == year and m.day.month == 12
+    )
+    near = [
+        m
+        for m in by_number[home].meetings
+        if m.kind == GATHERING and abs((m.day - occasion).days) <= 15
+    ]
+    came = {k.entry.index for m in near for k in m.marks if k.status == PRESENT}
+    pool = [
+        e
+        for e in by_number[home].entries
+        if e.on_roster(meeting.day) and e.on_roster(occasion) and e.index not in came
+    ]
+    meeting.marks.append(Mark(rng.choice(pool), PRESENT))
+    # One person marked present at their club after moving out (a clerk's slip).
+    for activity in activities:
+        for m in activity.memberships:
+            gone = m.entry.gone
+            if (
+                m.group.kind == "CLB"
+                and m.left is None
+                and m.entry.person.status == "moved_out"
+                and gone is not None
+                and gone >= ACTIVITY_START
+            ):
+                later = [
+                    x
+                    for x in activity.meetings
+                    if x.group is m.group and x.kind == QUARTERLY and x.day > gone
+                ]
+                if later:
+                    later[0].marks.append(Mark(m.entry, PRESENT))
+                    return
+    raise AssertionError("nobody to mark after moving out")
+
+
+def gift_text(amount: int, style: str) -> str:
+    dotted = f"{amount:,}".replace(",", ".")
+    return {
+        "plain": str(amount),
+        "dot": dotted,
+        "comma": f"{amount:,}",
+        "dot_d": f"{dotted}đ",
+        "dot_vnd": f"{dotted} VNĐ",
+        "dot_space_d": f"{dotted} đ",
+    }[style]
+
+
+def make_visits(activity: WardActivity, *, visit_the_deceased: bool) -> bool:
+    """Visits of 2018 and 2019; return True if one went to a funeral of a roster person."""
+    ward, entries = activity.ward, activity.entries
+    rng = random.Random(f"{SEED}/{ward.slug}/visits")
+    count = rng.randint(5, 20)
+    visits: list[Visit] = []
+    seen: set[tuple[int, dt.date, str]] = set()
+
+    def visitor(entry: Entry, day: dt.date) -> Group | None:
+        draw = rng.random()
+        groups = [m.group for m in activity.memberships if m.entry is entry and m.covers(day)]
+        if groups and draw < 0.85:
+            clubs = [g for g in groups if g.kind == "CLB"]
+            return rng.choice(clubs or groups)
+        if draw < 0.9:
+            return activity.groups[0]
+        return None
+
+    def add(entry: Entry, day: dt.date, reason: str, note: str | None = None) -> None:
+        key = (entry.index, day, reason)
+        if key in seen:
+            return
+        seen.add(key)
+        gift: int | None = None
+        text = ""
+        if rng.random() < 0.85:
+            gift = weighted(rng, GIFTS[reason])
+            text = gift_text(gift, rng.choice(GIFT_STYLES))
+        chosen = visit_note(rng, entry.person, reason, day) if note is None else note
+        visits.append(Visit(entry, day, reason, gift, text, visitor(entry, day), chosen))
+
+    funeral = False
+    if visit_the_deceased:
+        dead = [
+            e
+            for e in entries
+            if e.person.status == "deceased" and e.gone is not None and e.gone >= ACTIVITY_START
+        ]
+        if dead:
+            entry = rng.choice(dead)
+            assert entry.gone is not None
+            add(entry, min(LAST_DAY, entry.gone + ONE_DAY), BEREAVEMENT, "Viếng tang")
+            funeral = True
+    while len(visits) < count:
+        entry = rng.choice(entries)
+        start = max(ACTIVITY_START, entry.registered or ACTIVITY_START)
+        end = LAST_DAY if entry.gone is None else min(LAST_DAY, entry.gone - ONE_DAY)
+        if start > end:
+            continue
+        reason = weighted(rng, ((SICK, 50), (HARDSHIP, 20), (BEREAVEMENT, 15), (OTHER_REASON, 15)))
+        day = random_day(rng, start, end)
+        add(entry, day, reason)
+        if rng.random() < 0.2 and len(visits) < count:
+            # Visited again the same year.
+            again = random_day(
+                rng, max(start, dt.date(day.year, 1, 1)), min(end, dt.date(day.year, 12, 31))
+            )
+            if again != day:
+                add(entry, again, weighted(rng, ((SICK, 3), (HARDSHIP, 1))))
+    visits.sort(key=lambda v: (v.day, v.entry.index))
+    activity.visits = visits
+    return funeral
+
+
+def make_activity(rosters: Sequence[tuple[Ward, list[Entry]]]) -> list[WardActivity]:
+    activities: list[WardActivity] = []
+    for ward, entries in rosters:
+        groups = make_groups(ward, entries)
+        activity = WardActivity(ward, entries, groups, make_meetings(ward, groups))
+        make_memberships(activity)
+        make_marks(activity)
+        activities.append(activity)
+    add_district_marks(activities)
+    funeral_pending = True
+    for activity in activities:
+        if make_visits(activity, visit_the_deceased=funeral_pending):
+            funeral_pending = False
+    return activities
+
+
+# --------------------------------------------------------------------------- activity files
+
+
+def encode_csv(rows: Iterable[Sequence[str]], encoding: str, delimiter: str = ",") -> bytes:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerows(rows)
+    text = buffer.getvalue()
+    if encoding == "cp1258":
+        return to_cp1258(text)
+    if encoding == "utf-8-sig":
+        return b"\xef\xbb\xbf" + text.encode("utf-8")
+    return text.encode("utf-8")
+
+
+def as_text(value: Cell) -> str:
+    return fmt_day(value) if isinstance(value, dt.date) else value
+
+
+def reference(entry: Entry, rng: random.Random, cells: bool = False) -> list[Cell]:
+    """Số CCCD, Họ và tên, Ngày sinh, Phường: the number when there is one, with what
+    clerks add; name, birth date and ward written as in the roster otherwise."""
+    birth = entry.birth if cells else as_text(entry.birth)
+    if not entry.person.cccd:
+        return ["", entry.name, birth, entry.ward.written]
+    return [
+        entry.person.cccd,
+        entry.name,
+        birth if rng.random() < 0.8 else "",
+        entry.ward.written if rng.random() < 0.9 else "",
+    ]
+
+
+def activity_path(folder: str, ward: Ward, suffix: str = "csv") -> str:
+    return f"{folder}/{ward.number:02d}-{ward.slug}.{suffix}"
+
+
+def write_groups(out: Path, activities: Sequence[WardActivity]) -> None:
+    rows: list[list[str]] = [list(GROUP_HEADER)]
+    for activity in activities:
+        for g in activity.groups:
+            founded = "" if g.founded is None else fmt_day(g.founded)
+            dissolved = "" if g.dissolved is None else fmt_day(g.dissolved)
+            rows.append([g.code, g.name, g.kind, g.ward.name, founded, dissolved])
+    (out / "groups.csv").write_bytes(encode_csv(rows, "utf-8-sig"))
+
+
+def group_line(activities: Sequence[WardActivity], group: Group) -> int:
+    line = 2
+    for activity in activities:
+        for g in activity.groups:
+            if g is group:
+                return line
+            line += 1
+    raise AssertionError(group.code)
+
+
+MEMBERS_XLSX_TITLE = "DANH SÁCH THÀNH VIÊN CLB, BLL CỰU QUÂN NHÂN PHƯỜNG {}"
+
+
+def write_members(out: Path, activity: WardActivity) -> str:
+    ward = activity.ward
+    rng = random.Random(f"{SEED}/{ward.slug}/members/render")
+    xlsx = ward.style.encoding == "xlsx"
+    rows: list[list[Cell]] = []
+    for number, m in enumerate(activity.memberships):
+        m.line = number + (4 if xlsx else 2)
+        ref = reference(m.entry, rng, cells=xlsx)
+        joined: Cell = m.joined if xlsx else fmt_day(m.joined)
+        left: Cell = "" if m.left is None else m.left if xlsx else fmt_day(m.left)
+        rows.append([*ref, m.group.code, joined, left, m.role])
+    if xlsx:
+        name = activity_path("members", ward, "xlsx")
+        title = MEMBERS_XLSX_TITLE.format(ward.name.upper())
+        data = sheet_bytes(
+            title,
+            "Thành viên",
+            list(MEMBER_HEADER),
+            rows,
+            text_columns={0, 2},
+            widths={0: 15, 1: 26, 2: 12, 3: 13, 4: 12, 5: 13, 6: 13, 7: 15},
+            creator=f"UBND phường {ward.name}",
+        )
+    else:
+        name = activity_path("members", ward)
+        cp1258 = ward.style.encoding == "cp1258"
+        table_rows = [list(MEMBER_HEADER), *([as_text(c) for c in r] for r in rows)]
+        data = encode_csv(table_rows, "cp1258" if cp1258 else "utf-8-sig", ";" if cp1258 else ",")
+    (out / name).write_bytes(data)
+    return name
+
+
+def write_attendance(out: Path, activity: WardActivity) -> str:
+    ward = activity.ward
+    rng = random.Random(f"{SEED}/{ward.slug}/attendance/render")
+    rows: list[list[str]] = [list(ATTENDANCE_HEADER)]
+    for meeting in activity.meetings:
+        head = [meeting.code, fmt_day(meeting.day), meeting.kind, meeting.group.code, meeting.title]
+        for mark in meeting.marks:
+            mark.line = len(rows) + 1
+            ref = [as_text(c) for c in reference(mark.entry, rng)]
+            rows.append([*head, *ref, mark.status])
+    name = activity_path("attendance", ward)
+    (out / name).write_bytes(encode_csv(rows, "utf-8-sig"))
+    return name
+
+
+def write_visits(out: Path, activity: WardActivity) -> str:
+    ward = activity.ward
+    rng = random.Random(f"{SEED}/{ward.slug}/visits/render")
+    rows: list[list[str]] = [list(VISIT_HEADER)]
+    for visit in activity.visits:
+        visit.line = len(rows) + 1
+        ref = [as_text(c) for c in reference(visit.entry, rng)]
+        group = "" if visit.group is None else visit.group.code
+        rows.append([*ref, fmt_day(visit.day), visit.reason, visit.gift_text, group, visit.note])
+    name = activity_path("visits", ward)
+    (out / name).write_bytes(encode_csv(rows, "utf-8-sig"))
+    return name
+
+
+def write_activity(out: Path, activities: Sequence[WardActivity]) -> None:
+    for folder in ("members", "attendance", "visits"):
+        (out / folder).mkdir(parents=True, exist_ok=True)
+    write_groups(out, activities)
+    for activity in activities:
+        write_members(out, activity)
+        write_attendance(out, activity)
+        write_visits(out, activity)
+
+
+def generate(out: Path) -> tuple[list[tuple[Ward, int, int]], list[WardActivity]]:
+    """Write the ward rosters under out/roster and the activity files beside them.
+
+    Return (ward, rows, rows without CCCD) per roster file, and the activity.
+    """
     target = out / "roster"
     target.mkdir(parents=True, exist_ok=True)
     used_cccd: set[str] = set()
     summary = []
+    rosters: list[tuple[Ward, list[Entry]]] = []
     for ward in WARDS:
         people = make_people(ward, used_cccd)
-        header, rows = table(ward, people)
+        header, rows, ordered = table(ward, people)
         if ward.style.encoding == "xlsx":
             data = xlsx_bytes(ward, header, rows)
         else:
             data = csv_bytes(ward, header, rows)
         (target / ward.filename).write_bytes(data)
         summary.append((ward, len(rows), sum(1 for p in people if not p.cccd)))
-    return summary
+        offset = 1 if ward.style.row_numbers else 0
+        name_at = ward.style.fields.index("ho_ten") + offset
+        birth_at = ward.style.fields.index("ngay_sinh") + offset
+        entries = [
+            Entry(ward, i, person, str(row[name_at]), row[birth_at])
+            for i, (person, row) in enumerate(zip(ordered, rows, strict=True))
+        ]
+        rosters.append((ward, entries))
+    activities = make_activity(rosters)
+    write_activity(out, activities)
+    return summary, activities
+
+
+# --------------------------------------------------------------------------- edge cases
+
+
+def inactive_members(activity: WardActivity, day: dt.date, last: int = 4) -> list[str]:
+    """SPEC section 4 inactive members at a day: expected at the group's last meetings,
+    present at none."""
+    found: list[str] = []
+    for group in activity.groups:
+        held = [m for m in activity.meetings if m.group is group and m.day <= day][-last:]
+        if len(held) < last:
+            continue
+        for m in activity.members_on(group, day):
+            if all(
+                any(e is m.entry for e in activity.expected(x))
+                and not any(k.entry is m.entry and k.status == PRESENT for k in x.marks)
+                for x in held
+            ):
+                found.append(f"{group.code} {m.entry.where}")
+    return found
+
+
+def edge_cases(activities: Sequence[WardActivity]) -> list[str]:
+    """Where the deliberate edge cases of sample_data/README.md are, as file:line."""
+    notes: list[str] = []
+
+    def add(text: str) -> None:
+        notes.append(text)
+
+    def mark_at(activity: WardActivity, meeting: Meeting, entry: Entry) -> str:
+        name = activity_path("attendance", activity.ward)
+        line = next(k.line for k in meeting.marks if k.entry is entry)
+        return f"{name}:{line}"
+
+    def first_line(activity: WardActivity, meeting: Meeting) -> str:
+        name = activity_path("attendance", activity.ward)
+        return f"{name}:{meeting.marks[0].line}-{meeting.marks[-1].line}"
+
+    def members_file(activity: WardActivity) -> str:
+        suffix = "xlsx" if activity.ward.style.encoding == "xlsx" else "csv"
+        return activity_path("members", activity.ward, suffix)
+
+    for activity in activities:
+        for group in activity.groups:
+            where = f"groups.csv:{group_line(activities, group)}"
+            if group.founded is None:
+                add(f"{where} {group.code} has no founding date")
+            elif group.founded.year >= 2018:
+                add(f"{where} {group.code} founded {fmt_day(group.founded)}")
+            if group.dissolved is not None:
+                add(f"{where} {group.code} dissolved {fmt_day(group.dissolved)}")
+    for activity in activities:
+        for group in activity.groups[1:]:
+            held = {
+                quarter_of(m.day)
+                for m in activity.meetings
+                if m.group is group and m.kind == QUARTERLY
+            }
+            missed = [f"{y}Q{q}" for y, q, _, _ in counted_quarters(group) if (y, q) not in held]
+            if missed:
+                add(f"skipped: {group.code} {' '.join(missed)}")
+    for activity in activities:
+        for meeting in activity.meetings:
+            group = meeting.group
+            if meeting.code.endswith("-2"):
+                add(f"{first_line(activity, meeting)} {meeting.code}: a second quarterly meeting")
+            if meeting.kind == QUARTERLY and meeting.day == group.founded:
+                add(f"{first_line(activity, meeting)} {meeting.code}: on the founding day")
+            if meeting.kind == GATHERING:
+                occasion = min(
+                    (dt.date(meeting.day.year, m, d) for m, d in OCCASIONS),
+                    key=lambda o: abs((meeting.day - o).days),
+                )
+                days = (meeting.day - occasion).days
+                if abs(days) > 10 or group.kind == "CLB":
+                    add(
+                        f"{first_line(activity, meeting)} {meeting.code} on "
+                        f"{fmt_day(meeting.day)}: {days:+d} days from {fmt_day(occasion)}, "
+                        f"held by {group.kind}"
+                    )
+            if meeting.missing:
+                missing = ", ".join(e.where for e in meeting.missing)
+                add(f"{first_line(activity, meeting)} {meeting.code}: not on the sheet {missing}")
+            expected = activity.expected(meeting)
+            for mark in meeting.marks:
+                entry = mark.entry
+                if any(entry is e for e in expected):
+                    continue
+                kind = "guest"
+                if entry.ward is not activity.ward:
+                    kind = f"guest from {entry.ward.name}"
+                elif not entry.on_roster(meeting.day):
+                    kind = f"marked after moving out on {fmt_day(entry.gone or LAST_DAY)}"
+                elif any(
+                    m.entry is entry and m.group is group and m.left == meeting.day
+                    for m in activity.memberships
+                ):
+                    kind = "guest: left the group that day"
+                add(f"{mark_at(activity, meeting, entry)} {meeting.code} {kind} ({entry.where})")
+    for activity in activities:
+        held_on = {
+            g.code: {m.day: m for m in activity.meetings if m.group is g} for g in activity.groups
+        }
+        name = members_file(activity)
+        seen: dict[tuple[int, str], Membership] = {}
+        for m in activity.memberships:
+            at = held_on[m.group.code]
+            if m.joined in at and m.joined != m.group.since:
+                meeting = at[m.joined]
+                add(
+                    f"{name}:{m.line} joined {m.group.code} on the day of {meeting.code} "
+                    f"(marked {mark_at(activity, meeting, m.entry)})"
+                )
+            if m.left in at:
+                add(f"{name}:{m.line} left {m.group.code} on the day of {at[m.left].code}")
+            key = (m.entry.index, m.group.code)
+            if key in seen:
+                add(f"{name}:{seen[key].line} and {name}:{m.line}: left and joined again")
+            seen[key] = m
+    for activity in activities:
+        name = activity_path("visits", activity.ward)
+        by_year: dict[tuple[int, int], list[Visit]] = {}
+        for visit in activity.visits:
+            by_year.setdefault((visit.entry.index, visit.day.year), []).append(visit)
+            if not visit.entry.on_roster(visit.day):
+                add(f"{name}:{visit.line} visit after the person died ({visit.entry.where})")
+        for visits in by_year.values():
+            if len(visits) > 1:
+                add(f"{name}:{' and '.join(str(v.line) for v in visits)} the same person twice")
+    for activity in activities:
+        for found in inactive_members(activity, LAST_DAY):
+            add(f"inactive at 31/12/2019: {found}")
+    return notes
 
 
 # --------------------------------------------------------------------------- check
@@ -1354,10 +2398,11 @@ def check_row(values: Mapping[str, Cell], used: dict[str, str], where: str) -> b
     return True
 
 
-def check(out: Path) -> list[tuple[Ward, str, str, int, int]]:
-    """Re-read every ward file and assert the rules; return a summary."""
+def check(out: Path) -> tuple[list[tuple[Ward, str, str, int, int]], list[Known]]:
+    """Re-read every ward file and assert the rules; return a summary and the people."""
     used: dict[str, str] = {}
     summary = []
+    people: list[Known] = []
     for ward in WARDS:
         path = out / "roster" / ward.filename
         encoding, delimiter, header, rows = read_table(path)
@@ -1377,13 +2422,484 @@ def check(out: Path) -> list[tuple[Ward, str, str, int, int]]:
             key_name = name_key(str(values["ho_ten"]))
             birth = parse_date(values["ngay_sinh"], True)
             assert birth is not None
+            registered = parse_date(values.get("ngay_dang_ky", ""), False)
+            since = parse_date(values.get("ngay_trang_thai", ""), False)
+            status = STATUS_WORDS[str(values.get("trang_thai", "")).strip().casefold()]
+            people.append(
+                Known(
+                    ward.number,
+                    f"roster/{where}",
+                    str(values.get("so_cccd", "")).strip(),
+                    key_name,
+                    birth,
+                    None if registered is None else registered.first_day(),
+                    None if since is None else since.first_day(),
+                    status,
+                )
+            )
             if any(abs(birth.year - other.year) < 2 for other in names.get(key_name, [])):
                 raise CheckError(f"{where}: a namesake born within a year of this row")
             names.setdefault(key_name, []).append(birth)
         if not any(len(births) > 1 for births in names.values()):
             raise CheckError(f"{path.name}: no namesakes")
         summary.append((ward, encoding, delimiter, len(rows), len(rows) - with_cccd))
-    return summary
+    return summary, people
+
+
+# --------------------------------------------------------------------------- check: activity
+
+
+@dataclass(eq=False)
+class Known:
+    """A person as a roster file gives them."""
+
+    ward: int
+    where: str
+    cccd: str
+    name: str  # name_key
+    birth: PDate
+    registered: dt.date | None
+    gone: dt.date | None
+    status: str
+
+    def on_roster(self, day: dt.date) -> bool:
+        return (self.registered is None or self.registered <= day) and (
+            self.gone is None or self.gone > day
+        )
+
+
+@dataclass
+class KnownGroup:
+    code: str
+    kind: str
+    ward: int
+    founded: dt.date | None
+    dissolved: dt.date | None
+    where: str
+
+    def exists(self, day: dt.date) -> bool:
+        return (self.founded is None or self.founded <= day) and (
+            self.dissolved is None or self.dissolved > day
+        )
+
+
+@dataclass
+class KnownMembership:
+    person: Known
+    group: str
+    joined: dt.date
+    left: dt.date | None
+    role: str
+    where: str
+
+    def covers(self, day: dt.date) -> bool:
+        return self.joined <= day and (self.left is None or self.left > day)
+
+
+@dataclass
+class KnownMeeting:
+    code: str
+    day: dt.date
+    kind: str
+    group: str
+    title: str
+    where: str
+    marks: dict[int, tuple[Known, str, str]] = field(default_factory=dict)  # id(person)
+
+
+class Roster:
+    """Who the roster files hold, to resolve the person references of the other files."""
+
+    def __init__(self, people: Sequence[Known]) -> None:
+        self.by_cccd = {p.cccd: p for p in people if p.cccd}
+        self.by_name: dict[tuple[int, str, PDate], list[Known]] = {}
+        for p in people:
+            self.by_name.setdefault((p.ward, p.name, p.birth), []).append(p)
+        self.wards: dict[str, int] = {}
+        for w in WARDS:
+            for text in (w.name, w.written, f"Phường {w.name}", f"P. {w.name}"):
+                self.wards[header_key(text)] = w.number
+        self.count = {w.number: sum(1 for p in people if p.ward == w.number) for w in WARDS}
+
+    def ward(self, text: str, where: str) -> int:
+        found = self.wards.get(header_key(text))
+        if found is None:
+            raise CheckError(f"{where}: unknown ward {text!r}")
+        return found
+
+    def resolve(self, cells: Sequence[Cell], where: str) -> Known:
+        """The one roster person a reference (Số CCCD, name, birth, ward) names."""
+        cccd, name, birth, ward = cells
+        if isinstance(cccd, dt.date) or isinstance(name, dt.date) or isinstance(ward, dt.date):
+            raise CheckError(f"{where}: a date cell in a person reference")
+        born = parse_date(birth, True)
+        ward_number = self.ward(ward, where) if ward.strip() else None
+        if cccd.strip():
+            person = self.by_cccd.get(cccd.strip())
+            if person is None:
+                raise CheckError(f"{where}: no roster person with CCCD {cccd}")
+            if name.strip() and name_key(name) != person.name:
+                raise CheckError(f"{where}: name {name!r} is not {person.where}")
+            if born is not None and born != person.birth:
+                raise CheckError(f"{where}: birth date {birth!r} is not {person.where}")
+            if ward_number is not None and ward_number != person.ward:
+                raise CheckError(f"{where}: ward {ward!r} is not {person.where}")
+            return person
+        if not name.strip() or born is None or ward_number is None:
+            raise CheckError(f"{where}: no CCCD, and name, birth date or ward missing")
+        found = self.by_name.get((ward_number, name_key(name), born), [])
+        if len(found) != 1:
+            raise CheckError(f"{where}: {len(found)} roster people match {name!r} {birth!r}")
+        return found[0]
+
+
+def strict_day(value: Cell, where: str, *, optional: bool = False) -> dt.date | None:
+    """A full date written dd/mm/yyyy (or a date cell), not after 31/12/2019."""
+    if isinstance(value, dt.datetime):
+        day = value.date()
+    elif isinstance(value, dt.date):
+        day = value
+    elif not value.strip() and optional:
+        return None
+    elif match := re.fullmatch(r"(\d{2})/(\d{2})/(\d{4})", value):
+        day = dt.date(int(match[3]), int(match[2]), int(match[1]))
+    else:
+        raise CheckError(f"{where}: not a dd/mm/yyyy date: {value!r}")
+    if day > LAST_DAY:
+        raise CheckError(f"{where}: {fmt_day(day)} is after 31/12/2019")
+    return day
+
+
+def required_day(value: Cell, where: str) -> dt.date:
+    day = strict_day(value, where)
+    assert day is not None
+    return day
+
+
+def text_cell(value: Cell, where: str) -> str:
+    if isinstance(value, dt.date):
+        raise CheckError(f"{where}: unexpected date cell")
+    return unicodedata.normalize("NFC", value).strip()
+
+
+def read_activity_table(
+    path: Path, header: Sequence[str], encoding: str, delimiter: str
+) -> list[tuple[str, list[Cell]]]:
+    """Rows of an activity file, each with its file:line, after checking the format."""
+    found_encoding, found_delimiter, found_header, rows = read_table(path)
+    if (found_encoding, found_delimiter) != (encoding, delimiter):
+        raise CheckError(f"{path.name}: {found_encoding} {found_delimiter!r}")
+    if [h.strip() for h in found_header] != list(header):
+        raise CheckError(f"{path.name}: header {found_header}")
+    first = 4 if encoding == "xlsx" else 2
+    out: list[tuple[str, list[Cell]]] = []
+    for number, row in enumerate(rows, start=first):
+        where = f"{path.parent.name}/{path.name}:{number}"
+        if len(row) != len(header):
+            raise CheckError(f"{where}: {len(row)} cells")
+        out.append((where, row))
+    return out
+
+
+def check_groups(out: Path, roster: Roster) -> dict[str, KnownGroup]:
+    groups: dict[str, KnownGroup] = {}
+    for where, row in read_activity_table(out / "groups.csv", GROUP_HEADER, "utf-8-sig", ","):
+        code, name, kind, ward, founded_cell, dissolved_cell = (text_cell(c, where) for c in row)
+        if not re.fullmatch(r"[A-Z]{2,3}-(BLL|CLB\d{2})", code) or code in groups:
+            raise CheckError(f"{where}: bad or repeated code {code!r}")
+        if kind not in ("CLB", "BLL") or not code.split("-")[1].startswith(kind) or not name:
+            raise CheckError(f"{where}: kind {kind!r} or name {name!r}")
+        founded = strict_day(founded_cell, where, optional=True)
+        dissolved = strict_day(dissolved_cell, where, optional=True)
+        if founded is not None and dissolved is not None and dissolved <= founded:
+            raise CheckError(f"{where}: dissolved before founded")
+        number = roster.ward(ward, where)
+        if not code.startswith(WARD_CODES[number] + "-"):
+            raise CheckError(f"{where}: code {code} in ward {ward}")
+        groups[code] = KnownGroup(code, kind, number, founded, dissolved, where)
+    for w in WARDS:
+        kinds = [g.kind for g in groups.values() if g.ward == w.number]
+        if kinds.count("BLL") != 1 or not 3 <= kinds.count("CLB") <= 5:
+            raise CheckError(f"groups.csv: ward {w.name} has {kinds}")
+    founded_2018 = sorted(
+        g.founded for g in groups.values() if g.founded and g.founded.year == 2018
+    )
+    if founded_2018 != [dt.date(2018, 5, 15), dt.date(2018, 10, 1)]:
+        raise CheckError(f"groups.csv: clubs founded in 2018: {founded_2018}")
+    if [g.dissolved for g in groups.values() if g.dissolved] != [dt.date(2019, 6, 30)]:
+        raise CheckError("groups.csv: expected one club dissolved on 30/06/2019")
+    if not any(g.founded is None for g in groups.values()):
+        raise CheckError("groups.csv: no group without a founding date")
+    return groups
+
+
+def check_members(
+    out: Path, roster: Roster, groups: Mapping[str, KnownGroup]
+) -> list[KnownMembership]:
+    memberships: list[KnownMembership] = []
+    for w in WARDS:
+        if w.style.encoding == "xlsx":
+            path, encoding, delimiter = out / activity_path("members", w, "xlsx"), "xlsx", ""
+        elif w.style.encoding == "cp1258":
+            path, encoding, delimiter = out / activity_path("members", w), "cp1258", ";"
+        else:
+            path, encoding, delimiter = out / activity_path("members", w), "utf-8-sig", ","
+        for where, row in read_activity_table(path, MEMBER_HEADER, encoding, delimiter):
+            person = roster.resolve(row[:4], where)
+            code = text_cell(row[4], where)
+            group = groups.get(code)
+            if group is None or group.ward != w.number or person.ward != w.number:
+                raise CheckError(f"{where}: group {code!r} is not of this ward")
+            joined = required_day(row[5], where)
+            left = strict_day(row[6], where, optional=True)
+            role = text_cell(row[7], where)
+            if role not in ROLES:
+                raise CheckError(f"{where}: role {role!r}")
+            if group.founded is not None and joined < group.founded:
+                raise CheckError(f"{where}: joined before the group was founded")
+            if group.dissolved is not None and (
+                joined >= group.dissolved or left is None or left > group.dissolved
+            ):
+                raise CheckError(f"{where}: membership outlives the group")
+            if left is not None and left <= joined:
+                raise CheckError(f"{where}: left on or before joining")
+            if person.registered is not None and joined < person.registered:
+                raise CheckError(f"{where}: joined before entering the roster")
+            if person.gone is not None and joined >= person.gone:
+                raise CheckError(f"{where}: joined after moving out or dying")
+            memberships.append(KnownMembership(person, code, joined, left, role, where))
+    spans: dict[tuple[int, str], list[KnownMembership]] = {}
+    for m in memberships:
+        spans.setdefault((id(m.person), m.group), []).append(m)
+    rejoins = 0
+    for ms in spans.values():
+        ms.sort(key=lambda m: m.joined)
+        for before, after in itertools.pairwise(ms):
+            if before.left is None or before.left >= after.joined:
+                raise CheckError(f"{after.where}: overlaps {before.where}")
+        rejoins += len(ms) - 1
+    if not 2 <= rejoins <= 3:
+        raise CheckError(f"members: {rejoins} re-joins")
+    for code, group in groups.items():
+        ms = [m for m in memberships if m.group == code]
+        people = {id(m.person) for m in ms}
+        roles = sorted(m.role for m in ms if m.role != MEMBER)
+        if group.kind == "CLB":
+            if roles != sorted([CHAIR, VICE_CHAIR]) or not 15 <= len(people) <= 40:
+                raise CheckError(f"members: {code} has {len(people)} people, roles {roles}")
+        elif roles != [BOARD_HEAD] or not 0.70 <= len(people) / roster.count[group.ward] <= 0.90:
+            raise CheckError(f"members: {code} has {len(people)} people, roles {roles}")
+    grouped = len({id(m.person) for m in memberships})
+    total = sum(roster.count.values())
+    if not 0.08 <= 1 - grouped / total <= 0.16:
+        raise CheckError(f"members: {total - grouped} of {total} people in no group")
+    return memberships
+
+
+def occasion_offset(day: dt.date) -> tuple[dt.date, int]:
+    """The nearest 30/4 or 22/12 occasion, and how many days away the day is from it."""
+    occasions = [dt.date(y, m, d) for y in (day.year - 1, day.year) for m, d in OCCASIONS]
+    nearest = min(occasions, key=lambda o: abs((day - o).days))
+    return nearest, (day - nearest).days
+
+
+def check_attendance(
+    out: Path,
+    roster: Roster,
+    groups: Mapping[str, KnownGroup],
+    memberships: Sequence[KnownMembership],
+) -> dict[str, KnownMeeting]:
+    meetings: dict[str, KnownMeeting] = {}
+    for w in WARDS:
+        path = out / activity_path("attendance", w)
+        for where, row in read_activity_table(path, ATTENDANCE_HEADER, "utf-8-sig", ","):
+            code, _, kind, group_code, title = (text_cell(c, where) for c in row[:5])
+            day = required_day(row[1], where)
+            status = text_cell(row[9], where)
+            meeting = meetings.get(code)
+            if meeting is None:
+                meeting = KnownMeeting(code, day, kind, group_code, title, where)
+                meetings[code] = meeting
+            elif not meeting.where.startswith(f"attendance/{path.name}:"):
+                raise CheckError(f"{where}: meeting {code} also in {meeting.where}")
+            if (meeting.day, meeting.kind, meeting.group, meeting.title) != (
+                day,
+                kind,
+                group_code,
+                title,
+            ):
+                raise CheckError(f"{where}: disagrees with {meeting.where}")
+            group = groups.get(group_code)
+            if group is None or group.ward != w.number or not group.exists(day):
+                raise CheckError(f"{where}: group {group_code!r} is not there that day")
+            if kind not in MEETING_KINDS or status not in MARK_WORDS:
+                raise CheckError(f"{where}: kind {kind!r} or status {status!r}")
+            if day < ACTIVITY_START:
+                raise CheckError(f"{where}: meeting before 2018")
+            person = roster.resolve(row[5:9], where)
+            if id(person) in meeting.marks:
+                raise CheckError(f"{where}: marked twice at {code}")
+            meeting.marks[id(person)] = (person, status, where)
+    for meeting in meetings.values():
+        where = meeting.where
+        if meeting.kind == QUARTERLY and groups[meeting.group].kind != "CLB":
+            raise CheckError(f"{where}: a quarterly meeting of a BLL")
+        if meeting.kind == GATHERING and abs(occasion_offset(meeting.day)[1]) > 16:
+            raise CheckError(f"{where}: a gathering far from 30/4 and 22/12")
+        if meeting.kind == MID_YEAR_REVIEW and meeting.day.month not in (6, 7):
+            raise CheckError(f"{where}: a mid-year review outside June and July")
+        if meeting.kind == YEAR_END_REVIEW and meeting.day.month != 12:
+            raise CheckError(f"{where}: a year-end review outside December")
+        expected = {
+            id(m.person)
+            for m in memberships
+            if m.group == meeting.group
+            and m.covers(meeting.day)
+            and m.person.on_roster(meeting.day)
+        }
+        for key, (_, status, mark_where) in meeting.marks.items():
+            if key not in expected and status != PRESENT:
+                raise CheckError(f"{mark_where}: a guest marked {status!r}")
+    return meetings
+
+
+def check_visits(
+    out: Path, roster: Roster, groups: Mapping[str, KnownGroup]
+) -> tuple[int, list[int]]:
+    """Check the visit files; return the number of visits and the gifts."""
+    gifts: list[int] = []
+    visits = 0
+    twice = 0
+    for w in WARDS:
+        path = out / activity_path("visits", w)
+        rows = read_activity_table(path, VISIT_HEADER, "utf-8-sig", ",")
+        if not 5 <= len(rows) <= 20:
+            raise CheckError(f"{path.name}: {len(rows)} visits")
+        visits += len(rows)
+        seen: set[tuple[int, dt.date, str]] = set()
+        years: dict[tuple[int, int], int] = {}
+        for where, row in rows:
+            person = roster.resolve(row[:4], where)
+            day = required_day(row[4], where)
+            reason, gift, group_code, _ = (text_cell(c, where) for c in row[5:])
+            if person.ward != w.number or day < ACTIVITY_START or reason not in REASONS:
+                raise CheckError(f"{where}: ward, date or reason")
+            if (id(person), day, reason) in seen:
+                raise CheckError(f"{where}: the same visit twice")
+            seen.add((id(person), day, reason))
+            years[id(person), day.year] = years.get((id(person), day.year), 0) + 1
+            if group_code and (group_code not in groups or groups[group_code].ward != w.number):
+                raise CheckError(f"{where}: group {group_code!r}")
+            if gift:
+                match = re.fullmatch(r"(\d{1,3}(?:([.,])\d{3})(?:\2\d{3})*|\d+) ?(đ|VNĐ)?", gift)
+                if match is None:
+                    raise CheckError(f"{where}: gift {gift!r}")
+                gifts.append(int(re.sub(r"[.,]", "", match[1])))
+        twice += sum(1 for n in years.values() if n > 1)
+    if twice == 0:
+        raise CheckError("visits: nobody visited twice in a year")
+    return visits, gifts
+
+
+def check_edge_cases(
+    roster: Roster,
+    groups: Mapping[str, KnownGroup],
+    memberships: Sequence[KnownMembership],
+    meetings: Mapping[str, KnownMeeting],
+) -> list[str]:
+    """Assert the deliberate edge cases of sample_data/README.md are there; summarise."""
+    problems: list[str] = []
+    by_group: dict[str, list[KnownMeeting]] = {}
+    for meeting in meetings.values():
+        by_group.setdefault(meeting.group, []).append(meeting)
+    days_of = {code: {m.day for m in ms} for code, ms in by_group.items()}
+    joins = sum(1 for m in memberships if m.joined in days_of.get(m.group, set()))
+    leaves = sum(1 for m in memberships if m.left in days_of.get(m.group, set()))
+    if joins < 3 or leaves < 3:
+        problems.append(f"{joins} joins and {leaves} leaves on a meeting day")
+    # Quarterly compliance over 2018-2019.
+    counted = met = doubles = 0
+    for code, group in groups.items():
+        if group.kind != "CLB":
+            continue
+        held = [m.day for m in by_group.get(code, []) if m.kind == QUARTERLY]
+        for year, quarter in QUARTERS:
+            start, end = quarter_bounds(year, quarter)
+            if any(group.exists(start + n * ONE_DAY) for n in range((end - start).days + 1)):
+                counted += 1
+                inside = sum(1 for d in held if start <= d <= end)
+                met += inside > 0
+                doubles += inside > 1
+    if not 0.10 <= 1 - met / counted <= 0.20 or doubles < 2:
+        problems.append(f"{counted - met} of {counted} club-quarters skipped, {doubles} doubles")
+    # Gatherings.
+    offsets = [(m, occasion_offset(m.day)) for m in meetings.values() if m.kind == GATHERING]
+    far = sorted(abs(off) for _, (_, off) in offsets if abs(off) > 10)
+    if far != [15, 16]:
+        problems.append(f"gatherings more than 10 days away: {far}")
+    if sum(1 for m, _ in offsets if groups[m.group].kind == "CLB") != 1:
+        problems.append("expected one gathering held by a club")
+    for w in WARDS:
+        for year in YEARS:
+            for month, day_of_month in OCCASIONS:
+                occasion = dt.date(year, month, day_of_month)
+                if not any(
+                    groups[m.group].ward == w.number and o == occasion for m, (o, _) in offsets
+                ):
+                    problems.append(f"{w.name} has no gathering for {fmt_day(occasion)}")
+    # Marks: guests, people off the roster, sheets missing expected members.
+    guests = cross_ward = off_roster = sheets_short = 0
+    for meeting in meetings.values():
+        expected = {
+            id(m.person)
+            for m in memberships
+            if m.group == meeting.group
+            and m.covers(meeting.day)
+            and m.person.on_roster(meeting.day)
+        }
+        ward = groups[meeting.group].ward
+        for key, (person, _, _) in meeting.marks.items():
+            if key not in expected:
+                guests += 1
+                cross_ward += person.ward != ward
+                off_roster += not person.on_roster(meeting.day)
+        sheets_short += bool(expected - set(meeting.marks))
+    if off_roster != 1:
+        problems.append(f"{off_roster} marks of people off the roster, expected 1")
+    if cross_ward < 4:
+        problems.append(f"{cross_ward} guests from another ward")
+    if not 0.05 <= sheets_short / len(meetings) <= 0.15:
+        problems.append(f"{sheets_short} of {len(meetings)} sheets miss expected members")
+    if problems:
+        raise CheckError("; ".join(problems))
+    return [
+        f"club-quarters counted {counted}, met {met}, skipped {counted - met}, "
+        f"with two meetings {doubles}",
+        f"joins on a meeting day {joins}, leaves on a meeting day {leaves}",
+        f"guests {guests} (from another ward {cross_ward}, off the roster {off_roster}); "
+        f"sheets missing expected members {sheets_short}",
+    ]
+
+
+def check_activity(out: Path, people: Sequence[Known]) -> list[str]:
+    """Check groups, members, attendance and visits against the roster; return a summary."""
+    roster = Roster(people)
+    groups = check_groups(out, roster)
+    memberships = check_members(out, roster, groups)
+    meetings = check_attendance(out, roster, groups, memberships)
+    visits, gifts = check_visits(out, roster, groups)
+    kinds = {k: sum(1 for m in meetings.values() if m.kind == k) for k in MEETING_KINDS}
+    marks = [status for m in meetings.values() for _, status, _ in m.marks.values()]
+    statuses = {s: marks.count(s) for s in MARK_WORDS}
+    clubs = sum(1 for g in groups.values() if g.kind == "CLB")
+    return [
+        f"groups {len(groups)} (CLB {clubs}, BLL {len(groups) - clubs}), "
+        f"memberships {len(memberships)}",
+        "meetings " + ", ".join(f"{k} {n}" for k, n in kinds.items()) + f" (total {len(meetings)})",
+        "marks " + ", ".join(f"{k} {n}" for k, n in statuses.items()) + f" (total {len(marks)})",
+        f"visits {visits} ({len(gifts)} with a gift), gifts total {sum(gifts):,} VND",
+        *check_edge_cases(roster, groups, memberships, meetings),
+    ]
 
 
 # --------------------------------------------------------------------------- CLI
@@ -1410,20 +2926,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output directory")
     parser.add_argument("--check", action="store_true", help="check the files, write nothing")
+    parser.add_argument(
+        "--edge-cases",
+        action="store_true",
+        help="after writing, list where the deliberate edge cases are (file:line)",
+    )
     args = parser.parse_args(argv)
     out: Path = args.out
     if args.check:
         try:
-            checked = check(out)
+            checked, people = check(out)
+            activity = check_activity(out, people)
         except (CheckError, OSError) as error:
             print(f"check failed: {error}", file=sys.stderr)
             return 1
         print_summary(
             ((w.filename, e, DELIMITER_NAMES[d], n, m) for w, e, d, n, m in checked), print
         )
+        for line in activity:
+            print(line)
         print("check passed")
         return 0
-    written = generate(out)
+    written, activities = generate(out)
     print_summary(
         (
             (w.filename, w.style.encoding, DELIMITER_NAMES[delimiter_of(w)], n, m)
@@ -1431,6 +2955,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         ),
         print,
     )
+    if args.edge_cases:
+        for note in edge_cases(activities):
+            print(note)
     return 0
 
 

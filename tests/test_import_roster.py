@@ -993,7 +993,7 @@ def test_a_status_date_before_birth_is_refused(cqn: Run, query: Query, tmp_path:
     )
     r = cqn("import", "roster", f, *AS_2019)
     assert r.exit_code == 1
-    assert f"{f}:2:5 [Ngày trạng thái] '1940-01-01': ngày trạng thái trước ngày sinh" in r.stderr
+    assert f"{f}:2:5 [Ngày trạng thái] '01/01/1940': ngày trạng thái trước ngày sinh" in r.stderr
     assert query("SELECT count(*) FROM person") == [(0,)]
 
 

@@ -7,6 +7,7 @@ Ground floor. ``t(key, **params)`` formats the message in the current language
 from __future__ import annotations
 
 import os
+import re
 import sys
 from typing import Any
 
@@ -878,9 +879,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def show_value(value: Any) -> Any:
+    """A value as the user reads it in a message: ISO days as dd/mm/yyyy in Vietnamese."""
+    if isinstance(value, str) and _ISO_DAY.match(value) and lang() == "vi":
+        year, month, day = value.split("-")
+        return f"{day}/{month}/{year}"
+    return value
+
+
 def describe_problem(path: str, problem: Any, *, with_path: bool = True) -> str:
     """One line for a refused value: ``file:line:column [Header] 'value': reason``."""
-    reason = t(problem.key, **problem.params)
+    reason = t(problem.key, **{k: show_value(v) for k, v in problem.params.items()})
     if not with_path:
         where = ""
     elif problem.column is not None:
@@ -890,5 +902,5 @@ def describe_problem(path: str, problem: Any, *, with_path: bool = True) -> str:
     if problem.header:
         where = f"{where} [{problem.header}]".strip()
     if problem.value not in (None, ""):
-        where = f"{where} '{problem.value}'".strip()
+        where = f"{where} '{show_value(problem.value)}'".strip()
     return f"{where}: {reason}" if where else reason
