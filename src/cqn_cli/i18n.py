@@ -324,6 +324,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "--rejects không được trùng tệp đang nhập.",
         "--rejects must not be the file being imported.",
     ),
+    "usage.rejects_bad_path": (
+        "Không ghi được tệp --rejects {path}: thư mục không có, hoặc đó là một thư mục.",
+        "Cannot write --rejects {path}: no such directory, or it is a directory.",
+    ),
+    "usage.bad_ward": ("--ward: {reason}", "--ward: {reason}"),
     "usage.bad_delimiter": (
         "Dấu phân cách phải là một ký tự hoặc 'tab': '{value}'.",
         "The separator must be one character or 'tab': '{value}'.",
@@ -446,6 +451,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "this row is a new person.",
     ),
     "import.more_problems": ("… và {count} lỗi khác.", "… and {count} more problems."),
+    "warn.renamed": (
+        "{where}: đổi họ tên '{old}' thành '{new}' theo số CCCD; hãy kiểm tra lại số.",
+        "{where}: name changed from '{old}' to '{new}' by the national id; check the number.",
+    ),
     "warn.more": ("… và {count} cảnh báo khác.", "… and {count} more warnings."),
     "where.line": ("{path}:{line}", "{path}:{line}"),
     "where.cell": ("{path}:{line}:{column} [{header}]", "{path}:{line}:{column} [{header}]"),
@@ -882,12 +891,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 def show_value(value: Any) -> Any:
-    """A value as the user reads it in a message: ISO days as dd/mm/yyyy in Vietnamese."""
-    if isinstance(value, str) and _ISO_DAY.match(value) and lang() == "vi":
+    """A value as the user reads it in a message: ISO days as dd/mm/yyyy in Vietnamese;
+    line breaks and control characters escaped (one line per error, no terminal tricks);
+    long values cut."""
+    if not isinstance(value, str):
+        return value
+    if _ISO_DAY.match(value) and lang() == "vi":
         year, month, day = value.split("-")
         return f"{day}/{month}/{year}"
-    return value
+    shown = _CONTROL.sub(lambda m: repr(m.group(0))[1:-1], value)
+    return shown if len(shown) <= 80 else shown[:77] + "…"
 
 
 def describe_problem(path: str, problem: Any, *, with_path: bool = True) -> str:
@@ -897,8 +914,10 @@ def describe_problem(path: str, problem: Any, *, with_path: bool = True) -> str:
         where = ""
     elif problem.column is not None:
         where = f"{path}:{problem.line}:{problem.column}"
-    else:
+    elif problem.line:
         where = f"{path}:{problem.line}"
+    else:  # about the whole file
+        where = path
     if problem.header:
         where = f"{where} [{problem.header}]".strip()
     if problem.value not in (None, ""):

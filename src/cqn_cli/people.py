@@ -24,7 +24,8 @@ PERSON_COLUMNS: tuple[str, ...] = tuple(f.english for f in ROSTER)
 BOOL_COLUMNS = frozenset(f.english for f in ROSTER if f.kind == "bool")
 MASKED_COLUMNS = ("national_id", "phone")
 
-_ID = re.compile(r"^(?:CQN)?[-\s]?0*(\d+)$", re.IGNORECASE)
+# A ma_cqn has at most 8 digits; 9 or more are an id card, CCCD or phone number.
+_ID = re.compile(r"^(?:CQN)?[-\s]?0*(\d{1,8})$", re.IGNORECASE)
 
 
 def format_id(pk: int) -> str:
@@ -68,6 +69,8 @@ class PersonIndex:
         self.by_cccd: dict[str, int] = {}
         self.by_name_birth: dict[tuple[str, str | None], list[int]] = {}
         self.by_name: dict[str, list[int]] = {}
+        self._place: Callable[[str], str] | None = None
+        self._by_name_place: dict[tuple[str, str], list[int]] = {}
         cursor = db.execute(
             "SELECT id, name_key, birth_date, ward_id, national_id, full_name FROM person"
         )
@@ -83,6 +86,9 @@ class PersonIndex:
             self.by_cccd[held.national_id] = pk
         self.by_name_birth.setdefault((held.name_key, held.birth), []).append(pk)
         self.by_name.setdefault(held.name_key, []).append(pk)
+        if self._place is not None:
+            key = (held.name_key, self._place(held.ward_id))
+            self._by_name_place.setdefault(key, []).append(pk)
 
     def allocate(self) -> int:
         pk = self.next_id
@@ -99,9 +105,18 @@ class PersonIndex:
             if same_place(self.held[pk].ward_id)
         ]
 
-    def namesakes(self, name_key: str, same_place: Callable[[str], bool]) -> list[int]:
-        """Same name and place, not matched: another birth date, or another ward of then."""
-        return [pk for pk in self.by_name.get(name_key, []) if same_place(self.held[pk].ward_id)]
+    def index_places(self, place: Callable[[str], str]) -> None:
+        """Index everyone by (name, place): ``place`` maps a ward to where it is on a map."""
+        self._place = place
+        self._by_name_place = {}
+        for pk, held in self.held.items():
+            key = (held.name_key, place(held.ward_id))
+            self._by_name_place.setdefault(key, []).append(pk)
+
+    def namesakes(self, name_key: str, ward_id: str) -> list[int]:
+        """Same name, same place (see ``index_places``): who might be the same person."""
+        assert self._place is not None, "index_places() first"
+        return self._by_name_place.get((name_key, self._place(ward_id)), [])
 
     def label(self, pk: int) -> str:
         return f"{format_id(pk)} {self.held[pk].full_name}"
@@ -157,6 +172,24 @@ def _digits(text: str) -> str | None:
     return digits if digits.isdigit() and len(digits) >= 9 else None
 
 
+def _as_cccd(digits: str) -> str:
+    from cqn_cli.values import parse_cccd
+
+    try:
+        return parse_cccd(digits)[0]
+    except FieldProblem:
+        return digits
+
+
+def _as_phone(text: str) -> str:
+    from cqn_cli.values import parse_phone
+
+    try:
+        return parse_phone(text)
+    except FieldProblem:
+        return text
+
+
 def search_people(db: Database, text: str, *, reveal: bool = False) -> list[dict[str, Any]]:
     """Names with words starting as ``text``, ignoring case and diacritics.
 
@@ -168,7 +201,10 @@ def search_people(db: Database, text: str, *, reveal: bool = False) -> list[dict
         records = list(db.query(_SELECT + " WHERE p.id = ?", [pk]))
     elif digits is not None:
         records = list(
-            db.query(_SELECT + " WHERE p.national_id = ? OR p.phone = ?", [digits, digits])
+            db.query(
+                _SELECT + " WHERE p.national_id IN (?, ?) OR p.phone = ?",
+                [digits, _as_cccd(digits), _as_phone(text)],
+            )
         )
     else:
         needle = fold(text)
@@ -183,14 +219,14 @@ def search_people(db: Database, text: str, *, reveal: bool = False) -> list[dict
 def get_record(db: Database, person: str) -> dict[str, Any]:
     """A person by ``ma_cqn`` (``CQN000012``, ``12``) or by national id (12 digits)."""
     digits = _digits(person)
-    if digits is not None and len(digits) == 12:
+    if digits is not None:  # an identity number, never echoed in full
         rows = list(db.query(_SELECT + " WHERE p.national_id = ?", [digits]))
         if not rows:
             raise NotFound("person.not_found", value=mask(digits))
         return rows[0]
     pk = parse_id(person)
-    if pk is None or pk > 999_999_999:
-        raise DataError("person.bad_id", value=mask(person) if digits else person)
+    if pk is None:
+        raise DataError("person.bad_id", value=person)
     rows = list(db.query(_SELECT + " WHERE p.id = ?", [pk]))
     if not rows:
         raise NotFound("person.not_found", value=format_id(pk))
@@ -299,7 +335,8 @@ class PersonResolver:
         if person_id:
             found = parse_id(person_id)
             if found is None or found not in idx.held:
-                raise FieldProblem("ref.unknown_id", value=person_id)
+                shown = mask(person_id) if _digits(person_id) else person_id
+                raise FieldProblem("ref.unknown_id", value=shown)
             return found
         if not name:
             raise FieldProblem("ref.missing")

@@ -306,6 +306,8 @@ def parse_money(text: str) -> int:
     else:
         raw = _MONEY_UNIT.sub("", raw)
     raw = raw.strip()
+    if len(raw) > 20:
+        raise FieldProblem("value.bad_money", value=text[:40])
     if raw.startswith("-"):
         raise FieldProblem("value.negative_money", value=text)
     if scale > 1 and re.fullmatch(r"\d+(?:[.,]\d+)?", raw):

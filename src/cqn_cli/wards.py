@@ -16,6 +16,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from cqn_cli.errors import DataError, FieldProblem, NotFound
+from cqn_cli.i18n import t
 from cqn_cli.store.db import write
 from cqn_cli.text import fold, match_key, nfc
 
@@ -79,7 +80,7 @@ class WardIndex:
         for r in db.query("SELECT ward_id, alias FROM ward_alias ORDER BY alias"):
             self.aliases.setdefault(r["ward_id"], []).append(r["alias"])
             self._add_name(r["ward_id"], strip_prefix(r["alias"]))
-        self._cache: dict[tuple[str, dt.date], Ward] = {}
+        self._cache: dict[tuple[str, dt.date], Ward | FieldProblem] = {}
         self._map_cache: dict[tuple[str, dt.date], Ward] = {}
 
     def _add_name(self, ward_id: str, name: str) -> None:
@@ -97,8 +98,14 @@ class WardIndex:
         cache_key = (written, as_of)
         found = self._cache.get(cache_key)
         if found is None:
-            found = self._resolve(written, as_of)
+            try:
+                found = self._resolve(written, as_of)
+            except FieldProblem as problem:  # a misspelt ward repeats on every row: once
+                self._cache[cache_key] = problem
+                raise
             self._cache[cache_key] = found
+        if isinstance(found, FieldProblem):
+            raise FieldProblem(found.key, **found.params)
         return found
 
     def _resolve(self, written: str, as_of: dt.date) -> Ward:
@@ -186,6 +193,16 @@ def wards_within(index: WardIndex, ward: Ward, day: dt.date) -> list[str]:
     if ward.valid_to is not None and ward.valid_to < day.isoformat():
         day = dt.date.fromisoformat(ward.valid_to)
     return sorted(w for w in index.wards if index.on_map(w, day).id == ward.id)
+
+
+def check_default_ward(index: WardIndex, written: str, as_of: dt.date) -> None:
+    """``--ward`` of an import, checked once before any row: a wrong one is exit 2."""
+    from cqn_cli.errors import UsageError
+
+    try:
+        index.resolve(written, as_of)
+    except FieldProblem as problem:
+        raise UsageError("usage.bad_ward", reason=t(problem.key, **problem.params)) from None
 
 
 def resolve_or_fail(db: Database, written: str, as_of: dt.date) -> Ward:

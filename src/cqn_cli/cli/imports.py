@@ -59,18 +59,23 @@ def build_options(kind: str, params: Mapping[str, Any]) -> ImportOptions:
         raise UsageError("usage.rejects_one_file")
     if rejects is not None and files and rejects.resolve() == files[0].resolve():
         raise UsageError("usage.rejects_is_input")
+    if rejects is not None and (rejects.is_dir() or not rejects.resolve().parent.is_dir()):
+        raise UsageError("usage.rejects_bad_path", path=str(rejects))
     if delimiter is not None:
         delimiter = "\t" if delimiter.lower() in ("tab", "\\t") else delimiter
         if len(delimiter) != 1 or delimiter.isalnum() or delimiter in "\"'\r\n ":
             raise UsageError("usage.bad_delimiter", value=delimiter)
     if encoding is not None:
         try:
-            codecs.lookup(encoding)
+            text_encoding = codecs.lookup(encoding)._is_text_encoding
         except LookupError:
-            raise UsageError("usage.bad_encoding", value=encoding) from None
+            text_encoding = False
+        if not text_encoding:  # rot13, base64…: codecs, but not the encoding of a text file
+            raise UsageError("usage.bad_encoding", value=encoding)
     day = today()
     return ImportOptions(
         as_of=params.get("as_of") or day,
+        as_of_given=params.get("as_of") is not None,
         today=day,
         encoding=encoding,
         delimiter=delimiter,

@@ -21,7 +21,7 @@ from cqn_cli.ingest.fields import ATTENDANCE, GROUPS, MEMBERS, VISITS, Field, He
 from cqn_cli.ingest.read import Cell
 from cqn_cli.ingest.rows import BATCH, RowLoader
 from cqn_cli.people import PersonResolver, now_iso
-from cqn_cli.wards import WardIndex
+from cqn_cli.wards import WardIndex, check_default_ward
 
 
 @dataclass
@@ -60,6 +60,7 @@ class GroupIndex:
             )
         row = db.execute("SELECT coalesce(max(id), 0) FROM groups").fetchone()
         self.next_id = int(row[0]) + 1
+        self._misses: dict[str, FieldProblem] = {}
 
     def add(self, group: Group) -> None:
         self.by_code[group.code.casefold()] = group
@@ -68,15 +69,22 @@ class GroupIndex:
         return self.by_code.get(code.casefold())
 
     def find(self, code: str) -> Group:
-        """The group of that code, or FieldProblem with a "did you mean"."""
+        """The group of that code, or FieldProblem with a "did you mean" (worked out once)."""
         group = self.get(code)
         if group is not None:
             return group
+        known = self._misses.get(code.casefold())
+        if known is None:
+            known = self._miss(code)
+            self._misses[code.casefold()] = known
+        raise FieldProblem(known.key, **known.params)
+
+    def _miss(self, code: str) -> FieldProblem:
         close = difflib.get_close_matches(code.casefold(), list(self.by_code), n=1, cutoff=0.6)
         if close:
             suggestion = self.by_code[close[0]].code
-            raise FieldProblem("ref.unknown_group_suggest", value=code, suggestion=suggestion)
-        raise FieldProblem("ref.unknown_group", value=code)
+            return FieldProblem("ref.unknown_group_suggest", value=code, suggestion=suggestion)
+        return FieldProblem("ref.unknown_group", value=code)
 
 
 class _ActivityLoader(RowLoader):
@@ -144,6 +152,11 @@ class GroupsLoader(_ActivityLoader):
         self.default_ward = default_ward
         self._lines: dict[str, int] = {}  # code → line of this file
 
+    def start(self, header: HeaderMap, header_cells: Sequence[Cell], header_line: int) -> None:
+        super().start(header, header_cells, header_line)
+        if self.default_ward:
+            check_default_ward(self.wards, self.default_ward, self.as_of)
+
     def row(self, line: int, cells: Sequence[Cell]) -> list[RowProblem]:
         values, problems = self.parse(line, cells)
         if problems:
@@ -197,6 +210,10 @@ class GroupsLoader(_ActivityLoader):
         if new == old:
             self.counts.unchanged += 1
             return []
+        orphan = self._orphan(held.id, new[3], new[4])
+        if orphan:
+            key = f"group.would_orphan_{orphan[0]}"
+            return [self.problem(line, self.col("ma_nhom"), code, key, date=orphan[1])]
         held.name, held.kind, held.ward_id, held.founded_on, held.dissolved_on = new
         self.db.execute(
             "UPDATE groups SET name = ?, kind = ?, ward_id = ?, founded_on = ?, dissolved_on = ?,"
@@ -206,27 +223,23 @@ class GroupsLoader(_ActivityLoader):
         self.counts.updated += 1
         return []
 
-    def finish(self) -> list[RowProblem]:
-        """Memberships and meetings already held must stay inside the groups' new lives."""
-        problems = []
-        for code, what, day in self.db.execute(
+    def _orphan(self, group_id: int, founded: str | None, dissolved: str | None) -> list[str]:
+        """A membership or meeting already held that new dates would put outside the group's
+        life: [kind, date], or [] if none."""
+        row = self.db.execute(
             """
-            SELECT g.code, 'membership', m.joined_on
-            FROM membership m JOIN groups g ON g.id = m.group_id
-            WHERE (g.founded_on IS NOT NULL AND m.joined_on < g.founded_on)
-               OR (g.dissolved_on IS NOT NULL AND m.joined_on >= g.dissolved_on)
+            SELECT 'membership', joined_on FROM membership
+            WHERE group_id = :g AND ((:f IS NOT NULL AND joined_on < :f)
+                                     OR (:d IS NOT NULL AND joined_on >= :d))
             UNION ALL
-            SELECT g.code, 'meeting', mt.date
-            FROM meeting mt JOIN groups g ON g.id = mt.group_id
-            WHERE (g.founded_on IS NOT NULL AND mt.date < g.founded_on)
-               OR (g.dissolved_on IS NOT NULL AND mt.date >= g.dissolved_on)
-            """
-        ):
-            line = self._lines.get(code.casefold())
-            if line is not None:
-                key = f"group.would_orphan_{what}"
-                problems.append(self.problem(line, self.col("ma_nhom"), code, key, date=day))
-        return problems
+            SELECT 'meeting', date FROM meeting
+            WHERE group_id = :g AND ((:f IS NOT NULL AND date < :f)
+                                     OR (:d IS NOT NULL AND date >= :d))
+            LIMIT 1
+            """,
+            {"g": group_id, "f": founded, "d": dissolved},
+        ).fetchone()
+        return list(row) if row else []
 
 
 # ---- members ------------------------------------------------------------------------

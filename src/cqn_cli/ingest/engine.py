@@ -39,6 +39,7 @@ class ImportOptions:
     dry_run: bool = False
     force: bool = False
     ward: str | None = None  # --ward: the ward of rows that name none
+    as_of_given: bool = True  # False when --as-of was left to default to today
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,11 @@ class Loader(Protocol):
         ...
 
     def finish(self) -> list[RowProblem]:
-        """Flush queued writes; return problems only visible once all rows are seen."""
+        """Flush queued writes; return problems only visible once all rows are seen.
+
+        Such a problem refuses the whole file, even with ``--skip-bad``: the rows
+        it involves may already be written inside the transaction.
+        """
         ...
 
 
@@ -136,7 +141,8 @@ def options_fingerprint(options: ImportOptions) -> str:
     another sheet, date, ward or mapping are another import."""
     return json.dumps(
         {
-            "as_of": options.as_of.isoformat(),
+            # A defaulted date is "today" every day: the same file tomorrow is the same import.
+            "as_of": options.as_of.isoformat() if options.as_of_given else None,
             "sheet": options.sheet,
             "ward": options.ward,
             "map": sorted(options.header_map.items()),
@@ -229,9 +235,9 @@ def run_import(
             problems.append(RowProblem(header_line, None, None, None, "file.no_rows"))
         late = loader.finish()
         problems.extend(late)
-        for p in late:
-            bad_lines.setdefault(p.line, p.key)
-        if problems and not options.skip_bad:
+        # A problem seen only once every row is in involves rows already written:
+        # it refuses the whole file, --skip-bad or not.
+        if problems and (late or not options.skip_bad):
             raise ImportRefused(display, sorted(problems, key=lambda p: (p.line, p.column or 0)))
         loader.counts.rejected = len(bad_lines)
         if options.dry_run:

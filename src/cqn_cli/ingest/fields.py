@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -228,7 +229,7 @@ def parser_for(kind: Kind, today: dt.date) -> Callable[[Cell], object]:
         return lambda v: vocabulary(str(v))
     if kind == "money":
         return lambda v: parse_money(str(v))
-    return lambda v: check_text(str(v).strip())
+    return lambda v: check_text(unicodedata.normalize("NFC", str(v)).strip())
 
 
 def _name(value: Cell) -> str:

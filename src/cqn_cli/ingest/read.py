@@ -256,17 +256,27 @@ def _xlsx_cell(value: object) -> Cell:
     return _clean(str(value))
 
 
-def _xlsx_rows(src: Source) -> Iterator[tuple[int, list[Cell]]]:
+def _broken_workbook_errors() -> tuple[type[BaseException], ...]:
+    """What openpyxl raises on a damaged workbook (a zip, but not a good one)."""
     import zipfile
+    from xml.etree.ElementTree import ParseError
 
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    return (zipfile.BadZipFile, KeyError, ValueError, OSError, ParseError, InvalidFileException)
+
+
+def _xlsx_rows(src: Source) -> Iterator[tuple[int, list[Cell]]]:
     from openpyxl import load_workbook
 
+    broken = _broken_workbook_errors()
     raw = src.path.open("rb")  # a file object: openpyxl checks the extension of a path
     try:
         wb = load_workbook(raw, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+    except broken as exc:
         raw.close()
         raise _refuse(src.path, 0, "file.bad_xlsx", reason=type(exc).__name__) from None
+    number = 0
     try:
         if src.sheet is not None:
             if src.sheet not in wb.sheetnames:
@@ -280,6 +290,8 @@ def _xlsx_rows(src: Source) -> Iterator[tuple[int, list[Cell]]]:
                 cells.pop()
             if cells:
                 yield number, cells
+    except broken as exc:
+        raise _refuse(src.path, number + 1, "file.bad_xlsx", reason=type(exc).__name__) from None
     finally:
         wb.close()
         raw.close()

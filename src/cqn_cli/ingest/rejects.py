@@ -52,7 +52,8 @@ def write_rejects(
 
 
 def _encode(src: Source, table: list[list[str]], target: Path) -> bytes:
-    if src.kind == "xlsx" or target.suffix.lower() == ".xlsx":
+    suffix = target.suffix.lower()
+    if suffix == ".xlsx" or (src.kind == "xlsx" and suffix not in (".csv", ".txt")):
         from openpyxl import Workbook
 
         wb = Workbook()
@@ -73,4 +74,5 @@ def _encode(src: Source, table: list[list[str]], target: Path) -> bytes:
         return (b"\xff\xfe" if encoding != "utf-16-be" else b"\xfe\xff") + body.encode(
             "utf-16-le" if encoding != "utf-16-be" else "utf-16-be"
         )
-    return (b"\xef\xbb\xbf" if src.bom else b"") + body.encode("utf-8")
+    bom = src.bom or src.kind == "xlsx"  # a CSV made from a workbook is for Excel: BOM
+    return (b"\xef\xbb\xbf" if bom else b"") + body.encode("utf-8")

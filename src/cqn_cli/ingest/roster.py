@@ -32,7 +32,7 @@ from cqn_cli.people import (
 )
 from cqn_cli.store.db import write
 from cqn_cli.values import cccd_contradictions, mask_cccd_text, parse_cccd
-from cqn_cli.wards import WardIndex
+from cqn_cli.wards import WardIndex, check_default_ward
 
 _INSERT_COLUMNS = ("id", "name_key", "search_key", *PERSON_COLUMNS, "created_at", "updated_at")
 
@@ -63,6 +63,10 @@ class RosterLoader(RowLoader):
         super().start(header, header_cells, header_line)
         self.wards = WardIndex(self.db)
         self.people = PersonIndex(self.db)
+        # Namesakes are looked for on today's map, wider than the file's.
+        self.people.index_places(lambda w: self.wards.on_map(w, self.today).id)
+        if self.default_ward:
+            check_default_ward(self.wards, self.default_ward, self.as_of)
         self.ward_column = self.col("phuong")
         self._cccd_column = self.col("so_cccd")
         present = [c.key for c in self.columns if c.field.name != "so_cccd"]
@@ -208,9 +212,7 @@ class RosterLoader(RowLoader):
 
         if pk is None:
             # Warn on today's map, wider than the file's: who might be the same person.
-            namesakes = idx.namesakes(
-                name_key, lambda w: self.wards.same_place(w, ward_id, self.today)
-            )
+            namesakes = idx.namesakes(name_key, ward_id)
             if namesakes:
                 listed = ", ".join(idx.label(c) for c in namesakes[:5])
                 self.warn(line, None, "warn.possible_duplicate", candidates=listed)
@@ -230,6 +232,13 @@ class RosterLoader(RowLoader):
                 # ward, which rolls up to the same place on today's map and to the right
                 # one on the map of its own time.
                 values["ward"] = held_ward
+            held = idx.held[pk]
+            if by_cccd and held.name_key != name_key:
+                # Allowed (SPEC §3: only name AND birth date differing is a conflict), but said.
+                self.warn(line, self.col("ho_ten"), "warn.renamed", old=held.full_name, new=name)
+            if cccd is not None and held.national_id is None:
+                held.national_id = cccd  # a later row with this number is this person
+                idx.by_cccd[cccd] = pk
             self._updates.append(
                 (*(values.get(c) for c in self._present), name_key, search_key, cccd, self._now, pk)
             )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -31,9 +32,10 @@ def default_path() -> Path:
 def busy_timeout() -> float:
     raw = os.environ.get("CQN_BUSY_TIMEOUT")
     try:
-        return float(raw) if raw else DEFAULT_BUSY_TIMEOUT_S
+        value = float(raw) if raw else DEFAULT_BUSY_TIMEOUT_S
     except ValueError:
         return DEFAULT_BUSY_TIMEOUT_S
+    return value if math.isfinite(value) and 0 <= value <= 3600 else DEFAULT_BUSY_TIMEOUT_S
 
 
 def _create_private_file(path: Path) -> None:
