@@ -1,7 +1,7 @@
 """Generate the sample rosters of the ten 2019 wards of quận Thanh Khê, Đà Nẵng.
 
 Usage:
-    python scripts/gen_sample_data.py [--out sample_data]
+    python scripts/gen_sample_data.py [--out sample_data] [--edge-cases]
     python scripts/gen_sample_data.py [--out sample_data] --check
 
 The output is deterministic: every random choice comes from a `random.Random`
@@ -14,9 +14,18 @@ would send it from Excel or LibreOffice: different encodings (UTF-8 with and
 without BOM, UTF-16 "Unicode text", Windows-1258), separators, header spellings
 (SPEC section 3 aliases), date and boolean styles, and ward name spellings.
 
+For the same people it also writes the groups (groups.csv), memberships
+(members/), meetings with their attendance marks (attendance/) and visits
+(visits/) of 2018-2019, with the deliberate edge cases sample_data/README.md
+lists; `--edge-cases` prints where each one is (file:line). These come from
+random streams of their own, so the roster files do not depend on them.
+
 `--check` re-reads the files (detecting encoding and separator, or with
-openpyxl for the xlsx file) and asserts row counts, CCCD uniqueness and the
-SPEC section 3 value rules. It writes nothing.
+openpyxl for the xlsx files) and asserts row counts, CCCD uniqueness and the
+SPEC section 3 value rules; then that every person reference of the other files
+resolves to exactly one roster person, every group code exists, memberships and
+meetings lie inside their group's life, nobody off the roster is marked (but the
+one deliberate case), and the edge cases are there. It writes nothing.
 """
 
 from __future__ import annotations
@@ -1551,6 +1560,8 @@ def make_meetings(ward: Ward, groups: Sequence[Group]) -> list[Meeting]:
         keep = {k for k, (y, q, _, _) in enumerate(counted) if (y, q) == DOUBLE_QUARTERS.get(key)}
         if key == FOUNDING_DAY_MEETING:
             keep.add(0)
+        if key in DISSOLVED:
+            keep.add(len(counted) - 1)
         skips = weighted(rng, ((0, 42), (1, 18), (2, 22), (3, 18)))
         choices = [k for k in range(len(counted)) if k not in keep]
         skipped = set(rng.sample(choices, min(skips, len(choices) - 1)))
@@ -1560,11 +1571,16 @@ def make_meetings(ward: Ward, groups: Sequence[Group]) -> list[Meeting]:
             if k in skipped:
                 continue
             start, _ = quarter_bounds(year, quarter)
-            day = club.since if key == FOUNDING_DAY_MEETING and k == 0 else None
-            day = day or quarterly_day(rng, lo, hi, start)
+            if key == FOUNDING_DAY_MEETING and k == 0:
+                day = club.since
+            elif key in DISSOLVED and k == len(counted) - 1:
+                day = hi  # the last meeting, the day before the club is dissolved
+            else:
+                day = quarterly_day(rng, lo, hi, start)
             title = f"Sinh hoạt quý {ROMAN[quarter]}/{year}"
             code = f"{club.code}-{year}Q{quarter}"
-            meetings.append(Meeting(code, day, QUARTERLY, club, title))
+            first = Meeting(code, day, QUARTERLY, club, title)
+            meetings.append(first)
             if DOUBLE_QUARTERS.get(key) == (year, quarter):
                 later = [
                     lo + dt.timedelta(days=n)
@@ -1572,6 +1588,8 @@ def make_meetings(ward: Ward, groups: Sequence[Group]) -> list[Meeting]:
                     if abs((lo + dt.timedelta(days=n) - day).days) >= 20
                 ]
                 second = rng.choice(later)
+                # The earlier of the two keeps the quarter's code.
+                first.day, second = min(day, second), max(day, second)
                 meetings.append(Meeting(f"{code}-2", second, QUARTERLY, club, f"{title} (lần 2)"))
     for year in YEARS:
         mid = random_day(rng, dt.date(year, 6, 10), dt.date(year, 7, 20))
@@ -1911,7 +1929,7 @@ def make_visits(activity: WardActivity, *, visit_the_deceased: bool) -> bool:
         reason = weighted(rng, ((SICK, 50), (HARDSHIP, 20), (BEREAVEMENT, 15), (OTHER_REASON, 15)))
         day = random_day(rng, start, end)
         add(entry, day, reason)
-        if rng.random() < 0.2 and len(visits) < count:
+        if rng.random() < 0.08 and len(visits) < count:
             # Visited again the same year.
             again = random_day(
                 rng, max(start, dt.date(day.year, 1, 1)), min(end, dt.date(day.year, 12, 31))
@@ -2169,6 +2187,8 @@ def edge_cases(activities: Sequence[WardActivity]) -> list[str]:
                 add(f"{first_line(activity, meeting)} {meeting.code}: a second quarterly meeting")
             if meeting.kind == QUARTERLY and meeting.day == group.founded:
                 add(f"{first_line(activity, meeting)} {meeting.code}: on the founding day")
+            if group.dissolved is not None and meeting.day == group.dissolved - ONE_DAY:
+                add(f"{first_line(activity, meeting)} {meeting.code}: the day before dissolution")
             if meeting.kind == GATHERING:
                 occasion = min(
                     (dt.date(meeting.day.year, m, d) for m, d in OCCASIONS),
@@ -2185,10 +2205,16 @@ def edge_cases(activities: Sequence[WardActivity]) -> list[str]:
                 missing = ", ".join(e.where for e in meeting.missing)
                 add(f"{first_line(activity, meeting)} {meeting.code}: not on the sheet {missing}")
             expected = activity.expected(meeting)
-            for mark in meeting.marks:
+            guests = [k for k in meeting.marks if not any(k.entry is e for e in expected)]
+            if meeting.kind == GATHERING and group.kind == "CLB":
+                add(
+                    f"attendance/{activity.ward.filename.split('.')[0]}.csv:"
+                    f"{guests[0].line}-{guests[-1].line} {meeting.code}: {len(guests)} guests, "
+                    "people of the ward outside the club"
+                )
+                continue
+            for mark in guests:
                 entry = mark.entry
-                if any(entry is e for e in expected):
-                    continue
                 kind = "guest"
                 if entry.ward is not activity.ward:
                     kind = f"guest from {entry.ward.name}"
@@ -2200,6 +2226,8 @@ def edge_cases(activities: Sequence[WardActivity]) -> list[str]:
                 ):
                     kind = "guest: left the group that day"
                 add(f"{mark_at(activity, meeting, entry)} {meeting.code} {kind} ({entry.where})")
+    left_when_gone: list[str] = []
+    stayed: list[str] = []
     for activity in activities:
         held_on = {
             g.code: {m.day: m for m in activity.meetings if m.group is g} for g in activity.groups
@@ -2216,10 +2244,17 @@ def edge_cases(activities: Sequence[WardActivity]) -> list[str]:
                 )
             if m.left in at:
                 add(f"{name}:{m.line} left {m.group.code} on the day of {at[m.left].code}")
+            gone = m.entry.gone
+            if gone is not None and m.left == gone:
+                left_when_gone.append(f"{name}:{m.line}")
+            elif gone is not None and m.left is None:
+                stayed.append(f"{name}:{m.line}")
             key = (m.entry.index, m.group.code)
             if key in seen:
                 add(f"{name}:{seen[key].line} and {name}:{m.line}: left and joined again")
             seen[key] = m
+    add(f"left on the day of moving out or death: {len(left_when_gone)}, e.g. {left_when_gone[:3]}")
+    add(f"still members after moving out or death: {len(stayed)}, e.g. {stayed[:3]}")
     for activity in activities:
         name = activity_path("visits", activity.ward)
         by_year: dict[tuple[int, int], list[Visit]] = {}
@@ -2229,7 +2264,8 @@ def edge_cases(activities: Sequence[WardActivity]) -> list[str]:
                 add(f"{name}:{visit.line} visit after the person died ({visit.entry.where})")
         for visits in by_year.values():
             if len(visits) > 1:
-                add(f"{name}:{' and '.join(str(v.line) for v in visits)} the same person twice")
+                lines = " and ".join(str(v.line) for v in visits)
+                add(f"{name}:{lines} the same person {len(visits)} times in {visits[0].day.year}")
     for activity in activities:
         for found in inactive_members(activity, LAST_DAY):
             add(f"inactive at 31/12/2019: {found}")
@@ -2892,11 +2928,25 @@ def check_activity(out: Path, people: Sequence[Known]) -> list[str]:
     marks = [status for m in meetings.values() for _, status, _ in m.marks.values()]
     statuses = {s: marks.count(s) for s in MARK_WORDS}
     clubs = sum(1 for g in groups.values() if g.kind == "CLB")
+    grouped = len({id(m.person) for m in memberships})
+    total = sum(roster.count.values())
+    expected = present = 0
+    for meeting in meetings.values():
+        for m in memberships:
+            if (
+                m.group == meeting.group
+                and m.covers(meeting.day)
+                and m.person.on_roster(meeting.day)
+            ):
+                expected += 1
+                mark = meeting.marks.get(id(m.person))
+                present += mark is not None and mark[1] == PRESENT
     return [
         f"groups {len(groups)} (CLB {clubs}, BLL {len(groups) - clubs}), "
-        f"memberships {len(memberships)}",
+        f"memberships {len(memberships)}, people in no group {total - grouped} of {total}",
         "meetings " + ", ".join(f"{k} {n}" for k, n in kinds.items()) + f" (total {len(meetings)})",
         "marks " + ", ".join(f"{k} {n}" for k, n in statuses.items()) + f" (total {len(marks)})",
+        f"attendance rate, all meetings: {present}/{expected} ({present / expected:.2%})",
         f"visits {visits} ({len(gifts)} with a gift), gifts total {sum(gifts):,} VND",
         *check_edge_cases(roster, groups, memberships, meetings),
     ]

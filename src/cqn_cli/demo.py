@@ -9,19 +9,37 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from cqn_cli.errors import DataError
-from cqn_cli.ingest.engine import ImportOptions, ImportResult, import_roster
+from cqn_cli.ingest.engine import ImportOptions, ImportResult, importer
 
-# The sample rosters were written with the 2019 ward names: read them on the 2019 map.
+# The sample was written with the 2019 ward names: read it on the 2019 map.
 SAMPLE_AS_OF = dt.date(2019, 12, 31)
-ROSTER_SUFFIXES = (".csv", ".txt", ".xlsx")
+SUFFIXES = (".csv", ".txt", ".xlsx")
+# In the order they depend on each other: people, groups, then who is in them and what they did.
+KINDS = (
+    ("roster", "roster"),
+    ("groups", "groups.csv"),
+    ("members", "members"),
+    ("attendance", "attendance"),
+    ("visits", "visits"),
+)
+
+
+def sample_files(data_dir: Path) -> Iterator[tuple[str, Path]]:
+    """Every sample file with the kind of import it is, in loading order."""
+    if not (data_dir / "roster").is_dir():
+        raise DataError("demo.missing", path=str(data_dir / "roster"))
+    for kind, name in KINDS:
+        where = data_dir / name
+        if where.is_file():
+            yield kind, where
+        elif where.is_dir():
+            for path in sorted(where.iterdir()):
+                if path.suffix.lower() in SUFFIXES:
+                    yield kind, path
 
 
 def load_sample(db: Database, data_dir: Path) -> Iterator[ImportResult]:
     """Import every sample file (each all or nothing), yielding each file's result."""
-    roster_dir = data_dir / "roster"
-    if not roster_dir.is_dir():
-        raise DataError("demo.missing", path=str(roster_dir))
     options = ImportOptions(as_of=SAMPLE_AS_OF, today=dt.date.today())
-    for path in sorted(roster_dir.iterdir()):
-        if path.suffix.lower() in ROSTER_SUFFIXES:
-            yield import_roster(db, path, options)
+    for kind, path in sample_files(data_dir):
+        yield importer(kind)(db, path, options)
