@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
 
 from conftest import REPO, SAMPLE, Run
+
+
+def _files(root: Path) -> list[str]:
+    return sorted(
+        str(p.relative_to(root)) for p in root.rglob("*") if p.is_file() and p.name != "README.md"
+    )
 
 
 def test_generator_reproduces_the_committed_files_byte_for_byte(tmp_path: Path) -> None:
@@ -15,38 +22,75 @@ def test_generator_reproduces_the_committed_files_byte_for_byte(tmp_path: Path) 
         check=True,
         capture_output=True,
     )
-    committed = sorted(p.name for p in (SAMPLE / "roster").iterdir())
-    assert sorted(p.name for p in (tmp_path / "roster").iterdir()) == committed
+    committed = _files(SAMPLE)
+    assert _files(tmp_path) == committed
+    assert len(committed) == 41  # 10 rosters, groups, 10 × members, attendance, visits
     for name in committed:
-        assert (tmp_path / "roster" / name).read_bytes() == (
-            SAMPLE / "roster" / name
-        ).read_bytes(), name
+        assert (tmp_path / name).read_bytes() == (SAMPLE / name).read_bytes(), name
 
 
-def test_demo_loads_every_sample_roster_once(cqn: Run, query) -> None:  # type: ignore[no-untyped-def]
+def test_demo_loads_every_sample_file_once(cqn: Run, query) -> None:  # type: ignore[no-untyped-def]
     first = cqn("demo", "--data", SAMPLE)
     assert first.exit_code == 0, first.output
-    # Ten files, one per 2019 ward, each imported once and logged with its hash.
-    assert query("SELECT count(*), count(DISTINCT sha256) FROM import_log") == [(10, 10)]
+    # Every file imported once, logged with its hash, nothing rejected.
+    assert query("SELECT kind, count(*) FROM import_log GROUP BY kind ORDER BY kind") == [
+        ("attendance", 10),
+        ("groups", 1),
+        ("members", 10),
+        ("roster", 10),
+        ("visits", 10),
+    ]
+    assert query("SELECT sum(rejected) FROM import_log") == [(0,)]
     per_ward = dict(query("SELECT ward_id, count(*) FROM person GROUP BY ward_id"))
-    assert set(per_ward) == {
-        "tk-tam-thuan",
-        "tk-thanh-khe-tay",
-        "tk-thanh-khe-dong",
-        "tk-xuan-ha",
-        "tk-tan-chinh",
-        "tk-chinh-gian",
-        "tk-vinh-trung",
-        "tk-thac-gian",
-        "tk-an-khe",
-        "tk-hoa-khe",
-    }
-    logged = dict(query("SELECT file_name, inserted FROM import_log"))
-    assert sum(logged.values()) == sum(per_ward.values())
+    assert len(per_ward) == 10 and all(w.startswith("tk-") for w in per_ward)
+    inserted = dict(query("SELECT kind, sum(inserted) FROM import_log GROUP BY kind"))
+    assert inserted["roster"] == sum(per_ward.values())
+    assert inserted["groups"] == query("SELECT count(*) FROM groups")[0][0] == 50
+    assert inserted["members"] == query("SELECT count(*) FROM membership")[0][0]
+    assert inserted["attendance"] == query("SELECT count(*) FROM attendance")[0][0]
+    assert inserted["visits"] == query("SELECT count(*) FROM visit")[0][0]
     # The printed table rolls the 2019 wards up onto today's map: Thanh Khê and An Khê.
     assert "Phường Thanh Khê" in first.stdout and "20305" in first.stdout
-    before = query("SELECT * FROM person ORDER BY id")
+    tables = ("person", "groups", "membership", "meeting", "attendance", "visit")
+    before = {t: query(f"SELECT * FROM {t} ORDER BY 1, 2") for t in tables}
     again = cqn("demo", "--data", SAMPLE)
     assert again.exit_code == 0
-    assert query("SELECT count(*) FROM import_log") == [(10,)]
-    assert query("SELECT * FROM person ORDER BY id") == before
+    assert query("SELECT count(*) FROM import_log") == [(41,)]
+    assert {t: query(f"SELECT * FROM {t} ORDER BY 1, 2") for t in tables} == before
+
+
+def test_sample_meeting_figures_agree_with_an_independent_count(cqn: Run, query) -> None:  # type: ignore[no-untyped-def]
+    """The tallies of `meeting list` against a count made here in Python from the tables."""
+    assert cqn("demo", "--data", SAMPLE).exit_code == 0
+    doc = json.loads(cqn("meeting", "list", "-f", "json").stdout)
+    people = {
+        pk: (reg, status, since)
+        for pk, reg, status, since in query(
+            "SELECT id, registered_on, status, status_since FROM person"
+        )
+    }
+
+    def on_roster(pk: int, day: str) -> bool:
+        reg, status, since = people[pk]
+        gone = status in ("moved_out", "deceased") and since <= day
+        return (reg is None or reg <= day) and not gone
+
+    memberships = query("SELECT person_id, group_id, joined_on, left_on FROM membership")
+    marks: dict[int, dict[int, str]] = {}
+    for mid, pid, status in query("SELECT meeting_id, person_id, status FROM attendance"):
+        marks.setdefault(mid, {})[pid] = status
+    expected_total = present_total = guests_total = 0
+    for mid, gid, day in query("SELECT id, group_id, date FROM meeting"):
+        expected = {
+            pid
+            for pid, g, joined, left in memberships
+            if g == gid and joined <= day and (left is None or left > day) and on_roster(pid, day)
+        }
+        got = marks.get(mid, {})
+        expected_total += len(expected)
+        present_total += sum(1 for p in expected if got.get(p) == "present")
+        guests_total += sum(1 for p, s in got.items() if p not in expected and s == "present")
+    assert doc["total"]["expected"] == expected_total
+    assert doc["total"]["present"] == present_total
+    assert doc["total"]["guests"] == guests_total
+    assert doc["total"]["meetings"] == 350
