@@ -277,12 +277,10 @@ def roster_by_ward(db: Database, day: dt.date) -> list[dict[str, Any]]:
     index = WardIndex(db)
     iso = day.isoformat()
     totals: dict[str, dict[str, Any]] = {}
-    for ward_id, people, on_roster in db.execute(
-        "SELECT ward_id, count(*),"
-        " sum(CASE WHEN (registered_on IS NULL OR registered_on <= :d)"
-        "   AND NOT (status IN ('moved_out', 'deceased') AND status_since <= :d)"
-        "   THEN 1 ELSE 0 END)"
-        " FROM person GROUP BY ward_id",
+    from cqn_cli.figures import on_roster
+
+    for ward_id, people, on_roster_count in db.execute(
+        f"SELECT ward_id, count(*), sum({on_roster('p', ':d')}) FROM person p GROUP BY ward_id",
         {"d": iso},
     ):
         ward = index.on_map(ward_id, day)
@@ -290,7 +288,7 @@ def roster_by_ward(db: Database, day: dt.date) -> list[dict[str, Any]]:
             ward.id, {"ward_code": ward.code, "ward": ward.name, "people": 0, "on_roster": 0}
         )
         row["people"] += people
-        row["on_roster"] += on_roster
+        row["on_roster"] += on_roster_count
     return sorted(totals.values(), key=lambda r: (r["ward_code"], r["ward"]))
 
 

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import sys
-import tempfile
-import traceback
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -71,6 +68,11 @@ class CqnGroup(TyperGroup):
             return super().invoke(ctx)
         except click_exceptions.UsageError as exc:
             _usage_error(exc)
+        except KeyboardInterrupt:  # Ctrl-C: every write is one transaction, rolled back
+            from cqn_cli.render.output import message
+
+            message(t("interrupted"))
+            raise typer.Exit(130) from None
         except CqnError as exc:
             from cqn_cli.render.output import report_error
 
@@ -166,6 +168,10 @@ def demo(
 
 def _crash_log() -> Path:
     """Write the traceback (frames only: no message, no locals, no data) to a private file."""
+    import os
+    import tempfile
+    import traceback
+
     exc_type, _, tb = sys.exc_info()
     frames = traceback.format_tb(tb)
     fd, name = tempfile.mkstemp(prefix="cqn-crash-", suffix=".log")
@@ -181,6 +187,9 @@ def main() -> None:
     """Console entry point: the app, plus the last resort for bugs."""
     try:
         app()
+    except KeyboardInterrupt:  # Ctrl-C outside a command: nothing half-written either way
+        sys.stderr.write(t("interrupted") + "\n")
+        sys.exit(130)
     except Exception as exc:  # a bug: never a traceback for the user
         path = _crash_log()
         sys.stderr.write(t("crash", kind=type(exc).__name__, path=path) + "\n")
