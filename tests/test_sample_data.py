@@ -94,3 +94,21 @@ def test_sample_meeting_figures_agree_with_an_independent_count(cqn: Run, query)
     assert doc["total"]["present"] == present_total
     assert doc["total"]["guests"] == guests_total
     assert doc["total"]["meetings"] == 350
+
+
+def test_every_sample_file_forced_in_again_changes_nothing(cqn: Run, query) -> None:  # type: ignore[no-untyped-def]
+    assert cqn("demo", "--data", SAMPLE).exit_code == 0
+    tables = ("person", "groups", "membership", "meeting", "attendance", "visit")
+    before = {t: query(f"SELECT * FROM {t} ORDER BY 1, 2") for t in tables}
+    for kind, path in [
+        ("roster", SAMPLE / "roster" / "05-tan-chinh.xlsx"),
+        ("groups", SAMPLE / "groups.csv"),
+        ("members", SAMPLE / "members" / "03-thanh-khe-dong.csv"),
+        ("members", SAMPLE / "members" / "05-tan-chinh.xlsx"),
+        ("attendance", SAMPLE / "attendance" / "08-thac-gian.csv"),
+        ("visits", SAMPLE / "visits" / "04-xuan-ha.csv"),
+    ]:
+        r = cqn("import", kind, path, "--as-of", "2019-12-31", "--force")
+        assert r.exit_code == 0, r.output
+        assert "thêm 0, cập nhật 0," in r.stdout, (path, r.stdout)
+    assert {t: query(f"SELECT * FROM {t} ORDER BY 1, 2") for t in tables} == before
