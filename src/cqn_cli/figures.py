@@ -144,3 +144,421 @@ def group_members_count(db: Database, day: dt.date) -> dict[int, int]:
     GROUP BY g.id
     """
     return dict(db.execute(sql, {"d": day.isoformat()}).fetchall())
+
+
+# ---- periods and the ward map -----------------------------------------------------------
+
+
+def quarter_of(day: dt.date) -> str:
+    return f"{day.year}Q{(day.month - 1) // 3 + 1}"
+
+
+def quarters_overlapping(start: dt.date, end: dt.date) -> list[tuple[str, dt.date, dt.date]]:
+    """Each calendar quarter overlapping [start, end], with the overlap (SPEC §4)."""
+    out: list[tuple[str, dt.date, dt.date]] = []
+    year, q = start.year, (start.month - 1) // 3
+    while True:
+        q_start = dt.date(year, 3 * q + 1, 1)
+        q_end = dt.date(year + (q == 3), (3 * q + 3) % 12 + 1, 1) - dt.timedelta(days=1)
+        if q_start > end:
+            return out
+        out.append((f"{year}Q{q + 1}", max(start, q_start), min(end, q_end)))
+        year, q = (year + 1, 0) if q == 3 else (year, q + 1)
+
+
+def rate(numerator: int, denominator: int) -> float:
+    """A share in [0, 1], 4 places (SPEC §5); 0 when there is nothing to count."""
+    return round(numerator / denominator, 4) if denominator else 0.0
+
+
+def _ward_map(
+    db: Database, map_date: dt.date
+) -> tuple[str, dict[str, Any], dict[str, tuple[str, str]]]:
+    """A ``wmap(ward_id, map_id)`` CTE for the map of ``map_date`` (SPEC §4), its named
+    parameters, and each mapped ward's (code, name)."""
+    from cqn_cli.wards import WardIndex
+
+    index = WardIndex(db)
+    params: dict[str, Any] = {}
+    rows = []
+    names: dict[str, tuple[str, str]] = {}
+    for i, ward_id in enumerate(sorted(index.wards)):
+        target = index.on_map(ward_id, map_date)
+        params[f"w{i}"], params[f"m{i}"] = ward_id, target.id
+        rows.append(f"(:w{i}, :m{i})")
+        names[target.id] = (target.code, target.name)
+    return f"wmap(ward_id, map_id) AS (VALUES {', '.join(rows)})", params, names
+
+
+# ---- the figures of SPEC §4 ---------------------------------------------------------------
+
+
+def _by_ward(names: dict[str, tuple[str, str]], map_id: str) -> dict[str, Any]:
+    code, name = names[map_id]
+    return {"ward_code": code, "ward": name}
+
+
+def _ward_order(row: dict[str, Any]) -> tuple[str, str]:
+    return (row.get("ward_code") or "", row.get("ward") or "")
+
+
+def gathering_by_ward(db: Database, as_of: dt.date, map_date: dt.date) -> list[dict[str, Any]]:
+    """On roster and gathered at D per ward (the person's ward on the map of M)."""
+    wmap, params, names = _ward_map(db, map_date)
+    sql = f"""
+    WITH {wmap},
+    roster AS (SELECT p.id, w.map_id FROM person p JOIN wmap w ON w.ward_id = p.ward_id
+               WHERE {on_roster("p", ":d")}),
+    gathered AS (
+        SELECT DISTINCT ms.person_id FROM membership ms JOIN groups g ON g.id = ms.group_id
+        WHERE {member_at("ms", ":d")} AND {group_exists("g", ":d")}
+    )
+    SELECT r.map_id, count(*) AS on_roster, count(ga.person_id) AS gathered
+    FROM roster r LEFT JOIN gathered ga ON ga.person_id = r.id
+    GROUP BY r.map_id
+    """
+    rows = [
+        {
+            **_by_ward(names, map_id),
+            "on_roster": n,
+            "gathered": g,
+            "rate": rate(g, n),
+        }
+        for map_id, n, g in db.execute(sql, {**params, "d": as_of.isoformat()})
+    ]
+    return sorted(rows, key=_ward_order)
+
+
+def gathering_by_group(db: Database, as_of: dt.date, map_date: dt.date) -> list[dict[str, Any]]:
+    """Per group existing at D: the people on roster at D who are its members at D."""
+    rows = _group_sizes(db, as_of, map_date)
+    for r in rows:
+        del r["map_id"]
+    return rows
+
+
+def _group_sizes(db: Database, as_of: dt.date, map_date: dt.date) -> list[dict[str, Any]]:
+    wmap, params, names = _ward_map(db, map_date)
+    sql = f"""
+    WITH {wmap}
+    SELECT g.code, g.name, g.kind, w.map_id,
+           count(DISTINCT CASE WHEN {member_at("ms", ":d")} AND {on_roster("p", ":d")}
+                 THEN ms.person_id END) AS members
+    FROM groups g JOIN wmap w ON w.ward_id = g.ward_id
+    LEFT JOIN membership ms ON ms.group_id = g.id
+    LEFT JOIN person p ON p.id = ms.person_id
+    WHERE {group_exists("g", ":d")}
+    GROUP BY g.id
+    """
+    rows = [
+        {
+            "group_code": code,
+            "group": name,
+            "kind": kind,
+            **_by_ward(names, map_id),
+            "members": members,
+            "map_id": map_id,
+        }
+        for code, name, kind, map_id, members in db.execute(
+            sql, {**params, "d": as_of.isoformat()}
+        )
+    ]
+    return sorted(rows, key=lambda r: (*_ward_order(r), r["kind"] != "clb", r["group_code"]))
+
+
+def gathered_count(db: Database, as_of: dt.date) -> int:
+    """People on roster at D who are members at D of a group existing at D, once each."""
+    sql = f"""
+    SELECT count(DISTINCT ms.person_id)
+    FROM membership ms JOIN groups g ON g.id = ms.group_id JOIN person p ON p.id = ms.person_id
+    WHERE {member_at("ms", ":d")} AND {group_exists("g", ":d")} AND {on_roster("p", ":d")}
+    """
+    return int(db.execute(sql, {"d": as_of.isoformat()}).fetchone()[0])
+
+
+ATTENDANCE_BY = ("ward", "group", "quarter", "kind")
+
+
+def attendance(
+    db: Database, start: dt.date, end: dt.date, by: str, map_date: dt.date
+) -> list[dict[str, Any]]:
+    """Attendance rate of the meetings in [F, T]: Σ present among expected / Σ expected;
+    excused shown on its own; by the group's ward, the group, the quarter or the kind."""
+    wmap, params, names = _ward_map(db, map_date)
+    sql = f"""
+    WITH {wmap},
+    selected AS (SELECT mt.id, mt.group_id, mt.date FROM meeting mt
+                 WHERE mt.date BETWEEN :f AND :t),
+    {_expected_cte("selected")},
+    tally AS (
+        SELECT e.meeting_id, count(*) AS expected,
+               coalesce(sum(a.status = 'present'), 0) AS present,
+               coalesce(sum(a.status = 'excused'), 0) AS excused
+        FROM expected e
+        LEFT JOIN attendance a ON a.meeting_id = e.meeting_id AND a.person_id = e.person_id
+        GROUP BY e.meeting_id
+    )
+    SELECT mt.date, mt.kind, g.code, g.name, w.map_id,
+           coalesce(t.expected, 0), coalesce(t.present, 0), coalesce(t.excused, 0)
+    FROM selected s JOIN meeting mt ON mt.id = s.id JOIN groups g ON g.id = mt.group_id
+    JOIN wmap w ON w.ward_id = g.ward_id
+    LEFT JOIN tally t ON t.meeting_id = s.id
+    """
+    buckets: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for date, kind, code, name, map_id, expected, present, excused in db.execute(
+        sql, {**params, "f": start.isoformat(), "t": end.isoformat()}
+    ):
+        if by == "ward":
+            key: tuple[Any, ...] = (map_id,)
+            head = _by_ward(names, map_id)
+        elif by == "group":
+            key, head = (code,), {"group_code": code, "group": name}
+        elif by == "quarter":
+            quarter = quarter_of(dt.date.fromisoformat(date))
+            key, head = (quarter,), {"quarter": quarter}
+        else:
+            key, head = (kind,), {"kind": kind}
+        row = buckets.setdefault(
+            key, {**head, "meetings": 0, "expected": 0, "present": 0, "excused": 0}
+        )
+        row["meetings"] += 1
+        row["expected"] += expected
+        row["present"] += present
+        row["excused"] += excused
+    rows = list(buckets.values())
+    for row in rows:
+        row["rate"] = rate(row["present"], row["expected"])
+    order = {"ward": _ward_order, "group": lambda r: r["group_code"]}
+    kinds = {"quarterly": 0, "gathering": 1, "review": 2, "other": 3}
+    order["quarter"] = lambda r: r["quarter"]
+    order["kind"] = lambda r: kinds[r["kind"]]
+    return sorted(rows, key=order[by])
+
+
+def quarterly_compliance(
+    db: Database, start: dt.date, end: dt.date, map_date: dt.date
+) -> list[dict[str, Any]]:
+    """Clubs only: the quarters overlapping [F, T] in which the club existed on some day
+    of the overlap, and those in which it held a quarterly meeting within the overlap."""
+    wmap, params, names = _ward_map(db, map_date)
+    quarters = quarters_overlapping(start, end)
+    clubs = db.execute(
+        f"WITH {wmap} SELECT g.id, g.code, g.name, w.map_id, g.founded_on, g.dissolved_on"
+        " FROM groups g JOIN wmap w ON w.ward_id = g.ward_id WHERE g.kind = 'clb'",
+        params,
+    ).fetchall()
+    held: dict[int, list[str]] = {}
+    for gid, date in db.execute(
+        "SELECT group_id, date FROM meeting WHERE kind = 'quarterly' AND date BETWEEN ? AND ?",
+        [start.isoformat(), end.isoformat()],
+    ):
+        held.setdefault(gid, []).append(date)
+    rows = []
+    for gid, code, name, map_id, founded, dissolved in clubs:
+        counted, met, missed = 0, 0, []
+        for label, q_from, q_to in quarters:
+            a, b = q_from.isoformat(), q_to.isoformat()
+            if not ((founded is None or founded <= b) and (dissolved is None or dissolved > a)):
+                continue
+            counted += 1
+            if any(a <= d <= b for d in held.get(gid, [])):
+                met += 1
+            else:
+                missed.append(label)
+        if counted:
+            rows.append(
+                {
+                    "group_code": code,
+                    "group": name,
+                    **_by_ward(names, map_id),
+                    "quarters": counted,
+                    "quarters_met": met,
+                    "rate": rate(met, counted),
+                    "missed": missed,
+                }
+            )
+    return sorted(rows, key=lambda r: (*_ward_order(r), r["group_code"]))
+
+
+OCCASIONS = (("30/4", 4, 30), ("22/12", 12, 22))
+GATHERING_WINDOW_DAYS = 15
+
+
+def occasions_in(start: dt.date, end: dt.date) -> list[tuple[int, str, dt.date]]:
+    """The 30/4 and 22/12 days falling in [F, T]."""
+    out: list[tuple[int, str, dt.date]] = []
+    for year in range(start.year, end.year + 1):
+        for label, month, day in OCCASIONS:
+            occasion = dt.date(year, month, day)
+            if start <= occasion <= end:
+                out.append((year, label, occasion))
+    return out
+
+
+def gatherings(
+    db: Database, start: dt.date, end: dt.date, map_date: dt.date
+) -> list[dict[str, Any]]:
+    """Per ward and occasion O in [F, T]: on roster at O, and the distinct people on roster
+    at O marked present at any gathering within 15 days of O, whoever held it."""
+    wmap, params, names = _ward_map(db, map_date)
+    rows = []
+    for year, label, occasion in occasions_in(start, end):
+        window = dt.timedelta(days=GATHERING_WINDOW_DAYS)
+        sql = f"""
+        WITH {wmap},
+        roster AS (SELECT p.id, w.map_id FROM person p JOIN wmap w ON w.ward_id = p.ward_id
+                   WHERE {on_roster("p", ":o")}),
+        came AS (
+            SELECT DISTINCT a.person_id FROM attendance a JOIN meeting mt ON mt.id = a.meeting_id
+            WHERE mt.kind = 'gathering' AND a.status = 'present' AND mt.date BETWEEN :a AND :b
+        )
+        SELECT r.map_id, count(*), count(c.person_id)
+        FROM roster r LEFT JOIN came c ON c.person_id = r.id
+        GROUP BY r.map_id
+        """
+        args = {
+            **params,
+            "o": occasion.isoformat(),
+            "a": (occasion - window).isoformat(),
+            "b": (occasion + window).isoformat(),
+        }
+        for map_id, on_roster_n, present in db.execute(sql, args):
+            rows.append(
+                {
+                    **_by_ward(names, map_id),
+                    "year": year,
+                    "occasion": label,
+                    "on_roster": on_roster_n,
+                    "present": present,
+                    "rate": rate(present, on_roster_n),
+                }
+            )
+    return sorted(rows, key=lambda r: (r["year"], r["occasion"] == "22/12", *_ward_order(r)))
+
+
+VISITS_BY = ("ward", "reason")
+
+
+def visits(
+    db: Database, start: dt.date, end: dt.date, by: str, map_date: dt.date
+) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """Visits in [F, T]: count, distinct people visited, total gift (VND), by the visited
+    person's ward or by reason; and the same over all (people counted once)."""
+    wmap, params, names = _ward_map(db, map_date)
+    key = "w.map_id" if by == "ward" else "v.reason"
+    base = f"""
+    WITH {wmap}
+    SELECT {{key}}, count(*), count(DISTINCT v.person_id), coalesce(sum(v.gift), 0)
+    FROM visit v JOIN person p ON p.id = v.person_id JOIN wmap w ON w.ward_id = p.ward_id
+    WHERE v.date BETWEEN :f AND :t
+    """
+    args = {**params, "f": start.isoformat(), "t": end.isoformat()}
+    rows = []
+    for k, count, people, gift in db.execute(base.format(key=key) + f" GROUP BY {key}", args):
+        head = _by_ward(names, k) if by == "ward" else {"reason": k}
+        rows.append({**head, "visits": count, "people": people, "gift_total": gift})
+    _, count, people, gift = db.execute(base.format(key="NULL"), args).fetchone()
+    total = {"visits": count, "people": people, "gift_total": gift}
+    reasons = {"sick": 0, "hardship": 1, "bereavement": 2, "other": 3}
+    if by == "ward":
+        rows.sort(key=_ward_order)
+    else:
+        rows.sort(key=lambda r: reasons[r["reason"]])
+    return rows, total
+
+
+def inactive(db: Database, as_of: dt.date, last: int) -> list[dict[str, Any]]:
+    """Members at D of a group who were expected at each of its last N meetings (any kind,
+    on or before D) and present at none; a group with fewer than N such meetings has none."""
+    sql = f"""
+    WITH ranked AS (
+        SELECT mt.id, mt.group_id, mt.date,
+               row_number() OVER (PARTITION BY mt.group_id ORDER BY mt.date DESC, mt.id DESC) AS n
+        FROM meeting mt WHERE mt.date <= :d
+    ),
+    selected AS (SELECT id, group_id, date FROM ranked WHERE n <= :last),
+    full_groups AS (SELECT group_id FROM selected GROUP BY group_id HAVING count(*) = :last),
+    {_expected_cte("selected")},
+    per_person AS (
+        SELECT s.group_id, e.person_id, count(*) AS expected_at,
+               coalesce(sum(a.status = 'present'), 0) AS present_at
+        FROM expected e JOIN selected s ON s.id = e.meeting_id
+        LEFT JOIN attendance a ON a.meeting_id = e.meeting_id AND a.person_id = e.person_id
+        GROUP BY s.group_id, e.person_id
+    ),
+    current AS (SELECT DISTINCT group_id, person_id FROM membership ms
+                WHERE {member_at("ms", ":d")})
+    SELECT pp.person_id, p.full_name, g.code,
+           (SELECT max(mt.date) FROM attendance a JOIN meeting mt ON mt.id = a.meeting_id
+            WHERE a.person_id = pp.person_id AND mt.group_id = pp.group_id
+              AND a.status = 'present' AND mt.date <= :d) AS last_present
+    FROM per_person pp
+    JOIN full_groups fg ON fg.group_id = pp.group_id
+    JOIN current c ON c.group_id = pp.group_id AND c.person_id = pp.person_id
+    JOIN person p ON p.id = pp.person_id JOIN groups g ON g.id = pp.group_id
+    WHERE pp.expected_at = :last AND pp.present_at = 0
+    """
+    from cqn_cli.people import format_id
+    from cqn_cli.text import vn_name_sort_key
+
+    rows = [
+        {"person_id": format_id(pk), "name": name, "group_code": code, "last_present": last_p}
+        for pk, name, code, last_p in db.execute(sql, {"d": as_of.isoformat(), "last": last})
+    ]
+    return sorted(rows, key=lambda r: (r["group_code"], vn_name_sort_key(r["name"])))
+
+
+def profile(db: Database, as_of: dt.date, map_date: dt.date) -> list[dict[str, Any]]:
+    """Among the gathered at D, per ward: party, youth union, reservists, Hội CCB; and the
+    CLB and BLL existing at D with their smallest and largest membership."""
+    wmap, params, names = _ward_map(db, map_date)
+    d = {"d": as_of.isoformat()}
+    people_sql = f"""
+    WITH {wmap},
+    gathered AS (
+        SELECT DISTINCT ms.person_id FROM membership ms JOIN groups g ON g.id = ms.group_id
+        WHERE {member_at("ms", ":d")} AND {group_exists("g", ":d")}
+    )
+    SELECT w.map_id, count(*), coalesce(sum(p.party_member), 0),
+           coalesce(sum(p.youth_union_member), 0), coalesce(sum(p.reservist), 0),
+           coalesce(sum(p.veterans_association_member), 0)
+    FROM person p JOIN gathered ga ON ga.person_id = p.id JOIN wmap w ON w.ward_id = p.ward_id
+    WHERE {on_roster("p", ":d")}
+    GROUP BY w.map_id
+    """
+    rows: dict[str, dict[str, Any]] = {}
+
+    def row(map_id: str) -> dict[str, Any]:
+        return rows.setdefault(
+            map_id,
+            {
+                **_by_ward(names, map_id),
+                "gathered": 0,
+                "party_members": 0,
+                "youth_union_members": 0,
+                "reservists": 0,
+                "ccb_members": 0,
+                "clubs": 0,
+                "boards": 0,
+                "smallest_group": None,
+                "largest_group": None,
+            },
+        )
+
+    for map_id, gathered, party, youth, reserve, ccb in db.execute(people_sql, {**params, **d}):
+        r = row(map_id)
+        r.update(
+            gathered=gathered,
+            party_members=party,
+            youth_union_members=youth,
+            reservists=reserve,
+            ccb_members=ccb,
+        )
+    for group in _group_sizes(db, as_of, map_date):
+        r = row(group["map_id"])
+        r["clubs" if group["kind"] == "clb" else "boards"] += 1
+        size = group["members"]
+        smallest, largest = r["smallest_group"], r["largest_group"]
+        r["smallest_group"] = size if smallest is None else min(smallest, size)
+        r["largest_group"] = size if largest is None else max(largest, size)
+    return sorted(rows.values(), key=_ward_order)
