@@ -259,9 +259,7 @@ def _group_sizes(db: Database, as_of: dt.date, map_date: dt.date) -> list[dict[s
             "members": members,
             "map_id": map_id,
         }
-        for code, name, kind, map_id, members in db.execute(
-            sql, {**params, "d": as_of.isoformat()}
-        )
+        for code, name, kind, map_id, members in db.execute(sql, {**params, "d": as_of.isoformat()})
     ]
     return sorted(rows, key=lambda r: (*_ward_order(r), r["kind"] != "clb", r["group_code"]))
 

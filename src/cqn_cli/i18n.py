@@ -59,6 +59,17 @@ def t(key: str, **params: Any) -> str:
     return text
 
 
+def fmt_pct(share: float) -> str:
+    """``0.8826`` → ``88,26%`` in Vietnamese, ``88.26%`` in English."""
+    text = f"{share * 100:.2f}%"
+    return text.replace(".", ",") if lang() == "vi" else text
+
+
+def fmt_share(part: int, whole: int, share: float) -> str:
+    """``2.023/2.292 (88,26%)``: a figure as the report shows a share."""
+    return f"{fmt_int(part)}/{fmt_int(whole)} ({fmt_pct(share)})"
+
+
 def fmt_int(n: int) -> str:
     """``2023`` → ``2.023`` in Vietnamese, ``2,023`` in English."""
     s = f"{n:,}"
@@ -686,6 +697,100 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "visit.recorded": (
         "Đã ghi lần thăm {person} ngày {date}.",
         "Visit to {person} on {date} recorded.",
+    ),
+    # ---- stats --------------------------------------------------------------
+    "grp.stats": ("Các số liệu của báo cáo (SPEC §4).", "The figures of the report."),
+    "opt.map_date": (
+        "Bản đồ phường của ngày này (mặc định: ngày tính hoặc cuối kỳ).",
+        "Ward map of this date (default: the as-of date or the period's end).",
+    ),
+    "opt.period": ("Kỳ: 2019, 2019Q2 hoặc 2019-05.", "Period: 2019, 2019Q2 or 2019-05."),
+    "opt.by": ("Nhóm theo.", "Group by."),
+    "opt.last": ("Số cuộc họp gần nhất xét (mặc định 4).", "How many last meetings (default 4)."),
+    "usage.bad_period": (
+        "Kỳ không hợp lệ: '{value}' (viết 2019, 2019Q2 hoặc 2019-05).",
+        "Invalid period: '{value}' (write 2019, 2019Q2 or 2019-05).",
+    ),
+    "usage.period_and_dates": (
+        "Dùng --period hoặc --from/--to, không dùng cả hai.",
+        "Use --period or --from/--to, not both.",
+    ),
+    "usage.period_backwards": ("--to trước --from.", "--to is before --from."),
+    "usage.bad_last": ("--last phải từ 1 trở lên: {value}.", "--last must be 1 or more: {value}."),
+    "col.rate": ("Tỷ lệ", "Rate"),
+    "col.gathered": ("Đã tập hợp", "Gathered"),
+    "col.quarter": ("Quý", "Quarter"),
+    "col.meetings": ("Số cuộc họp", "Meetings"),
+    "col.quarters": ("Số quý", "Quarters"),
+    "col.quarters_met": ("Quý có họp", "Quarters met"),
+    "col.missed": ("Quý không họp", "Missed"),
+    "col.year": ("Năm", "Year"),
+    "col.occasion": ("Dịp", "Occasion"),
+    "col.visits": ("Lượt thăm", "Visits"),
+    "col.people_visited": ("Số người được thăm", "People visited"),
+    "col.gift_total": ("Tổng quà", "Gifts"),
+    "col.last_present": ("Lần có mặt cuối", "Last present"),
+    "col.clubs": ("Số CLB", "Clubs"),
+    "col.boards": ("Số BLL", "Boards"),
+    "col.smallest_group": ("Nhóm ít nhất", "Smallest"),
+    "col.largest_group": ("Nhóm đông nhất", "Largest"),
+    "title.gathering": ("Tập hợp CQN ngày {date}", "Gathering at {date}"),
+    "title.attendance": ("Tỷ lệ dự họp {start}–{end}", "Attendance {start}–{end}"),
+    "title.meetings_compliance": (
+        "Sinh hoạt định kỳ hàng quý của các CLB {start}–{end}",
+        "Quarterly meetings of the clubs {start}–{end}",
+    ),
+    "title.gatherings": (
+        "Gặp mặt 30/4 và 22/12 ({start}–{end})",
+        "30/4 and 22/12 gatherings ({start}–{end})",
+    ),
+    "title.visits_stats": ("Thăm hỏi {start}–{end}", "Visits {start}–{end}"),
+    "title.inactive": (
+        "Thành viên không dự {last} cuộc họp gần nhất (ngày {date})",
+        "Members absent from the last {last} meetings (at {date})",
+    ),
+    "title.profile": ("Thành phần CQN đã tập hợp ngày {date}", "Profile of the gathered at {date}"),
+    "cmd.stats.gathering": (
+        "Số CQN trong danh sách và đã tập hợp vào CLB/BLL, theo phường hoặc theo nhóm.\n\n"
+        "Ví dụ: cqn stats gathering --as-of 31/12/2019 --by ward --map-date 31/12/2019",
+        "People on the roster and gathered into clubs/boards, by ward or by group.\n\n"
+        "Example: cqn stats gathering --as-of 2019-12-31 --by group",
+    ),
+    "cmd.stats.attendance": (
+        "Tỷ lệ dự họp (có mặt / dự kiến) theo phường, nhóm, quý hoặc loại.\n\n"
+        "Ví dụ: cqn stats attendance --period 2019 --by quarter",
+        "Attendance rate (present / expected) by ward, group, quarter or kind.\n\n"
+        "Example: cqn stats attendance --period 2019 --by quarter",
+    ),
+    "cmd.stats.meetings": (
+        "CLB có họp mỗi quý không: số quý, số quý có họp, các quý bỏ họp.\n\n"
+        "Ví dụ: cqn stats meetings --period 2019",
+        "Quarterly compliance of the clubs: quarters counted, met, missed.\n\n"
+        "Example: cqn stats meetings --period 2019",
+    ),
+    "cmd.stats.gatherings": (
+        "Gặp mặt 30/4 và 22/12 theo phường (trong vòng 15 ngày).\n\n"
+        "Ví dụ: cqn stats gatherings --period 2019",
+        "The 30/4 and 22/12 gatherings by ward (within 15 days).\n\n"
+        "Example: cqn stats gatherings --period 2019",
+    ),
+    "cmd.stats.visits": (
+        "Thăm hỏi: số lượt, số người, tổng quà, theo phường hoặc lý do.\n\n"
+        "Ví dụ: cqn stats visits --period 2019 --by reason",
+        "Visits: count, people, gifts, by ward or reason.\n\n"
+        "Example: cqn stats visits --period 2019 --by reason",
+    ),
+    "cmd.stats.inactive": (
+        "Thành viên được mời cả N cuộc họp gần nhất của nhóm mà không dự lần nào.\n\n"
+        "Ví dụ: cqn stats inactive --as-of 31/12/2019 --last 4",
+        "Members expected at each of their group's last N meetings and present at none.\n\n"
+        "Example: cqn stats inactive --as-of 2019-12-31 --last 4",
+    ),
+    "cmd.stats.profile": (
+        "Thành phần CQN đã tập hợp (đảng viên, đoàn viên, DBĐV, hội viên CCB) và CLB/BLL theo phường.\n\n"
+        "Ví dụ: cqn stats profile --as-of 31/12/2019",
+        "Profile of the gathered (party, youth union, reservists, CCB) and groups per ward.\n\n"
+        "Example: cqn stats profile --as-of 2019-12-31",
     ),
     # ---- people -----------------------------------------------------------
     "person.added": ("Đã thêm {id} {name}.", "Added {id} {name}."),

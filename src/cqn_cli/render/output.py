@@ -20,7 +20,7 @@ from rich.table import Table
 
 from cqn_cli.dates import format_date
 from cqn_cli.errors import CqnError, ImportRefused, OptionsRefused
-from cqn_cli.i18n import describe_problem, fmt_int, lang, t
+from cqn_cli.i18n import describe_problem, fmt_int, fmt_pct, lang, t
 from cqn_cli.values import neutralise_formula
 
 FORMATS = ("table", "csv", "json")
@@ -76,6 +76,8 @@ def _human(value: Any, kind: str) -> str:
         return t(f"{kind}.{value}")
     if kind == "money":
         return fmt_int(int(value)) + " đ"
+    if kind == "rate":
+        return fmt_pct(float(value))
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return str(value)
@@ -100,6 +102,7 @@ def render_rows(
     params: dict[str, Any] | None = None,
     total: dict[str, Any] | None = None,
     write: Callable[[str], object] | None = None,
+    total_row: bool = False,
 ) -> None:
     """Print ``rows`` in ``fmt``: JSON carries every key, CSV and table the ``columns``."""
     out = write or sys.stdout.write
@@ -125,6 +128,14 @@ def render_rows(
         table.add_column(t(c.title), justify=c.justify, no_wrap=keep)  # type: ignore[arg-type]
     for row in rows:
         table.add_row(*(_human(row.get(c.key), c.kind) for c in columns))
+    if total_row and total:
+        first = columns[0].key
+        cells = [
+            t("title.total") if c.key == first else _human(total.get(c.key), c.kind)
+            for c in columns
+        ]
+        table.add_section()
+        table.add_row(*cells, style="bold")
     console.print(table)
 
 

@@ -1,0 +1,179 @@
+"""The ``stats`` tables: a figure of ``figures`` with its parameters, rows and total.
+
+Each function returns a ``StatTable`` (the JSON shape of SPEC §5); ``report``
+assembles the review report from the same functions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlite_utils import Database
+
+from cqn_cli import figures
+from cqn_cli.errors import UsageError
+
+
+@dataclass
+class StatTable:
+    params: dict[str, Any]
+    rows: list[dict[str, Any]]
+    total: dict[str, Any] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"params": self.params, "rows": self.rows, "total": self.total}
+
+
+@dataclass(frozen=True)
+class Period:
+    start: dt.date
+    end: dt.date
+    label: str | None = None  # "2019", "2019Q2", "2019-05" when given as --period
+
+    def params(self) -> dict[str, Any]:
+        return {"from": self.start.isoformat(), "to": self.end.isoformat(), "period": self.label}
+
+    def previous(self) -> Period:
+        """The period of equal length just before this one (a year before a year, a
+        quarter before a quarter, a month before a month)."""
+        from dateutil.relativedelta import relativedelta
+
+        if self.label is not None:
+            months = {4: 12, 6: 3, 7: 1}[len(self.label)]
+            start = self.start - relativedelta(months=months)
+            return period_of(self.label_of(start, months))
+        length = self.end - self.start
+        end = self.start - dt.timedelta(days=1)
+        return Period(end - length, end)
+
+    @staticmethod
+    def label_of(start: dt.date, months: int) -> str:
+        if months == 12:
+            return f"{start.year}"
+        if months == 3:
+            return f"{start.year}Q{(start.month - 1) // 3 + 1}"
+        return f"{start.year}-{start.month:02d}"
+
+
+_PERIOD = re.compile(r"^(\d{4})(?:[Qq]([1-4])|-(\d{1,2}))?$")
+
+
+def period_of(text: str) -> Period:
+    """``2019``, ``2019Q2`` or ``2019-05`` as a period; anything else is a usage error."""
+    m = _PERIOD.match(text.strip())
+    if not m:
+        raise UsageError("usage.bad_period", value=text)
+    year = int(m.group(1))
+    if m.group(2):
+        q = int(m.group(2))
+        start = dt.date(year, 3 * q - 2, 1)
+        end = dt.date(year + (q == 4), (3 * q) % 12 + 1, 1) - dt.timedelta(days=1)
+        return Period(start, end, f"{year}Q{q}")
+    if m.group(3):
+        month = int(m.group(3))
+        if not 1 <= month <= 12:
+            raise UsageError("usage.bad_period", value=text)
+        start = dt.date(year, month, 1)
+        end = dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)
+        return Period(start, end, f"{year}-{month:02d}")
+    return Period(dt.date(year, 1, 1), dt.date(year, 12, 31), f"{year}")
+
+
+def choose_period(
+    start: dt.date | None, end: dt.date | None, period: str | None, today: dt.date
+) -> Period:
+    """``--period`` or ``--from/--to`` (either end may be left out); default: this year."""
+    if period is not None:
+        if start is not None or end is not None:
+            raise UsageError("usage.period_and_dates")
+        return period_of(period)
+    if start is None and end is None:
+        return period_of(str(today.year))
+    chosen = Period(start or dt.date(1900, 1, 1), end or today)
+    if chosen.end < chosen.start:
+        raise UsageError("usage.period_backwards")
+    return chosen
+
+
+def _map(map_date: dt.date | None, default: dt.date) -> dt.date:
+    return map_date or default
+
+
+def gathering(db: Database, as_of: dt.date, by: str, map_date: dt.date | None) -> StatTable:
+    m = _map(map_date, as_of)
+    params = {"as_of": as_of.isoformat(), "by": by, "map_date": m.isoformat()}
+    if by == "group":
+        rows = figures.gathering_by_group(db, as_of, m)
+        # Each person once, whatever the number of groups they are in.
+        return StatTable(params, rows, {"members": figures.gathered_count(db, as_of)})
+    rows = figures.gathering_by_ward(db, as_of, m)
+    on_roster = sum(r["on_roster"] for r in rows)
+    gathered = sum(r["gathered"] for r in rows)
+    total = {
+        "on_roster": on_roster,
+        "gathered": gathered,
+        "rate": figures.rate(gathered, on_roster),
+    }
+    return StatTable(params, rows, total)
+
+
+def attendance(db: Database, period: Period, by: str, map_date: dt.date | None) -> StatTable:
+    m = _map(map_date, period.end)
+    rows = figures.attendance(db, period.start, period.end, by, m)
+    total = {k: sum(r[k] for r in rows) for k in ("meetings", "expected", "present", "excused")}
+    total["rate"] = figures.rate(total["present"], total["expected"])
+    return StatTable({**period.params(), "by": by, "map_date": m.isoformat()}, rows, total)
+
+
+def meetings(db: Database, period: Period, map_date: dt.date | None) -> StatTable:
+    m = _map(map_date, period.end)
+    rows = figures.quarterly_compliance(db, period.start, period.end, m)
+    quarters = sum(r["quarters"] for r in rows)
+    met = sum(r["quarters_met"] for r in rows)
+    total = {
+        "groups": len(rows),
+        "quarters": quarters,
+        "quarters_met": met,
+        "rate": figures.rate(met, quarters),
+    }
+    return StatTable({**period.params(), "map_date": m.isoformat()}, rows, total)
+
+
+def gatherings(db: Database, period: Period, map_date: dt.date | None) -> StatTable:
+    m = _map(map_date, period.end)
+    rows = figures.gatherings(db, period.start, period.end, m)
+    on_roster = sum(r["on_roster"] for r in rows)
+    present = sum(r["present"] for r in rows)
+    total = {"on_roster": on_roster, "present": present, "rate": figures.rate(present, on_roster)}
+    return StatTable({**period.params(), "map_date": m.isoformat()}, rows, total)
+
+
+def visits(db: Database, period: Period, by: str, map_date: dt.date | None) -> StatTable:
+    m = _map(map_date, period.end)
+    rows, total = figures.visits(db, period.start, period.end, by, m)
+    return StatTable({**period.params(), "by": by, "map_date": m.isoformat()}, rows, total)
+
+
+def inactive(db: Database, as_of: dt.date, last: int) -> StatTable:
+    if last < 1:
+        raise UsageError("usage.bad_last", value=last)
+    rows = figures.inactive(db, as_of, last)
+    total = {"inactive": len(rows), "people": len({r["person_id"] for r in rows})}
+    return StatTable({"as_of": as_of.isoformat(), "last": last}, rows, total)
+
+
+PROFILE_SUMS = ("gathered", "party_members", "youth_union_members", "reservists", "ccb_members")
+
+
+def profile(db: Database, as_of: dt.date, map_date: dt.date | None) -> StatTable:
+    m = _map(map_date, as_of)
+    rows = figures.profile(db, as_of, m)
+    total: dict[str, Any] = {k: sum(r[k] for r in rows) for k in (*PROFILE_SUMS, "clubs", "boards")}
+    smallest = [r["smallest_group"] for r in rows if r["smallest_group"] is not None]
+    largest = [r["largest_group"] for r in rows if r["largest_group"] is not None]
+    total["smallest_group"] = min(smallest) if smallest else None
+    total["largest_group"] = max(largest) if largest else None
+    return StatTable({"as_of": as_of.isoformat(), "map_date": m.isoformat()}, rows, total)
