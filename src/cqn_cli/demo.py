@@ -10,9 +10,11 @@ from sqlite_utils import Database
 
 from cqn_cli.errors import DataError
 from cqn_cli.ingest.engine import ImportOptions, ImportResult, importer
+from cqn_cli.stats import period_of
 
 # The sample was written with the 2019 ward names: read it on the 2019 map.
 SAMPLE_AS_OF = dt.date(2019, 12, 31)
+SAMPLE_PERIOD = period_of("2019")
 SUFFIXES = (".csv", ".txt", ".xlsx")
 # In the order they depend on each other: people, groups, then who is in them and what they did.
 KINDS = (

@@ -155,9 +155,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Create or upgrade the database.\n\nExample: cqn --db district.db init",
     ),
     "cmd.demo": (
-        "Nạp dữ liệu mẫu (sample_data/) vào cơ sở dữ liệu và in danh sách theo phường.\n\n"
+        "Nạp dữ liệu mẫu (sample_data/) vào cơ sở dữ liệu và in báo cáo sơ kết năm 2019.\n\n"
         "Ví dụ: cqn --db demo.db demo",
-        "Load sample_data/ into the database and print the roster per ward.\n\n"
+        "Load sample_data/ into the database and print the review report of 2019.\n\n"
         "Example: cqn --db demo.db demo",
     ),
     "grp.ward": ("Danh mục phường: xem, thêm, bí danh, sáp nhập.", "Ward registry."),
@@ -791,6 +791,72 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Ví dụ: cqn stats profile --as-of 31/12/2019",
         "Profile of the gathered (party, youth union, reservists, CCB) and groups per ward.\n\n"
         "Example: cqn stats profile --as-of 2019-12-31",
+    ),
+    # ---- report -------------------------------------------------------------
+    "report.lang": ("vi", "en"),
+    "report.title": (
+        "Báo cáo sơ kết công tác tập hợp cựu quân nhân ({start} – {end})",
+        "Review report on gathering former military personnel ({start} – {end})",
+    ),
+    "report.gathering": (
+        "1. Cựu quân nhân trong danh sách và đã tập hợp vào CLB, BLL (theo phường)",
+        "1. People on the roster and gathered into clubs and boards (by ward)",
+    ),
+    "report.profile": (
+        "2. Thành phần CQN đã tập hợp",
+        "2. Profile of the gathered",
+    ),
+    "report.groups": (
+        "3. Các CLB, BLL và số thành viên",
+        "3. Clubs and boards with their members",
+    ),
+    "report.meetings": (
+        "4. Sinh hoạt định kỳ hàng quý của các CLB (các quý không họp)",
+        "4. Quarterly meetings of the clubs (quarters missed)",
+    ),
+    "report.attendance_by_quarter": ("5. Tỷ lệ dự họp theo quý", "5. Attendance by quarter"),
+    "report.attendance_by_kind": (
+        "6. Tỷ lệ dự họp theo loại cuộc họp",
+        "6. Attendance by kind of meeting",
+    ),
+    "report.gatherings": ("7. Gặp mặt 30/4 và 22/12", "7. The 30/4 and 22/12 gatherings"),
+    "report.visits_by_ward": (
+        "8. Thăm hỏi ốm đau, hoạn nạn theo phường",
+        "8. Visits to the sick and those in hardship, by ward",
+    ),
+    "report.visits_by_reason": ("9. Thăm hỏi theo lý do", "9. Visits by reason"),
+    "report.inactive": (
+        "Phụ lục: thành viên không dự 4 cuộc họp gần nhất của nhóm",
+        "Appendix: members absent from their group's last 4 meetings",
+    ),
+    "report.versus": ("{now} (kỳ trước: {before})", "{now} (previous period: {before})"),
+    "report.visits_total": (
+        "{visits} lượt thăm, {people} người, tổng quà {gift} đ",
+        "{visits} visits, {people} people, gifts {gift} VND",
+    ),
+    "report.inactive_total": ("{count} thành viên", "{count} members"),
+    "report.groups_total": ("{members} người tham gia", "{members} people in groups"),
+    "report.profile_total": (
+        "{gathered} người đã tập hợp; {clubs} CLB, {boards} BLL",
+        "{gathered} gathered; {clubs} clubs, {boards} boards",
+    ),
+    "report.written": ("Đã ghi báo cáo vào {path}.", "Report written to {path}."),
+    "col.gathered_share": ("Đã tập hợp / trong danh sách", "Gathered / on roster"),
+    "col.present_share": ("Có mặt / trong danh sách", "Present / on roster"),
+    "col.bar": ("", ""),
+    "cmd.report": (
+        "Báo cáo sơ kết của một kỳ (bảng, md, html, xlsx, json), so với kỳ trước.\n\n"
+        "Ví dụ: cqn report --period 2019 -o bao-cao-2019.html",
+        "The review report of a period (table, md, html, xlsx, json), beside the previous one.\n\n"
+        "Example: cqn report --period 2019 -o report-2019.html",
+    ),
+    "opt.report_format": (
+        "Định dạng: table, md, html, xlsx, json (mặc định theo đuôi tệp -o, hoặc table).",
+        "Format: table, md, html, xlsx, json (default: from the -o extension, else table).",
+    ),
+    "opt.output": (
+        "Ghi vào tệp (ghi nguyên khối: tệp cũ giữ nguyên nếu có lỗi).",
+        "Write to a file (atomically: the old file stays if anything fails).",
     ),
     # ---- people -----------------------------------------------------------
     "person.added": ("Đã thêm {id} {name}.", "Added {id} {name}."),

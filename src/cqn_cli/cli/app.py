@@ -12,7 +12,7 @@ from typer._click import exceptions as click_exceptions
 from typer.core import TyperGroup
 
 from cqn_cli import __version__
-from cqn_cli.cli import activity, imports, people, stats, wards
+from cqn_cli.cli import activity, imports, people, report, stats, wards
 from cqn_cli.cli.common import State, state, today
 from cqn_cli.errors import EXIT_DATABASE, EXIT_USAGE, CqnError
 from cqn_cli.i18n import LANGS, set_lang, t
@@ -108,6 +108,7 @@ app.add_typer(activity.group_app, name="group", help=t("grp.group"))
 app.add_typer(activity.meeting_app, name="meeting", help=t("grp.meeting"))
 app.add_typer(activity.visit_app, name="visit", help=t("grp.visit"))
 app.add_typer(stats.app, name="stats", help=t("grp.stats"))
+app.command("report", help=t("cmd.report"))(report.report_cmd)
 
 
 def _version(value: bool) -> None:
@@ -156,14 +157,17 @@ def demo(
     ctx: typer.Context,
     data: Annotated[Path, typer.Option("--data", help=t("opt.data_dir"))] = Path("sample_data"),
 ) -> None:
+    from cqn_cli import report
     from cqn_cli.cli.imports import print_result
     from cqn_cli.cli.people import print_roster_by_ward
-    from cqn_cli.demo import SAMPLE_AS_OF, load_sample
+    from cqn_cli.cli.report import emit
+    from cqn_cli.demo import SAMPLE_PERIOD, load_sample
 
     db = state(ctx).db(create=True)
     for result in load_sample(db, data):
         print_result(result, max_warnings=2)
-    print_roster_by_ward(db, SAMPLE_AS_OF)
+    # The sample's year, then where its people are on today's ward map.
+    emit(report.build(db, SAMPLE_PERIOD), "table", None)
     print_roster_by_ward(db, today())
 
 

@@ -13,6 +13,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
@@ -61,7 +62,7 @@ class Column:
     optional: bool = False  # left out of a table on a narrow terminal
 
 
-def _human(value: Any, kind: str) -> str:
+def human(value: Any, kind: str) -> str:
     if value is None:
         return ""
     if kind == "date":
@@ -127,12 +128,11 @@ def render_rows(
         keep = c.kind in ("date", "int", "status", "gender") or c.key in _NO_WRAP
         table.add_column(t(c.title), justify=c.justify, no_wrap=keep)  # type: ignore[arg-type]
     for row in rows:
-        table.add_row(*(_human(row.get(c.key), c.kind) for c in columns))
+        table.add_row(*(human(row.get(c.key), c.kind) for c in columns))
     if total_row and total:
         first = columns[0].key
         cells = [
-            t("title.total") if c.key == first else _human(total.get(c.key), c.kind)
-            for c in columns
+            t("title.total") if c.key == first else human(total.get(c.key), c.kind) for c in columns
         ]
         table.add_section()
         table.add_row(*cells, style="bold")
@@ -151,7 +151,7 @@ def render_record(record: dict[str, Any], columns: Sequence[Column], fmt: str) -
     table.add_column(style="bold")
     table.add_column()
     for c in columns:
-        table.add_row(t(c.title), _human(record.get(c.key), c.kind))
+        table.add_row(t(c.title), human(record.get(c.key), c.kind))
     stdout_console().print(table)
 
 
@@ -177,3 +177,25 @@ def report_error(exc: CqnError) -> None:
         for problem in exc.problems:
             message(describe_problem("", problem, with_path=False))
     message(t(exc.key, **exc.params))
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write a whole file or nothing: a temp file in the same folder (mode 0600), then a rename.
+
+    A report that fails half-way leaves the previous file in place.
+    """
+    import os
+    import tempfile
+
+    target = path.resolve()
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,86 @@
+"""``cqn report``: the review report, at the terminal or into a file (for cron)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cqn_cli.cli.common import parse_option_date, state, today
+from cqn_cli.i18n import t
+
+
+class ReportFormat(StrEnum):
+    table = "table"
+    md = "md"
+    html = "html"
+    xlsx = "xlsx"
+    json = "json"
+
+
+_BY_SUFFIX = {".md": "md", ".html": "html", ".htm": "html", ".xlsx": "xlsx", ".json": "json"}
+
+
+def report_cmd(
+    ctx: typer.Context,
+    date_from: Annotated[
+        dt.date | None,
+        typer.Option("--from", parser=parse_option_date, metavar="DATE", help=t("opt.from")),
+    ] = None,
+    date_to: Annotated[
+        dt.date | None,
+        typer.Option("--to", parser=parse_option_date, metavar="DATE", help=t("opt.to")),
+    ] = None,
+    period: Annotated[
+        str | None, typer.Option("--period", metavar="2019|2019Q2|2019-05", help=t("opt.period"))
+    ] = None,
+    fmt: Annotated[
+        ReportFormat | None, typer.Option("--format", "-f", help=t("opt.report_format"))
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", dir_okay=False, help=t("opt.output"))
+    ] = None,
+) -> None:
+    from cqn_cli import report
+    from cqn_cli.stats import choose_period
+
+    chosen = choose_period(date_from, date_to, period, today())
+    built = report.build(state(ctx).db(), chosen)
+    kind = (
+        fmt.value if fmt else (_BY_SUFFIX.get(output.suffix.lower(), "md") if output else "table")
+    )
+    emit(built, kind, output)
+
+
+def emit(built: object, kind: str, output: Path | None) -> None:
+    """Render the report in ``kind``: to the terminal, stdout, or atomically into ``output``."""
+    import json
+
+    from cqn_cli.render import documents
+    from cqn_cli.render.output import result_line, stdout_console, write_atomically
+    from cqn_cli.report import Report
+
+    assert isinstance(built, Report)
+    if kind == "table":
+        if output is None:
+            documents.to_console(built, stdout_console())
+            return
+        kind = "md"
+    data: str | bytes
+    if kind == "json":
+        data = json.dumps(built.as_json(), ensure_ascii=False, indent=2) + "\n"
+    else:
+        data = documents.RENDERERS[kind](built)
+    if output is None:
+        if isinstance(data, bytes):
+            import sys
+
+            sys.stdout.buffer.write(data)
+        else:
+            typer.echo(data, nl=False)
+        return
+    write_atomically(output, data.encode("utf-8") if isinstance(data, str) else data)
+    result_line(t("report.written", path=output))
