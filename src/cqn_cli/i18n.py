@@ -843,7 +843,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report.written": ("Đã ghi báo cáo vào {path}.", "Report written to {path}."),
     "col.gathered_share": ("Đã tập hợp / trong danh sách", "Gathered / on roster"),
     "col.present_share": ("Có mặt / trong danh sách", "Present / on roster"),
-    "col.bar": ("", ""),
+    "col.bar": ("Biểu đồ", "Chart"),
     "cmd.report": (
         "Báo cáo sơ kết của một kỳ (bảng, md, html, xlsx, json), so với kỳ trước.\n\n"
         "Ví dụ: cqn report --period 2019 -o bao-cao-2019.html",
