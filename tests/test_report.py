@@ -1,0 +1,165 @@
+"""The review report in every format, its figures those of `stats`, written atomically."""
+
+from __future__ import annotations
+
+import json
+import stat
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+
+from conftest import SAMPLE, Run
+
+
+@pytest.fixture
+def loaded(cqn: Run) -> Run:
+    assert cqn("demo", "--data", SAMPLE).exit_code == 0
+    return cqn
+
+
+def _stats(cqn: Run, *args: str) -> dict[str, Any]:
+    r = cqn("stats", *args, "-f", "json")
+    assert r.exit_code == 0, r.output
+    return json.loads(r.stdout)  # type: ignore[no-any-return]
+
+
+def test_json_report_holds_the_stats_tables_and_the_previous_year(loaded: Run) -> None:
+    r = loaded("report", "--period", "2019", "-f", "json")
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    assert doc["params"]["previous"] == {"from": "2018-01-01", "to": "2018-12-31", "period": "2018"}
+    sections = doc["sections"]
+    gathering = _stats(loaded, "gathering", "--as-of", "2019-12-31", "--map-date", "2019-12-31")
+    assert {k: sections["gathering"][k] for k in ("params", "rows", "total")} == gathering
+    previous = _stats(loaded, "gathering", "--as-of", "2018-12-31", "--map-date", "2019-12-31")
+    assert sections["gathering"]["previous"]["total"] == previous["total"]
+    meetings = _stats(loaded, "meetings", "--period", "2019")
+    assert sections["meetings"]["rows"] == meetings["rows"]
+    by_quarter = _stats(loaded, "attendance", "--period", "2019", "--by", "quarter")
+    assert sections["attendance_by_quarter"]["total"] == by_quarter["total"]
+    gatherings = _stats(loaded, "gatherings", "--period", "2019")
+    assert sections["gatherings"]["rows"] == gatherings["rows"]
+    visits = _stats(loaded, "visits", "--period", "2019", "--by", "reason")
+    assert sections["visits_by_reason"]["total"] == visits["total"]
+    inactive = _stats(loaded, "inactive", "--as-of", "2019-12-31")
+    assert sections["inactive"]["rows"] == inactive["rows"]
+    # 2017 holds no data: the previous period of 2018 is left out, not shown as zeros.
+    r2018 = json.loads(loaded("report", "--period", "2018", "-f", "json").stdout)
+    assert r2018["sections"]["attendance_by_kind"]["previous"] is None
+
+
+def test_markdown_report_reads_as_a_document(loaded: Run, tmp_path: Path) -> None:
+    out = tmp_path / "bao-cao.md"
+    r = loaded("report", "--period", "2019", "-o", out)
+    assert r.exit_code == 0, r.output
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith(
+        "# Báo cáo sơ kết công tác tập hợp cựu quân nhân (01/01/2019 – 31/12/2019)"
+    )
+    gathering = _stats(loaded, "gathering", "--as-of", "2019-12-31")
+    total = gathering["total"]
+    # The share as the report shows it, Vietnamese number style: 1.258/1.437 (87,54%).
+    vi = lambda n: f"{n:,}".replace(",", ".")  # noqa: E731
+    pct = f"{total['rate'] * 100:.2f}%".replace(".", ",")
+    assert f"{vi(total['gathered'])}/{vi(total['on_roster'])} ({pct})" in text
+    headings = [line for line in text.splitlines() if line.startswith("## ")]
+    assert len(headings) == 10
+    tables = [line for line in text.splitlines() if line.startswith("| Mã phường |")]
+    assert tables, "the ward tables have Vietnamese headings"
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+
+
+class _Tables(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables = 0
+        self.svg = 0
+        self.rects = 0
+        self.headings: list[str] = []
+        self._in_h2 = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tables += tag == "table"
+        self.svg += tag == "svg"
+        self.rects += tag == "rect"
+        self._in_h2 = tag == "h2"
+
+    def handle_data(self, data: str) -> None:
+        if self._in_h2:
+            self.headings.append(data)
+            self._in_h2 = False
+
+
+def test_html_report_is_one_standalone_printable_page(loaded: Run, tmp_path: Path) -> None:
+    out = tmp_path / "report.html"
+    assert loaded("report", "--period", "2019", "-o", out, lang="en").exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    assert (
+        "@page { size: A4" in text and "<script" not in text and "http" not in text.split("<svg")[0]
+    )
+    parsed = _Tables()
+    parsed.feed(text)
+    assert parsed.tables == 10 and parsed.svg == 1
+    wards = _stats(loaded, "gathering", "--as-of", "2019-12-31")["rows"]
+    assert parsed.rects == len(wards) == 10  # one bar per ward
+    assert parsed.headings[0].startswith("1. People on the roster")
+
+
+def test_xlsx_report_has_one_sheet_per_section_with_numbers_as_numbers(
+    loaded: Run, tmp_path: Path
+) -> None:
+    out = tmp_path / "report.xlsx"
+    assert loaded("report", "--period", "2019", "-o", out).exit_code == 0
+    wb = load_workbook(out)
+    assert wb.sheetnames[:3] == ["gathering", "profile", "groups"]
+    assert len(wb.sheetnames) == 10
+    ws = wb["gathering"]
+    header = [c.value for c in ws[4]]
+    assert header[-3:] == ["Đang trong danh sách", "Đã tập hợp", "Tỷ lệ"]
+    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=5)]
+    gathering = _stats(loaded, "gathering", "--as-of", "2019-12-31")["rows"]
+    assert [r[-3:] for r in rows] == [[g["on_roster"], g["gathered"], g["rate"]] for g in gathering]
+    assert all(isinstance(r[-1], float) and isinstance(r[-2], int) for r in rows)
+    assert ws.cell(row=5, column=len(header)).number_format == "0.00%"
+    assert ws.freeze_panes == "A5"
+
+
+def test_format_follows_the_extension_unless_told(loaded: Run, tmp_path: Path) -> None:
+    out = tmp_path / "report.html"
+    assert loaded("report", "--period", "2019Q2", "-o", out, "-f", "md").exit_code == 0
+    assert out.read_text(encoding="utf-8").startswith("# ")
+
+
+def test_a_failed_report_leaves_the_previous_file(
+    loaded: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "monthly.html"
+    assert loaded("report", "--period", "2019-11", "-o", out).exit_code == 0
+    before = out.read_bytes()
+    from cqn_cli.render import documents
+
+    def broken(report: object) -> str:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setitem(documents.RENDERERS, "html", broken)
+    with pytest.raises(RuntimeError):
+        loaded("report", "--period", "2019-12", "-o", out)
+    assert out.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".monthly")] == []
+
+
+def test_terminal_report_off_a_tty_has_no_colour(loaded: Run) -> None:
+    r = loaded("report", "--period", "2019")
+    assert r.exit_code == 0
+    assert "\x1b[" not in r.stdout
+    assert "1.258/1.437 (87,54%)" in r.stdout
+    en = loaded("report", "--period", "2019", lang="en")
+    assert "1,258/1,437 (87.54%)" in en.stdout
+
+
+def test_period_errors_are_exit_2(loaded: Run) -> None:
+    assert loaded("report", "--period", "2019Q5").exit_code == 2
+    assert loaded("report", "--period", "2019", "--from", "01/01/2019").exit_code == 2
