@@ -1,0 +1,1162 @@
+"""``cqn import groups|members|attendance|visits``: run through the CLI, checked in the database.
+
+Every file is small and written here by hand, in the encoding and with the
+separator a ward's office program would use; the expected values are worked
+out in each test from the rows written above them.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import unicodedata
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import Workbook
+
+from conftest import Run, write_csv
+
+Query = Callable[..., list[tuple[Any, ...]]]
+
+AS_2019 = ("--as-of", "2019-12-31")
+NEXT_YEAR = dt.date.today().year + 1
+
+# Ids whose century/sex and year digits agree with the roster below (no warning in the way).
+AN = "048052000101"  # male, 1952
+BINH = "048160000202"  # female, 1960
+DUNG = "048050000303"  # male, 1950
+
+# The people of every test, CQN000001…CQN000006 in this order.
+ROSTER = (
+    "Họ và tên,Ngày sinh,Giới tính,Số CCCD,Phường,Trạng thái,Ngày trạng thái\n"
+    f"Nguyễn Văn An,15/03/1952,Nam,{AN},Xuân Hà,,\n"
+    f"Trần Thị Bình,1960,Nữ,{BINH},Xuân Hà,,\n"
+    "Lê Văn Cường,1948,Nam,,Xuân Hà,chuyển đi,01/06/2019\n"
+    f"Phạm Văn Dũng,10/10/1950,Nam,{DUNG},Xuân Hà,,\n"
+    "Võ Văn Em,1955,Nam,,An Khê,,\n"
+    "Nguyễn Văn An,20/05/1958,Nam,,Xuân Hà,,\n"  # a namesake of CQN000001, same ward
+)
+
+# XH-CLB01 founded 01/01/2015, open; XH-BLL01 from 15/03/2016, dissolved 01/10/2019;
+# AK-CLB01 from 01/01/2018.
+GROUPS = (
+    "Mã nhóm,Tên nhóm,Loại,Phường,Ngày thành lập,Ngày giải thể\n"
+    "XH-CLB01,CLB Cựu chiến binh tổ 5,CLB,Xuân Hà,01/01/2015,\n"
+    "XH-BLL01,Ban liên lạc Trung đoàn 96,BLL,Xuân Hà,15/03/2016,01/10/2019\n"
+    "AK-CLB01,CLB Cựu quân nhân An Khê,CLB,An Khê,01/01/2018,\n"
+)
+
+MEMBERS = (
+    "Mã CQN,Mã nhóm,Ngày tham gia,Ngày rời,Chức vụ\n"
+    "CQN000001,XH-CLB01,01/02/2015,,Chủ nhiệm\n"
+    "CQN000002,XH-CLB01,01/03/2016,30/06/2019,\n"
+    "CQN000003,XH-CLB01,01/01/2017,,\n"
+    "CQN000004,XH-BLL01,01/01/2017,,Trưởng ban\n"
+    "CQN000005,AK-CLB01,01/01/2018,,\n"
+)
+
+ATTENDANCE = (
+    "Mã cuộc họp,Ngày họp,Loại,Mã nhóm,Mã CQN,Điểm danh\n"
+    "XH1-2019Q1,15/03/2019,Họp quý,XH-CLB01,CQN000001,Có mặt\n"
+    "XH1-2019Q1,15/03/2019,Họp quý,XH-CLB01,CQN000002,Vắng có phép\n"
+    "XH1-2019Q1,15/03/2019,Họp quý,XH-CLB01,CQN000003,vắng\n"
+    "BLL-3004,30/04/2019,gặp mặt,XH-BLL01,CQN000004,có mặt\n"
+)
+
+VISITS = (
+    "Mã CQN,Ngày thăm,Lý do,Quà tặng,Mã nhóm,Ghi chú\n"
+    "CQN000001,12/03/2019,ốm đau,500.000đ,XH-CLB01,Nằm viện\n"
+    "CQN000005,20/08/2019,hoạn nạn,1.000.000,AK-CLB01,\n"
+)
+
+
+def snapshot(query: Query) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table: what "nothing was written" is checked against."""
+    tables = [r[0] for r in query("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    return {t: query(f'SELECT * FROM "{t}" ORDER BY 1') for t in sorted(tables)}
+
+
+def data_tables(query: Query) -> dict[str, list[tuple[Any, ...]]]:
+    """Every table but the import log (which records even a forced re-import)."""
+    return {t: rows for t, rows in snapshot(query).items() if t != "import_log"}
+
+
+def summary(rows: int, inserted: int, updated: int, unchanged: int, rejected: int) -> str:
+    return (
+        f"{rows} dòng — thêm {inserted}, cập nhật {updated}, "
+        f"không đổi {unchanged}, loại {rejected}."
+    )
+
+
+def imported(cqn: Run, kind: str, path: Path, *opts: str) -> Any:
+    r = cqn("import", kind, path, *opts)
+    assert r.exit_code == 0, r.output
+    return r
+
+
+def setup(cqn: Run, query: Query, tmp_path: Path, *kinds: str) -> None:
+    """The roster of this file, then the given imports in order (groups, members, …)."""
+    imported(cqn, "roster", write_csv(tmp_path / "roster.csv", ROSTER), *AS_2019)
+    assert query("SELECT id, full_name FROM person ORDER BY id") == [
+        (1, "Nguyễn Văn An"),
+        (2, "Trần Thị Bình"),
+        (3, "Lê Văn Cường"),
+        (4, "Phạm Văn Dũng"),
+        (5, "Võ Văn Em"),
+        (6, "Nguyễn Văn An"),
+    ]
+    texts = {"groups": GROUPS, "members": MEMBERS, "attendance": ATTENDANCE, "visits": VISITS}
+    for kind in kinds:
+        imported(cqn, kind, write_csv(tmp_path / f"setup-{kind}.csv", texts[kind]))
+
+
+def groups(query: Query) -> list[tuple[Any, ...]]:
+    return query(
+        "SELECT code, name, kind, ward_id, founded_on, dissolved_on FROM groups ORDER BY id"
+    )
+
+
+def memberships(query: Query) -> list[tuple[Any, ...]]:
+    return query(
+        "SELECT ms.person_id, g.code, ms.joined_on, ms.left_on, ms.role"
+        " FROM membership ms JOIN groups g ON g.id = ms.group_id ORDER BY ms.id"
+    )
+
+
+def meetings(query: Query) -> list[tuple[Any, ...]]:
+    return query(
+        "SELECT mt.code, mt.date, mt.kind, g.code, mt.title"
+        " FROM meeting mt JOIN groups g ON g.id = mt.group_id ORDER BY mt.id"
+    )
+
+
+def marks(query: Query) -> list[tuple[Any, ...]]:
+    return query(
+        "SELECT mt.code, a.person_id, a.status FROM attendance a"
+        " JOIN meeting mt ON mt.id = a.meeting_id ORDER BY mt.id, a.person_id"
+    )
+
+
+def visits(query: Query) -> list[tuple[Any, ...]]:
+    return query(
+        "SELECT v.person_id, v.date, v.reason, v.gift, g.code, v.notes"
+        " FROM visit v LEFT JOIN groups g ON g.id = v.group_id ORDER BY v.id"
+    )
+
+
+def refused(cqn: Run, query: Query, kind: str, path: Path, *opts: str) -> list[str]:
+    """Import a file that must be refused whole: exit 1, every table as it was; its lines."""
+    before = snapshot(query)
+    r = cqn("import", kind, path, *opts)
+    assert r.exit_code == 1, r.output
+    assert r.stdout == ""
+    assert snapshot(query) == before
+    return r.stderr.splitlines()
+
+
+def read_rejects(path: Path, delimiter: str = ",") -> list[list[str]]:
+    data = path.read_bytes()
+    text = data[3:].decode("utf-8") if data.startswith(b"\xef\xbb\xbf") else data.decode()
+    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+
+
+# ---- groups -------------------------------------------------------------------------------
+
+
+def test_groups_in_windows_1258_with_semicolons(cqn: Run, query: Query, tmp_path: Path) -> None:
+    f = write_csv(
+        tmp_path / "nhom.csv",
+        "Mã nhóm;Tên nhóm;Loại;Phường;Ngày thành lập;Ngày giải thể\n"
+        "XH-CLB01;CLB Cựu chiến binh tổ 5;Câu lạc bộ;Xuân Hà;01/01/2015;\n"
+        "XH-BLL01;Ban liên lạc Trung đoàn 96;Ban liên lạc;P. Xuân Hà;15-03-2016;01.10.2019\n"
+        "AK-CLB01;CLB Hoà Bình;clb;20224;2018-01-01;\n"
+        "TT-BLL02;BLL Sư đoàn 2;bll;Tam Thuận;;\n",
+        encoding="cp1258",
+        newline="\r\n",
+    )
+    r = imported(cqn, "groups", f, *AS_2019)
+    assert summary(4, 4, 0, 0, 0) in r.stdout
+    rows = groups(query)
+    assert rows == [
+        ("XH-CLB01", "CLB Cựu chiến binh tổ 5", "clb", "tk-xuan-ha", "2015-01-01", None),
+        ("XH-BLL01", "Ban liên lạc Trung đoàn 96", "bll", "tk-xuan-ha", "2016-03-15", "2019-10-01"),
+        ("AK-CLB01", "CLB Hoà Bình", "clb", "tk-an-khe", "2018-01-01", None),
+        ("TT-BLL02", "BLL Sư đoàn 2", "bll", "tk-tam-thuan", None, None),
+    ]
+    assert all(unicodedata.is_normalized("NFC", row[1]) for row in rows)
+
+
+def test_groups_headers_without_diacritics_and_in_english(
+    cqn: Run, query: Query, tmp_path: Path
+) -> None:
+    a = write_csv(
+        tmp_path / "a.csv",
+        " MA NHOM ,ten nhom,loai,phuong,ngay thanh lap\nXH-CLB01,CLB tổ 5,CLB,Xuân Hà,01/01/2015\n",
+    )
+    b = write_csv(
+        tmp_path / "b.csv",
+        "code,name,kind,ward,founded_on,dissolved_on\n"
+        "AK-BLL01,BLL An Khê,board,An Khê,2016-01-01,2019-01-01\n",
+    )
+    imported(cqn, "groups", a, *AS_2019)
+    r = imported(cqn, "groups", b, *AS_2019)
+    assert "không biết" not in r.stderr
+    assert groups(query) == [
+        ("XH-CLB01", "CLB tổ 5", "clb", "tk-xuan-ha", "2015-01-01", None),
+        ("AK-BLL01", "BLL An Khê", "bll", "tk-an-khe", "2016-01-01", "2019-01-01"),
+    ]
+
+
+def test_groups_ward_option_fills_rows_without_a_ward(
+    cqn: Run, query: Query, tmp_path: Path
+) -> None:
+    f = write_csv(
+        tmp_path / "g.csv",
+        "Mã nhóm,Tên nhóm,Loại\nAK-CLB01,CLB 1,CLB\nAK-CLB02,CLB 2,CLB\n",
+    )
+    imported(cqn, "groups", f, "--ward", "An Khê", *AS_2019)
+    assert query("SELECT code, ward_id FROM groups ORDER BY id") == [
+        ("AK-CLB01", "tk-an-khe"),
+        ("AK-CLB02", "tk-an-khe"),
+    ]
+
+
+def test_groups_reimport_with_a_new_name_updates_and_blank_dates_are_kept(
+    cqn: Run, query: Query, tmp_path: Path
+) -> None:
+    setup(cqn, query, tmp_path, "groups")
+    f = write_csv(
+        tmp_path / "v2.csv",
+        "Mã nhóm,Tên nhóm,Loại,Phường,Ngày thành lập,Ngày giải thể\n"
+        "XH-CLB01,CLB CCB tổ 5 (mới),CLB,Xuân Hà,,\n"  # renamed; blank dates keep the held ones
+        "xh-bll01,Ban liên lạc Trung đoàn 96,BLL,Xuân Hà,15/03/2016,01/10/2019\n",  # unchanged
+    )
+    r = imported(cqn, "groups", f, *AS_2019)
+    assert summary(2, 0, 1, 1, 0) in r.stdout
+    assert groups(query)[:2] == [
+        ("XH-CLB01", "CLB CCB tổ 5 (mới)", "clb", "tk-xuan-ha", "2015-01-01", None),
+        ("XH-BLL01", "Ban liên lạc Trung đoàn 96", "bll", "tk-xuan-ha", "2016-03-15", "2019-10-01"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        (
+            "XH-CLB09,CLB 9,Hội,Xuân Hà,01/01/2015,",
+            "3:3 [Loại] 'Hội': loại nhóm phải là CLB hoặc BLL",
+        ),
+        (
+            "XH-CLB09,CLB 9,CLB,Xuân Hà,01/01/2015,01/01/2015",
+            "3:6 [Ngày giải thể] '01/01/2015': ngày giải thể không sau ngày thành lập",
+        ),
+        (
+            "XH-CLB09,CLB 9,CLB,Xuan Haa,01/01/2015,",
+            "3:4 [Phường] 'Xuan Haa': không có phường 'Xuan Haa'; có phải 'Xuân Hà'?",
+        ),
+        (
+            "XH-CLB09,CLB 9,CLB,Xuân Hà,01/01/15,",
+            "3:5 [Ngày thành lập] '01/01/15': năm chỉ có 2 chữ số",
+        ),
+        (
+            f"XH-CLB09,CLB 9,CLB,Xuân Hà,01/01/{NEXT_YEAR},",
+            f"3:5 [Ngày thành lập] '01/01/{NEXT_YEAR}': ngày trong tương lai",
+        ),
+        ("xh-clb01,CLB 9,CLB,Xuân Hà,,", "3:1 [Mã nhóm] 'xh-clb01': mã này đã có ở dòng 2"),
+        (",CLB 9,CLB,Xuân Hà,,", "3:1 [Mã nhóm]: bắt buộc, đang để trống"),
+    ],
+)
+def test_bad_group_rows_refuse_the_file(
+    cqn: Run, query: Query, tmp_path: Path, row: str, expected: str
+) -> None:
+    f = write_csv(
+        tmp_path / "g.csv",
+        "Mã nhóm,Tên nhóm,Loại,Phường,Ngày thành lập,Ngày giải thể\n"
+        f"XH-CLB01,CLB tổ 5,CLB,Xuân Hà,01/01/2015,\n{row}\n",
+    )
+    lines = refused(cqn, query, "groups", f, *AS_2019)
+    assert any(line.startswith(f"{f}:{expected}") for line in lines), lines
+    assert lines[-1] == f"{f}: 1 dòng lỗi; không ghi gì."
+
+
+def test_new_group_dates_leaving_a_membership_outside_are_refused(
+    cqn: Run, query: Query, tmp_path: Path
+) -> None:
+    """CQN000001 joined XH-CLB01 on 01/02/2015: founding it on 01/01/2016 is refused."""
+    setup(cqn, query, tmp_path, "groups", "members")
+    f = write_csv(
+        tmp_path / "g.csv",
+        "Mã nhóm,Tên nhóm,Loại,Phường,Ngày thành lập,Ngày giải thể\n"
+        "XH-CLB01,CLB Cựu chiến binh tổ 5,CLB,Xuân Hà,01/01/2016,\n",
+    )
+    lines = refused(cqn, query, "groups", f)
+    assert (
+        f"{f}:2:1 [Mã nhóm] 'XH-CLB01': ngày thành lập/giải thể mới để một thành viên"
+        " (vào ngày 01/02/2015) nằm ngoài thời gian nhóm tồn tại"
+    ) in lines
+    # Dissolving it on the day someone joined is refused too (CQN000003 joined 01/01/2017).
+    g = write_csv(
+        tmp_path / "g2.csv",
+        "Mã nhóm,Tên nhóm,Loại,Phường,Ngày thành lập,Ngày giải thể\n"
+        "XH-CLB01,CLB Cựu chiến binh tổ 5,CLB,Xuân Hà,01/01/2015,01/01/2017\n",
+    )
+    lines = refused(cqn, query, "groups", g)
+    assert any("nằm ngoài thời gian nhóm tồn tại" in line for line in lines)
+
+
+def test_new_group_dates_leaving_a_meeting_outside_are_refused_even_with_skip_bad(
+    cqn: Run, query: Query, tmp_path: Path
+) -> None:
+    """XH-BLL01 met on 30/04/2019: dissolving it on 30/04/2019 would orphan that meeting.
+
+    With --skip-bad the row goes to the rejects file and the group keeps its dates;
+    the good row of the same file is written.
+    """
+    setup(cqn, query, tmp_path, "groups", "members", "attendance")
+    f = write_csv(
+        tmp_path / "g.csv",
+        "Mã nhóm,Tên nhóm,Loại,Phường,Ngày thành lập,Ngày giải thể\n"
+        "XH-BLL01,Ban liên lạc Trung đoàn 96,BLL,Xuân Hà,15/03/2016,30/04/2019\n"
+        "XH-CLB02,CLB tổ 9,CLB,Xuân Hà,01/06/2019,\n",
+    )
+    expected = (
+        f"{f}:2:1 [Mã nhóm] 'XH-BLL01': ngày thành lập/giải thể mới để một cuộc họp"
+        " (ngày 30/04/2019) nằm ngoài thời gian nhóm tồn tại"
+    )
+    assert expected in refused(cqn, query, "groups", f)
+
+    rejects = tmp_path / "rejects.csv"
+    r = cqn("import", "groups", f, "--skip-bad", "--rejects", rejects)
+    assert r.exit_code == 0, r.output
+    assert summary(2, 1, 0, 0, 1) in r.stdout
+    assert query("SELECT founded_on, dissolved_on FROM groups WHERE code = 'XH-BLL01'") == [
+        ("2016-03-15", "2019-10-01")
+    ]
+    assert query("SELECT count(*) FROM groups WHERE code = 'XH-CLB02'") == [(1,)]
+    table = read_rejects(rejects)
+    assert [row[0] for row in table] == ["Mã nhóm", "XH-BLL01"]
+    assert "cuộc họp (ngày 30/04/2019)" in table[1][-1]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: a dissolution date before the held founding date (founding cell left blank)"
+    " reaches the CHECK constraint: IntegrityError crash instead of a refused row",
+)
+def test_dissolution_before_the_held_founding_date_is_refused_with_its_line(
+    cqn: Run, query: Query, tmp_path: Path
+) -> None:
+    setup(cqn, query, tmp_path, "groups")
+    f = write_csv(
+        tmp_path / "g.csv",
+        "Mã nhóm,Tên nhóm,Loại,Phường,Ngày thành lập,Ngày giải thể\n"
+        "AK-CLB01,CLB Cựu quân nhân An Khê,CLB,An Khê,,01/01/2017\n",  # founded 01/01/2018
+    )
+    lines = refused(cqn, query, "groups", f)
+    assert any(line.startswith(f"{f}:2:6 [Ngày giải thể] '01/01/2017'") for line in lines)
+
+
+# ---- members ------------------------------------------------------------------------------
+
+
+def test_members_in_utf16_with_tabs_every_kind_of_person_reference(
+    cqn: Run, query: Query, tmp_path: Path
+) -> None:
+    setup(cqn, query, tmp_path, "groups")
+    header = ["Số CCCD", "Mã CQN", "Họ và tên", "Năm sinh", "Phường", "Mã nhóm", "Ngày vào"]
+    rows = [
+        [*header, "Ngày rời", "Chức vụ"],
+        [AN, "", "", "", "", "XH-CLB01", "01/02/2015", "", "Chủ nhiệm"],
+        ["", "CQN000002", "", "", "", "xh-clb01", "01/03/2016", "30/06/2019", ""],
+        # Year only finds the full birth date held (10/10/1950); name in capitals.
+        ["", "", "PHẠM VĂN DŨNG", "1950", "Xuân Hà", "XH-BLL01", "01/01/2017", "", "Trưởng ban"],
+        # Birth date and ward tell the two Nguyễn Văn An of Xuân Hà apart.
+        ["", "", "Nguyễn Văn An", "20/05/1958", "Xuân Hà", "XH-CLB01", "2018-01-01", "", ""],
+        ["", "5", "", "", "", "AK-CLB01", "01/01/2018", "", "Thành viên"],
+        # The same person in a second group, and back in the first after leaving it.
+        ["", "CQN000002", "", "", "", "XH-CLB01", "30/06/2019", "", "Phó chủ nhiệm"],
+    ]
+    f = write_csv(
+        tmp_path / "members.txt",
+        "".join("\t".join(r) + "\n" for r in rows),
+        encoding="utf-16-le",
+        bom=True,
+        newline="\r\n",
+    )
+    r = imported(cqn, "members", f)
+    assert summary(6, 6, 0, 0, 0) in r.stdout
+    assert memberships(query) == [
+        (1, "XH-CLB01", "2015-02-01", None, "Chủ nhiệm"),
+        (2, "XH-CLB01", "2016-03-01", "2019-06-30", None),
+        (4, "XH-BLL01", "2017-01-01", None, "Trưởng ban"),
+        (6, "XH-CLB01", "2018-01-01", None, None),
+        (5, "AK-CLB01", "2018-01-01", None, "Thành viên"),
+        (2, "XH-CLB01", "2019-06-30", None, "Phó chủ nhiệm"),
+    ]
+
+
+def test_members_in_xlsx_with_date_cells(cqn: Run, query: Query, tmp_path: Path) -> None:
+    setup(cqn, query, tmp_path, "groups")
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["DANH SÁCH HỘI VIÊN CLB"])
+    ws.append(["STT", "Số CCCD", "Mã nhóm", "Ngày tham gia", "Ngày rời", "Chức vụ"])
+    ws.append([1, AN, "XH-CLB01", dt.datetime(2015, 2, 1), None, "Chủ nhiệm"])
+    ws.append([2, int(DUNG), "XH-BLL01", "01/01/2017", dt.datetime(2019, 5, 1), None])
+    f = tmp_path / "members.xlsx"
+    wb.save(f)
+    r = imported(cqn, "members", f)
+    assert summary(2, 2, 0, 0, 0) in r.stdout
+    assert memberships(query) == [
+        (1, "XH-CLB01", "2015-02-01", None, "Chủ nhiệm"),
+        (4, "XH-BLL01", "2017-01-01", "2019-05-01", None),
+    ]
+
+
+def test_members_reimport_closes_a_membership_and_sets_a_role(
+    cqn: Run, query: Query, tmp_path: Path
+) -> None:
+    setup(cqn, query, tmp_path, "groups", "members")
+    f = write_csv(
+        tmp_path / "m2.csv",
+        "Mã CQN,Mã nhóm,Ngày tham gia,Ngày rời,Chức vụ\n"
+        "CQN000001,XH-CLB01,01/02/2015,,Chủ nhiệm\n"  # unchanged
+        "CQN000003,XH-CLB01,01/01/2017,31/05/2019,\n"  # left
+        "CQN000005,AK-CLB01,01/01/2018,,Phó chủ nhiệm\n"  # role set
+        "CQN000006,XH-CLB01,01/01/2019,,\n",  # new
+    )
+    r = imported(cqn, "members", f)
+    assert summary(4, 1, 2, 1, 0) in r.stdout
+    assert memberships(query) == [
+        (1, "XH-CLB01", "2015-02-01", None, "Chủ nhiệm"),
+        (2, "XH-CLB01", "2016-03-01", "2019-06-30", None),
+        (3, "XH-CLB01", "2017-01-01", "2019-05-31", None),
+        (4, "XH-BLL01", "2017-01-01", None, "Trưởng ban"),
+        (5, "AK-CLB01", "2018-01-01", None, "Phó chủ nhiệm"),
+        (6, "XH-CLB01", "2019-01-01", None, None),
+    ]
+
+
+def test_unknown_and_ambiguous_people_are_refused_naming_line_and_candidates(
+    cqn: Run, query: Query, tmp_path: Path
+) -> None:
+    setup(cqn, query, tmp_path, "groups")
+    f = write_csv(
+        tmp_path / "m.csv",
+        "Số CCCD,Mã CQN,Họ và tên,Ngày sinh,Phường,Mã nhóm,Ngày tham gia\n"
+        f"{AN},,,,,XH-CLB01,01/02/2015\n"  # good
+        ",,Nguyễn Văn An,,Xuân Hà,XH-CLB01,01/02/2015\n"  # two of that name in Xuân Hà
+        ",,Nguyễn Văn An,1952,An Khê,XH-CLB01,01/02/2015\n"  # none in An Khê
+        ",,Nguyễn Văn Ba,1952,Xuân Hà,XH-CLB01,01/02/2015\n"
+        "048052000199,,,,,XH-CLB01,01/02/2015\n"
+        ",CQN000099,,,,XH-CLB01,01/02/2015\n"
+        ",,,,,XH-CLB01,01/02/2015\n",
+    )
+    lines = refused(cqn, query, "members", f)
+    assert (
+        f"{f}:3:3 [Họ và tên]: khớp nhiều người: CQN000001 Nguyễn Văn An,"
+        " CQN000006 Nguyễn Văn An; hãy ghi số CCCD hoặc mã CQN"
+    ) in lines
+    assert (
+        f"{f}:4:3 [Họ và tên]: không tìm thấy 'Nguyễn Văn An' với ngày sinh và phường này"
+    ) in lines
+    assert (
+        f"{f}:5:3 [Họ và tên]: không tìm thấy 'Nguyễn Văn Ba' với ngày sinh và phường này"
+    ) in lines
+    assert f"{f}:6:1 [Số CCCD]: không có CQN nào mang số CCCD 0480******99" in lines
+    assert f"{f}:7:2 [Mã CQN]: không có CQN mã CQN000099" in lines
+    assert any(line.startswith(f"{f}:8") and "thiếu người" in line for line in lines)
+    assert lines[-1] == f"{f}: 6 dòng lỗi; không ghi gì."
+    assert "048052000199" not in "\n".join(lines)
+
+
+def test_a_cccd_with_someone_elses_name_and_birth_date_is_refused(
+    cqn: Run, query: Query, tmp_path: Path
+) -> None:
+    setup(cqn, query, tmp_path, "groups")
+    f = write_csv(
+        tmp_path / "m.csv",
+        "Số CCCD,Họ và tên,Ngày sinh,Mã nhóm,Ngày tham gia\n"
+        f"{AN},Trần Thị Bình,1960,XH-CLB01,01/02/2015\n",
+    )
+    lines = refused(cqn, query, "members", f)
+    assert any(
+        line.startswith(f"{f}:2:1 [Số CCCD]") and "CQN000001 Nguyễn Văn An" in line
+        for line in lines
+    ), lines
+
+
+def test_reference_by_name_reads_the_ward_on_the_as_of_map(
+    cqn: Run, query: Query, tmp_path: Path
+) -> None:
+    """Two Nguyễn Văn Hùng born 1955: Hòa Khê and Xuân Hà are two wards in 2019, one today."""
+    roster = write_csv(
+        tmp_path / "r.csv",
+        "Họ và tên,Năm sinh,Phường\nNguyễn Văn Hùng,1955,Hòa Khê\nNguyễn Văn Hùng,1955,Xuân Hà\n",
+    )
+    imported(cqn, "roster", roster, *AS_2019)
+    imported(cqn, "groups", write_csv(tmp_path / "g.csv", GROUPS), *AS_2019)
+    f = write_csv(
+        tmp_path / "m.csv",
+        "Họ và tên,Năm sinh,Phường,Mã nhóm,Ngày tham gia\n"
+        "Nguyễn Văn Hùng,1955,Xuân Hà,XH-CLB01,01/01/2019\n",
+    )
+    lines = refused(cqn, query, "members", f)  # today's map: both in phường Thanh Khê
+    assert any("khớp nhiều người" in line for line in lines)
+    imported(cqn, "members", f, *AS_2019)
+    assert memberships(query) == [(2, "XH-CLB01", "2019-01-01", None, None)]
+
+
+MEMBER_HEADER = "Mã CQN,Mã nhóm,Ngày tham gia,Ngày rời\n"
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        (
+            ["CQN000001,XH-CLB01,31/12/2014,"],
+            "2:3 [Ngày tham gia] '31/12/2014': tham gia trước ngày thành lập nhóm (01/01/2015)",
+        ),
+        (
+            ["CQN000004,XH-BLL01,01/10/2019,"],
+            "2:3 [Ngày tham gia] '01/10/2019': tham gia khi nhóm đã giải thể (01/10/2019)",
+        ),
+        (
+            ["CQN000004,XH-BLL01,15/11/2019,"],
+            "2:3 [Ngày tham gia] '15/11/2019': tham gia khi nhóm đã giải thể (01/10/2019)",
+        ),
+        (
+            ["CQN000001,XH-CLB01,01/02/2016,31/01/2016"],
+            "2:4 [Ngày rời] '31/01/2016': ngày rời trước ngày tham gia",
+        ),
+        (
+            ["CQN000001,XH-CLB01,01/02/2015,31/12/2016", "CQN000001,XH-CLB01,01/06/2016,"],
+            "3:3 [Ngày tham gia] '01/06/2016': trùng thời gian với một lần tham gia khác"
+            " của người này trong nhóm XH-CLB01",
+        ),
+        (
+            ["CQN000001,XH-CLB01,01/02/2015,", "CQN000001,XH-CLB01,01/02/2015,"],
+            "3: cùng người, cùng nhóm, cùng ngày tham gia như dòng 2",
+        ),
+        (
+            ["CQN000001,XH-CLB1,01/02/2015,"],
+            "2:2 [Mã nhóm] 'XH-CLB1': không có nhóm mã 'XH-CLB1'; có phải 'XH-CLB01'?",
+        ),
+        (
+            [f"CQN000001,XH-CLB01,01/02/{NEXT_YEAR},"],
+            f"2:3 [Ngày tham gia] '01/02/{NEXT_YEAR}': ngày trong tương lai",
+        ),
+        (["CQN000001,XH-CLB01,,"], "2:3 [Ngày tham gia]: bắt buộc, đang để trống"),
+    ],
+)
+def test_bad_membership_rows_refuse_the_file(
+    cqn: Run, query: Query, tmp_path: Path, rows: list[str], expected: str
+) -> None:
+    setup(cqn, query, tmp_path, "groups")
+    f = write_csv(
+        tmp_path / "m.csv",
+        MEMBER_HEADER + "".join(r + "\n" for r in rows) + "CQN000005,AK-CLB01,01/01/2018,\n",
+    )
+    lines = refused(cqn, query, "members", f)
+    assert any(line.startswith(f"{f}:{expected}") for line in lines), lines
+    assert lines[-1] == f"{f}: 1 dòng lỗi; không ghi gì."
+
+
+def test_a_membership_overlapping_one_held_is_refused(
+    cqn: Run, query: Query, tmp_path: Path
+) -> None:
+    """CQN000002 was in XH-CLB01 from 01/03/2016 to 30/06/2019; CQN000001 is in it since 2015."""
+    setup(cqn, query, tmp_path, "groups", "members")
+    f = write_csv(
+        tmp_path / "m.csv",
+        MEMBER_HEADER + "CQN000002,XH-CLB01,01/01/2019,\n"
+        "CQN000001,XH-CLB01,01/01/2019,\n"
+        "CQN000002,XH-CLB01,01/01/2015,01/03/2016\n",  # ends the day the held one starts: fine
+    )
+    lines = refused(cqn, query, "members", f)
+    assert (
+        f"{f}:2:3 [Ngày tham gia] '01/01/2019': trùng thời gian với một lần tham gia khác"
+        " của người này trong nhóm XH-CLB01 (01/03/2016)"
+    ) in lines
+    assert (
+        f"{f}:3:3 [Ngày tham gia] '01/01/2019': trùng thời gian với một lần tham gia khác"
+        " của người này trong nhóm XH-CLB01 (01/02/2015)"
+    ) in lines
+    assert lines[-1] == f"{f}: 2 dòng lỗi; không ghi gì."
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG (message): an overlap with an earlier line of the same file names it as a bare"
+    " '(2)' where the sister messages say 'dòng 2'",
+)
+def test_an_overlap_inside_one_file_names_the_other_line(
+    cqn: Run, query: Query, tmp_path: Path
+) -> None:
+    setup(cqn, query, tmp_path, "groups")
+    f = write_csv(
+        tmp_path / "m.csv",
+        MEMBER_HEADER
+        + "CQN000005,AK-CLB01,01/02/2018,31/12/2018\nCQN000005,AK-CLB01,01/06/2018,\n",
+    )
+    lines = refused(cqn, query, "members", f)
+    assert any(line.startswith(f"{f}:3:3") and "(dòng 2)" in line for line in lines), lines
+
+
+def test_a_membership_update_that_would_overlap_a_later_one_is_refused(
+    cqn: Run, query: Query, tmp_path: Path
+) -> None:
+    setup(cqn, query, tmp_path, "groups", "members")
+    rejoin = write_csv(tmp_path / "m1.csv", MEMBER_HEADER + "CQN000002,XH-CLB01,01/01/2020,\n")
+    imported(cqn, "members", rejoin)
+    # Pushing the end of the 2016 membership past the 2020 one.
+    f = write_csv(tmp_path / "m2.csv", MEMBER_HEADER + "CQN000002,XH-CLB01,01/03/2016,01/06/2020\n")
+    lines = refused(cqn, query, "members", f)
+    assert any("trùng thời gian" in line and line.startswith(f"{f}:2") for line in lines), lines
+
+
+# ---- attendance ---------------------------------------------------------------------------
+
+
+def test_attendance_in_xlsx_with_vietnamese_words(cqn: Run, query: Query, tmp_path: Path) -> None:
+    setup(cqn, query, tmp_path, "groups", "members")
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Mã họp", "Ngày", "Loại cuộc họp", "Mã CLB", "Nội dung", "Trạng thái", "Số CCCD"])
+    ws["H1"], ws["I1"], ws["J1"], ws["K1"] = "Mã CQN", "Họ tên", "Năm sinh", "Phường"
+    q1 = dt.datetime(2019, 3, 15)
+    rows: list[list[Any]] = [
+        ["XH1-Q1", q1, "Họp quý", "XH-CLB01", "Họp quý I", "Có mặt", AN],
+        ["XH1-Q1", q1, "hop quy", "XH-CLB01", None, "Vắng có phép", None, "CQN000002"],
+        [
+            "XH1-Q1",
+            q1,
+            "HỌP QUÝ",
+            "XH-CLB01",
+            None,
+            "vang",
+            None,
+            None,
+            "Lê Văn Cường",
+            1948,
+            "Xuân Hà",
+        ],
+        ["XH1-Q1", q1, "quarterly", "XH-CLB01", None, "co mat", None, 5],
+        ["GM-3004", "30/04/2019", "gap mat", "XH-BLL01", "Gặp mặt 30/4", "x", int(DUNG)],
+        ["TK-2019", "20/12/2019", "Tổng kết", "AK-CLB01", None, "P", None, "CQN000005"],
+        ["SK-2019", "01/07/2019", "Sơ kết", "AK-CLB01", None, "absent", None, "CQN000005"],
+        ["K-2019", "05/08/2019", "khác", "XH-CLB01", None, "present", None, "CQN000001"],
+    ]
+    for row in rows:
+        ws.append(row)
+    f = tmp_path / "diem-danh.xlsx"
+    wb.save(f)
+    r = imported(cqn, "attendance", f)
+    assert summary(8, 8, 0, 0, 0) in r.stdout
+    assert meetings(query) == [
+        ("XH1-Q1", "2019-03-15", "quarterly", "XH-CLB01", "Họp quý I"),
+        ("GM-3004", "2019-04-30", "gathering", "XH-BLL01", "Gặp mặt 30/4"),
+        ("TK-2019", "2019-12-20", "review", "AK-CLB01", None),
+        ("SK-2019", "2019-07-01", "review", "AK-CLB01", None),
+        ("K-2019", "2019-08-05", "other", "XH-CLB01", None),
+    ]
+    assert marks(query) == [
+        ("XH1-Q1", 1, "present"),
+        ("XH1-Q1", 2, "excused"),
+        ("XH1-Q1", 3, "absent"),
+        ("XH1-Q1", 5, "present"),
+        ("GM-3004", 4, "present"),
+        ("TK-2019", 5, "excused"),
+        ("SK-2019", 5, "absent"),
+        ("K-2019", 1, "present"),
+    ]
+
+
+def test_attendance_accent_free_headers_and_a_second_sheet_updates_a_mark(
+    cqn: Run, query: Query, tmp_path: Path
+) -> None:
+    setup(cqn, query, tmp_path, "groups", "members", "attendance")
+    f = write_csv(
+        tmp_path / "a2.csv",
+        "ma hop,ngay hop,loai,ma nhom,ma cqn,diem danh\n"
+        "XH1-2019Q1,15/03/2019,hop quy,XH-CLB01,CQN000003,co mat\n"  # was absent
+        "xh1-2019q1,15/03/2019,Họp quý,xh-clb01,CQN000001,Có mặt\n"  # unchanged
+        "XH1-2019Q2,20/06/2019,Họp quý,XH-CLB01,CQN000001,vắng có phép\n",  # new meeting
+    )
+    r = imported(cqn, "attendance", f)
+    assert summary(3, 1, 1, 1, 0) in r.stdout
+    assert meetings(query)[-1] == ("XH1-2019Q2", "2019-06-20", "quarterly", "XH-CLB01", None)
+    assert marks(query) == [
+        ("XH1-2019Q1", 1, "present"),
+        ("XH1-2019Q1", 2, "excused"),
+        ("XH1-2019Q1", 3, "present"),
+        ("BLL-3004", 4, "present"),
+        ("XH1-2019Q2", 1, "excused"),
+    ]
+
+
+ATT_HEADER = "Mã cuộc họp,Ngày họp,Loại,Mã nhóm,Mã CQN,Điểm danh\n"
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        (  # date
+            [
+                "H1,15/03/2019,Họp quý,XH-CLB01,CQN000001,có mặt",
+                "H1,16/03/2019,Họp quý,XH-CLB01,CQN000002,có mặt",
+            ],
+            "3:1 [Mã cuộc họp] 'H1': cuộc họp này đã có với ngày, loại hoặc nhóm khác (dòng 2)",
+        ),
+        (  # kind
+            [
+                "H1,15/03/2019,Họp quý,XH-CLB01,CQN000001,có mặt",
+                "H1,15/03/2019,gặp mặt,XH-CLB01,CQN000002,có mặt",
+            ],
+            "3:1 [Mã cuộc họp] 'H1': cuộc họp này đã có với ngày, loại hoặc nhóm khác (dòng 2)",
+        ),
+        (  # group
+            [
+                "H1,15/03/2019,Họp quý,XH-CLB01,CQN000001,có mặt",
+                "H1,15/03/2019,Họp quý,XH-BLL01,CQN000004,có mặt",
+            ],
+            "3:1 [Mã cuộc họp] 'H1': cuộc họp này đã có với ngày, loại hoặc nhóm khác (dòng 2)",
+        ),
+        (
+            [
+                "H1,15/03/2019,Họp quý,XH-CLB01,CQN000001,có mặt",
+                "H1,15/03/2019,Họp quý,XH-CLB01,CQN000001,vắng",
+            ],
+            "3: người này đã được điểm danh ở cuộc họp này (dòng 2)",
+        ),
+        (  # the same person, written two ways
+            [
+                "H1,15/03/2019,Họp quý,XH-CLB01,CQN000004,có mặt",
+                "H1,15/03/2019,Họp quý,XH-CLB01,4,có mặt",
+            ],
+            "3: người này đã được điểm danh ở cuộc họp này (dòng 2)",
+        ),
+        (
+            [f"H1,15/03/{NEXT_YEAR},Họp quý,XH-CLB01,CQN000001,có mặt"],
+            f"2:2 [Ngày họp] '15/03/{NEXT_YEAR}': ngày trong tương lai",
+        ),
+        (
+            ["H1,31/12/2014,Họp quý,XH-CLB01,CQN000001,có mặt"],
+            "2:2 [Ngày họp] '31/12/2014': nhóm XH-CLB01 không tồn tại vào ngày này"
+            " (thành lập 01/01/2015, giải thể —)",
+        ),
+        (
+            ["H1,01/10/2019,gặp mặt,XH-BLL01,CQN000004,có mặt"],
+            "2:2 [Ngày họp] '01/10/2019': nhóm XH-BLL01 không tồn tại vào ngày này"
+            " (thành lập 15/03/2016, giải thể 01/10/2019)",
+        ),
+        (
+            ["H1,22/12/2019,gặp mặt,XH-BLL01,CQN000004,có mặt"],
+            "2:2 [Ngày họp] '22/12/2019': nhóm XH-BLL01 không tồn tại vào ngày này"
+            " (thành lập 15/03/2016, giải thể 01/10/2019)",
+        ),
+        (
+            ["H1,15/03/2019,Họp quý,XH-CLB1,CQN000001,có mặt"],
+            "2:4 [Mã nhóm] 'XH-CLB1': không có nhóm mã 'XH-CLB1'; có phải 'XH-CLB01'?",
+        ),
+        (
+            ["H1,15/03/2019,Họp tháng,XH-CLB01,CQN000001,có mặt"],
+            "2:3 [Loại] 'Họp tháng': loại cuộc họp không biết",
+        ),
+        (
+            ["H1,15/03/2019,Họp quý,XH-CLB01,CQN000001,đi muộn"],
+            "2:6 [Điểm danh] 'đi muộn': điểm danh không biết",
+        ),
+        (
+            ["H1,15/03/2019,Họp quý,XH-CLB01,CQN000099,có mặt"],
+            "2:5 [Mã CQN]: không có CQN mã CQN000099",
+        ),
+    ],
+)
+def test_bad_attendance_rows_refuse_the_file(
+    cqn: Run, query: Query, tmp_path: Path, rows: list[str], expected: str
+) -> None:
+    setup(cqn, query, tmp_path, "groups", "members")
+    f = write_csv(
+        tmp_path / "a.csv",
+        ATT_HEADER + "".join(r + "\n" for r in rows) + "H9,01/06/2019,khác,AK-CLB01,5,có mặt\n",
+    )
+    lines = refused(cqn, query, "attendance", f)
+    assert any(line.startswith(f"{f}:{expected}") for line in lines), lines
+    assert lines[-1] == f"{f}: 1 dòng lỗi; không ghi gì."
+
+
+def test_attendance_disagreeing_with_a_held_meeting_is_refused(
+    cqn: Run, query: Query, tmp_path: Path
+) -> None:
+    """XH1-2019Q1 is held as a quarterly meeting of XH-CLB01 on 15/03/2019."""
+    setup(cqn, query, tmp_path, "groups", "members", "attendance")
+    f = write_csv(
+        tmp_path / "a.csv",
+        ATT_HEADER + "XH1-2019Q1,15/03/2019,Họp quý,XH-CLB01,CQN000006,có mặt\n"  # agrees
+        "XH1-2019Q1,16/03/2019,Họp quý,XH-CLB01,CQN000005,có mặt\n"
+        "XH1-2019Q1,15/03/2019,Sơ kết,XH-CLB01,CQN000005,có mặt\n"
+        "XH1-2019Q1,15/03/2019,Họp quý,AK-CLB01,CQN000005,có mặt\n",
+    )
+    lines = refused(cqn, query, "attendance", f)
+    for line in (3, 4, 5):
+        assert any(
+            s.startswith(f"{f}:{line}:1 [Mã cuộc họp] 'XH1-2019Q1': cuộc họp này đã có")
+            for s in lines
+        ), lines
+    assert lines[-1] == f"{f}: 3 dòng lỗi; không ghi gì."
+
+
+# ---- visits -------------------------------------------------------------------------------
+
+
+def test_visits_money_in_every_written_form(cqn: Run, query: Query, tmp_path: Path) -> None:
+    setup(cqn, query, tmp_path, "groups")
+    f = write_csv(
+        tmp_path / "tham-hoi.csv",
+        "Mã CQN,Ngày thăm,Lý do,Quà tặng,Mã nhóm,Ghi chú\n"
+        "CQN000001,01/02/2019,ốm đau,500000,XH-CLB01,Nằm viện C17\n"
+        "CQN000001,02/02/2019,Tang lễ,500.000,,\n"
+        'CQN000001,03/02/2019,hoan nan,"500,000",,\n'
+        "CQN000001,04/02/2019,khác,500.000đ,,\n"
+        "CQN000001,05/02/2019,Hiếu,1.000.000 VNĐ,,\n"
+        "CQN000001,06/02/2019,om dau,500k,,\n"
+        'CQN000001,07/02/2019,Ốm,"1,5 triệu",,\n'
+        "CQN000001,08/02/2019,Tang lễ / hiếu,500.000 VNĐ,,\n"
+        "CQN000001,09/02/2019,Hoạn nạn,50.000.000,,\n"
+        "CQN000001,10/02/2019,ốm đau,,XH-CLB01,\n"
+        "CQN000004,11/02/2019,sick,0,XH-BLL01,\n"
+        "CQN000004,12/02/2019,other,300 nghìn,,\n"
+        "CQN000004,13/02/2019,hardship,200.000 đồng,,\n",
+    )
+    r = imported(cqn, "visits", f)
+    assert summary(13, 13, 0, 0, 0) in r.stdout
+    assert visits(query) == [
+        (1, "2019-02-01", "sick", 500_000, "XH-CLB01", "Nằm viện C17"),
+        (1, "2019-02-02", "bereavement", 500_000, None, None),
+        (1, "2019-02-03", "hardship", 500_000, None, None),
+        (1, "2019-02-04", "other", 500_000, None, None),
+        (1, "2019-02-05", "bereavement", 1_000_000, None, None),
+        (1, "2019-02-06", "sick", 500_000, None, None),
+        (1, "2019-02-07", "sick", 1_500_000, None, None),
+        (1, "2019-02-08", "bereavement", 500_000, None, None),
+        (1, "2019-02-09", "hardship", 50_000_000, None, None),
+        (1, "2019-02-10", "sick", None, "XH-CLB01", None),
+        (4, "2019-02-11", "sick", 0, "XH-BLL01", None),
+        (4, "2019-02-12", "other", 300_000, None, None),
+        (4, "2019-02-13", "hardship", 200_000, None, None),
+    ]
+    assert query("SELECT DISTINCT typeof(gift) FROM visit WHERE gift IS NOT NULL") == [("integer",)]
+
+
+def test_visits_in_windows_1258_with_semicolons(cqn: Run, query: Query, tmp_path: Path) -> None:
+    setup(cqn, query, tmp_path, "groups")
+    f = write_csv(
+        tmp_path / "tham-hoi.csv",
+        "Mã CQN;Ngày thăm;Lý do;Quà tặng;Mã nhóm;Ghi chú\n"
+        "CQN000001;01/02/2019;ốm đau;500,000;XH-CLB01;Nằm viện, mổ mắt\n"
+        "CQN000002;02/02/2019;Tang lễ;500.000đ;;Chồng mất\n"
+        "CQN000005;03/02/2019;hoạn nạn;1.000.000 VNĐ;AK-CLB01;\n"
+        "CQN000004;04/02/2019;Hiếu;500k;;\n",
+        encoding="cp1258",
+        newline="\r\n",
+    )
+    r = imported(cqn, "visits", f)
+    assert summary(4, 4, 0, 0, 0) in r.stdout
+    rows = visits(query)
+    assert rows == [
+        (1, "2019-02-01", "sick", 500_000, "XH-CLB01", "Nằm viện, mổ mắt"),
+        (2, "2019-02-02", "bereavement", 500_000, None, "Chồng mất"),
+        (5, "2019-02-03", "hardship", 1_000_000, "AK-CLB01", None),
+        (4, "2019-02-04", "bereavement", 500_000, None, None),
+    ]
+    assert all(unicodedata.is_normalized("NFC", row[5]) for row in rows if row[5])
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: parse_money gets the cell before NFC normalisation: 'triệu', 'nghìn', 'đồng'"
+    " with decomposed tone marks (Windows-1258 files) are refused as not money",
+)
+def test_money_words_with_tone_marks_in_a_windows_1258_file(
+    cqn: Run, query: Query, tmp_path: Path
+) -> None:
+    setup(cqn, query, tmp_path)
+    f = write_csv(
+        tmp_path / "tham-hoi.csv",
+        "Mã CQN;Ngày thăm;Lý do;Quà tặng\n"
+        "CQN000001;01/02/2019;ốm đau;1,5 triệu\n"
+        "CQN000001;02/02/2019;ốm đau;300 nghìn\n"
+        "CQN000001;03/02/2019;ốm đau;200.000 đồng\n",
+        encoding="cp1258",
+    )
+    r = cqn("import", "visits", f)
+    assert r.exit_code == 0, r.output
+    assert query("SELECT gift FROM visit ORDER BY date") == [(1_500_000,), (300_000,), (200_000,)]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: headers and values of a Windows-1258 file are echoed in error messages"
+    " with decomposed tone marks (not NFC)",
+)
+def test_messages_about_a_windows_1258_file_are_in_nfc(
+    cqn: Run, query: Query, tmp_path: Path
+) -> None:
+    setup(cqn, query, tmp_path)
+    f = write_csv(
+        tmp_path / "v.csv",
+        "Mã CQN;Ngày thăm;Lý do;Quà tặng\nCQN000001;01/02/2019;đi chơi;500.000\n",
+        encoding="cp1258",
+    )
+    r = cqn("import", "visits", f)
+    assert r.exit_code == 1
+    assert f"{f}:2:3 [Lý do] 'đi chơi': lý do không biết" in r.stderr
+
+
+def test_visits_by_name_birth_and_ward_and_by_national_id(
+    cqn: Run, query: Query, tmp_path: Path
+) -> None:
+    setup(cqn, query, tmp_path)
+    f = write_csv(
+        tmp_path / "v.csv",
+        "Họ và tên,Ngày sinh,Phường,Số CCCD,Ngày,Lý do,Số tiền\n"
+        "Võ Văn Em,1955,An Khê,,12/03/2019,ốm đau,300.000\n"
+        "Nguyễn Văn An,1958,Xuân Hà,,13/03/2019,hoạn nạn,200.000\n"
+        f",,,{BINH},14/03/2019,tang le,1 triệu\n",
+    )
+    imported(cqn, "visits", f)
+    assert visits(query) == [
+        (5, "2019-03-12", "sick", 300_000, None, None),
+        (6, "2019-03-13", "hardship", 200_000, None, None),
+        (2, "2019-03-14", "bereavement", 1_000_000, None, None),
+    ]
+
+
+def test_visit_reimport_with_a_gift_filled_in_updates_it(
+    cqn: Run, query: Query, tmp_path: Path
+) -> None:
+    setup(cqn, query, tmp_path, "groups", "visits")
+    f = write_csv(
+        tmp_path / "v2.csv",
+        "Mã CQN,Ngày thăm,Lý do,Quà tặng,Mã nhóm,Ghi chú\n"
+        "CQN000001,12/03/2019,ốm đau,700.000đ,XH-CLB01,\n"  # gift corrected, notes kept
+        "CQN000005,20/08/2019,hoạn nạn,1.000.000,AK-CLB01,\n",  # unchanged
+    )
+    r = imported(cqn, "visits", f)
+    assert summary(2, 0, 1, 1, 0) in r.stdout
+    assert visits(query) == [
+        (1, "2019-03-12", "sick", 700_000, "XH-CLB01", "Nằm viện"),
+        (5, "2019-08-20", "hardship", 1_000_000, "AK-CLB01", None),
+    ]
+
+
+VISIT_HEADER = "Mã CQN;Ngày thăm;Lý do;Quà tặng;Mã nhóm\n"
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        ("CQN000001;12/03/2019;ốm đau;-500.000;", "2:4 [Quà tặng] '-500.000': số tiền âm"),
+        (
+            "CQN000001;12/03/2019;ốm đau;50.000.001;",
+            "2:4 [Quà tặng] '50.000.001': số tiền quá lớn (trên 50.000.000 đồng)",
+        ),
+        (
+            "CQN000001;12/03/2019;ốm đau;500.000.000đ;",
+            "2:4 [Quà tặng] '500.000.000đ': số tiền quá lớn (trên 50.000.000 đồng)",
+        ),
+        (
+            "CQN000001;12/03/2019;ốm đau;100 triệu;",
+            "2:4 [Quà tặng] '100 triệu': số tiền quá lớn (trên 50.000.000 đồng)",
+        ),
+        (
+            "CQN000001;12/03/2019;ốm đau;năm trăm nghìn;",
+            "2:4 [Quà tặng] 'năm trăm nghìn': số tiền không hợp lệ",
+        ),
+        ("CQN000001;12/03/2019;ốm đau;1,5;", "2:4 [Quà tặng] '1,5': số tiền không hợp lệ"),
+        (
+            "CQN000001;12/03/2019;ốm đau;5.00.000;",
+            "2:4 [Quà tặng] '5.00.000': số tiền không hợp lệ",
+        ),
+        (
+            f"CQN000001;12/03/{NEXT_YEAR};ốm đau;500.000;",
+            f"2:2 [Ngày thăm] '12/03/{NEXT_YEAR}': ngày trong tương lai",
+        ),
+        ("CQN000001;12/03/2019;đi chơi;500.000;", "2:3 [Lý do] 'đi chơi': lý do không biết"),
+        (
+            "CQN000001;12/03/2019;ốm đau;500.000;XH-CLB1",
+            "2:5 [Mã nhóm] 'XH-CLB1': không có nhóm mã 'XH-CLB1'; có phải 'XH-CLB01'?",
+        ),
+        ("CQN000001;;ốm đau;500.000;", "2:2 [Ngày thăm]: bắt buộc, đang để trống"),
+    ],
+)
+def test_bad_visit_rows_refuse_the_file(
+    cqn: Run, query: Query, tmp_path: Path, row: str, expected: str
+) -> None:
+    setup(cqn, query, tmp_path, "groups")
+    f = write_csv(
+        tmp_path / "v.csv",
+        VISIT_HEADER + row + "\nCQN000005;20/08/2019;hoạn nạn;1.000.000;AK-CLB01\n",
+    )
+    lines = refused(cqn, query, "visits", f)
+    assert any(line.startswith(f"{f}:{expected}") for line in lines), lines
+    assert lines[-1] == f"{f}: 1 dòng lỗi; không ghi gì."
+
+
+def test_the_same_visit_twice_in_a_file_is_refused(cqn: Run, query: Query, tmp_path: Path) -> None:
+    setup(cqn, query, tmp_path, "groups")
+    g = write_csv(
+        tmp_path / "v2.csv",
+        "Số CCCD;Mã CQN;Ngày thăm;Lý do;Quà tặng;Mã nhóm\n"
+        ";CQN000001;12/03/2019;ốm đau;500.000;XH-CLB01\n"
+        f"{AN};;12/03/2019;om dau;300.000;xh-clb01\n"
+        ";CQN000001;12/03/2019;ốm đau;300.000;\n",
+    )
+    lines = refused(cqn, query, "visits", g)
+    assert f"{g}:3: cùng người, cùng ngày, cùng lý do, cùng nhóm như dòng 2" in lines
+    assert lines[-1] == f"{g}: 1 dòng lỗi; không ghi gì."
+
+
+# ---- every import: no-op, --force, --dry-run, --skip-bad ----------------------------------
+
+# kind → (what must be there first, a good file, its data rows, a bad row to add)
+KINDS: dict[str, tuple[tuple[str, ...], str, int, str]] = {
+    "groups": ((), GROUPS, 3, "XH-CLB09,CLB 9,Hội,Xuân Hà,01/01/2015,"),
+    "members": (("groups",), MEMBERS, 5, "CQN000001,XH-CLB01,01/01/2014,,"),
+    "attendance": (
+        ("groups", "members"),
+        ATTENDANCE,
+        4,
+        "H9,01/01/2014,Họp quý,XH-CLB01,CQN000001,Có mặt",
+    ),
+    "visits": (("groups",), VISITS, 2, "CQN000001,12/03/2019,ốm đau,năm trăm,,"),
+}
+
+
+def table_of(kind: str) -> str:
+    return {"groups": "groups", "members": "membership", "attendance": "attendance"}.get(
+        kind, "visit"
+    )
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_reimport_is_a_noop_and_force_changes_nothing(
+    cqn: Run, query: Query, tmp_path: Path, kind: str
+) -> None:
+    first, text, rows, _ = KINDS[kind]
+    setup(cqn, query, tmp_path, *first)
+    f = write_csv(tmp_path / f"{kind}.csv", text)
+    r = imported(cqn, kind, f)
+    assert summary(rows, rows, 0, 0, 0) in r.stdout
+    assert query(f"SELECT count(*) FROM {table_of(kind)}") == [(rows,)]
+    before = snapshot(query)
+
+    again = imported(cqn, kind, f)
+    assert "tệp giống hệt đã nhập" in again.stdout
+    assert snapshot(query) == before  # not even a line in the import log
+
+    forced = imported(cqn, kind, f, "--force")
+    assert f"{f}: {summary(rows, 0, 0, rows, 0)}" in forced.stdout
+    assert data_tables(query) == {t: v for t, v in before.items() if t != "import_log"}
+    assert query(
+        "SELECT kind, file_name, rows, inserted, updated, unchanged, rejected FROM import_log"
+        " ORDER BY id DESC LIMIT 1"
+    ) == [(kind, f.name, rows, 0, 0, rows, 0)]
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_dry_run_counts_and_writes_nothing(
+    cqn: Run, query: Query, tmp_path: Path, kind: str
+) -> None:
+    first, text, rows, _ = KINDS[kind]
+    setup(cqn, query, tmp_path, *first)
+    before = snapshot(query)
+    f = write_csv(tmp_path / f"{kind}.csv", text)
+    r = imported(cqn, kind, f, "--dry-run")
+    assert (
+        f"{f} (thử, không ghi): {rows} dòng — sẽ thêm {rows}, cập nhật 0, không đổi 0, loại 0."
+        in r.stdout
+    )
+    assert snapshot(query) == before
+    # Not "already imported" afterwards: the real import does it.
+    real = imported(cqn, kind, f)
+    assert summary(rows, rows, 0, 0, 0) in real.stdout
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_skip_bad_writes_the_good_rows_and_rejects_the_bad_one(
+    cqn: Run, query: Query, tmp_path: Path, kind: str
+) -> None:
+    first, text, rows, bad = KINDS[kind]
+    setup(cqn, query, tmp_path, *first)
+    header, *body = text.splitlines()
+    f = write_csv(tmp_path / f"{kind}.csv", "\n".join([header, body[0], bad, *body[1:]]) + "\n")
+    assert refused(cqn, query, kind, f)[-1] == f"{f}: 1 dòng lỗi; không ghi gì."
+
+    rejects = tmp_path / "rejects.csv"
+    r = cqn("import", kind, f, "--skip-bad", "--rejects", rejects)
+    assert r.exit_code == 0, r.output
+    assert summary(rows + 1, rows, 0, 0, 1) in r.stdout
+    assert query(f"SELECT count(*) FROM {table_of(kind)}") == [(rows,)]
+    table = read_rejects(rejects)
+    assert table[0] == [*header.split(","), "Lý do"]
+    assert [row[:-1] for row in table[1:]] == [bad.split(",")]
+    assert query("SELECT rows, inserted, rejected FROM import_log ORDER BY id DESC LIMIT 1") == [
+        (rows + 1, rows, 1)
+    ]
+
+
+def test_dry_run_of_a_refused_file_lists_the_problem(
+    cqn: Run, query: Query, tmp_path: Path
+) -> None:
+    setup(cqn, query, tmp_path, "groups")
+    f = write_csv(tmp_path / "m.csv", MEMBER_HEADER + "CQN000001,XH-CLB01,01/01/2014,\n")
+    lines = refused(cqn, query, "members", f, "--dry-run")
+    assert any(line.startswith(f"{f}:2:3 [Ngày tham gia] '01/01/2014'") for line in lines)
+
+
+def test_every_bad_row_of_a_members_file_is_listed(cqn: Run, query: Query, tmp_path: Path) -> None:
+    setup(cqn, query, tmp_path, "groups")
+    f = write_csv(
+        tmp_path / "m.csv",
+        MEMBER_HEADER + "CQN000001,XH-CLB01,01/01/2014,\n"
+        "CQN000002,XH-CLB01,01/03/2016,01/01/2016\n"
+        "CQN000005,AK-CLB01,01/01/2018,\n"
+        "CQN000004,XH-BLL01,02/10/2019,\n"
+        "CQN000003,XH-CLB9,01/01/2017,\n",
+    )
+    lines = refused(cqn, query, "members", f)
+    assert [line.split(" ")[0] for line in lines[:-1]] == [
+        f"{f}:2:3",
+        f"{f}:3:4",
+        f"{f}:5:3",
+        f"{f}:6:2",
+    ]
+    assert lines[-1] == f"{f}: 4 dòng lỗi; không ghi gì."
+
+
+def test_map_option_maps_a_sheet_of_another_shape(cqn: Run, query: Query, tmp_path: Path) -> None:
+    setup(cqn, query, tmp_path, "groups")
+    f = write_csv(
+        tmp_path / "m.csv",
+        "Người,CLB,Từ ngày\nCQN000001,XH-CLB01,01/02/2015\n",
+    )
+    lines = refused(cqn, query, "members", f)
+    assert any("thiếu cột bắt buộc 'ma_nhom'" in line for line in lines)
+    imported(
+        cqn,
+        "members",
+        f,
+        "--map",
+        "Người=ma_cqn",
+        "--map",
+        "CLB=ma_nhom",
+        "--map",
+        "Từ ngày=joined_on",
+    )
+    assert memberships(query) == [(1, "XH-CLB01", "2015-02-01", None, None)]
