@@ -288,11 +288,6 @@ def test_group_show_of_an_unknown_group(cqn: Run, query: Query) -> None:
     assert "Không có nhóm mã 'XH-CLB09'." in refused(cqn, query, "group", "show", "XH-CLB09")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: group show of a dissolved group says members 0 but lists the open"
-    " memberships as current members (the list ignores whether the group exists)",
-)
 def test_group_show_of_a_dissolved_group_lists_nobody(
     cqn: Run, query: Query, tmp_path: Path
 ) -> None:
@@ -382,10 +377,6 @@ def test_leaving_a_group_one_is_not_a_member_of_is_refused(
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: group leave takes a date in the future (group join and every import refuse one)",
-)
 def test_leaving_on_a_future_date_is_refused(cqn: Run, query: Query, tmp_path: Path) -> None:
     ward(cqn, query, tmp_path)
     refused(cqn, query, "group", "leave", "XH-CLB01", "CQN000001", "--on", f"01/01/{NEXT_YEAR}",

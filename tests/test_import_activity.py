@@ -342,11 +342,6 @@ def test_new_group_dates_leaving_a_meeting_outside_are_refused_even_with_skip_ba
     assert "cuộc họp (ngày 30/04/2019)" in table[1][-1]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a dissolution date before the held founding date (founding cell left blank)"
-    " reaches the CHECK constraint: IntegrityError crash instead of a refused row",
-)
 def test_dissolution_before_the_held_founding_date_is_refused_with_its_line(
     cqn: Run, query: Query, tmp_path: Path
 ) -> None:
@@ -536,7 +531,7 @@ MEMBER_HEADER = "Mã CQN,Mã nhóm,Ngày tham gia,Ngày rời\n"
         (
             ["CQN000001,XH-CLB01,01/02/2015,31/12/2016", "CQN000001,XH-CLB01,01/06/2016,"],
             "3:3 [Ngày tham gia] '01/06/2016': trùng thời gian với một lần tham gia khác"
-            " của người này trong nhóm XH-CLB01",
+            " của người này trong nhóm XH-CLB01 (dòng 2)",
         ),
         (
             ["CQN000001,XH-CLB01,01/02/2015,", "CQN000001,XH-CLB01,01/02/2015,"],
@@ -589,11 +584,6 @@ def test_a_membership_overlapping_one_held_is_refused(
     assert lines[-1] == f"{f}: 2 dòng lỗi; không ghi gì."
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (message): an overlap with an earlier line of the same file names it as a bare"
-    " '(2)' where the sister messages say 'dòng 2'",
-)
 def test_an_overlap_inside_one_file_names_the_other_line(
     cqn: Run, query: Query, tmp_path: Path
 ) -> None:
@@ -877,11 +867,6 @@ def test_visits_in_windows_1258_with_semicolons(cqn: Run, query: Query, tmp_path
     assert all(unicodedata.is_normalized("NFC", row[5]) for row in rows if row[5])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: parse_money gets the cell before NFC normalisation: 'triệu', 'nghìn', 'đồng'"
-    " with decomposed tone marks (Windows-1258 files) are refused as not money",
-)
 def test_money_words_with_tone_marks_in_a_windows_1258_file(
     cqn: Run, query: Query, tmp_path: Path
 ) -> None:
@@ -899,11 +884,6 @@ def test_money_words_with_tone_marks_in_a_windows_1258_file(
     assert query("SELECT gift FROM visit ORDER BY date") == [(1_500_000,), (300_000,), (200_000,)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: headers and values of a Windows-1258 file are echoed in error messages"
-    " with decomposed tone marks (not NFC)",
-)
 def test_messages_about_a_windows_1258_file_are_in_nfc(
     cqn: Run, query: Query, tmp_path: Path
 ) -> None:

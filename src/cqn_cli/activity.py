@@ -15,7 +15,14 @@ from typing import Any
 from sqlite_utils import Database
 
 from cqn_cli import figures
-from cqn_cli.errors import DataError, FieldProblem, NotFound, OptionsRefused, RowProblem
+from cqn_cli.errors import (
+    DataError,
+    FieldProblem,
+    NotFound,
+    OptionsRefused,
+    RowProblem,
+    UsageError,
+)
 from cqn_cli.ingest import activity as loaders
 from cqn_cli.ingest.engine import Loader, Warning
 from cqn_cli.ingest.fields import HeaderMap, header_key
@@ -111,6 +118,7 @@ def show_group(db: Database, code: str, day: dt.date) -> dict[str, Any]:
     SELECT ms.person_id, p.full_name AS name, ms.role, ms.joined_on
     FROM membership ms JOIN groups g ON g.id = ms.group_id JOIN person p ON p.id = ms.person_id
     WHERE g.code = :code AND {figures.member_at("ms", ":d")} AND {figures.on_roster("p", ":d")}
+      AND {figures.group_exists("g", ":d")}
     """
     members = [dict(r) for r in db.query(sql, {"code": group["code"], "d": day.isoformat()})]
     members.sort(key=lambda m: (_role_rank(m["role"]), vn_name_sort_key(m["name"])))
@@ -178,6 +186,8 @@ def leave_group(db: Database, code: str, person: str, on: dt.date, *, today: dt.
     group = loaders.GroupIndex(db).get(code)
     if group is None:
         raise NotFound("group.not_found", value=code)
+    if on > today:  # a bad date in an option: exit 2, as for every other option date
+        raise UsageError("person.status_in_future", date=on.strftime("%d/%m/%Y"))
     iso = on.isoformat()
     row = db.execute(
         f"SELECT id, joined_on FROM membership ms WHERE person_id = ? AND group_id = ?"

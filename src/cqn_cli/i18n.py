@@ -623,6 +623,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "cùng người, cùng nhóm, cùng ngày tham gia như dòng {other}",
         "same person, group and joining date as line {other}",
     ),
+    "member.overlap_line": (
+        "trùng thời gian với một lần tham gia khác của người này trong nhóm {group} (dòng {other})",
+        "overlaps another membership of this person in {group} (line {other})",
+    ),
     "member.overlap": (
         "trùng thời gian với một lần tham gia khác của người này trong nhóm {group} ({other})",
         "overlaps another membership of this person in {group} ({other})",

@@ -207,6 +207,9 @@ class GroupsLoader(_ActivityLoader):
             dissolved or held.dissolved_on,
         )
         old = (held.name, held.kind, held.ward_id, held.founded_on, held.dissolved_on)
+        if new[3] and new[4] and new[4] <= new[3]:  # a blank cell kept the held date
+            col = self.col("ngay_giai_the")
+            return [self.problem(line, col, new[4], "group.dissolved_before_founded")]
         if new == old:
             self.counts.unchanged += 1
             return []
@@ -296,12 +299,11 @@ class MembersLoader(_ActivityLoader):
             if same is not None and mid == same[0]:
                 continue
             if _overlap(joined, end, other_joined, other_left):
-                where = other_line or other_joined
-                return [
-                    self.problem(
-                        line, col_joined, joined, "member.overlap", other=where, group=group.code
-                    )
-                ]
+                if other_line is not None:  # a line of this file
+                    key, other = "member.overlap_line", str(other_line)
+                else:  # a membership already held, known by its joining date
+                    key, other = "member.overlap", other_joined
+                return [self.problem(line, col_joined, joined, key, other=other, group=group.code)]
         if same is None:
             spans.append((None, joined, left, line))
             self.db.execute(

@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -236,6 +237,8 @@ def _clean(cell: str) -> str:
     before a cell that a spreadsheet would run as a formula."""
     if "\r" in cell:
         cell = cell.replace("\r\n", "\n").replace("\r", "\n")
+    if not cell.isascii():  # Windows-1258 and some keyboards give decomposed tone marks
+        cell = unicodedata.normalize("NFC", cell)
     cell = cell.strip()
     return cell[1:].lstrip() if cell.startswith("'") else cell
 
