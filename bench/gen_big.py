@@ -48,9 +48,7 @@ def build(db_path: Path, people: int = 100_000, groups: int = 500, seed: int = 7
         ward = wards[gid % len(wards)]
         kind = "bll" if gid <= len(wards) else "clb"
         founded = f"{rnd.randint(2008, 2017)}-{rnd.randint(1, 12):02d}-01"
-        group_rows.append(
-            (gid, f"G{gid:04d}", f"Nhóm {gid}", kind, ward, founded, None, now, now)
-        )
+        group_rows.append((gid, f"G{gid:04d}", f"Nhóm {gid}", kind, ward, founded, None, now, now))
         pool = by_ward[ward]
         size = len(pool) * 8 // 10 if kind == "bll" else rnd.randint(150, 300)
         members = rnd.sample(pool, min(size, len(pool)))
