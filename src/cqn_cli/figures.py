@@ -47,6 +47,20 @@ def _expected_cte(selected: str) -> str:
     )"""
 
 
+def _tally_ctes(selected: str) -> str:
+    """CTEs ``expected`` and ``tally(meeting_id, expected, present, excused)`` for the
+    meetings of ``selected``: the one definition of a meeting's attendance (SPEC §4)."""
+    return f"""{_expected_cte(selected)},
+    tally AS (
+        SELECT e.meeting_id, count(*) AS expected,
+               coalesce(sum(a.status = 'present'), 0) AS present,
+               coalesce(sum(a.status = 'excused'), 0) AS excused
+        FROM expected e
+        LEFT JOIN attendance a ON a.meeting_id = e.meeting_id AND a.person_id = e.person_id
+        GROUP BY e.meeting_id
+    )"""
+
+
 def meeting_tallies(
     db: Database,
     *,
@@ -82,15 +96,7 @@ def meeting_tallies(
         SELECT mt.id, mt.group_id, mt.date FROM meeting mt JOIN groups g ON g.id = mt.group_id
         WHERE {" AND ".join(where)}
     ),
-    {_expected_cte("selected")},
-    tally AS (
-        SELECT e.meeting_id, count(*) AS expected,
-               coalesce(sum(a.status = 'present'), 0) AS present,
-               coalesce(sum(a.status = 'excused'), 0) AS excused
-        FROM expected e
-        LEFT JOIN attendance a ON a.meeting_id = e.meeting_id AND a.person_id = e.person_id
-        GROUP BY e.meeting_id
-    ),
+    {_tally_ctes("selected")},
     guests AS (
         SELECT a.meeting_id, count(*) AS guests
         FROM attendance a JOIN selected s ON s.id = a.meeting_id
@@ -287,15 +293,7 @@ def attendance(
     WITH {wmap},
     selected AS (SELECT mt.id, mt.group_id, mt.date FROM meeting mt
                  WHERE mt.date BETWEEN :f AND :t),
-    {_expected_cte("selected")},
-    tally AS (
-        SELECT e.meeting_id, count(*) AS expected,
-               coalesce(sum(a.status = 'present'), 0) AS present,
-               coalesce(sum(a.status = 'excused'), 0) AS excused
-        FROM expected e
-        LEFT JOIN attendance a ON a.meeting_id = e.meeting_id AND a.person_id = e.person_id
-        GROUP BY e.meeting_id
-    )
+    {_tally_ctes("selected")}
     SELECT mt.date, mt.kind, g.code, g.name, w.map_id,
            coalesce(t.expected, 0), coalesce(t.present, 0), coalesce(t.excused, 0)
     FROM selected s JOIN meeting mt ON mt.id = s.id JOIN groups g ON g.id = mt.group_id
