@@ -466,33 +466,46 @@ def visits(
 def inactive(db: Database, as_of: dt.date, last: int) -> list[dict[str, Any]]:
     """Members at D of a group who were expected at each of its last N meetings (any kind,
     on or before D) and present at none; a group with fewer than N such meetings has none."""
+    # Candidates first (members at D who were present at none of the N meetings), then
+    # the expensive part, "expected at each of the N", for those few only.
     sql = f"""
     WITH ranked AS (
         SELECT mt.id, mt.group_id, mt.date,
                row_number() OVER (PARTITION BY mt.group_id ORDER BY mt.date DESC, mt.id DESC) AS n
         FROM meeting mt WHERE mt.date <= :d
     ),
-    selected AS (SELECT id, group_id, date FROM ranked WHERE n <= :last),
-    full_groups AS (SELECT group_id FROM selected GROUP BY group_id HAVING count(*) = :last),
-    {_expected_cte("selected")},
-    per_person AS (
-        SELECT s.group_id, e.person_id, count(*) AS expected_at,
-               coalesce(sum(a.status = 'present'), 0) AS present_at
-        FROM expected e JOIN selected s ON s.id = e.meeting_id
-        LEFT JOIN attendance a ON a.meeting_id = e.meeting_id AND a.person_id = e.person_id
-        GROUP BY s.group_id, e.person_id
+    chosen AS MATERIALIZED (
+        SELECT id, group_id, date FROM ranked r
+        WHERE n <= :last
+          AND (SELECT count(*) FROM ranked r2 WHERE r2.group_id = r.group_id) >= :last
     ),
-    current AS (SELECT DISTINCT group_id, person_id FROM membership ms
-                WHERE {member_at("ms", ":d")})
-    SELECT pp.person_id, p.full_name, g.code,
+    candidates AS MATERIALIZED (
+        SELECT DISTINCT ms.group_id, ms.person_id
+        FROM membership ms
+        WHERE ms.group_id IN (SELECT group_id FROM chosen) AND {member_at("ms", ":d")}
+          AND NOT EXISTS (
+              SELECT 1 FROM chosen c JOIN attendance a
+                ON a.meeting_id = c.id AND a.person_id = ms.person_id
+              WHERE c.group_id = ms.group_id AND a.status = 'present')
+    ),
+    expected_at AS (
+        SELECT cd.group_id, cd.person_id, count(DISTINCT c.id) AS n
+        FROM candidates cd
+        JOIN chosen c ON c.group_id = cd.group_id
+        JOIN person p ON p.id = cd.person_id
+        WHERE {on_roster("p", "c.date")}
+          AND EXISTS (SELECT 1 FROM membership m2
+                      WHERE m2.group_id = cd.group_id AND m2.person_id = cd.person_id
+                        AND {member_at("m2", "c.date")})
+        GROUP BY cd.group_id, cd.person_id
+    )
+    SELECT e.person_id, p.full_name, g.code,
            (SELECT max(mt.date) FROM attendance a JOIN meeting mt ON mt.id = a.meeting_id
-            WHERE a.person_id = pp.person_id AND mt.group_id = pp.group_id
+            WHERE a.person_id = e.person_id AND mt.group_id = e.group_id
               AND a.status = 'present' AND mt.date <= :d) AS last_present
-    FROM per_person pp
-    JOIN full_groups fg ON fg.group_id = pp.group_id
-    JOIN current c ON c.group_id = pp.group_id AND c.person_id = pp.person_id
-    JOIN person p ON p.id = pp.person_id JOIN groups g ON g.id = pp.group_id
-    WHERE pp.expected_at = :last AND pp.present_at = 0
+    FROM expected_at e
+    JOIN person p ON p.id = e.person_id JOIN groups g ON g.id = e.group_id
+    WHERE e.n = :last
     """
     from cqn_cli.people import format_id
     from cqn_cli.text import vn_name_sort_key
