@@ -288,6 +288,13 @@ def attendance(
 ) -> list[dict[str, Any]]:
     """Attendance rate of the meetings in [F, T]: Σ present among expected / Σ expected;
     excused shown on its own; by the group's ward, the group, the quarter or the kind."""
+    return attendance_by(db, start, end, (by,), map_date)[by]
+
+
+def attendance_by(
+    db: Database, start: dt.date, end: dt.date, bys: tuple[str, ...], map_date: dt.date
+) -> dict[str, list[dict[str, Any]]]:
+    """``attendance`` grouped several ways from one pass over the meetings."""
     wmap, params, names = _ward_map(db, map_date)
     sql = f"""
     WITH {wmap},
@@ -300,10 +307,15 @@ def attendance(
     JOIN wmap w ON w.ward_id = g.ward_id
     LEFT JOIN tally t ON t.meeting_id = s.id
     """
+    meetings = db.execute(sql, {**params, "f": start.isoformat(), "t": end.isoformat()}).fetchall()
+    return {by: _bucket(meetings, by, names) for by in bys}
+
+
+def _bucket(
+    meetings: list[Any], by: str, names: dict[str, tuple[str, str]]
+) -> list[dict[str, Any]]:
     buckets: dict[tuple[Any, ...], dict[str, Any]] = {}
-    for date, kind, code, name, map_id, expected, present, excused in db.execute(
-        sql, {**params, "f": start.isoformat(), "t": end.isoformat()}
-    ):
+    for date, kind, code, name, map_id, expected, present, excused in meetings:
         if by == "ward":
             key: tuple[Any, ...] = (map_id,)
             head = _by_ward(names, map_id)

@@ -62,13 +62,16 @@ def build(db: Database, period: Period) -> Report:
         before = make(previous)
         return Section(key, current, before if _has_data(before) else None)
 
+    both = ("quarter", "kind")
+    attendance = {p: stats.attendance_by(db, p, both, end) for p in (period, previous)}
+
     sections = [
         pair("gathering", lambda p: stats.gathering(db, p.end, "ward", end)),
         pair("profile", lambda p: stats.profile(db, p.end, end)),
         pair("groups", lambda p: stats.gathering(db, p.end, "group", end)),
         pair("meetings", lambda p: stats.meetings(db, p, end)),
-        pair("attendance_by_quarter", lambda p: stats.attendance(db, p, "quarter", end)),
-        pair("attendance_by_kind", lambda p: stats.attendance(db, p, "kind", end)),
+        pair("attendance_by_quarter", lambda p: attendance[p]["quarter"]),
+        pair("attendance_by_kind", lambda p: attendance[p]["kind"]),
         pair("gatherings", lambda p: stats.gatherings(db, p, end)),
         pair("visits_by_ward", lambda p: stats.visits(db, p, "ward", end)),
         pair("visits_by_reason", lambda p: stats.visits(db, p, "reason", end)),

@@ -121,11 +121,22 @@ def gathering(db: Database, as_of: dt.date, by: str, map_date: dt.date | None) -
 
 
 def attendance(db: Database, period: Period, by: str, map_date: dt.date | None) -> StatTable:
+    return attendance_by(db, period, (by,), map_date)[by]
+
+
+def attendance_by(
+    db: Database, period: Period, bys: tuple[str, ...], map_date: dt.date | None
+) -> dict[str, StatTable]:
+    """The attendance tables for several ``--by`` from one pass over the meetings."""
     m = _map(map_date, period.end)
-    rows = figures.attendance(db, period.start, period.end, by, m)
-    total = {k: sum(r[k] for r in rows) for k in ("meetings", "expected", "present", "excused")}
-    total["rate"] = figures.rate(total["present"], total["expected"])
-    return StatTable({**period.params(), "by": by, "map_date": m.isoformat()}, rows, total)
+    tables = {}
+    for by, rows in figures.attendance_by(db, period.start, period.end, bys, m).items():
+        keys = ("meetings", "expected", "present", "excused")
+        total: dict[str, Any] = {k: sum(r[k] for r in rows) for k in keys}
+        total["rate"] = figures.rate(total["present"], total["expected"])
+        params = {**period.params(), "by": by, "map_date": m.isoformat()}
+        tables[by] = StatTable(params, rows, total)
+    return tables
 
 
 def meetings(db: Database, period: Period, map_date: dt.date | None) -> StatTable:
