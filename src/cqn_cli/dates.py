@@ -113,10 +113,6 @@ def precision_prefix_compare(a: str, b: str) -> int:
     return (x > y) - (x < y)
 
 
-def partial_year(iso: str) -> int:
-    return int(iso[:4])
-
-
 def format_date(iso: str | None, lang: str) -> str:
     """ISO (possibly partial) → ``dd/mm/yyyy`` / ``mm/yyyy`` / ``yyyy`` in Vietnamese output."""
     if not iso:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-EXIT_OK = 0
 EXIT_DATA = 1
 EXIT_USAGE = 2
 EXIT_DATABASE = 3

@@ -280,9 +280,6 @@ def gathered_count(db: Database, as_of: dt.date) -> int:
     return int(db.execute(sql, {"d": as_of.isoformat()}).fetchone()[0])
 
 
-ATTENDANCE_BY = ("ward", "group", "quarter", "kind")
-
-
 def attendance(
     db: Database, start: dt.date, end: dt.date, by: str, map_date: dt.date
 ) -> list[dict[str, Any]]:
@@ -442,9 +439,6 @@ def gatherings(
                 }
             )
     return sorted(rows, key=lambda r: (r["year"], r["occasion"] == "22/12", *_ward_order(r)))
-
-
-VISITS_BY = ("ward", "reason")
 
 
 def visits(

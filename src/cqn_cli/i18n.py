@@ -310,7 +310,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Ngày không hợp lệ: '{value}' (viết dd/mm/yyyy).",
         "Invalid date: '{value}' (write dd/mm/yyyy).",
     ),
-    "usage.bad_format": ("Định dạng không hỗ trợ: {value}.", "Unsupported format: {value}."),
     "usage.bad_map": (
         "--map phải có dạng 'Tiêu đề=trường': '{value}'.",
         "--map must read 'Header=field': '{value}'.",
@@ -415,7 +414,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{count} giá trị không hợp lệ; không ghi gì.",
         "{count} invalid values; nothing was written.",
     ),
-    "import.problem": ("{where}: {reason}", "{where}: {reason}"),
     "import.already": (
         "{path}: tệp giống hệt đã nhập lúc {when}; không có gì thay đổi (dùng --force để nhập lại).",
         "{path}: identical file already imported at {when}; nothing changed (--force to redo).",
@@ -467,9 +465,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{where}: name changed from '{old}' to '{new}' by the national id; check the number.",
     ),
     "warn.more": ("… và {count} cảnh báo khác.", "… and {count} more warnings."),
-    "where.line": ("{path}:{line}", "{path}:{line}"),
-    "where.cell": ("{path}:{line}:{column} [{header}]", "{path}:{line}:{column} [{header}]"),
-    "where.value": ("'{value}'", "'{value}'"),
     # ---- reasons (row problems) ---------------------------------------------
     "date.bad": (
         "không phải ngày (viết dd/mm/yyyy)",
@@ -670,7 +665,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "field too large (over {limit} chars)",
     ),
     "file.bad_xlsx": ("không đọc được tệp Excel: {reason}", "cannot read the Excel file: {reason}"),
-    "file.no_sheet": ("không có trang tính '{sheet}'", "no sheet '{sheet}'"),
     "file.unknown_ward": ("không có phường '{value}'", "no ward '{value}'"),
     "file.unknown_ward_suggest": (
         "không có phường '{value}'; có phải '{suggestion}'?",
@@ -882,7 +876,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Đã có {person_id} {name} cùng họ tên, ngày sinh và phường.",
         "{person_id} {name} has the same name, birth date and ward.",
     ),
-    "person.invalid": ("{field}: {reason}", "{field}: {reason}"),
     "person.none_found": ("Không tìm thấy ai.", "Nobody found."),
     # ---- column headings --------------------------------------------------
     "col.id": ("Mã CQN", "Id"),

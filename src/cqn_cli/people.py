@@ -13,6 +13,7 @@ from sqlite_utils import Database
 if TYPE_CHECKING:
     from cqn_cli.wards import WardIndex
 
+from cqn_cli.dates import precision_prefix_compare
 from cqn_cli.errors import DataError, FieldProblem, NotFound, UsageError
 from cqn_cli.i18n import t
 from cqn_cli.ingest.fields import ROSTER
@@ -44,10 +45,7 @@ def now_iso() -> str:
 
 def compatible_dates(a: str | None, b: str | None) -> bool:
     """Two (partial) dates that could be the same day: one unknown, or one a prefix of the other."""
-    if not a or not b:
-        return True
-    n = min(len(a), len(b))
-    return a[:n] == b[:n]
+    return not a or not b or precision_prefix_compare(a, b) == 0
 
 
 @dataclass
@@ -254,7 +252,7 @@ def set_status(db: Database, person: str, status: str, on: dt.date | None) -> di
         if on > dt.date.today():
             raise DataError("person.status_in_future", **shown)
         birth = record["birth_date"]
-        if birth and on.isoformat()[: len(birth)] < birth:
+        if birth and precision_prefix_compare(on.isoformat(), birth) < 0:
             raise DataError("person.status_before_birth", name=record["full_name"], **shown)
     since = on.isoformat() if on else None
     with write(db):

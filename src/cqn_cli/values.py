@@ -43,7 +43,6 @@ def parse_gender(text: str) -> str:
     return found
 
 
-STATUSES = ("active", "moved_out", "deceased")
 _STATUS_WORDS = {
     "active": "active",
     "dang sinh hoat": "active",
@@ -226,7 +225,6 @@ parse_group_kind = _vocabulary(
     "value.bad_group_kind",
 )
 
-MEETING_KINDS = ("quarterly", "gathering", "review", "other")
 parse_meeting_kind = _vocabulary(
     {
         "quarterly": "quarterly",
@@ -247,7 +245,6 @@ parse_meeting_kind = _vocabulary(
     "value.bad_meeting_kind",
 )
 
-MARKS = ("present", "excused", "absent")
 parse_mark = _vocabulary(
     {
         "present": "present",
@@ -267,7 +264,6 @@ parse_mark = _vocabulary(
     "value.bad_mark",
 )
 
-REASONS = ("sick", "hardship", "bereavement", "other")
 parse_reason = _vocabulary(
     {
         "sick": "sick",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -141,88 +141,46 @@ def _run(ctx: typer.Context, kind: str) -> None:
 WardDefaultOpt = Annotated[str | None, typer.Option("--ward", help=t("opt.import_ward"))]
 
 
-@app.command("roster", help=t("cmd.import.roster"))
-def roster_cmd(
-    ctx: typer.Context,
-    files: FilesArg,
-    as_of: ImportAsOfOpt = None,
-    ward: WardDefaultOpt = None,
-    encoding: EncodingOpt = None,
-    delimiter: DelimiterOpt = None,
-    sheet: SheetOpt = None,
-    maps: MapOpt = None,
-    skip_bad: SkipBadOpt = False,
-    rejects: RejectsOpt = None,
-    dry_run: DryRunOpt = False,
-    force: ForceOpt = False,
-) -> None:
-    _run(ctx, "roster")
+def _command(kind: str) -> Callable[..., None]:
+    """The command ``cqn import KIND``: the options every import shares, and ``--ward``
+    for the files that name a ward (roster, groups). Each reads ``ctx.params``."""
+    if kind in ("roster", "groups"):
+
+        def with_ward(
+            ctx: typer.Context,
+            files: FilesArg,
+            as_of: ImportAsOfOpt = None,
+            ward: WardDefaultOpt = None,
+            encoding: EncodingOpt = None,
+            delimiter: DelimiterOpt = None,
+            sheet: SheetOpt = None,
+            maps: MapOpt = None,
+            skip_bad: SkipBadOpt = False,
+            rejects: RejectsOpt = None,
+            dry_run: DryRunOpt = False,
+            force: ForceOpt = False,
+        ) -> None:
+            _run(ctx, kind)
+
+        return with_ward
+
+    def without_ward(
+        ctx: typer.Context,
+        files: FilesArg,
+        as_of: ImportAsOfOpt = None,
+        encoding: EncodingOpt = None,
+        delimiter: DelimiterOpt = None,
+        sheet: SheetOpt = None,
+        maps: MapOpt = None,
+        skip_bad: SkipBadOpt = False,
+        rejects: RejectsOpt = None,
+        dry_run: DryRunOpt = False,
+        force: ForceOpt = False,
+    ) -> None:
+        _run(ctx, kind)
+
+    return without_ward
 
 
-@app.command("groups", help=t("cmd.import.groups"))
-def groups_cmd(
-    ctx: typer.Context,
-    files: FilesArg,
-    as_of: ImportAsOfOpt = None,
-    ward: WardDefaultOpt = None,
-    encoding: EncodingOpt = None,
-    delimiter: DelimiterOpt = None,
-    sheet: SheetOpt = None,
-    maps: MapOpt = None,
-    skip_bad: SkipBadOpt = False,
-    rejects: RejectsOpt = None,
-    dry_run: DryRunOpt = False,
-    force: ForceOpt = False,
-) -> None:
-    _run(ctx, "groups")
-
-
-@app.command("members", help=t("cmd.import.members"))
-def members_cmd(
-    ctx: typer.Context,
-    files: FilesArg,
-    as_of: ImportAsOfOpt = None,
-    encoding: EncodingOpt = None,
-    delimiter: DelimiterOpt = None,
-    sheet: SheetOpt = None,
-    maps: MapOpt = None,
-    skip_bad: SkipBadOpt = False,
-    rejects: RejectsOpt = None,
-    dry_run: DryRunOpt = False,
-    force: ForceOpt = False,
-) -> None:
-    _run(ctx, "members")
-
-
-@app.command("attendance", help=t("cmd.import.attendance"))
-def attendance_cmd(
-    ctx: typer.Context,
-    files: FilesArg,
-    as_of: ImportAsOfOpt = None,
-    encoding: EncodingOpt = None,
-    delimiter: DelimiterOpt = None,
-    sheet: SheetOpt = None,
-    maps: MapOpt = None,
-    skip_bad: SkipBadOpt = False,
-    rejects: RejectsOpt = None,
-    dry_run: DryRunOpt = False,
-    force: ForceOpt = False,
-) -> None:
-    _run(ctx, "attendance")
-
-
-@app.command("visits", help=t("cmd.import.visits"))
-def visits_cmd(
-    ctx: typer.Context,
-    files: FilesArg,
-    as_of: ImportAsOfOpt = None,
-    encoding: EncodingOpt = None,
-    delimiter: DelimiterOpt = None,
-    sheet: SheetOpt = None,
-    maps: MapOpt = None,
-    skip_bad: SkipBadOpt = False,
-    rejects: RejectsOpt = None,
-    dry_run: DryRunOpt = False,
-    force: ForceOpt = False,
-) -> None:
-    _run(ctx, "visits")
+for _kind in ("roster", "groups", "members", "attendance", "visits"):
+    app.command(_kind, help=t(f"cmd.import.{_kind}"))(_command(_kind))

@@ -332,6 +332,3 @@ def importer(kind: str) -> Callable[[Database, Path, ImportOptions], ImportResul
         return run_import(db, path, kind, loader, options)
 
     return run
-
-
-import_roster = importer("roster")

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from cqn_cli.dates import precision_prefix_compare
 from cqn_cli.errors import FieldProblem, OptionsRefused, RowProblem
 from cqn_cli.i18n import t
 from cqn_cli.ingest.engine import Warning
@@ -272,12 +273,12 @@ def cross_problems(values: dict[str, Any]) -> list[tuple[str, str | None, str, d
         )
     enlisted, discharged = values.get("enlisted_on"), values.get("discharged_on")
     birth = values.get("birth_date")
-    if enlisted and discharged and _before(discharged, enlisted):
+    if enlisted and discharged and precision_prefix_compare(discharged, enlisted) < 0:
         found.append(("ngay_xuat_ngu", discharged, "row.discharge_before_enlist", {}))
-    if enlisted and birth and _before(enlisted, birth):
+    if enlisted and birth and precision_prefix_compare(enlisted, birth) < 0:
         found.append(("ngay_nhap_ngu", enlisted, "row.enlist_before_birth", {}))
     since = values.get("status_since")
-    if since and birth and _before(since, birth):
+    if since and birth and precision_prefix_compare(since, birth) < 0:
         found.append(("ngay_trang_thai", since, "row.status_before_birth", {}))
     return found
 
@@ -285,12 +286,6 @@ def cross_problems(values: dict[str, Any]) -> list[tuple[str, str | None, str, d
 def _db(column: str) -> str:
     """The database column of a person field (the ward is held by id)."""
     return "ward_id" if column == "ward" else column
-
-
-def _before(a: str, b: str) -> bool:
-    """Partial date ``a`` is surely before ``b`` (compared on their common precision)."""
-    n = min(len(a), len(b))
-    return a[:n] < b[:n]
 
 
 # ---- by hand: person add / person edit ------------------------------------------
