@@ -325,6 +325,10 @@ def test_add_writes_the_person(cqn: Run, query: Query, roster: dict[str, str]) -
         "status": "active",
         "status_since": None,
         "notes": "Thương binh 2/4",
+        "consent": None,
+        "consent_on": None,
+        "consent_purpose": None,
+        "forgotten_on": None,
     }
 
 

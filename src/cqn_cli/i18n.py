@@ -273,6 +273,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Cơ sở dữ liệu {path} đang bị một tiến trình khác ghi quá {seconds} giây; hãy thử lại sau.",
         "The database {path} was held by another process for over {seconds} s; try again later.",
     ),
+    "db.locked_by": (
+        "Cơ sở dữ liệu {path} đang được '{command}' (tiến trình {pid}) ghi từ {since};"
+        " đã chờ {seconds} giây. Hãy thử lại khi lệnh đó xong.",
+        "The database {path} is held by '{command}' (process {pid}) since {since};"
+        " waited {seconds} s. Try again when it has finished.",
+    ),
     "db.corrupt": (
         "Tệp {path} không phải cơ sở dữ liệu hợp lệ hoặc đã hỏng.",
         "{path} is not a valid database or is damaged.",

@@ -25,6 +25,7 @@ set_lang(detect_lang())
 @dataclass
 class State:
     db_path: Path | None = None
+    command: str = "cqn"  # the command path, which the audit records for every change
     _db: Database | None = None
 
     def path(self) -> Path:
@@ -35,9 +36,10 @@ class State:
     def db(self, *, create: bool = False) -> Database:
         """The database, opened (and migrated) once per command."""
         if self._db is None:
-            from cqn_cli.store.db import open_db
+            from cqn_cli.store.db import open_db, set_command
 
             self._db = open_db(self.path(), create=create)
+            set_command(self.command)
         return self._db
 
 
@@ -46,6 +48,7 @@ def state(ctx: typer.Context) -> State:
     if not isinstance(obj, State):
         obj = State()
         ctx.find_root().obj = obj
+    obj.command = ctx.command_path
     return obj
 
 

@@ -414,18 +414,16 @@ class AttendanceLoader(_ActivityLoader):
             self._new_meetings.clear()
         if self._marks:
             # New marks are inserted; held ones updated only where the status changed.
-            before = conn.total_changes
-            conn.executemany(
+            # (rowcount, not total_changes: the audit triggers' writes are not counted.)
+            inserted = conn.executemany(
                 "INSERT OR IGNORE INTO attendance (meeting_id, person_id, status) VALUES (?, ?, ?)",
                 self._marks,
-            )
-            inserted = conn.total_changes - before
-            conn.executemany(
+            ).rowcount
+            updated = conn.executemany(
                 "UPDATE attendance SET status = ?3 WHERE meeting_id = ?1 AND person_id = ?2"
                 " AND status IS NOT ?3",
                 self._marks,
-            )
-            updated = conn.total_changes - before - inserted
+            ).rowcount
             self.counts.inserted += inserted
             self.counts.updated += updated
             self.counts.unchanged += len(self._marks) - inserted - updated
@@ -466,13 +464,12 @@ class VisitsLoader(_ActivityLoader):
         self._seen[identity] = line
         gift, notes = values.get("gift"), values.get("notes")
         conn = self.db.conn
-        before = conn.total_changes
-        conn.execute(
+        cursor = conn.execute(
             "INSERT OR IGNORE INTO visit (person_id, date, reason, gift, group_id, notes)"
             " VALUES (?, ?, ?, ?, ?, ?)",
             [pk, date, reason, gift, group_id, notes],
         )
-        if conn.total_changes > before:
+        if cursor.rowcount > 0:
             self.counts.inserted += 1
             return []
         cursor = conn.execute(

@@ -22,6 +22,7 @@ from cqn_cli.errors import ImportRefused, RowProblem
 from cqn_cli.ingest import read
 from cqn_cli.ingest.fields import Field, HeaderMap, looks_like_header, map_header
 from cqn_cli.ingest.read import Cell, Source
+from cqn_cli.store import db as store
 
 HEADER_SEARCH_ROWS = 10
 
@@ -205,7 +206,10 @@ def run_import(
     # Inside a caller's transaction (a dry run over several files) this file is a
     # savepoint: undone alone if refused, kept for the next files' checks if not.
     nested = conn.in_transaction
-    conn.execute("SAVEPOINT import_file" if nested else "BEGIN IMMEDIATE")
+    if nested:
+        conn.execute("SAVEPOINT import_file")
+    else:
+        store.begin(db, path.name)
     committed = False
     try:
         loader.start(header, header_cells, header_line)
@@ -271,7 +275,7 @@ def run_import(
         if nested:
             conn.execute("RELEASE import_file")
         else:
-            conn.commit()
+            store.commit(db)
         committed = True
         return result
     finally:
@@ -281,7 +285,7 @@ def run_import(
                     conn.execute("ROLLBACK TO import_file")
                     conn.execute("RELEASE import_file")
                 else:
-                    conn.rollback()
+                    store.rollback(db)
 
 
 def import_files(
@@ -298,7 +302,7 @@ def import_files(
     """
     outer = options.dry_run and len(paths) > 1
     if outer:
-        db.conn.execute("BEGIN IMMEDIATE")
+        store.begin(db)
     try:
         for path in paths:
             try:
@@ -307,7 +311,7 @@ def import_files(
                 yield refused
     finally:
         if outer:
-            db.conn.rollback()
+            store.rollback(db)
 
 
 def importer(kind: str) -> Callable[[Database, Path, ImportOptions], ImportResult]:

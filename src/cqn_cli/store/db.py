@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import json
 import math
 import os
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
@@ -118,20 +121,118 @@ def _migrate(db: Database, migrations: Migrations) -> None:
     db.conn.commit()
 
 
-@contextlib.contextmanager
-def write(db: Database) -> Iterator[Database]:
-    """A write transaction that takes the write lock first (BEGIN IMMEDIATE).
+# Which command the audit attributes changes to; the CLI sets it (``cqn import roster``…).
+_command = "cqn"
 
-    Taking it up front lets SQLite wait out another writer for the busy
-    timeout; a read transaction that later tries to write would fail at once.
+
+def set_command(command: str) -> None:
+    global _command  # noqa: PLW0603 - one command per process
+    _command = command
+
+
+def db_file(db: Database) -> Path | None:
+    """The main file of an open database (None in memory)."""
+    row = db.conn.execute("PRAGMA database_list").fetchone()
+    return Path(row[2]) if row and row[2] else None
+
+
+def holder_note(path: Path) -> Path:
+    """The note a writer leaves beside the database while it holds the write lock."""
+    return path.with_name(path.name + "-holder")
+
+
+def _leave_note(db: Database, detail: str) -> None:
+    path = db_file(db)
+    if path is None:
+        return
+    note = {
+        "pid": os.getpid(),
+        "command": detail,
+        "since": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+    }
+    with contextlib.suppress(OSError):  # the note helps a waiting user; it is not the lock
+        fd = os.open(holder_note(path), os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(note, out)
+
+
+def _remove_note(db: Database) -> None:
+    path = db_file(db)
+    if path is not None:
+        with contextlib.suppress(OSError):
+            holder_note(path).unlink()
+
+
+def who_holds(path: Path) -> dict[str, Any] | None:
+    """The cqn command holding the write lock on ``path``, if its note is fresh."""
+    try:
+        note = json.loads(holder_note(path).read_text(encoding="utf-8"))
+        pid = int(note["pid"])
+        if pid != os.getpid():
+            os.kill(pid, 0)  # raises if that process is gone: a stale note
+        return {"pid": pid, "command": str(note["command"]), "since": str(note["since"])}
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def locked_error(path: Path | None) -> DatabaseError:
+    """Exit 3 for a database held past the busy timeout, naming the holder when known."""
+    where = str(path) if path else ""
+    holder = who_holds(path) if path else None
+    if holder is not None:
+        return DatabaseError("db.locked_by", path=where, seconds=busy_timeout(), **holder)
+    return DatabaseError("db.locked", path=where, seconds=busy_timeout())
+
+
+def begin(db: Database, detail: str | None = None) -> None:
+    """Take the write lock (waiting up to the busy timeout) and open an audit session.
+
+    Taking it up front lets SQLite wait out another writer; a read transaction
+    that later tried to write would fail at once.
     """
-    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        db.conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc).lower() or "busy" in str(exc).lower():
+            raise locked_error(db_file(db)) from None
+        raise
+    command = f"{_command} {detail}" if detail else _command
+    _leave_note(db, command)
+    db.conn.execute(
+        "INSERT INTO audit_session (command, started_at, open) VALUES (?, ?, 1)",
+        [command, dt.datetime.now(dt.UTC).isoformat(timespec="seconds")],
+    )
+
+
+def commit(db: Database) -> None:
+    """Close the audit session (dropped if nothing changed) and commit."""
+    conn = db.conn
+    conn.execute(
+        "DELETE FROM audit_session WHERE open = 1 AND NOT EXISTS"
+        " (SELECT 1 FROM audit WHERE session_id = audit_session.id)"
+    )
+    conn.execute("UPDATE audit_session SET open = 0 WHERE open = 1")
+    conn.commit()
+    _remove_note(db)
+
+
+def rollback(db: Database) -> None:
+    try:
+        db.conn.rollback()
+    finally:
+        _remove_note(db)
+
+
+@contextlib.contextmanager
+def write(db: Database, detail: str | None = None) -> Iterator[Database]:
+    """One write transaction: all of it or none of it, audited as one session."""
+    begin(db, detail)
     try:
         yield db
     except BaseException:
-        db.conn.rollback()
+        rollback(db)
         raise
-    db.conn.commit()
+    commit(db)
 
 
 def schema_version(db: Database) -> list[str]:
@@ -145,7 +246,7 @@ def classify(exc: sqlite3.DatabaseError, path: Path | None = None) -> DatabaseEr
     text = str(exc).lower()
     where = str(path) if path else ""
     if "locked" in text or "busy" in text:
-        return DatabaseError("db.locked", path=where, seconds=busy_timeout())
+        return locked_error(path)
     if "not a database" in text or "malformed" in text or "corrupt" in text:
         return DatabaseError("db.corrupt", path=where)
     if any(w in text for w in ("readonly", "unable to open", "disk i/o", "disk is full")):

@@ -217,3 +217,147 @@ def _activity(db: Database) -> None:
         CREATE INDEX visit_date ON visit(date);
         """,
     )
+
+
+# The columns each audited table reports, frozen as they were when 0006 shipped.
+_AUDITED: dict[str, tuple[str, ...]] = {
+    "ward": ("code", "name", "district", "province", "valid_from", "valid_to", "successor_id"),
+    "ward_alias": ("ward_id", "alias"),
+    "person": (
+        "full_name",
+        "birth_date",
+        "gender",
+        "national_id",
+        "ward_id",
+        "residential_group",
+        "address",
+        "phone",
+        "enlisted_on",
+        "discharged_on",
+        "rank",
+        "unit",
+        "party_member",
+        "youth_union_member",
+        "reservist",
+        "veterans_association_member",
+        "registered_on",
+        "status",
+        "status_since",
+        "notes",
+        "consent",
+        "consent_on",
+        "consent_purpose",
+        "forgotten_on",
+    ),
+    "groups": ("code", "name", "kind", "ward_id", "founded_on", "dissolved_on"),
+    "membership": ("person_id", "group_id", "joined_on", "left_on", "role"),
+    "meeting": ("code", "group_id", "date", "kind", "title"),
+    "attendance": ("meeting_id", "person_id", "status"),
+    "visit": ("person_id", "date", "reason", "gift", "group_id", "notes"),
+}
+
+# How an audit row names what changed (R is OLD or NEW), and the person it concerns.
+_AUDIT_KEY: dict[str, tuple[str, str]] = {
+    "ward": ("R.id", "NULL"),
+    "ward_alias": ("R.ward_id || ': ' || R.alias", "NULL"),
+    "person": ("printf('CQN%06d', R.id)", "R.id"),
+    "groups": ("R.code", "NULL"),
+    "membership": (
+        "printf('CQN%06d', R.person_id) || ' @ '"
+        " || (SELECT code FROM groups WHERE id = R.group_id) || ' ' || R.joined_on",
+        "R.person_id",
+    ),
+    "meeting": ("R.code", "NULL"),
+    "attendance": (
+        "(SELECT code FROM meeting WHERE id = R.meeting_id) || ' ' || printf('CQN%06d', R.person_id)",
+        "R.person_id",
+    ),
+    "visit": (
+        "printf('CQN%06d', R.person_id) || ' ' || R.date || ' ' || R.reason",
+        "R.person_id",
+    ),
+}
+
+_SESSION = "(SELECT id FROM audit_session WHERE open = 1)"
+
+
+def _audit_triggers(table: str) -> list[str]:
+    """Three triggers that write every change of ``table`` to ``audit``.
+
+    An insert records only what was added (its values are in the row itself:
+    the audit repeats no personal value it need not); an update records each
+    changed column, old → new; a delete records the values that went.
+    """
+    columns = _AUDITED[table]
+    key, person = _AUDIT_KEY[table]
+
+    def insert(action: str, row: str, changes: str, when: str = "") -> str:
+        return (
+            f"CREATE TRIGGER audit_{table}_{action} AFTER {action.upper()} ON {table}{when}"
+            " BEGIN INSERT INTO audit (session_id, entity, entity_key, person_id, action, changes)"
+            f" SELECT {_SESSION}, '{table}', {key.replace('R.', row + '.')},"
+            f" {person.replace('R.', row + '.')}, '{action}', {changes}; END"
+        )
+
+    pairs = " UNION ALL ".join(
+        f"SELECT '{c}' AS k, OLD.{c} AS o, NEW.{c} AS n" for c in columns
+    )
+    changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in columns)
+    old_values = "json_object(" + ", ".join(f"'{c}', OLD.{c}" for c in columns) + ")"
+    # Marks written with a new meeting are part of its creation; later ones are audited one by one.
+    when = (
+        " WHEN NOT EXISTS (SELECT 1 FROM audit WHERE entity = 'meeting' AND action = 'insert'"
+        " AND entity_key = (SELECT code FROM meeting WHERE id = NEW.meeting_id)"
+        f" AND session_id IS {_SESSION})"
+        if table == "attendance"
+        else ""
+    )
+    return [
+        insert("insert", "NEW", "NULL", when),
+        insert(
+            "update",
+            "NEW",
+            f"(SELECT json_group_object(k, json_array(o, n)) FROM ({pairs}) WHERE o IS NOT n)",
+            f" WHEN {changed}",
+        ),
+        insert("delete", "OLD", old_values),
+    ]
+
+
+@migrations(name="0006_audit_consent")
+def _audit_consent(db: Database) -> None:
+    """Every change is audited (what, old → new, when, which command); a person
+    carries consent (flag, date, purpose) and the date their data was erased."""
+    _run(
+        db,
+        """
+        ALTER TABLE person ADD COLUMN consent INTEGER CHECK (consent IN (0, 1));
+        ALTER TABLE person ADD COLUMN consent_on TEXT;
+        ALTER TABLE person ADD COLUMN consent_purpose TEXT;
+        ALTER TABLE person ADD COLUMN forgotten_on TEXT;
+
+        CREATE TABLE audit_session (
+            id INTEGER PRIMARY KEY,
+            command TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            open INTEGER NOT NULL DEFAULT 1 CHECK (open IN (0, 1))
+        ) STRICT;
+        CREATE UNIQUE INDEX audit_session_open ON audit_session(open) WHERE open = 1;
+
+        CREATE TABLE audit (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER REFERENCES audit_session(id),
+            entity TEXT NOT NULL,
+            entity_key TEXT,
+            person_id INTEGER,
+            action TEXT NOT NULL CHECK (action IN ('insert', 'update', 'delete')),
+            changes TEXT
+        ) STRICT;
+        CREATE INDEX audit_session_id ON audit(session_id);
+        CREATE INDEX audit_entity ON audit(entity, entity_key);
+        CREATE INDEX audit_person ON audit(person_id) WHERE person_id IS NOT NULL;
+        """,
+    )
+    for table in _AUDITED:
+        for statement in _audit_triggers(table):
+            db.execute(statement)
