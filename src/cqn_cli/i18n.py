@@ -1049,6 +1049,87 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "status.active": ("đang sinh hoạt", "active"),
     "status.moved_out": ("chuyển đi", "moved out"),
     "status.deceased": ("từ trần", "deceased"),
+    # ---- personal data, audit ---------------------------------------------
+    "grp.audit": (
+        "Nhật ký thay đổi: ai sửa gì, khi nào.",
+        "The audit trail: who changed what, when.",
+    ),
+    "cmd.audit.list": (
+        "Liệt kê các thay đổi, mới nhất trước: lúc nào, lệnh nào, cái gì, cũ → mới.\n\n"
+        "Ví dụ: cqn audit list --person CQN000012 --since 01/01/2026",
+        "List changes, newest first: when, which command, what, old → new.\n\n"
+        "Example: cqn audit list --person CQN000012 --since 2026-01-01",
+    ),
+    "cmd.person.consent": (
+        "Ghi nhận người đó đồng ý (hoặc rút lại đồng ý) xử lý dữ liệu cá nhân, ngày và mục đích.\n\n"
+        "Ví dụ: cqn person consent CQN000012 --on 05/01/2026 --purpose 'Quản lý hội viên'",
+        "Record that a person gave (or withdrew) consent to processing, with date and purpose.\n\n"
+        "Example: cqn person consent CQN000012 --on 2026-01-05 --purpose 'Membership roster'",
+    ),
+    "cmd.person.export": (
+        "Toàn bộ dữ liệu đang lưu về một người (JSON): hồ sơ, nhóm, điểm danh, thăm hỏi,"
+        " nhật ký thay đổi.\n\n"
+        "Ví dụ: cqn person export CQN000012 --reveal -o CQN000012.json",
+        "Everything held on one person (JSON): record, groups, marks, visits, audit trail.\n\n"
+        "Example: cqn person export CQN000012 --reveal -o CQN000012.json",
+    ),
+    "cmd.person.forget": (
+        "Xoá dữ liệu cá nhân của một người (không hoàn tác được); các số đếm ẩn danh giữ"
+        " nguyên.\n\n"
+        "Ví dụ: cqn person forget CQN000012 --yes",
+        "Erase a person's personal data (cannot be undone); anonymous counts stay.\n\n"
+        "Example: cqn person forget CQN000012 --yes",
+    ),
+    "opt.consent": ("Đồng ý (mặc định) hoặc rút lại.", "Consent given (default) or withdrawn."),
+    "opt.purpose": ("Mục đích xử lý dữ liệu.", "Purpose of the processing."),
+    "opt.yes": ("Không hỏi lại.", "Do not ask for confirmation."),
+    "opt.audit_person": ("Chỉ các thay đổi về người này.", "Only changes about this person."),
+    "opt.since": ("Chỉ từ ngày này.", "Only from this date on."),
+    "opt.limit": ("Số dòng tối đa.", "At most this many rows."),
+    "written": ("Đã ghi {path}.", "Wrote {path}."),
+    "usage.forget_needs_yes": (
+        "Xoá dữ liệu cá nhân không hoàn tác được: thêm --yes khi chạy không có người xác nhận.",
+        "Erasure cannot be undone: add --yes when nobody is there to confirm.",
+    ),
+    "person.forget_confirm": (
+        "Xoá vĩnh viễn dữ liệu cá nhân của {person}?",
+        "Erase the personal data of {person} for good?",
+    ),
+    "person.forgotten_done": (
+        "Đã xoá dữ liệu cá nhân của {id}; các số đếm vẫn giữ.",
+        "Erased the personal data of {id}; the counts are kept.",
+    ),
+    "person.already_forgotten": (
+        "Dữ liệu cá nhân của {id} đã được xoá từ trước.",
+        "The personal data of {id} was already erased.",
+    ),
+    "person.forgotten": (
+        "Dữ liệu cá nhân của {id} đã bị xoá; không ghi thêm gì cho người này.",
+        "The personal data of {id} was erased; nothing more is recorded for them.",
+    ),
+    "consent.in_future": (
+        "Ngày đồng ý {date} ở tương lai.",
+        "Consent date {date} is in the future.",
+    ),
+    "consent.given": ("{id}: đồng ý từ {date}.", "{id}: consent given on {date}."),
+    "consent.withdrawn": ("{id}: rút lại đồng ý từ {date}.", "{id}: consent withdrawn on {date}."),
+    "audit.erased": ("(đã xoá)", "(erased)"),
+    "audit.outside": ("(ngoài cqn)", "(outside cqn)"),
+    "audit.insert": ("thêm", "added"),
+    "audit.update": ("sửa", "changed"),
+    "audit.delete": ("xoá", "removed"),
+    "title.audit": ("Nhật ký thay đổi ({count} dòng)", "Audit trail ({count} rows)"),
+    "col.audit_id": ("Số", "No."),
+    "col.at": ("Lúc", "At"),
+    "col.command": ("Lệnh", "Command"),
+    "col.entity": ("Bảng", "Table"),
+    "col.key": ("Đối tượng", "Record"),
+    "col.action": ("Việc", "Action"),
+    "col.changes": ("Thay đổi", "Changes"),
+    "col.consent": ("Đồng ý xử lý dữ liệu", "Consent"),
+    "col.consent_on": ("Ngày đồng ý", "Consent date"),
+    "col.consent_purpose": ("Mục đích", "Purpose"),
+    "col.forgotten_on": ("Ngày xoá dữ liệu", "Erased on"),
     # ---- crash ------------------------------------------------------------
     "crash": (
         "Lỗi nội bộ của cqn ({kind}). Nhật ký lỗi (không chứa dữ liệu cá nhân): {path}",

@@ -12,7 +12,7 @@ from typer._click import exceptions as click_exceptions
 from typer.core import TyperGroup
 
 from cqn_cli import __version__
-from cqn_cli.cli import activity, imports, people, report, stats, wards
+from cqn_cli.cli import activity, audit, imports, people, report, stats, wards
 from cqn_cli.cli.common import State, state, today
 from cqn_cli.errors import EXIT_DATABASE, EXIT_USAGE, CqnError
 from cqn_cli.i18n import LANGS, set_lang, t
@@ -108,6 +108,7 @@ app.add_typer(activity.group_app, name="group", help=t("grp.group"))
 app.add_typer(activity.meeting_app, name="meeting", help=t("grp.meeting"))
 app.add_typer(activity.visit_app, name="visit", help=t("grp.visit"))
 app.add_typer(stats.app, name="stats", help=t("grp.stats"))
+app.add_typer(audit.app, name="audit", help=t("grp.audit"))
 app.command("report", help=t("cmd.report"))(report.report_cmd)
 
 

@@ -48,7 +48,8 @@ def state(ctx: typer.Context) -> State:
     if not isinstance(obj, State):
         obj = State()
         ctx.find_root().obj = obj
-    obj.command = ctx.command_path
+    # "cqn import roster", whatever name the program was started by
+    obj.command = " ".join(["cqn", *ctx.command_path.split()[1:]])
     return obj
 
 

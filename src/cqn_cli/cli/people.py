@@ -1,9 +1,11 @@
-"""``cqn person list | search | show | add | edit | status``."""
+"""``cqn person list | search | show | add | edit | status | consent | export | forget``."""
 
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from enum import Enum, StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -134,11 +136,19 @@ def show_cmd(
     fmt: FormatOpt = None,
     reveal: RevealOpt = False,
 ) -> None:
-    from cqn_cli.people import show_person
-    from cqn_cli.render.output import render_record
+    from cqn_cli.people import get_record
+    from cqn_cli.privacy import person_row
+    from cqn_cli.render.output import Column, render_record
 
-    record = show_person(state(ctx).db(), person, reveal=reveal)
-    render_record(record, _all_columns(), resolve_format(fmt))
+    record = person_row(get_record(state(ctx).db(), person), reveal=reveal)
+    columns = [
+        *_all_columns(),
+        Column("consent", "col.consent", "bool"),
+        Column("consent_on", "col.consent_on", "date"),
+        Column("consent_purpose", "col.consent_purpose"),
+        Column("forgotten_on", "col.forgotten_on", "date"),
+    ]
+    render_record(record, columns, resolve_format(fmt))
 
 
 def _print_warnings(warnings: list[Any]) -> None:
@@ -296,3 +306,71 @@ def print_roster_by_ward(db: Database, map_date: dt.date | None = None) -> None:
         "table",
         title=t("title.roster_by_ward", date=day.strftime("%d/%m/%Y")),
     )
+
+
+@app.command("consent", help=t("cmd.person.consent"))
+def consent_cmd(
+    ctx: typer.Context,
+    person: Annotated[str, typer.Argument(help=t("arg.person"))],
+    given: Annotated[bool, typer.Option("--given/--withdrawn", help=t("opt.consent"))] = True,
+    on: OnOpt = None,
+    purpose: Annotated[str | None, typer.Option("--purpose", help=t("opt.purpose"))] = None,
+) -> None:
+    from cqn_cli.people import format_id
+    from cqn_cli.privacy import set_consent
+    from cqn_cli.render.output import result_line
+    from cqn_cli.text import nfc
+
+    day = on or today()
+    record = set_consent(
+        state(ctx).db(), person, given=given, on=day, purpose=nfc(purpose) if purpose else None
+    )
+    key = "consent.given" if given else "consent.withdrawn"
+    result_line(t(key, id=format_id(record["id"]), date=day.strftime("%d/%m/%Y")))
+
+
+@app.command("export", help=t("cmd.person.export"))
+def export_cmd(
+    ctx: typer.Context,
+    person: Annotated[str, typer.Argument(help=t("arg.person"))],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", metavar="FILE", help=t("opt.output"))
+    ] = None,
+    reveal: RevealOpt = False,
+) -> None:
+    import json
+
+    from cqn_cli.privacy import export_person
+    from cqn_cli.render.output import result_line, write_atomically
+
+    data = export_person(state(ctx).db(), person, reveal=reveal)
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    if output is None:
+        sys.stdout.write(text)
+        return
+    write_atomically(output, text.encode("utf-8"))
+    result_line(t("written", path=str(output)))
+
+
+@app.command("forget", help=t("cmd.person.forget"))
+def forget_cmd(
+    ctx: typer.Context,
+    person: Annotated[str, typer.Argument(help=t("arg.person"))],
+    yes: Annotated[bool, typer.Option("--yes", help=t("opt.yes"))] = False,
+) -> None:
+    from cqn_cli.errors import UsageError
+    from cqn_cli.people import format_id, get_record
+    from cqn_cli.privacy import forget_person
+    from cqn_cli.render.output import result_line
+
+    db = state(ctx).db()
+    record = get_record(db, person)
+    label = f"{format_id(record['id'])} {record['full_name']}".strip()
+    if not yes:
+        if not sys.stdin.isatty():
+            raise UsageError("usage.forget_needs_yes")
+        if not typer.confirm(t("person.forget_confirm", person=label), default=False):
+            raise typer.Exit(1)
+    pk, erased = forget_person(db, str(record["id"]), today=today())
+    key = "person.forgotten_done" if erased else "person.already_forgotten"
+    result_line(t(key, id=format_id(pk)))

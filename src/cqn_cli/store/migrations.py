@@ -269,7 +269,8 @@ _AUDIT_KEY: dict[str, tuple[str, str]] = {
     ),
     "meeting": ("R.code", "NULL"),
     "attendance": (
-        "(SELECT code FROM meeting WHERE id = R.meeting_id) || ' ' || printf('CQN%06d', R.person_id)",
+        "(SELECT code FROM meeting WHERE id = R.meeting_id)"
+        " || ' ' || printf('CQN%06d', R.person_id)",
         "R.person_id",
     ),
     "visit": (
@@ -299,9 +300,7 @@ def _audit_triggers(table: str) -> list[str]:
             f" {person.replace('R.', row + '.')}, '{action}', {changes}; END"
         )
 
-    pairs = " UNION ALL ".join(
-        f"SELECT '{c}' AS k, OLD.{c} AS o, NEW.{c} AS n" for c in columns
-    )
+    pairs = " UNION ALL ".join(f"SELECT '{c}' AS k, OLD.{c} AS o, NEW.{c} AS n" for c in columns)
     changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in columns)
     old_values = "json_object(" + ", ".join(f"'{c}', OLD.{c}" for c in columns) + ")"
     # Marks written with a new meeting are part of its creation; later ones are audited one by one.

@@ -1,0 +1,75 @@
+"""``cqn audit list``: who changed what, when, old → new."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+import typer
+
+from cqn_cli.cli.common import FormatOpt, RevealOpt, parse_option_date, resolve_format, state
+from cqn_cli.i18n import t
+
+app = typer.Typer(no_args_is_help=True)
+
+
+def _changes_text(row: dict[str, Any]) -> str:
+    """``phone: 0905… → 0912…; status: active → deceased`` for a table or CSV cell."""
+    from cqn_cli.privacy import ERASED
+
+    def shown(value: Any) -> str:
+        if value is None:
+            return "∅"
+        if value == ERASED:
+            return t("audit.erased")
+        return str(value)
+
+    parts = []
+    for field, value in row["changes"].items():
+        if row["action"] == "update":
+            parts.append(f"{field}: {shown(value[0])} → {shown(value[1])}")
+        else:
+            parts.append(f"{field}: {shown(value)}")
+    return "; ".join(parts)
+
+
+@app.command("list", help=t("cmd.audit.list"))
+def list_cmd(
+    ctx: typer.Context,
+    person: Annotated[
+        str | None, typer.Option("--person", metavar="ID", help=t("opt.audit_person"))
+    ] = None,
+    since: Annotated[
+        dt.date | None,
+        typer.Option("--since", parser=parse_option_date, metavar="DATE", help=t("opt.since")),
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, help=t("opt.limit"))] = 100,
+    fmt: FormatOpt = None,
+    reveal: RevealOpt = False,
+) -> None:
+    from cqn_cli.privacy import audit_rows
+    from cqn_cli.render.output import Column, render_rows
+
+    rows = audit_rows(state(ctx).db(), person=person, since=since, limit=limit, reveal=reveal)
+    chosen = resolve_format(fmt)
+    if chosen != "json":
+        for row in rows:
+            row["changes"] = _changes_text(row)
+            row["command"] = row["command"] or t("audit.outside")
+            row["action"] = t(f"audit.{row['action']}")
+    render_rows(
+        rows,
+        [
+            Column("id", "col.audit_id", "int", "right"),
+            Column("at", "col.at"),
+            Column("command", "col.command"),
+            Column("entity", "col.entity"),
+            Column("key", "col.key"),
+            Column("action", "col.action"),
+            Column("changes", "col.changes"),
+        ],
+        chosen,
+        title=t("title.audit", count=len(rows)),
+        params={"person": person, "since": since.isoformat() if since else None, "limit": limit},
+        total={"count": len(rows)},
+    )

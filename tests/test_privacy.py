@@ -1,0 +1,245 @@
+"""SPEC §7: the audit trail, consent, ``person export``, ``person forget``, in the database."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import stat
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import Run, write_csv
+
+Query = Callable[..., list[tuple[Any, ...]]]
+
+AN_CCCD = "048052000101"
+AN_PHONE = "0905123456"
+AN_ADDRESS = "K12/4 Hà Huy Tập"
+ROSTER = (
+    "Họ và tên,Ngày sinh,Giới tính,Số CCCD,Phường,Địa chỉ,Điện thoại,Đảng viên,Ngày đăng ký\n"
+    f"Nguyễn Văn An,1952,Nam,{AN_CCCD},Xuân Hà,{AN_ADDRESS},{AN_PHONE},x,01/01/2015\n"
+    "Trần Thị Bình,15/03/1960,Nữ,048160000202,Xuân Hà,,0912000111,,01/01/2015\n"
+    "Lê Văn Cường,1949,Nam,,Xuân Hà,,,x,01/01/2015\n"
+)
+NOTES = "Mổ tim tại Bệnh viện C"
+
+
+def ok(cqn: Run, *args: str) -> Any:
+    r = cqn(*args)
+    assert r.exit_code == 0, r.output
+    return r
+
+
+def audit(cqn: Run, *args: str) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = json.loads(ok(cqn, "audit", "list", *args, "-f", "json").stdout)[
+        "rows"
+    ]
+    return rows
+
+
+@pytest.fixture
+def held(cqn: Run, tmp_path: Path) -> None:
+    """Three people, a club with two members, a meeting, and a visit with health notes."""
+    ok(cqn, "import", "roster", write_csv(tmp_path / "r.csv", ROSTER), "--as-of", "2019-12-31")
+    ok(cqn, "group", "add", "XH-CLB01", "--name", "CLB tổ 5", "--kind", "clb", "--ward", "Xuân Hà",
+       "--founded", "01/01/2015")  # fmt: skip
+    ok(cqn, "group", "join", "XH-CLB01", "CQN000001", "--on", "01/01/2016")
+    ok(cqn, "group", "join", "XH-CLB01", "CQN000002", "--on", "01/01/2016")
+    ok(cqn, "meeting", "record", "XH-CLB01", "--on", "01/09/2019", "--kind", "quarterly",
+       "--present", "CQN000001", "--excused", "CQN000002")  # fmt: skip
+    ok(cqn, "visit", "record", "CQN000001", "--on", "12/03/2019", "--reason", "sick",
+       "--gift", "500000", "--notes", NOTES)  # fmt: skip
+
+
+# ---- the audit trail ------------------------------------------------------------------
+
+
+def test_every_write_command_is_audited_with_its_command(cqn: Run, held: None) -> None:
+    rows = audit(cqn, "--limit", "1000")
+    seen = {(r["command"], r["entity"], r["action"]) for r in rows}
+    assert ("cqn import roster r.csv", "person", "insert") in seen
+    assert ("cqn group add", "groups", "insert") in seen
+    assert ("cqn group join", "membership", "insert") in seen
+    assert ("cqn meeting record", "meeting", "insert") in seen
+    assert ("cqn visit record", "visit", "insert") in seen
+    people = sorted(r["key"] for r in rows if r["entity"] == "person")
+    assert people == ["CQN000001", "CQN000002", "CQN000003"]
+    # An insert names what was added without copying its values.
+    assert all(r["changes"] == {} for r in rows if r["action"] == "insert")
+
+
+def test_an_edit_records_old_and_new_values_masked_unless_revealed(cqn: Run, held: None) -> None:
+    ok(cqn, "person", "edit", "CQN000001", "--phone", "0912345678", "--rank", "Trung úy")
+    [row] = audit(cqn, "--limit", "1")
+    assert row["command"] == "cqn person edit"
+    assert (row["entity"], row["key"], row["action"]) == ("person", "CQN000001", "update")
+    assert row["changes"] == {"phone": ["0905****56", "0912****78"], "rank": [None, "Trung úy"]}
+    [revealed] = audit(cqn, "--limit", "1", "--reveal")
+    assert revealed["changes"]["phone"] == [AN_PHONE, "0912345678"]
+
+
+def test_a_status_change_and_a_mark_change_are_audited(
+    cqn: Run, held: None, query: Query, tmp_path: Path
+) -> None:
+    ok(cqn, "person", "status", "CQN000003", "deceased", "--on", "02/02/2020")
+    [row] = audit(cqn, "--limit", "1", "--person", "CQN000003")
+    assert row["changes"] == {
+        "status": ["active", "deceased"],
+        "status_since": [None, "2020-02-02"],
+    }
+    # A mark written with its meeting is part of the meeting's creation: not repeated.
+    assert not [r for r in audit(cqn, "--limit", "1000") if r["entity"] == "attendance"]
+    [(code,)] = query("SELECT code FROM meeting")
+    sheet = write_csv(
+        tmp_path / "a.csv",
+        "Mã cuộc họp,Ngày,Loại,Mã nhóm,Mã CQN,Trạng thái\n"
+        f"{code},01/09/2019,quarterly,XH-CLB01,CQN000002,present\n",
+    )
+    ok(cqn, "import", "attendance", sheet)
+    [mark] = audit(cqn, "--limit", "1")
+    assert (mark["entity"], mark["key"], mark["person_id"]) == (
+        "attendance",
+        f"{code} CQN000002",
+        "CQN000002",
+    )
+    assert mark["changes"] == {"status": ["excused", "present"]}
+
+
+def test_a_refused_or_unchanged_command_leaves_no_trace(
+    cqn: Run, held: None, query: Query, tmp_path: Path
+) -> None:
+    before = query("SELECT count(*) FROM audit_session")[0][0]
+    f = write_csv(tmp_path / "r.csv", ROSTER)
+    ok(cqn, "import", "roster", f, "--as-of", "2019-12-31")  # byte-identical: a no-op
+    ok(cqn, "import", "roster", f, "--as-of", "2019-12-31", "--force")  # nothing changes
+    bad = write_csv(tmp_path / "bad.csv", "Họ và tên,Ngày sinh,Phường\nAn,31/02/2019,Xuân Hà\n")
+    assert cqn("import", "roster", bad).exit_code == 1
+    assert query("SELECT count(*) FROM audit_session")[0][0] == before
+    assert query("SELECT count(*) FROM audit_session WHERE open = 1")[0][0] == 0
+
+
+def test_a_change_made_by_another_program_is_audited_too(
+    cqn: Run, held: None, db_path: Path
+) -> None:
+    conn = sqlite3.connect(db_path)
+    with conn:
+        conn.execute("UPDATE person SET rank = 'Đại úy' WHERE id = 3")
+    conn.close()
+    [row] = audit(cqn, "--limit", "1")
+    assert row["command"] is None
+    assert row["changes"] == {"rank": [None, "Đại úy"]}
+    table = ok(cqn, "audit", "list", "--limit", "1", "-f", "csv").stdout
+    assert "(ngoài cqn)" in table and "rank: ∅ → Đại úy" in table
+
+
+# ---- consent and export -----------------------------------------------------------------
+
+
+def test_consent_is_recorded_shown_and_audited(cqn: Run, held: None) -> None:
+    ok(cqn, "person", "consent", "CQN000002", "--on", "05/01/2026", "--purpose", "Quản lý hội viên")
+    shown = json.loads(ok(cqn, "person", "show", "CQN000002", "-f", "json").stdout)
+    assert (shown["consent"], shown["consent_on"], shown["consent_purpose"]) == (
+        True,
+        "2026-01-05",
+        "Quản lý hội viên",
+    )
+    ok(cqn, "person", "consent", "CQN000002", "--withdrawn", "--on", "06/01/2026")
+    shown = json.loads(ok(cqn, "person", "show", "CQN000002", "-f", "json").stdout)
+    assert (shown["consent"], shown["consent_on"], shown["consent_purpose"]) == (
+        False,
+        "2026-01-06",
+        "Quản lý hội viên",
+    )
+    [row] = audit(cqn, "--limit", "1")
+    assert row["changes"] == {"consent": [1, 0], "consent_on": ["2026-01-05", "2026-01-06"]}
+
+
+def test_consent_in_the_future_is_refused(cqn: Run, held: None, query: Query) -> None:
+    r = cqn("person", "consent", "CQN000002", "--on", "01/01/2999")
+    assert r.exit_code == 1
+    assert query("SELECT consent FROM person WHERE id = 2") == [(None,)]
+
+
+def test_export_holds_everything_on_one_person_masked_unless_revealed(
+    cqn: Run, held: None, tmp_path: Path
+) -> None:
+    data = json.loads(ok(cqn, "person", "export", "CQN000001").stdout)
+    assert set(data) == {"person", "memberships", "attendance", "visits", "audit"}
+    assert data["person"]["full_name"] == "Nguyễn Văn An"
+    assert data["person"]["national_id"] == "0480******01"
+    assert data["person"]["phone"] == "0905****56"
+    assert [m["group_code"] for m in data["memberships"]] == ["XH-CLB01"]
+    assert [(a["date"], a["status"]) for a in data["attendance"]] == [("2019-09-01", "present")]
+    assert [(v["date"], v["gift"]) for v in data["visits"]] == [("2019-03-12", 500000)]
+    assert NOTES not in json.dumps(data, ensure_ascii=False)
+    assert {r["entity"] for r in data["audit"]} == {"person", "membership", "visit"}
+
+    out = tmp_path / "an.json"
+    ok(cqn, "person", "export", "CQN000001", "--reveal", "-o", out)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    revealed = json.loads(out.read_text(encoding="utf-8"))
+    assert revealed["person"]["national_id"] == AN_CCCD
+    assert revealed["visits"][0]["notes"] == NOTES
+
+
+# ---- forget ---------------------------------------------------------------------------
+
+
+def _figures(cqn: Run) -> Any:
+    gathering = json.loads(
+        ok(cqn, "stats", "gathering", "--as-of", "2019-12-31", "-f", "json").stdout
+    )
+    profile = json.loads(ok(cqn, "stats", "profile", "--as-of", "2019-12-31", "-f", "json").stdout)
+    attendance = json.loads(ok(cqn, "stats", "attendance", "--period", "2019", "-f", "json").stdout)
+    visits = json.loads(ok(cqn, "stats", "visits", "--period", "2019", "-f", "json").stdout)
+    return [doc["total"] for doc in (gathering, profile, attendance, visits)]
+
+
+def test_forget_erases_personal_fields_everywhere_but_keeps_the_counts(
+    cqn: Run, held: None, query: Query, db_path: Path
+) -> None:
+    ok(cqn, "person", "edit", "CQN000001", "--notes", "Thương binh 2/4")  # into the audit too
+    before = _figures(cqn)
+    r = ok(cqn, "person", "forget", "CQN000001", "--yes")
+    assert "CQN000001" in r.stdout
+    assert _figures(cqn) == before
+    row = query(
+        "SELECT full_name, birth_date, gender, national_id, address, phone, notes, ward_id,"
+        " party_member, registered_on, forgotten_on FROM person WHERE id = 1"
+    )[0]
+    assert row[:7] == ("", None, None, None, None, None, None)
+    assert row[7:10] == ("tk-xuan-ha", 1, "2015-01-01")
+    assert row[10] is not None
+    assert query("SELECT gift, notes FROM visit WHERE person_id = 1") == [(500000, None)]
+    # Nowhere in the file: not in a table, not in the audit, not in a free page or the log.
+    for suffix in ("", "-wal"):
+        path = Path(str(db_path) + suffix)
+        raw = path.read_bytes() if path.exists() else b""
+        for secret in (AN_CCCD, AN_PHONE, AN_ADDRESS, "Nguyễn Văn An", NOTES, "Thương binh"):
+            assert secret.encode() not in raw, (suffix, secret)
+    # The erasure itself is audited, without the values it erased.
+    trail = audit(cqn, "--limit", "2", "--person", "CQN000001", "--reveal")
+    assert [(r["command"], r["entity"]) for r in trail] == [
+        ("cqn person forget", "visit"),
+        ("cqn person forget", "person"),
+    ]
+    assert trail[0]["changes"] == {"notes": ["<erased>", "<erased>"]}
+    assert trail[1]["changes"]["national_id"] == ["<erased>", "<erased>"]
+    assert trail[1]["changes"]["forgotten_on"][0] is None
+
+
+def test_forget_twice_says_so_and_needs_yes_off_a_terminal(
+    cqn: Run, held: None, query: Query
+) -> None:
+    r = cqn("person", "forget", "CQN000002")
+    assert r.exit_code == 2
+    assert "--yes" in r.stderr
+    assert query("SELECT full_name FROM person WHERE id = 2") == [("Trần Thị Bình",)]
+    ok(cqn, "person", "forget", "CQN000002", "--yes")
+    again = ok(cqn, "person", "forget", "CQN000002", "--yes")
+    assert "từ trước" in again.stdout
+    refused = cqn("person", "consent", "CQN000002")
+    assert refused.exit_code == 1
