@@ -70,7 +70,8 @@ class ImportRefused(DataError):
     """An import refused because of bad rows; ``problems`` lists every one."""
 
     def __init__(self, path: str, problems: list[RowProblem]) -> None:
-        super().__init__("import.refused", path=path, count=len(problems))
+        # The verdict counts rows (a row with three bad cells is one bad row).
+        super().__init__("import.refused", path=path, count=len({p.line for p in problems}))
         self.path = path
         self.problems = problems
 

@@ -611,6 +611,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "ngày thành lập/giải thể mới để một cuộc họp (ngày {date}) nằm ngoài thời gian nhóm tồn tại",
         "the new founding/dissolution dates leave a meeting ({date}) outside the group's life",
     ),
+    "member.before_birth": (
+        "tham gia trước ngày sinh của người đó ({date})",
+        "joined before the person was born ({date})",
+    ),
     "member.before_founding": (
         "tham gia trước ngày thành lập nhóm ({date})",
         "joined before the group was founded ({date})",
@@ -1130,6 +1134,108 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "col.consent_on": ("Ngày đồng ý", "Consent date"),
     "col.consent_purpose": ("Mục đích", "Purpose"),
     "col.forgotten_on": ("Ngày xoá dữ liệu", "Erased on"),
+    # ---- db maintenance, merge --------------------------------------------
+    "grp.db": (
+        "Giữ tệp dữ liệu: sao lưu, kiểm tra, nâng cấp, gộp dữ liệu các phường.",
+        "Look after the database: backup, check, upgrade, merge the wards' databases.",
+    ),
+    "cmd.db.backup": (
+        "Sao lưu cơ sở dữ liệu vào một tệp (an toàn cả khi đang có người ghi; kiểm tra bản"
+        " sao sau khi ghi).\n\n"
+        "Ví dụ: cqn db backup sao-luu/cqn-2026-11-25.db",
+        "Back the database up to a file (safe while others write; the copy is verified).\n\n"
+        "Example: cqn db backup backups/cqn-2026-11-25.db",
+    ),
+    "cmd.db.check": (
+        "Kiểm tra tính toàn vẹn, khoá ngoại, phiên bản lược đồ và dữ liệu mồ côi; có vấn đề"
+        " thì thoát mã 1.\n\n"
+        "Ví dụ: cqn db check",
+        "Check integrity, foreign keys, schema version and orphans; exit 1 on a problem.\n\n"
+        "Example: cqn db check",
+    ),
+    "cmd.db.migrate": (
+        "Nâng cấp lược đồ cơ sở dữ liệu lên phiên bản cqn này.\n\n"
+        "Ví dụ: cqn --db phuong-xuan-ha.db db migrate",
+        "Upgrade the database schema to this version of cqn.\n\n"
+        "Example: cqn --db xuan-ha.db db migrate",
+    ),
+    "cmd.db.merge": (
+        "Gộp cơ sở dữ liệu của các phường vào cơ sở dữ liệu của quận: người theo số CCCD"
+        " hoặc họ tên + ngày sinh + phường, nhóm và cuộc họp theo mã. Dữ liệu khác nhau"
+        " được liệt kê và không ghi gì, trừ khi có --prefer.\n\n"
+        "Ví dụ: cqn db merge xuan-ha.db tam-thuan.db --prefer theirs",
+        "Merge the wards' databases into the district one: people by national id or name +"
+        " birth date + ward, groups and meetings by code. Conflicts are listed and nothing"
+        " is written unless --prefer.\n\n"
+        "Example: cqn db merge xuan-ha.db tam-thuan.db --prefer theirs",
+    ),
+    "arg.backup_file": ("Tệp sao lưu.", "The backup file."),
+    "arg.merge_files": ("Cơ sở dữ liệu cqn của các phường.", "The wards' cqn databases."),
+    "opt.prefer": (
+        "Khi hai bên khác nhau: giữ của mình (ours) hay lấy của tệp gộp vào (theirs).",
+        "On a conflict: keep ours, or take theirs (the merged file's).",
+    ),
+    "db.backup_onto_itself": (
+        "Không thể sao lưu {path} đè lên chính nó.",
+        "Cannot back {path} up onto itself.",
+    ),
+    "db.backup_no_folder": ("Không có thư mục {path}.", "No such folder: {path}."),
+    "db.backup_failed": (
+        "Bản sao lưu không khớp với cơ sở dữ liệu ({reason}); không ghi gì.",
+        "The backup did not verify ({reason}); nothing was written.",
+    ),
+    "db.backup_done": (
+        "Đã sao lưu vào {path}: {tables} bảng, {rows} dòng, đã kiểm tra.",
+        "Backed up to {path}: {tables} tables, {rows} rows, verified.",
+    ),
+    "db.check_ok": (
+        "Cơ sở dữ liệu tốt: {checks} phép kiểm tra đều đạt (lược đồ {schema}).",
+        "The database is sound: all {checks} checks passed (schema {schema}).",
+    ),
+    "db.check_failed": (
+        "Cơ sở dữ liệu có {count} vấn đề (xem ở trên).",
+        "The database has {count} problem(s) (listed above).",
+    ),
+    "db.migrated": (
+        "Đã nâng cấp lược đồ: {names} (nay là {schema}).",
+        "Schema upgraded: {names} (now {schema}).",
+    ),
+    "db.up_to_date": (
+        "Lược đồ đã là mới nhất ({schema}).",
+        "The schema is up to date ({schema}).",
+    ),
+    "title.db_check": ("Kiểm tra cơ sở dữ liệu", "Database check"),
+    "col.check": ("Kiểm tra", "Check"),
+    "col.count": ("Số lỗi", "Count"),
+    "col.examples": ("Ví dụ", "Examples"),
+    "merge.conflicts": (
+        "{count} chỗ hai bên khác nhau; không ghi gì. Chọn --prefer ours hoặc --prefer theirs.",
+        "{count} conflict(s); nothing was written. Choose --prefer ours or --prefer theirs.",
+    ),
+    "merge.conflict": (
+        "{file}: {entity} {record} (bên kia {theirs_key}) — {field}: của mình {ours}, bên kia {theirs}.",
+        "{file}: {entity} {record} (theirs {theirs_key}) — {field}: ours {ours}, theirs {theirs}.",
+    ),
+    "merge.ambiguous": (
+        "{file}: {theirs} khớp với nhiều người ({ours}); hãy sửa trước khi gộp.",
+        "{file}: {theirs} matches several people ({ours}); resolve it before merging.",
+    ),
+    "merge.kept_ours": ("Giữ của mình.", "Kept ours."),
+    "merge.kept_theirs": ("Lấy bên kia.", "Took theirs."),
+    "merge.missing": ("Không có tệp {path}.", "No such file: {path}."),
+    "merge.itself": (
+        "{path} là chính cơ sở dữ liệu đang dùng.",
+        "{path} is the database being merged into.",
+    ),
+    "merge.older_schema": (
+        "{path} có lược đồ cũ hơn: chạy 'cqn --db {path} db migrate' trước.",
+        "{path} has an older schema: run 'cqn --db {path} db migrate' first.",
+    ),
+    "merge.summary": (
+        "{entity}: thêm {inserted}, cập nhật {updated}, không đổi {unchanged}.",
+        "{entity}: inserted {inserted}, updated {updated}, unchanged {unchanged}.",
+    ),
+    "merge.done": ("Đã gộp {files}.", "Merged {files}."),
     # ---- crash ------------------------------------------------------------
     "crash": (
         "Lỗi nội bộ của cqn ({kind}). Nhật ký lỗi (không chứa dữ liệu cá nhân): {path}",

@@ -117,7 +117,8 @@ def set_consent(
 
 
 def export_person(db: Database, person: str, *, reveal: bool = False) -> dict[str, Any]:
-    """Everything held on one person: their record, groups, marks, visits and audit trail."""
+    """Everything held on one person: their person row (SPEC §5) with consent, then
+    their groups, marks, visits and audit trail."""
     record = get_record(db, person)
     pk = record["id"]
     memberships = [
@@ -153,7 +154,7 @@ def export_person(db: Database, person: str, *, reveal: bool = False) -> dict[st
         )
     ]
     return {
-        "person": person_row(record, reveal=reveal),
+        **person_row(record, reveal=reveal),  # the person row of SPEC §5, then the rest
         "memberships": memberships,
         "attendance": marks,
         "visits": visits,

@@ -12,7 +12,7 @@ from typer._click import exceptions as click_exceptions
 from typer.core import TyperGroup
 
 from cqn_cli import __version__
-from cqn_cli.cli import activity, audit, imports, people, report, stats, wards
+from cqn_cli.cli import activity, audit, db, imports, people, report, stats, wards
 from cqn_cli.cli.common import State, state, today
 from cqn_cli.errors import EXIT_DATABASE, EXIT_USAGE, CqnError
 from cqn_cli.i18n import LANGS, set_lang, t
@@ -65,6 +65,14 @@ class CqnGroup(TyperGroup):
 
     def invoke(self, ctx: Any) -> Any:
         try:
+            return self._invoke(ctx)
+        finally:
+            root = ctx.find_root().obj
+            if isinstance(root, State):
+                root.close()
+
+    def _invoke(self, ctx: Any) -> Any:
+        try:
             return super().invoke(ctx)
         except click_exceptions.UsageError as exc:
             _usage_error(exc)
@@ -109,6 +117,7 @@ app.add_typer(activity.meeting_app, name="meeting", help=t("grp.meeting"))
 app.add_typer(activity.visit_app, name="visit", help=t("grp.visit"))
 app.add_typer(stats.app, name="stats", help=t("grp.stats"))
 app.add_typer(audit.app, name="audit", help=t("grp.audit"))
+app.add_typer(db.app, name="db", help=t("grp.db"))
 app.command("report", help=t("cmd.report"))(report.report_cmd)
 
 

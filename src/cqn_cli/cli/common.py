@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -41,6 +42,13 @@ class State:
             self._db = open_db(self.path(), create=create)
             set_command(self.command)
         return self._db
+
+    def close(self) -> None:
+        """Close the database (the last connection out folds the log back into the file)."""
+        if self._db is not None:
+            db, self._db = self._db, None
+            with contextlib.suppress(Exception):
+                db.close()
 
 
 def state(ctx: typer.Context) -> State:

@@ -136,11 +136,16 @@ def show_cmd(
     fmt: FormatOpt = None,
     reveal: RevealOpt = False,
 ) -> None:
-    from cqn_cli.people import get_record
+    from cqn_cli.people import get_record, to_row
     from cqn_cli.privacy import person_row
     from cqn_cli.render.output import Column, render_record
 
-    record = person_row(get_record(state(ctx).db(), person), reveal=reveal)
+    chosen = resolve_format(fmt)
+    held = get_record(state(ctx).db(), person)
+    if chosen == "json":  # exactly the person row of SPEC §5
+        render_record(to_row(held, reveal=reveal), [], chosen)
+        return
+    record = person_row(held, reveal=reveal)
     columns = [
         *_all_columns(),
         Column("consent", "col.consent", "bool"),
@@ -148,7 +153,7 @@ def show_cmd(
         Column("consent_purpose", "col.consent_purpose"),
         Column("forgotten_on", "col.forgotten_on", "date"),
     ]
-    render_record(record, columns, resolve_format(fmt))
+    render_record(record, columns, chosen)
 
 
 def _print_warnings(warnings: list[Any]) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from cqn_cli.dates import precision_prefix_compare
 from cqn_cli.errors import FieldProblem, RowProblem
 from cqn_cli.ingest.fields import ATTENDANCE, GROUPS, MEMBERS, VISITS, Field, HeaderMap
 from cqn_cli.ingest.read import Cell
@@ -114,14 +115,17 @@ class _ActivityLoader(RowLoader):
                 cccd=key[0], person_id=key[1], name=key[2], birth=key[3], ward=key[4]
             )
         except FieldProblem as p:
-            col = next(
-                (
-                    self.col(n)
-                    for n in ("so_cccd", "ma_cqn", "ho_ten")
-                    if self.col(n) and values.get(self.col(n).key)  # type: ignore[union-attr]
-                ),
-                None,
-            )
+            if p.key.startswith(("file.unknown_ward", "file.ambiguous_ward")):
+                col = self.col("phuong")  # the ward written is what is wrong
+            else:
+                col = next(
+                    (
+                        self.col(n)
+                        for n in ("so_cccd", "ma_cqn", "ho_ten")
+                        if self.col(n) and values.get(self.col(n).key)  # type: ignore[union-attr]
+                    ),
+                    None,
+                )
             return None, [self.problem(line, col, None, p.key, **p.params)]
         self._person_cache[key] = pk
         return pk, []
@@ -274,6 +278,11 @@ class MembersLoader(_ActivityLoader):
             return problems
         joined, left, role = values["joined_on"], values.get("left_on"), values.get("role")
         col_joined, col_left = self.col("ngay_tham_gia"), self.col("ngay_roi")
+        birth = self.people.index.held[pk].birth
+        if birth and precision_prefix_compare(joined, birth) < 0:
+            problems.append(
+                self.problem(line, col_joined, joined, "member.before_birth", date=birth)
+            )
         if group.founded_on and joined < group.founded_on:
             problems.append(
                 self.problem(

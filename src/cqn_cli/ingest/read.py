@@ -212,7 +212,8 @@ def _csv_rows(src: Source) -> Iterator[tuple[int, list[Cell]]]:
                     raise _refuse(src.path, reader.line_num, "file.nul") from None
                 if "field larger" in message:
                     key, params = "file.field_too_large", {"limit": FIELD_LIMIT}
-                    raise _refuse(src.path, reader.line_num, key, **params) from None
+                    # The row where the cell starts, not where the reader gave up.
+                    raise _refuse(src.path, line, key, **params) from None
                 # A quote never closed swallows the rest of the file: point at its row.
                 at = line if "unexpected end of data" in message else reader.line_num
                 raise _refuse(src.path, at, "file.csv_error", reason=message) from None

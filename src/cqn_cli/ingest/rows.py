@@ -66,6 +66,8 @@ class RowLoader:
         for index, key, parse, empty, col in self._plan:
             raw = cells[index] if index < width else ""
             try:
+                if isinstance(raw, str) and "\ufeff" in raw:  # any column: two files joined
+                    raise FieldProblem("value.bom")
                 if raw != "":
                     values[key] = parse(raw)
                 elif empty is not None or not col.field.required:

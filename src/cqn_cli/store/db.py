@@ -49,7 +49,7 @@ def _create_private_file(path: Path) -> None:
     os.chmod(path, 0o600)  # whatever the umask said
 
 
-def open_db(path: Path, *, create: bool = False) -> Database:
+def open_db(path: Path, *, create: bool = False, migrate: bool = True) -> Database:
     """Open (and with ``create`` make) the database, migrated to the current schema.
 
     SQLite creates the ``-wal`` and ``-shm`` files with the main file's mode, so
@@ -95,7 +95,9 @@ def open_db(path: Path, *, create: bool = False) -> Database:
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
         db = Database(conn, execute_plugins=False)
-        _migrate(db, migrations)
+        _refuse_newer(db, migrations)
+        if migrate:
+            _migrate(db, migrations)
     except sqlite3.DatabaseError as exc:
         error = classify(exc, path)
         if error is None:
@@ -104,11 +106,27 @@ def open_db(path: Path, *, create: bool = False) -> Database:
     return db
 
 
-def _migrate(db: Database, migrations: Migrations) -> None:
+def _refuse_newer(db: Database, migrations: Migrations) -> None:
     known = {m.name for m in migrations._migrations}
     applied = {m.name for m in migrations.applied(db)}
     if applied - known:
         raise DatabaseError("db.newer_schema", names=", ".join(sorted(applied - known)))
+
+
+def apply_migrations(db: Database) -> None:
+    """``cqn db migrate``: what opening does unless asked not to."""
+    from cqn_cli.store.migrations import migrations
+
+    try:
+        _migrate(db, migrations)
+    except sqlite3.DatabaseError as exc:
+        error = classify(exc, db_file(db))
+        if error is None:
+            raise
+        raise error from None
+
+
+def _migrate(db: Database, migrations: Migrations) -> None:
     if not migrations.pending(db):
         return
     # One process migrates; another arriving at the same time waits, then finds nothing to do.

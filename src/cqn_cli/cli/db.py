@@ -1,0 +1,123 @@
+"""``cqn db backup | check | migrate | merge``."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cqn_cli.cli.common import FormatOpt, resolve_format, state
+from cqn_cli.i18n import fmt_int, t
+
+app = typer.Typer(no_args_is_help=True)
+
+
+class Prefer(StrEnum):
+    ours = "ours"
+    theirs = "theirs"
+
+
+@app.command("backup", help=t("cmd.db.backup"))
+def backup_cmd(
+    ctx: typer.Context,
+    target: Annotated[Path, typer.Argument(metavar="FILE", help=t("arg.backup_file"))],
+) -> None:
+    from cqn_cli.render.output import result_line
+    from cqn_cli.store.maintenance import backup
+
+    done = backup(state(ctx).db(), target)
+    result_line(
+        t("db.backup_done", path=done["path"], rows=fmt_int(done["rows"]), tables=done["tables"])
+    )
+
+
+@app.command("check", help=t("cmd.db.check"))
+def check_cmd(ctx: typer.Context, fmt: FormatOpt = None) -> None:
+    from cqn_cli.render.output import Column, message, render_rows, result_line
+    from cqn_cli.store.maintenance import check
+
+    problems, summary = check(state(ctx).db())
+    chosen = resolve_format(fmt)
+    rows = [
+        {"check": p.check, "count": p.count, "examples": ", ".join(p.examples)} for p in problems
+    ]
+    if chosen == "json" or rows:
+        render_rows(
+            rows,
+            [
+                Column("check", "col.check"),
+                Column("count", "col.count", "int", "right"),
+                Column("examples", "col.examples"),
+            ],
+            chosen,
+            title=t("title.db_check"),
+            params={"db": str(state(ctx).path())},
+            total=summary,
+        )
+    if problems:
+        message(t("db.check_failed", count=len(problems)))
+        raise typer.Exit(1)
+    if chosen != "json":
+        result_line(t("db.check_ok", checks=summary["checks"], schema=summary["schema"]))
+
+
+@app.command("migrate", help=t("cmd.db.migrate"))
+def migrate_cmd(ctx: typer.Context) -> None:
+    from cqn_cli.render.output import result_line
+    from cqn_cli.store.maintenance import migrate
+
+    applied, schema = migrate(state(ctx).path())
+    if applied:
+        result_line(t("db.migrated", names=", ".join(applied), schema=schema[-1]))
+    else:
+        result_line(t("db.up_to_date", schema=schema[-1]))
+
+
+@app.command("merge", help=t("cmd.db.merge"))
+def merge_cmd(
+    ctx: typer.Context,
+    files: Annotated[list[Path], typer.Argument(metavar="FILE...", help=t("arg.merge_files"))],
+    prefer: Annotated[Prefer | None, typer.Option("--prefer", help=t("opt.prefer"))] = None,
+) -> None:
+    from cqn_cli.merge import MergeConflicts, merge
+    from cqn_cli.render.output import message, result_line
+
+    try:
+        result = merge(state(ctx).db(), files, prefer=prefer.value if prefer else None)
+    except MergeConflicts as refused:
+        for c in refused.conflicts:
+            message(_conflict_line(c))
+        raise
+    for c in result.conflicts:
+        message(_conflict_line(c) + " " + t(f"merge.kept_{result.prefer}"))
+    for entity, tally in sorted(result.counts.items()):
+        result_line(
+            t(
+                "merge.summary",
+                entity=entity,
+                inserted=fmt_int(tally.inserted),
+                updated=fmt_int(tally.updated),
+                unchanged=fmt_int(tally.unchanged),
+            )
+        )
+    result_line(t("merge.done", files=", ".join(result.files)))
+
+
+def _conflict_line(c: object) -> str:
+    from cqn_cli.merge import Conflict
+
+    assert isinstance(c, Conflict)
+    if c.field == "identity":
+        return t("merge.ambiguous", file=c.file, theirs=c.theirs_key, ours=c.key)
+    return t(
+        "merge.conflict",
+        file=c.file,
+        entity=c.entity,
+        record=c.key,
+        theirs_key=c.theirs_key,
+        field=c.field,
+        ours=c.shown(c.ours),
+        theirs=c.shown(c.theirs),
+    )

@@ -1,0 +1,431 @@
+"""``cqn db merge FILE…``: the ward clerks' databases consolidated into the district one.
+
+People are matched by ``so_cccd``, else by name + birth date + ward; groups and
+meetings by code; memberships, marks and visits by what identifies them. A
+value one side lacks is filled in; the same record holding different values
+on the two sides is a conflict. Conflicts refuse the whole merge unless
+``--prefer ours|theirs`` says which side wins. All files go in one
+transaction: all of them or none.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from cqn_cli.errors import CqnError, DatabaseError, UsageError
+from cqn_cli.people import format_id, name_keys, now_iso
+from cqn_cli.store.db import begin as begin_write
+from cqn_cli.store.db import commit, db_file, rollback, schema_version
+from cqn_cli.text import mask
+
+# The columns compared for each kind of record (identity columns excluded).
+PERSON_FIELDS = (
+    "full_name",
+    "ward_id",
+    "birth_date",
+    "gender",
+    "national_id",
+    "residential_group",
+    "address",
+    "phone",
+    "enlisted_on",
+    "discharged_on",
+    "rank",
+    "unit",
+    "party_member",
+    "youth_union_member",
+    "reservist",
+    "veterans_association_member",
+    "registered_on",
+    "status",
+    "status_since",
+    "notes",
+    "consent",
+    "consent_on",
+    "consent_purpose",
+)
+GROUP_FIELDS = ("name", "kind", "ward_id", "founded_on", "dissolved_on")
+_MASKED = {"national_id": (4, 2), "phone": (4, 2), "notes": (0, 0)}
+
+
+@dataclass(frozen=True)
+class Conflict:
+    file: str
+    entity: str
+    key: str  # ours
+    theirs_key: str
+    field: str
+    ours: Any
+    theirs: Any
+
+    def shown(self, value: Any) -> str:
+        if value is None:
+            return "∅"
+        if self.field in _MASKED and isinstance(value, str):
+            return mask(value, *_MASKED[self.field]) or ""
+        return str(value)
+
+
+@dataclass
+class Tally:
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+@dataclass
+class MergeResult:
+    files: list[str]
+    counts: dict[str, Tally] = field(default_factory=dict)
+    conflicts: list[Conflict] = field(default_factory=list)
+    prefer: str | None = None
+
+
+class MergeConflicts(CqnError):
+    """Same records, different data, and no ``--prefer``: nothing was written."""
+
+    exit_code = 1
+
+    def __init__(self, conflicts: list[Conflict]) -> None:
+        super().__init__("merge.conflicts", count=len(conflicts))
+        self.conflicts = conflicts
+
+
+def _open_theirs(path: Path, ours: list[str]) -> sqlite3.Connection:
+    """Another cqn database, read only, of the same schema as ours."""
+    if not path.exists():
+        raise UsageError("merge.missing", path=str(path))
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn.row_factory = sqlite3.Row
+        names = [
+            r[0]
+            for r in conn.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = 'cqn'")
+        ]
+    except sqlite3.DatabaseError:
+        raise DatabaseError("db.not_cqn_other", path=str(path)) from None
+    if sorted(names) != sorted(ours):
+        conn.close()
+        newer = sorted(set(names) - set(ours))
+        if newer:
+            raise DatabaseError("db.newer_schema", names=", ".join(newer))
+        raise DatabaseError("merge.older_schema", path=str(path))
+    return conn
+
+
+class _Merger:
+    def __init__(self, db: Database, prefer: str | None, result: MergeResult) -> None:
+        self.db = db
+        self.prefer = prefer
+        self.result = result
+        self.now = now_iso()
+        self._columns: dict[str, list[str]] = {}
+
+    def tally(self, entity: str) -> Tally:
+        return self.result.counts.setdefault(entity, Tally())
+
+    def reconcile(
+        self,
+        file: str,
+        entity: str,
+        keys: tuple[str, str],
+        ours: dict[str, Any],
+        theirs: dict[str, Any],
+        fields: Sequence[str],
+    ) -> dict[str, Any]:
+        """The values to write over ``ours``: gaps filled, conflicts settled or listed."""
+        changes: dict[str, Any] = {}
+        for name in fields:
+            mine, other = ours[name], theirs[name]
+            if other is None or mine == other:
+                continue
+            if mine is None:
+                changes[name] = other
+                continue
+            self.result.conflicts.append(Conflict(file, entity, *keys, name, mine, other))
+            if self.prefer == "theirs":
+                changes[name] = other
+        tally = self.tally(entity)
+        if changes:
+            tally.updated += 1
+        else:
+            tally.unchanged += 1
+        return changes
+
+    def update(self, table: str, where: dict[str, Any], changes: dict[str, Any]) -> None:
+        if not changes:
+            return
+        sets = ", ".join(f"{k} = :set_{k}" for k in changes)
+        cond = " AND ".join(f"{k} = :where_{k}" for k in where)
+        params = {f"set_{k}": v for k, v in changes.items()}
+        params.update({f"where_{k}": v for k, v in where.items()})
+        self.db.execute(f"UPDATE {table} SET {sets} WHERE {cond}", params)
+
+    def insert(self, table: str, values: dict[str, Any]) -> int:
+        names = ", ".join(values)
+        marks = ", ".join(f":{k}" for k in values)
+        cursor = self.db.execute(f"INSERT INTO {table} ({names}) VALUES ({marks})", values)
+        self.tally(table if table != "groups" else "group").inserted += 1
+        return int(cursor.lastrowid or 0)
+
+    # ---- each kind of record ---------------------------------------------------------
+
+    def merge_file(self, file: str, theirs: sqlite3.Connection) -> None:
+        self.wards(theirs)
+        people = self.people(file, theirs)
+        groups = self.groups(file, theirs)
+        self.memberships(file, theirs, people, groups)
+        meetings = self.meetings(file, theirs, groups)
+        self.attendance(file, theirs, people, meetings)
+        self.visits(file, theirs, people, groups)
+
+    def wards(self, theirs: sqlite3.Connection) -> None:
+        """Wards added by hand on either side; the official ones are the same everywhere."""
+        rows = theirs.execute("SELECT * FROM ward ORDER BY id").fetchall()
+        for r in rows:
+            self.db.execute(
+                "INSERT OR IGNORE INTO ward (id, code, name, district, province, valid_from,"
+                " valid_to) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    r["id"],
+                    r["code"],
+                    r["name"],
+                    r["district"],
+                    r["province"],
+                    r["valid_from"],
+                    r["valid_to"],
+                ],
+            )
+        for r in rows:
+            if r["successor_id"]:
+                self.db.execute(
+                    "UPDATE ward SET successor_id = ? WHERE id = ? AND successor_id IS NULL",
+                    [r["successor_id"], r["id"]],
+                )
+        for r in theirs.execute("SELECT ward_id, alias FROM ward_alias"):
+            self.db.execute(
+                "INSERT OR IGNORE INTO ward_alias (ward_id, alias) VALUES (?, ?)", list(r)
+            )
+
+    def _match_person(self, r: sqlite3.Row) -> list[dict[str, Any]]:
+        if r["national_id"]:
+            found = self.db.execute(
+                "SELECT * FROM person WHERE national_id = ?", [r["national_id"]]
+            ).fetchall()
+            if found:
+                return [self._row("person", f) for f in found]
+        if not r["name_key"]:  # erased: nothing left to recognise them by
+            return []
+        rows = self.db.execute(
+            "SELECT * FROM person WHERE name_key = ? AND birth_date IS ? AND ward_id = ?"
+            " AND (national_id IS NULL OR ? IS NULL)",
+            [r["name_key"], r["birth_date"], r["ward_id"], r["national_id"]],
+        ).fetchall()
+        return [self._row("person", f) for f in rows]
+
+    def _row(self, table: str, values: tuple[Any, ...]) -> dict[str, Any]:
+        if table not in self._columns:
+            info = self.db.execute(f"PRAGMA table_info({table})").fetchall()
+            self._columns[table] = [d[1] for d in info]
+        return dict(zip(self._columns[table], values, strict=True))
+
+    def people(self, file: str, theirs: sqlite3.Connection) -> dict[int, int]:
+        ids: dict[int, int] = {}
+        for r in theirs.execute("SELECT * FROM person ORDER BY id"):
+            theirs_row = dict(r)
+            key = format_id(r["id"])
+            matches = self._match_person(r)
+            if len(matches) > 1:
+                labels = ", ".join(format_id(m["id"]) for m in matches)
+                self.result.conflicts.append(
+                    Conflict(file, "person", labels, key, "identity", None, None)
+                )
+                continue
+            if matches:
+                ours = matches[0]
+                changes = self.reconcile(
+                    file, "person", (format_id(ours["id"]), key), ours, theirs_row, PERSON_FIELDS
+                )
+                if "full_name" in changes:
+                    changes["name_key"], changes["search_key"] = name_keys(changes["full_name"])
+                if changes:
+                    changes["updated_at"] = self.now
+                self.update("person", {"id": ours["id"]}, changes)
+                ids[r["id"]] = ours["id"]
+                continue
+            values = {k: theirs_row[k] for k in (*PERSON_FIELDS, "forgotten_on")}
+            values["name_key"], values["search_key"] = r["name_key"], r["search_key"]
+            values["created_at"] = values["updated_at"] = self.now
+            ids[r["id"]] = self.insert("person", values)
+        return ids
+
+    def groups(self, file: str, theirs: sqlite3.Connection) -> dict[int, int]:
+        ids: dict[int, int] = {}
+        for r in theirs.execute("SELECT * FROM groups ORDER BY id"):
+            found = self.db.execute("SELECT * FROM groups WHERE code = ?", [r["code"]]).fetchone()
+            if found is None:
+                values = {k: r[k] for k in ("code", *GROUP_FIELDS)}
+                values["created_at"] = values["updated_at"] = self.now
+                ids[r["id"]] = self.insert("groups", values)
+                continue
+            ours = self._row("groups", found)
+            changes = self.reconcile(
+                file, "group", (ours["code"], r["code"]), ours, dict(r), GROUP_FIELDS
+            )
+            if changes:
+                changes["updated_at"] = self.now
+            self.update("groups", {"id": ours["id"]}, changes)
+            ids[r["id"]] = ours["id"]
+        return ids
+
+    def memberships(
+        self, file: str, theirs: sqlite3.Connection, people: dict[int, int], groups: dict[int, int]
+    ) -> None:
+        for r in theirs.execute("SELECT * FROM membership ORDER BY id"):
+            if r["person_id"] not in people:
+                continue  # an ambiguous person, already listed as a conflict
+            pk, group = people[r["person_id"]], groups[r["group_id"]]
+            found = self.db.execute(
+                "SELECT * FROM membership WHERE person_id = ? AND group_id = ? AND joined_on = ?",
+                [pk, group, r["joined_on"]],
+            ).fetchone()
+            if found is None:
+                self.insert(
+                    "membership",
+                    {
+                        "person_id": pk,
+                        "group_id": group,
+                        "joined_on": r["joined_on"],
+                        "left_on": r["left_on"],
+                        "role": r["role"],
+                    },
+                )
+                continue
+            ours = self._row("membership", found)
+            key = f"{format_id(pk)} {r['joined_on']}"
+            changes = self.reconcile(
+                file, "membership", (key, key), ours, dict(r), ("left_on", "role")
+            )
+            self.update("membership", {"id": ours["id"]}, changes)
+
+    def meetings(
+        self, file: str, theirs: sqlite3.Connection, groups: dict[int, int]
+    ) -> dict[int, int]:
+        ids: dict[int, int] = {}
+        for r in theirs.execute("SELECT * FROM meeting ORDER BY id"):
+            theirs_row = dict(r) | {"group_id": groups[r["group_id"]]}
+            found = self.db.execute("SELECT * FROM meeting WHERE code = ?", [r["code"]]).fetchone()
+            if found is None:
+                values = {k: theirs_row[k] for k in ("code", "group_id", "date", "kind", "title")}
+                ids[r["id"]] = self.insert("meeting", values)
+                continue
+            ours = self._row("meeting", found)
+            changes = self.reconcile(
+                file,
+                "meeting",
+                (ours["code"], r["code"]),
+                ours,
+                theirs_row,
+                ("group_id", "date", "kind", "title"),
+            )
+            self.update("meeting", {"id": ours["id"]}, changes)
+            ids[r["id"]] = ours["id"]
+        return ids
+
+    def attendance(
+        self,
+        file: str,
+        theirs: sqlite3.Connection,
+        people: dict[int, int],
+        meetings: dict[int, int],
+    ) -> None:
+        for meeting_id, person_id, status in theirs.execute(
+            "SELECT meeting_id, person_id, status FROM attendance ORDER BY meeting_id, person_id"
+        ):
+            if person_id not in people:
+                continue
+            meeting, pk = meetings[meeting_id], people[person_id]
+            found = self.db.execute(
+                "SELECT status FROM attendance WHERE meeting_id = ? AND person_id = ?",
+                [meeting, pk],
+            ).fetchone()
+            if found is None:
+                self.insert(
+                    "attendance", {"meeting_id": meeting, "person_id": pk, "status": status}
+                )
+                continue
+            code = self.db.execute("SELECT code FROM meeting WHERE id = ?", [meeting]).fetchone()
+            key = f"{code[0]} {format_id(pk)}"
+            changes = self.reconcile(
+                file,
+                "attendance",
+                (key, key),
+                {"status": found[0]},
+                {"status": status},
+                ("status",),
+            )
+            self.update("attendance", {"meeting_id": meeting, "person_id": pk}, changes)
+
+    def visits(
+        self, file: str, theirs: sqlite3.Connection, people: dict[int, int], groups: dict[int, int]
+    ) -> None:
+        for r in theirs.execute("SELECT * FROM visit ORDER BY id"):
+            if r["person_id"] not in people:
+                continue
+            pk = people[r["person_id"]]
+            group = groups[r["group_id"]] if r["group_id"] is not None else None
+            found = self.db.execute(
+                "SELECT * FROM visit WHERE person_id = ? AND date = ? AND reason = ?"
+                " AND ifnull(group_id, 0) = ?",
+                [pk, r["date"], r["reason"], group or 0],
+            ).fetchone()
+            if found is None:
+                self.insert(
+                    "visit",
+                    {
+                        "person_id": pk,
+                        "date": r["date"],
+                        "reason": r["reason"],
+                        "gift": r["gift"],
+                        "group_id": group,
+                        "notes": r["notes"],
+                    },
+                )
+                continue
+            ours = self._row("visit", found)
+            key = f"{format_id(pk)} {r['date']} {r['reason']}"
+            changes = self.reconcile(file, "visit", (key, key), ours, dict(r), ("gift", "notes"))
+            self.update("visit", {"id": ours["id"]}, changes)
+
+
+def merge(db: Database, paths: Sequence[Path], *, prefer: str | None = None) -> MergeResult:
+    """Merge every file into ``db`` in one transaction; conflicts refuse all unless ``prefer``."""
+    ours = schema_version(db)
+    here = db_file(db)
+    for path in paths:
+        if here is not None and path.resolve() == here.resolve():
+            raise UsageError("merge.itself", path=str(path))
+    result = MergeResult([str(p) for p in paths], prefer=prefer)
+    merger = _Merger(db, prefer, result)
+    begin_write(db, " ".join(p.name for p in paths))
+    try:
+        for path in paths:
+            theirs = _open_theirs(path, ours)
+            try:
+                merger.merge_file(path.name, theirs)
+            finally:
+                theirs.close()
+        identity = [c for c in result.conflicts if c.field == "identity"]
+        if identity or (result.conflicts and prefer is None):
+            raise MergeConflicts(result.conflicts)
+    except BaseException:
+        rollback(db)
+        raise
+    commit(db)
+    return result

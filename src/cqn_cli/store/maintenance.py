@@ -1,0 +1,187 @@
+"""``cqn db backup | check | migrate``: keeping the one file healthy."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from cqn_cli.errors import DatabaseError, UsageError
+from cqn_cli.store.db import db_file, schema_version
+
+# Relations checked row by row even where a foreign key declares them: a file
+# edited by another program with foreign keys off breaks them silently.
+_ORPHANS: tuple[tuple[str, str], ...] = (
+    ("person.ward", "SELECT id FROM person WHERE ward_id NOT IN (SELECT id FROM ward)"),
+    (
+        "ward.successor",
+        "SELECT id FROM ward WHERE successor_id IS NOT NULL"
+        " AND successor_id NOT IN (SELECT id FROM ward)",
+    ),
+    ("ward_alias.ward", "SELECT alias FROM ward_alias WHERE ward_id NOT IN (SELECT id FROM ward)"),
+    ("groups.ward", "SELECT code FROM groups WHERE ward_id NOT IN (SELECT id FROM ward)"),
+    (
+        "membership.person",
+        "SELECT id FROM membership WHERE person_id NOT IN (SELECT id FROM person)",
+    ),
+    ("membership.group", "SELECT id FROM membership WHERE group_id NOT IN (SELECT id FROM groups)"),
+    ("meeting.group", "SELECT code FROM meeting WHERE group_id NOT IN (SELECT id FROM groups)"),
+    (
+        "attendance.meeting",
+        "SELECT meeting_id || '/' || person_id FROM attendance"
+        " WHERE meeting_id NOT IN (SELECT id FROM meeting)",
+    ),
+    (
+        "attendance.person",
+        "SELECT meeting_id || '/' || person_id FROM attendance"
+        " WHERE person_id NOT IN (SELECT id FROM person)",
+    ),
+    ("visit.person", "SELECT id FROM visit WHERE person_id NOT IN (SELECT id FROM person)"),
+    (
+        "visit.group",
+        "SELECT id FROM visit WHERE group_id IS NOT NULL"
+        " AND group_id NOT IN (SELECT id FROM groups)",
+    ),
+    (
+        "audit.session",
+        "SELECT id FROM audit WHERE session_id IS NOT NULL"
+        " AND session_id NOT IN (SELECT id FROM audit_session)",
+    ),
+    ("audit_session.open", "SELECT id FROM audit_session WHERE open = 1"),
+    (
+        "person.forgotten",  # erased, yet holding personal data again
+        "SELECT id FROM person WHERE forgotten_on IS NOT NULL AND (full_name != ''"
+        " OR national_id IS NOT NULL OR phone IS NOT NULL OR address IS NOT NULL"
+        " OR birth_date IS NOT NULL)",
+    ),
+)
+_SHOWN = 5  # examples named per problem
+
+
+@dataclass
+class Problem:
+    check: str
+    count: int
+    examples: list[str] = field(default_factory=list)
+
+
+def check(db: Database) -> tuple[list[Problem], dict[str, Any]]:
+    """Integrity, foreign keys, schema version and orphans; (problems, what was checked)."""
+    from cqn_cli.store.migrations import migrations
+
+    conn = db.conn
+    problems: list[Problem] = []
+    integrity = [str(r[0]) for r in conn.execute("PRAGMA integrity_check")]
+    if integrity != ["ok"]:
+        problems.append(Problem("integrity", len(integrity), integrity[:_SHOWN]))
+    fk: dict[str, list[str]] = {}
+    for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check"):
+        fk.setdefault(f"foreign_key.{table}->{parent}", []).append(str(rowid))
+    problems += [Problem(name, len(rows), rows[:_SHOWN]) for name, rows in sorted(fk.items())]
+    applied = schema_version(db)
+    expected = [m.name for m in migrations._migrations]
+    if applied != expected:
+        missing = [m for m in expected if m not in applied]
+        problems.append(Problem("schema", len(missing), missing[:_SHOWN]))
+    for name, sql in _ORPHANS:
+        rows = [str(r[0]) for r in conn.execute(sql)]
+        if rows:
+            problems.append(Problem(name, len(rows), rows[:_SHOWN]))
+    summary = {
+        "schema": applied[-1] if applied else None,
+        "checks": 3 + len(_ORPHANS),
+        "problems": len(problems),
+    }
+    return problems, summary
+
+
+def backup(db: Database, target: Path) -> dict[str, Any]:
+    """Copy the database to ``target`` with SQLite's online backup, safe while others write.
+
+    The copy is written beside the target (mode 0600), made a self-contained
+    single file, checked (integrity, same schema, same row counts as the
+    snapshot it copied), then renamed into place: a failed backup leaves any
+    previous one untouched.
+    """
+    source = db_file(db)
+    target = target.resolve()
+    if source is not None and target == source.resolve():
+        raise UsageError("db.backup_onto_itself", path=str(target))
+    if not target.parent.is_dir():
+        raise UsageError("db.backup_no_folder", path=str(target.parent))
+    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    os.close(fd)
+    tmp = Path(tmp_name)
+    os.chmod(tmp, 0o600)
+    try:
+        dest = sqlite3.connect(tmp_name)
+        try:
+            # One read transaction over the source: the copy and its counts are one snapshot.
+            db.conn.execute("BEGIN")
+            try:
+                counts = _counts(db.conn)
+                db.conn.backup(dest)
+            finally:
+                db.conn.rollback()
+            dest.execute("PRAGMA journal_mode = DELETE")  # one file, no -wal beside it
+            verified = _verify(dest, counts, schema_version(db))
+        finally:
+            dest.close()
+        with open(tmp, "rb") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return {"path": str(target), "bytes": target.stat().st_size, **verified}
+
+
+def _counts(conn: sqlite3.Connection) -> dict[str, int]:
+    tables = [
+        r[0]
+        for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            " ORDER BY name"
+        )
+    ]
+    return {t: int(conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]) for t in tables}
+
+
+def _verify(dest: sqlite3.Connection, counts: dict[str, int], schema: list[str]) -> dict[str, Any]:
+    integrity = [r[0] for r in dest.execute("PRAGMA integrity_check")]
+    copied = _counts(dest)
+    applied = [
+        r[0]
+        for r in dest.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = 'cqn'")
+    ]
+    if integrity != ["ok"] or copied != counts or sorted(applied) != sorted(schema):
+        raise DatabaseError("db.backup_failed", reason="; ".join(integrity[:3]))
+    return {"tables": len(copied), "rows": sum(copied.values()), "integrity": "ok"}
+
+
+def pending(db: Database) -> list[str]:
+    from cqn_cli.store.migrations import migrations
+
+    return [m.name for m in migrations.pending(db)]
+
+
+def migrate(path: Path) -> tuple[list[str], list[str]]:
+    """Bring the database up to this version's schema; (applied now, all applied)."""
+    from cqn_cli.store.db import open_db
+
+    db = open_db(path, migrate=False)
+    try:
+        before = pending(db)
+        from cqn_cli.store.db import apply_migrations
+
+        apply_migrations(db)
+        return before, schema_version(db)
+    finally:
+        with contextlib.suppress(sqlite3.Error):
+            db.conn.close()

@@ -1,0 +1,288 @@
+"""``cqn db backup | check | migrate | merge``, checked in the database files themselves."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import stat
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import write_csv
+from cqn_cli.cli.app import app
+
+RUNNER = CliRunner()
+
+
+def cqn(db: Path, *args: Any) -> Any:
+    r = RUNNER.invoke(app, ["--db", str(db), *map(str, args)])
+    if r.exception and not isinstance(r.exception, SystemExit):
+        raise r.exception
+    return r
+
+
+def ok(db: Path, *args: Any) -> Any:
+    r = cqn(db, *args)
+    assert r.exit_code == 0, r.output
+    return r
+
+
+def rows(db: Path, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()
+
+
+def snapshot(db: Path) -> dict[str, list[tuple[Any, ...]]]:
+    tables = [r[0] for r in rows(db, "SELECT name FROM sqlite_master WHERE type = 'table'")]
+    return {t: rows(db, f'SELECT * FROM "{t}" ORDER BY 1') for t in sorted(tables)}
+
+
+ROSTER_HEAD = "Họ và tên,Ngày sinh,Số CCCD,Phường,Điện thoại,Cấp bậc,Ngày đăng ký\n"
+
+
+def ward_db(tmp_path: Path, name: str, roster: str, meetings: str = "") -> Path:
+    """A ward clerk's database: a roster, the club XH-CLB01 and its members, meetings."""
+    db = tmp_path / f"{name}.db"
+    ok(db, "init")
+    ok(db, "import", "roster", write_csv(tmp_path / f"{name}-r.csv", ROSTER_HEAD + roster))
+    groups = (
+        "Mã nhóm,Tên nhóm,Loại,Phường,Ngày thành lập\nXH-CLB01,CLB tổ 5,CLB,Xuân Hà,01/01/2010\n"
+    )
+    ok(db, "import", "groups", write_csv(tmp_path / f"{name}-g.csv", groups))
+    members = "Mã nhóm,Họ và tên,Ngày sinh,Phường,Ngày tham gia\n" + "".join(
+        f"XH-CLB01,{line.split(',')[0]},{line.split(',')[1]},Xuân Hà,01/01/2015\n"
+        for line in roster.splitlines()
+    )
+    ok(db, "import", "members", write_csv(tmp_path / f"{name}-m.csv", members))
+    if meetings:
+        head = "Mã cuộc họp,Ngày,Loại,Mã nhóm,Họ và tên,Ngày sinh,Phường,Trạng thái\n"
+        ok(db, "import", "attendance", write_csv(tmp_path / f"{name}-a.csv", head + meetings))
+    return db
+
+
+AN = "Nguyễn Văn An,1952,048052000101,Xuân Hà,0905123456,,01/01/2015\n"
+BINH = "Trần Văn Bình,1955,,Xuân Hà,,Trung úy,01/01/2015\n"
+CUONG = "Lê Văn Cường,1949,,Xuân Hà,,,01/01/2015\n"
+DUNG = "Phạm Văn Dũng,1950,048050000404,Xuân Hà,,,01/01/2015\n"
+
+
+@pytest.fixture
+def district(tmp_path: Path) -> Path:
+    db = tmp_path / "district.db"
+    ok(db, "init")
+    return db
+
+
+# ---- backup ------------------------------------------------------------------------------
+
+
+def test_backup_is_private_verified_and_a_working_database(tmp_path: Path, district: Path) -> None:
+    source = ward_db(tmp_path, "xh", AN + BINH)
+    target = tmp_path / "backups" / "xh.db"
+    target.parent.mkdir()
+    r = ok(source, "db", "backup", target)
+    assert "đã kiểm tra" in r.stdout
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert not Path(str(target) + "-wal").exists()
+    assert rows(target, "PRAGMA journal_mode") == [("delete",)]
+    assert snapshot(target) == snapshot(source)
+    assert [p.name for p in target.parent.iterdir()] == ["xh.db"]  # no temp file left
+    ok(target, "db", "check")
+
+
+def test_backup_while_another_process_writes_copies_the_committed_state(
+    tmp_path: Path,
+) -> None:
+    source = ward_db(tmp_path, "xh", AN + BINH)
+    before = snapshot(source)
+    writer = sqlite3.connect(source, timeout=0)
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("UPDATE person SET rank = 'Đại tá'")  # not committed during the backup
+    try:
+        ok(source, "db", "backup", tmp_path / "copy.db")
+    finally:
+        writer.commit()
+        writer.close()
+    assert snapshot(tmp_path / "copy.db") == before
+    assert rows(source, "SELECT DISTINCT rank FROM person") == [("Đại tá",)]
+
+
+def test_backup_onto_itself_is_refused(tmp_path: Path, district: Path) -> None:
+    r = cqn(district, "db", "backup", district)
+    assert r.exit_code == 2
+    r = cqn(district, "db", "backup", tmp_path / "no" / "such" / "x.db")
+    assert r.exit_code == 2
+
+
+# ---- check -------------------------------------------------------------------------------
+
+
+def test_check_passes_on_a_sound_database(tmp_path: Path) -> None:
+    db = ward_db(tmp_path, "xh", AN + BINH, "M1,15/03/2019,quarterly,XH-CLB01,Trần Văn Bình,1955,"
+                 "Xuân Hà,present\n")  # fmt: skip
+    r = ok(db, "db", "check")
+    assert "đều đạt" in r.stdout
+    doc = json.loads(ok(db, "db", "check", "-f", "json").stdout)
+    assert doc["rows"] == [] and doc["total"]["problems"] == 0
+
+
+def test_check_lists_orphans_and_broken_keys_and_exits_1(tmp_path: Path) -> None:
+    db = ward_db(tmp_path, "xh", AN + BINH)
+    conn = sqlite3.connect(db)  # another program, foreign keys off
+    with conn:
+        conn.execute(
+            "INSERT INTO attendance (meeting_id, person_id, status) VALUES (99, 1, 'present')"
+        )
+        conn.execute("UPDATE person SET forgotten_on = '2026-01-01' WHERE id = 2")
+    conn.close()
+    r = cqn(db, "--lang", "en", "db", "check", "-f", "csv")
+    assert r.exit_code == 1
+    found = {line.split(",")[0]: line for line in r.stdout.splitlines()[1:]}
+    assert set(found) == {
+        "foreign_key.attendance->meeting",
+        "attendance.meeting",
+        "person.forgotten",
+    }
+    assert found["person.forgotten"].split(",")[1:] == ["1", "2"]
+    assert "3 problem(s)" in r.stderr
+
+
+# ---- migrate -----------------------------------------------------------------------------
+
+
+def test_migrate_brings_an_old_database_forward_once(tmp_path: Path) -> None:
+    from sqlite_utils import Database
+
+    from cqn_cli.store.migrations import migrations
+
+    db_path = tmp_path / "old.db"
+    old = Database(db_path)
+    first_five = migrations._migrations[:5]
+    saved = migrations._migrations
+    migrations._migrations = first_five
+    try:
+        migrations.apply(old)
+    finally:
+        migrations._migrations = saved
+    old.close()
+    r = ok(db_path, "--lang", "en", "db", "migrate")
+    assert "0006_audit_consent" in r.stdout
+    assert {r[0] for r in rows(db_path, "SELECT name FROM sqlite_master")} >= {
+        "audit",
+        "audit_session",
+    }
+    again = ok(db_path, "--lang", "en", "db", "migrate")
+    assert "up to date" in again.stdout
+
+
+def test_a_database_of_a_newer_cqn_is_refused_with_exit_3(district: Path) -> None:
+    conn = sqlite3.connect(district)
+    with conn:
+        conn.execute(
+            "INSERT INTO _sqlite_migrations (migration_set, name, applied_at)"
+            " VALUES ('cqn', '9999_future', '2030-01-01')"
+        )
+    conn.close()
+    for command in (("db", "migrate"), ("db", "check"), ("person", "list")):
+        r = cqn(district, *command)
+        assert r.exit_code == 3, command
+        assert "9999_future" in r.stderr
+
+
+# ---- merge -------------------------------------------------------------------------------
+
+
+def test_merge_consolidates_wards_matching_people_groups_and_meetings(
+    tmp_path: Path, district: Path
+) -> None:
+    one = ward_db(tmp_path, "one", AN + BINH, "M1,15/03/2019,quarterly,XH-CLB01,Nguyễn Văn An,1952,"
+                  "Xuân Hà,present\n")  # fmt: skip
+    # The same An (same CCCD, a phone the first lacks), the same Bình (name, birth, ward),
+    # and Cường who is new; M1 again with Bình's mark, and a new meeting M2.
+    two = ward_db(
+        tmp_path,
+        "two",
+        AN.replace("0905123456", "") + BINH + CUONG,
+        "M1,15/03/2019,quarterly,XH-CLB01,Trần Văn Bình,1955,Xuân Hà,excused\n"
+        "M2,20/06/2019,quarterly,XH-CLB01,Lê Văn Cường,1949,Xuân Hà,present\n",
+    )
+    ok(district, "db", "merge", one, two)
+    people = rows(district, "SELECT full_name, national_id, phone FROM person ORDER BY id")
+    assert people == [
+        ("Nguyễn Văn An", "048052000101", "0905123456"),
+        ("Trần Văn Bình", None, None),
+        ("Lê Văn Cường", None, None),
+    ]
+    assert rows(district, "SELECT code FROM groups") == [("XH-CLB01",)]
+    assert rows(district, "SELECT count(*) FROM membership") == [(3,)]
+    marks = rows(
+        district,
+        "SELECT m.code, p.full_name, a.status FROM attendance a JOIN meeting m ON m.id ="
+        " a.meeting_id JOIN person p ON p.id = a.person_id ORDER BY m.code, p.id",
+    )
+    assert marks == [
+        ("M1", "Nguyễn Văn An", "present"),
+        ("M1", "Trần Văn Bình", "excused"),
+        ("M2", "Lê Văn Cường", "present"),
+    ]
+    # Merging again changes nothing; the merge is audited under its own command.
+    before = snapshot(district)
+    ok(district, "db", "merge", one, two)
+    assert snapshot(district) == before
+    commands = {r[0] for r in rows(district, "SELECT command FROM audit_session")}
+    assert "cqn db merge one.db two.db" in commands
+
+
+def test_conflicts_are_listed_and_nothing_written_unless_a_side_is_preferred(
+    tmp_path: Path, district: Path
+) -> None:
+    one = ward_db(tmp_path, "one", AN + BINH)
+    two = ward_db(tmp_path, "two", AN.replace("0905123456", "0912000111") + DUNG)
+    three = ward_db(tmp_path, "three", BINH.replace("Trung úy", "Đại úy"))
+    ok(district, "db", "merge", one)
+    before = snapshot(district)
+    # two.db conflicts (An's phone); three.db conflicts (Bình's rank): all refused, Dũng too.
+    r = cqn(district, "--lang", "en", "db", "merge", two, three)
+    assert r.exit_code == 1
+    lines = r.stderr.splitlines()
+    assert (
+        "two.db: person CQN000001 (theirs CQN000001) — phone: ours 0905****56, theirs 0912****11."
+        in lines
+    )
+    assert (
+        "three.db: person CQN000002 (theirs CQN000001) — rank: ours Trung úy, theirs Đại úy."
+        in lines
+    )
+    assert lines[-1].startswith("2 conflict(s); nothing was written.")
+    assert "0912000111" not in r.stderr
+    assert snapshot(district) == before
+
+    ok(district, "db", "merge", two, three, "--prefer", "ours")
+    assert rows(district, "SELECT phone, rank FROM person WHERE id IN (1, 2) ORDER BY id") == [
+        ("0905123456", None),
+        (None, "Trung úy"),
+    ]
+    assert rows(district, "SELECT full_name FROM person WHERE id = 3") == [("Phạm Văn Dũng",)]
+    ok(district, "db", "merge", two, three, "--prefer", "theirs")
+    assert rows(district, "SELECT phone, rank FROM person WHERE id IN (1, 2) ORDER BY id") == [
+        ("0912000111", None),
+        (None, "Đại úy"),
+    ]
+
+
+def test_merge_refuses_itself_a_missing_file_and_an_older_schema(
+    tmp_path: Path, district: Path
+) -> None:
+    assert cqn(district, "db", "merge", district).exit_code == 2
+    assert cqn(district, "db", "merge", tmp_path / "nope.db").exit_code == 2
+    other = tmp_path / "other.db"
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE t (x)")
+    conn.close()
+    assert cqn(district, "db", "merge", other).exit_code == 3
