@@ -194,7 +194,7 @@ def check_text(text: str) -> str:
 
 def neutralise_formula(text: str) -> str:
     """For CSV/XLSX output: a cell that a spreadsheet would run as a formula gets a quote."""
-    if text and text[0] in "=+-@\t\r":
+    if text and text[0] in "=+-@\t\r'":  # and a leading quote, which readers drop
         return "'" + text
     return text
 
@@ -308,7 +308,7 @@ def parse_money(text: str) -> int:
         raise FieldProblem("value.negative_money", value=text)
     if scale > 1 and re.fullmatch(r"\d+(?:[.,]\d+)?", raw):
         amount = round(float(raw.replace(",", ".")) * scale)
-    elif raw.isdigit():
+    elif raw.isdigit() and raw.isascii():  # not ², ① or other digits int() refuses
         amount = int(raw) * scale
     elif _THOUSANDS.match(raw):
         amount = int(re.sub(r"[.,\s]", "", raw)) * scale

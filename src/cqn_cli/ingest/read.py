@@ -261,13 +261,26 @@ def _xlsx_cell(value: object) -> Cell:
 
 
 def _broken_workbook_errors() -> tuple[type[BaseException], ...]:
-    """What openpyxl raises on a damaged workbook (a zip, but not a good one)."""
+    """What openpyxl raises on a damaged workbook (a zip, but not a good one): a bad zip,
+    corrupt compressed data, a truncated member, broken XML, a missing part."""
     import zipfile
+    import zlib
     from xml.etree.ElementTree import ParseError
 
     from openpyxl.utils.exceptions import InvalidFileException
 
-    return (zipfile.BadZipFile, KeyError, ValueError, OSError, ParseError, InvalidFileException)
+    return (
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        NotImplementedError,
+        IndexError,
+        KeyError,
+        ValueError,
+        OSError,
+        ParseError,
+        InvalidFileException,
+    )
 
 
 def _xlsx_rows(src: Source) -> Iterator[tuple[int, list[Cell]]]:
