@@ -1236,6 +1236,37 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{entity}: inserted {inserted}, updated {updated}, unchanged {unchanged}.",
     ),
     "merge.done": ("Đã gộp {files}.", "Merged {files}."),
+    # ---- export -------------------------------------------------------------
+    "cmd.export": (
+        "Xuất dữ liệu ra tệp CSV (mở được bằng Excel), XLSX hoặc JSON; tệp CSV/XLSX nhập"
+        " lại được bằng 'cqn import'. Số CCCD, điện thoại, ghi chú được che trừ khi có"
+        " --reveal.\n\n"
+        "Ví dụ: cqn export people -o danh-sach.xlsx",
+        "Export data as CSV (opens in Excel), XLSX or JSON; CSV and XLSX files can be read"
+        " back by 'cqn import'. National ids, phones and notes are masked unless"
+        " --reveal.\n\n"
+        "Example: cqn export people -o people.xlsx",
+    ),
+    "arg.export_kind": (
+        "people, groups, memberships, meetings, attendance, visits hoặc wards.",
+        "people, groups, memberships, meetings, attendance, visits or wards.",
+    ),
+    "opt.export_format": (
+        "csv, json hoặc xlsx (mặc định theo đuôi tệp -o, hoặc csv).",
+        "csv, json or xlsx (default: from the -o extension, else csv).",
+    ),
+    "usage.xlsx_needs_output": (
+        "Tệp XLSX cần -o TỆP.",
+        "An XLSX export needs -o FILE.",
+    ),
+    "export.written": ("Đã ghi {count} dòng vào {path}.", "Wrote {count} rows to {path}."),
+    "export.sheet.people": ("Danh sách CQN", "People"),
+    "export.sheet.groups": ("Nhóm", "Groups"),
+    "export.sheet.memberships": ("Thành viên", "Memberships"),
+    "export.sheet.meetings": ("Cuộc họp", "Meetings"),
+    "export.sheet.attendance": ("Điểm danh", "Attendance"),
+    "export.sheet.visits": ("Thăm hỏi", "Visits"),
+    "export.sheet.wards": ("Phường", "Wards"),
     # ---- crash ------------------------------------------------------------
     "crash": (
         "Lỗi nội bộ của cqn ({kind}). Nhật ký lỗi (không chứa dữ liệu cá nhân): {path}",

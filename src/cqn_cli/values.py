@@ -239,6 +239,7 @@ parse_meeting_kind = _vocabulary(
         "so ket": "review",
         "tong ket": "review",
         "so ket tong ket": "review",
+        "so ket/tong ket": "review",  # as cqn itself writes it
         "other": "other",
         "khac": "other",
     },

@@ -109,6 +109,8 @@ class WardIndex:
         return found
 
     def _resolve(self, written: str, as_of: dt.date) -> Ward:
+        if written.strip() in self.wards:  # the registry's own id: one ward, at any date
+            return self.wards[written.strip()]
         text = strip_prefix(written)
         if not text:
             raise FieldProblem("value.required")
@@ -138,6 +140,17 @@ class WardIndex:
             raise FieldProblem("file.ambiguous_ward", value=written, candidates=listed)
         # None in force that day: the latest ward that bore the name.
         return max(wards, key=lambda w: (w.valid_to or "9999", w.valid_from or ""))
+
+    def reference(self, ward_id: str, today: dt.date) -> str:
+        """How to write a ward so that it reads back as this very ward: its name when the
+        name means it today, else its id (an old ward whose name a new one now bears)."""
+        ward = self.wards[ward_id]
+        try:
+            if self.resolve(ward.name, today).id == ward_id:
+                return ward.name
+        except FieldProblem:
+            pass
+        return ward_id
 
     def names_for(self, text: str) -> set[str]:
         """Wards (any time) whose name or alias is ``text``, exactly or accent-free."""

@@ -12,7 +12,7 @@ from typer._click import exceptions as click_exceptions
 from typer.core import TyperGroup
 
 from cqn_cli import __version__
-from cqn_cli.cli import activity, audit, db, imports, people, report, stats, wards
+from cqn_cli.cli import activity, audit, db, export, imports, people, report, stats, wards
 from cqn_cli.cli.common import State, state, today
 from cqn_cli.errors import EXIT_DATABASE, EXIT_USAGE, CqnError
 from cqn_cli.i18n import LANGS, set_lang, t
@@ -119,6 +119,7 @@ app.add_typer(stats.app, name="stats", help=t("grp.stats"))
 app.add_typer(audit.app, name="audit", help=t("grp.audit"))
 app.add_typer(db.app, name="db", help=t("grp.db"))
 app.command("report", help=t("cmd.report"))(report.report_cmd)
+app.command("export", help=t("cmd.export"))(export.export_cmd)
 
 
 def _version(value: bool) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from typer import _click as click
 
 from cqn_cli.dates import parse_day
 from cqn_cli.errors import FieldProblem
@@ -56,8 +57,13 @@ def state(ctx: typer.Context) -> State:
     if not isinstance(obj, State):
         obj = State()
         ctx.find_root().obj = obj
-    # "cqn import roster", whatever name the program was started by
-    obj.command = " ".join(["cqn", *ctx.command_path.split()[1:]])
+    # "cqn import roster", whatever name the program was started by (cqn, python -m cqn_cli…)
+    names: list[str] = []
+    node: click.Context = ctx
+    while node.parent is not None:
+        names.append(node.info_name or "")
+        node = node.parent
+    obj.command = " ".join(["cqn", *reversed(names)])
     return obj
 
 

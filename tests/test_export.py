@@ -1,0 +1,177 @@
+"""``cqn export``: files Excel opens, that ``cqn import`` reads back to the same data."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import sqlite3
+import stat
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from cqn_cli.cli.app import app
+
+RUNNER = CliRunner()
+REPO = Path(__file__).resolve().parent.parent
+IMPORT_OF = {  # export kind → the import that reads it, in the order they must run
+    "people": "roster",
+    "groups": "groups",
+    "memberships": "members",
+    "attendance": "attendance",
+    "visits": "visits",
+}
+PERSON = "p.full_name, p.birth_date, p.ward_id, p.national_id"  # who someone is, in any db
+
+
+def cqn(db: Path, *args: Any) -> Any:
+    r = RUNNER.invoke(app, ["--db", str(db), *map(str, args)])
+    if r.exception and not isinstance(r.exception, SystemExit):
+        raise r.exception
+    assert r.exit_code == 0, r.output
+    return r
+
+
+def logical(db: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """Everything held, with the database's own ids replaced by what they stand for."""
+    queries = {
+        "person": "SELECT full_name, name_key, search_key, birth_date, gender, national_id,"
+        " ward_id, residential_group, address, phone, enlisted_on, discharged_on, rank, unit,"
+        " party_member, youth_union_member, reservist, veterans_association_member,"
+        " registered_on, status, status_since, notes FROM person",
+        "groups": "SELECT code, name, kind, ward_id, founded_on, dissolved_on FROM groups",
+        "membership": f"SELECT {PERSON}, g.code, m.joined_on, m.left_on, m.role FROM membership m"
+        " JOIN person p ON p.id = m.person_id JOIN groups g ON g.id = m.group_id",
+        "meeting": "SELECT m.code, g.code, m.date, m.kind, m.title FROM meeting m"
+        " JOIN groups g ON g.id = m.group_id",
+        "attendance": f"SELECT m.code, {PERSON}, a.status FROM attendance a"
+        " JOIN meeting m ON m.id = a.meeting_id JOIN person p ON p.id = a.person_id",
+        "visit": f"SELECT {PERSON}, v.date, v.reason, v.gift, g.code, v.notes FROM visit v"
+        " JOIN person p ON p.id = v.person_id LEFT JOIN groups g ON g.id = v.group_id",
+    }
+    conn = sqlite3.connect(db)
+    try:
+        return {
+            name: sorted(conn.execute(sql).fetchall(), key=repr) for name, sql in queries.items()
+        }
+    finally:
+        conn.close()
+
+
+@pytest.fixture(scope="module")
+def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("sample") / "sample.db"
+    RUNNER.invoke(app, ["--db", str(db), "init"])
+    from cqn_cli.demo import load_sample
+    from cqn_cli.store.db import open_db
+
+    handle = open_db(db)
+    for _ in load_sample(handle, REPO / "sample_data"):
+        pass
+    handle.close()
+    return db
+
+
+@pytest.mark.parametrize(("suffix", "lang"), [(".csv", "vi"), (".xlsx", "en"), (".csv", "en")])
+def test_export_then_import_gives_back_the_same_data(
+    sample_db: Path, tmp_path: Path, suffix: str, lang: str
+) -> None:
+    fresh = tmp_path / "fresh.db"
+    cqn(fresh, "init")
+    for kind, importer in IMPORT_OF.items():
+        f = tmp_path / f"{kind}{suffix}"
+        cqn(sample_db, "--lang", lang, "export", kind, "--reveal", "-o", f)
+        cqn(fresh, "--lang", lang, "import", importer, f)
+    before, after = logical(sample_db), logical(fresh)
+    assert {k: len(v) for k, v in after.items()} == {k: len(v) for k, v in before.items()}
+    assert after == before
+
+
+def test_csv_export_is_excel_ready_and_masked_unless_revealed(
+    sample_db: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "people.csv"
+    r = cqn(sample_db, "export", "people", "-o", out)
+    assert "1512 dòng" in r.stdout or "1.512" in r.stdout
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # the BOM: Excel reads the accents right
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert len(rows) == 1512
+    assert list(rows[0])[:3] == ["Mã CQN", "Họ và tên", "Ngày sinh"]
+    ids = [r["Số CCCD"] for r in rows if r["Số CCCD"]]
+    assert ids and all("******" in i for i in ids)
+    phones = [r["Điện thoại"] for r in rows if r["Điện thoại"]]
+    assert phones and all("*" in p for p in phones)
+    # Vietnamese name order: by given name first.
+    from cqn_cli.text import vn_name_sort_key
+
+    names = [r["Họ và tên"] for r in rows]
+    assert names == sorted(names, key=vn_name_sort_key)
+    conn = sqlite3.connect(sample_db)
+    held = {r[0] for r in conn.execute("SELECT national_id FROM person WHERE national_id > ''")}
+    conn.close()
+    revealed = cqn(sample_db, "export", "people", "--reveal").stdout
+    assert len(held & set(revealed.replace(",", "\n").splitlines())) == len(held)
+
+
+def test_formula_payloads_are_neutralised_in_csv_and_xlsx(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    db = tmp_path / "x.db"
+    cqn(db, "init")
+    f = tmp_path / "r.csv"
+    f.write_text("Họ và tên,Ngày sinh,Phường\nNguyễn Văn An,1952,Xuân Hà\n", encoding="utf-8")
+    cqn(db, "import", "roster", f)
+    conn = sqlite3.connect(db)  # what another program could have written
+    with conn:
+        conn.execute("UPDATE person SET notes = '=HYPERLINK(\"http://x\",\"y\")', rank = '@SUM(1)'")
+    conn.close()
+    text = cqn(db, "export", "people", "--reveal").stdout
+    row = next(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    assert row["Ghi chú"] == '\'=HYPERLINK("http://x","y")'
+    assert row["Cấp bậc"] == "'@SUM(1)"
+    out = tmp_path / "p.xlsx"
+    cqn(db, "export", "people", "--reveal", "-o", out)
+    ws = load_workbook(out).active
+    heads = [c.value for c in ws[1]]
+    cells = dict(zip(heads, ws[2], strict=True))
+    assert cells["Ghi chú"].data_type == "s"
+    assert cells["Ghi chú"].value.startswith("'=")
+    assert cells["Cấp bậc"].value == "'@SUM(1)"
+
+
+def test_xlsx_has_a_frozen_bold_header_widths_numbers_and_dates(
+    sample_db: Path, tmp_path: Path
+) -> None:
+    from openpyxl import load_workbook
+
+    out = tmp_path / "visits.xlsx"
+    cqn(sample_db, "export", "visits", "-o", out)
+    ws = load_workbook(out).active
+    assert ws.title == "Thăm hỏi"
+    assert ws.freeze_panes == "A2"
+    assert all(c.font.bold for c in ws[1])
+    heads = [c.value for c in ws[1]]
+    assert heads == ["Số CCCD", "Họ và tên", "Ngày sinh", "Phường", "Ngày", "Lý do", "Quà tặng",
+                     "Mã nhóm", "Ghi chú"]  # fmt: skip
+    first = [c.value for c in ws[2]]
+    assert isinstance(first[4], dt.datetime)  # a real date, shown dd/mm/yyyy
+    assert ws.cell(row=2, column=5).number_format == "DD/MM/YYYY"
+    gifts = [r[6].value for r in ws.iter_rows(min_row=2) if r[6].value is not None]
+    assert gifts and all(isinstance(g, int) for g in gifts)
+    assert ws.column_dimensions["B"].width >= len("Nguyễn Văn A")
+    assert ws.max_row == 1 + 121
+
+
+def test_json_export_is_one_object_and_xlsx_needs_a_file(sample_db: Path) -> None:
+    doc = json.loads(cqn(sample_db, "export", "groups", "-f", "json").stdout)
+    assert set(doc) == {"params", "rows", "total"}
+    assert doc["total"] == {"count": 50}
+    assert set(doc["rows"][0]) == {"code", "name", "kind", "ward", "founded_on", "dissolved_on"}
+    r = RUNNER.invoke(app, ["--db", str(sample_db), "export", "groups", "-f", "xlsx"])
+    assert r.exit_code == 2
