@@ -821,12 +821,6 @@ def test_check_text_and_neutralise_formula_agree(text: str) -> None:
 _MARKS = "\u0302\u0306\u0308\u031b" + _TONE_MARKS  # circumflex, breve, diaeresis, horn, tones
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG text.to_cp1258_form: 'à\\u0306' (NFC text: à then a combining breve) becomes"
-    " 'ằ': the breve is composed onto the base across the grave of the same combining"
-    " class, which Unicode's composition rule forbids (blocked)",
-)
 @FUZZ
 @given(st.text(st.sampled_from("aeouAEOU" + _MARKS), max_size=8))
 @example("a\u0300\u0306")  # the minimal failing example

@@ -123,7 +123,10 @@ def to_cp1258_form(text: str) -> str:
         if ch in _CP1258_TONES:
             out.append(ch)
             continue
-        if unicodedata.combining(ch) and base >= 0:
+        cls = unicodedata.combining(ch)
+        # A mark composes with its base unless a mark of the same or a higher class stands
+        # between them (Unicode's "blocked": à + breve is not ằ).
+        if cls and base >= 0 and all(unicodedata.combining(m) < cls for m in out[base + 1 :]):
             composed = unicodedata.normalize("NFC", out[base] + ch)
             if len(composed) == 1:
                 out[base] = composed
