@@ -252,11 +252,11 @@ def test_conflicts_are_listed_and_nothing_written_unless_a_side_is_preferred(
     assert r.exit_code == 1
     lines = r.stderr.splitlines()
     assert (
-        "two.db: person CQN000001 (theirs CQN000001) — phone: ours 0905****56, theirs 0912****11."
+        "two.db: person CQN000001 (theirs CQN000001) — Phone: ours 0905****56, theirs 0912****11."
         in lines
     )
     assert (
-        "three.db: person CQN000002 (theirs CQN000001) — rank: ours Trung úy, theirs Đại úy."
+        "three.db: person CQN000002 (theirs CQN000001) — Rank: ours Trung úy, theirs Đại úy."
         in lines
     )
     assert lines[-1].startswith("2 conflict(s); nothing was written.")
@@ -286,3 +286,110 @@ def test_merge_refuses_itself_a_missing_file_and_an_older_schema(
     conn.execute("CREATE TABLE t (x)")
     conn.close()
     assert cqn(district, "db", "merge", other).exit_code == 3
+
+
+# ---- what a careless hand, a crash or another program can do ----------------------------
+
+
+def test_erasure_in_a_ward_reaches_the_district_and_merging_again_changes_nothing(
+    tmp_path: Path, district: Path
+) -> None:
+    ward = ward_db(tmp_path, "xh", AN + BINH)
+    ok(district, "db", "merge", ward)
+    ok(ward, "person", "forget", "CQN000001", "--yes")
+    ok(district, "db", "merge", ward)
+    assert rows(district, "SELECT count(*) FROM person") == [(2,)]
+    assert rows(district, "SELECT full_name, national_id, phone FROM person WHERE id = 1") == [
+        ("", None, None)
+    ]
+    before = snapshot(district)
+    ok(district, "db", "merge", ward)
+    ok(district, "db", "merge", ward, "--prefer", "theirs")
+    assert snapshot(district) == before
+    raw = (
+        district.read_bytes() + Path(f"{district}-wal").read_bytes()
+        if Path(f"{district}-wal").exists()
+        else district.read_bytes()
+    )
+    assert b"048052000101" not in raw
+
+
+def test_a_merge_that_would_break_a_rule_is_a_conflict_not_a_crash(
+    tmp_path: Path, district: Path
+) -> None:
+    ours = ward_db(tmp_path, "ours", AN)  # XH-CLB01 founded 01/01/2010, never dissolved
+    theirs = ward_db(tmp_path, "theirs", AN)
+    conn = sqlite3.connect(theirs)
+    with conn:  # founded 2000 and dissolved 2001 there: filling in 2001 here breaks 2010
+        conn.execute("UPDATE groups SET founded_on = '2000-01-01', dissolved_on = '2001-01-01'")
+    conn.close()
+    before = snapshot(ours)
+    for extra in ((), ("--prefer", "ours")):
+        r = cqn(ours, "--lang", "en", "db", "merge", theirs, *extra)
+        assert r.exit_code == 1, r.output
+        assert "group XH-CLB01: merged, it would break a rule" in r.stderr
+    assert snapshot(ours) == before
+    ok(ours, "db", "merge", theirs, "--prefer", "theirs")  # their dates agree with each other
+    assert rows(ours, "SELECT founded_on, dissolved_on FROM groups") == [
+        ("2000-01-01", "2001-01-01")
+    ]
+
+
+def test_outputs_never_overwrite_the_database_and_bad_paths_are_usage_errors(
+    tmp_path: Path, district: Path
+) -> None:
+    before = district.read_bytes()
+    for command in (
+        ("export", "people", "-o", district),
+        ("report", "--period", "2019", "-o", district),
+        ("export", "wards", "-o", f"{district}-wal"),
+        ("db", "backup", district),
+    ):
+        r = cqn(district, *command)
+        assert r.exit_code == 2, (command, r.output)
+    assert district.read_bytes() == before
+    for command in (
+        ("export", "groups", "-o", tmp_path / "no" / "such.csv"),
+        ("export", "groups", "-o", tmp_path),
+        ("db", "backup", tmp_path),
+    ):
+        r = cqn(district, "--lang", "en", *command)
+        assert r.exit_code == 2, (command, r.output)
+        assert "Traceback" not in r.output
+
+
+def test_a_session_left_open_by_another_program_does_not_block_writes(
+    tmp_path: Path,
+) -> None:
+    db = ward_db(tmp_path, "xh", AN)
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute(
+            "INSERT INTO audit_session (command, started_at, open) VALUES ('hand', '2026', 1)"
+        )
+    conn.close()
+    ok(db, "person", "edit", "CQN000001", "--rank", "Đại úy")
+    assert rows(db, "SELECT count(*) FROM audit_session WHERE open = 1") == [(0,)]
+    assert not Path(f"{db}-holder").exists()
+    ok(db, "db", "check")
+
+
+def test_check_changes_nothing_even_on_an_old_schema(tmp_path: Path) -> None:
+    from sqlite_utils import Database
+
+    from cqn_cli.store.migrations import migrations
+
+    db_path = tmp_path / "old.db"
+    old = Database(db_path)
+    saved = migrations._migrations
+    migrations._migrations = saved[:5]
+    try:
+        migrations.apply(old)
+    finally:
+        migrations._migrations = saved
+    old.close()
+    before = snapshot(db_path)
+    r = cqn(db_path, "--lang", "en", "db", "check", "-f", "csv")
+    assert r.exit_code == 1
+    assert r.stdout.splitlines()[1].startswith("schema,1,0006_audit_consent")
+    assert snapshot(db_path) == before  # not migrated behind the user's back

@@ -301,7 +301,8 @@ def test_add_writes_the_person(cqn: Run, query: Query, roster: dict[str, str]) -
     assert r.exit_code == 0, r.output
     assert r.stdout.startswith("Đã thêm CQN000011 Lê")
     row = person_row(query, "CQN000011")
-    assert {k: row[k] for k in row if k not in ("created_at", "updated_at")} == {
+    assert len(row["uid"]) == 32  # who they are in every database (db merge)
+    assert {k: row[k] for k in row if k not in ("created_at", "updated_at", "uid")} == {
         "id": 11,
         "full_name": "Lê Văn Cường",
         "name_key": row["name_key"],

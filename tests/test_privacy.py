@@ -132,7 +132,8 @@ def test_a_change_made_by_another_program_is_audited_too(
     assert row["command"] is None
     assert row["changes"] == {"rank": [None, "Đại úy"]}
     table = ok(cqn, "audit", "list", "--limit", "1", "-f", "csv").stdout
-    assert "(ngoài cqn)" in table and "rank: ∅ → Đại úy" in table
+    assert "(ngoài cqn)" in table and "Cấp bậc: ∅ → Đại úy" in table
+    assert row["at"]  # a change outside cqn has no session: the trigger gives its time
 
 
 # ---- consent and export -----------------------------------------------------------------
@@ -255,3 +256,24 @@ def test_forget_twice_says_so_and_needs_yes_off_a_terminal(
     assert "từ trước" in again.stdout
     refused = cqn("person", "consent", "CQN000002")
     assert refused.exit_code == 1
+
+
+def test_an_erased_person_is_not_given_data_again_and_is_left_out_of_exports(
+    cqn: Run, held: None, query: Query
+) -> None:
+    ok(cqn, "person", "forget", "CQN000001", "--yes")
+    r = cqn("person", "edit", "CQN000001", "--full-name", "Lại Có Tên", "--phone", "0905999888")
+    assert r.exit_code == 1
+    assert query("SELECT full_name, phone FROM person WHERE id = 1") == [("", None)]
+    people = ok(cqn, "export", "people", "--reveal").stdout
+    assert "CQN000001" not in people and "CQN000002" in people
+    visits = ok(cqn, "export", "visits", "--reveal").stdout
+    assert len(visits.strip().splitlines()) == 1  # the header: An's visit went with him
+
+
+def test_notes_in_person_rows_are_masked_unless_revealed(cqn: Run, held: None) -> None:
+    ok(cqn, "person", "edit", "CQN000002", "--notes", "Thương binh 3/4")
+    shown = json.loads(ok(cqn, "person", "show", "CQN000002", "-f", "json").stdout)
+    assert shown["notes"] == "*" * len("Thương binh 3/4")
+    revealed = json.loads(ok(cqn, "person", "show", "CQN000002", "-f", "json", "--reveal").stdout)
+    assert revealed["notes"] == "Thương binh 3/4"

@@ -4,7 +4,9 @@ Each export has the columns of the import it feeds (SPEC §3), headed by the
 field's Vietnamese name (English with ``--lang en``), so that export → import
 gives back the same data. People are referred to by ``so_cccd`` and name +
 birth date + ward, never by ``ma_cqn``: ids are not the same in another
-database. Masked values (``--reveal`` not given) cannot be imported back.
+database. Masked values (``--reveal`` not given) cannot be imported back. People
+whose data was erased (``person forget``) are left out, with their memberships,
+marks and visits: nothing is left to refer to them by.
 """
 
 from __future__ import annotations
@@ -59,7 +61,8 @@ def _people(db: Database) -> list[dict[str, Any]]:
     from cqn_cli.people import PERSON_COLUMNS
 
     names = ", ".join(f"p.{c}" for c in PERSON_COLUMNS if c != "ward")
-    rows = [dict(r) for r in db.query(f"SELECT p.id, {names}, p.ward_id FROM person p")]
+    sql = f"SELECT p.id, {names}, p.ward_id FROM person p WHERE p.forgotten_on IS NULL"
+    rows = [dict(r) for r in db.query(sql)]
     rows.sort(key=lambda r: (vn_name_sort_key(r["full_name"]), r["id"]))
     for r in rows:
         r["id"] = format_id(r["id"])
@@ -80,7 +83,7 @@ def _memberships(db: Database) -> list[dict[str, Any]]:
         db.query(
             f"SELECT {_REF}, g.code AS group_code, m.joined_on, m.left_on, m.role"
             " FROM membership m JOIN person p ON p.id = m.person_id"
-            " JOIN groups g ON g.id = m.group_id"
+            " JOIN groups g ON g.id = m.group_id WHERE p.forgotten_on IS NULL"
             " ORDER BY g.code, m.joined_on, p.id"
         )
     )
@@ -92,7 +95,7 @@ def _attendance(db: Database) -> list[dict[str, Any]]:
             "SELECT m.code AS meeting_code, m.date, m.kind, g.code AS group_code, m.title,"
             f" {_REF}, a.status FROM attendance a JOIN meeting m ON m.id = a.meeting_id"
             " JOIN groups g ON g.id = m.group_id JOIN person p ON p.id = a.person_id"
-            " ORDER BY m.date, m.code, p.id"
+            " WHERE p.forgotten_on IS NULL ORDER BY m.date, m.code, p.id"
         )
     )
 
@@ -102,7 +105,8 @@ def _visits(db: Database) -> list[dict[str, Any]]:
         db.query(
             f"SELECT {_REF}, v.date, v.reason, v.gift, g.code AS group_code, v.notes"
             " FROM visit v JOIN person p ON p.id = v.person_id"
-            " LEFT JOIN groups g ON g.id = v.group_id ORDER BY v.date, p.id"
+            " LEFT JOIN groups g ON g.id = v.group_id WHERE p.forgotten_on IS NULL"
+            " ORDER BY v.date, p.id"
         )
     )
 

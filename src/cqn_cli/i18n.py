@@ -45,6 +45,10 @@ def lang() -> str:
     return _current
 
 
+def has_message(key: str) -> bool:
+    return key in MESSAGES
+
+
 def t(key: str, **params: Any) -> str:
     """The message ``key`` in the current language, formatted with ``params``."""
     entry = MESSAGES.get(key)
@@ -350,6 +354,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The separator must be one character or 'tab': '{value}'.",
     ),
     "usage.bad_encoding": ("Bảng mã không biết: '{value}'.", "Unknown encoding: '{value}'."),
+    "usage.cannot_write": (
+        "Không ghi được {path}: {reason}.",
+        "Cannot write {path}: {reason}.",
+    ),
+    "usage.output_is_db": (
+        "{path} là chính tệp cơ sở dữ liệu (hoặc tệp đi kèm); hãy chọn tệp khác.",
+        "{path} is the database itself (or one of its files); choose another file.",
+    ),
     "usage.nothing_to_edit": ("Không có gì để sửa.", "Nothing to edit."),
     "usage.status_needs_date": (
         "Trạng thái {status} cần ngày bắt đầu (--on dd/mm/yyyy).",
@@ -1103,6 +1115,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Đã xoá dữ liệu cá nhân của {id}; các số đếm vẫn giữ.",
         "Erased the personal data of {id}; the counts are kept.",
     ),
+    "person.forget_log_busy": (
+        "Một lệnh khác đang đọc cơ sở dữ liệu: bản cũ của các giá trị đã xoá còn trong nhật ký"
+        " ghi (-wal) cho tới lần ghi sau khi lệnh đó xong.",
+        "Another command is reading the database: old copies of the erased values stay in the"
+        " write-ahead log (-wal) until the next write after it finishes.",
+    ),
     "person.already_forgotten": (
         "Dữ liệu cá nhân của {id} đã được xoá từ trước.",
         "The personal data of {id} was already erased.",
@@ -1220,6 +1238,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{file}: {theirs} khớp với nhiều người ({ours}); hãy sửa trước khi gộp.",
         "{file}: {theirs} matches several people ({ours}); resolve it before merging.",
     ),
+    "merge.rule": (
+        "{file}: {entity} {record}: gộp lại thì sai quy tắc ({reason}); hãy sửa trước khi gộp.",
+        "{file}: {entity} {record}: merged, it would break a rule ({reason}); fix it first.",
+    ),
+    "entity.person": ("người", "person"),
+    "entity.group": ("nhóm", "group"),
+    "entity.membership": ("thành viên", "membership"),
+    "entity.meeting": ("cuộc họp", "meeting"),
+    "entity.attendance": ("điểm danh", "mark"),
+    "entity.visit": ("thăm hỏi", "visit"),
+    "entity.ward": ("phường", "ward"),
+    "entity.ward_alias": ("tên khác của phường", "ward alias"),
+    "entity.groups": ("nhóm", "group"),
     "merge.kept_ours": ("Giữ của mình.", "Kept ours."),
     "merge.kept_theirs": ("Lấy bên kia.", "Took theirs."),
     "merge.missing": ("Không có tệp {path}.", "No such file: {path}."),

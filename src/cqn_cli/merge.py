@@ -10,6 +10,7 @@ transaction: all of them or none.
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -102,7 +103,7 @@ def _open_theirs(path: Path, ours: list[str]) -> sqlite3.Connection:
     if not path.exists():
         raise UsageError("merge.missing", path=str(path))
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
         conn.row_factory = sqlite3.Row
         names = [
             r[0]
@@ -158,21 +159,35 @@ class _Merger:
             tally.unchanged += 1
         return changes
 
-    def update(self, table: str, where: dict[str, Any], changes: dict[str, Any]) -> None:
+    def update(
+        self, table: str, where: dict[str, Any], changes: dict[str, Any], file: str, key: str
+    ) -> None:
         if not changes:
             return
         sets = ", ".join(f"{k} = :set_{k}" for k in changes)
         cond = " AND ".join(f"{k} = :where_{k}" for k in where)
         params = {f"set_{k}": v for k, v in changes.items()}
         params.update({f"where_{k}": v for k, v in where.items()})
-        self.db.execute(f"UPDATE {table} SET {sets} WHERE {cond}", params)
+        try:
+            self.db.execute(f"UPDATE {table} SET {sets} WHERE {cond}", params)
+        except sqlite3.IntegrityError as exc:  # e.g. dissolved before founded, once merged
+            self.broken(file, table, key, exc)
 
-    def insert(self, table: str, values: dict[str, Any]) -> int:
+    def insert(self, table: str, values: dict[str, Any], file: str, key: str) -> int:
         names = ", ".join(values)
         marks = ", ".join(f":{k}" for k in values)
-        cursor = self.db.execute(f"INSERT INTO {table} ({names}) VALUES ({marks})", values)
+        try:
+            cursor = self.db.execute(f"INSERT INTO {table} ({names}) VALUES ({marks})", values)
+        except sqlite3.IntegrityError as exc:
+            self.broken(file, table, key, exc)
+            return 0
         self.tally(table if table != "groups" else "group").inserted += 1
         return int(cursor.lastrowid or 0)
+
+    def broken(self, file: str, table: str, key: str, exc: sqlite3.IntegrityError) -> None:
+        """A record the two sides would make break a rule: a conflict no side can settle."""
+        entity = "group" if table == "groups" else table
+        self.result.conflicts.append(Conflict(file, entity, key, key, "rule", None, str(exc)))
 
     # ---- each kind of record ---------------------------------------------------------
 
@@ -214,6 +229,11 @@ class _Merger:
             )
 
     def _match_person(self, r: sqlite3.Row) -> list[dict[str, Any]]:
+        # The same record, however it changed since (erased, renamed, given a CCCD)…
+        found = self.db.execute("SELECT * FROM person WHERE uid = ?", [r["uid"]]).fetchall()
+        if found:
+            return [self._row("person", f) for f in found]
+        # …else the same person recorded on both sides.
         if r["national_id"]:
             found = self.db.execute(
                 "SELECT * FROM person WHERE national_id = ?", [r["national_id"]]
@@ -249,6 +269,17 @@ class _Merger:
                 continue
             if matches:
                 ours = matches[0]
+                ids[r["id"]] = ours["id"]
+                if ours["forgotten_on"] or r["forgotten_on"]:
+                    # Erased on either side: erased in the district, never filled in again.
+                    if not ours["forgotten_on"]:
+                        from cqn_cli.privacy import erase
+
+                        erase(self.db, ours["id"], dt.date.fromisoformat(r["forgotten_on"]))
+                        self.tally("person").updated += 1
+                    else:
+                        self.tally("person").unchanged += 1
+                    continue
                 changes = self.reconcile(
                     file, "person", (format_id(ours["id"]), key), ours, theirs_row, PERSON_FIELDS
                 )
@@ -256,13 +287,12 @@ class _Merger:
                     changes["name_key"], changes["search_key"] = name_keys(changes["full_name"])
                 if changes:
                     changes["updated_at"] = self.now
-                self.update("person", {"id": ours["id"]}, changes)
-                ids[r["id"]] = ours["id"]
+                self.update("person", {"id": ours["id"]}, changes, file, format_id(ours["id"]))
                 continue
-            values = {k: theirs_row[k] for k in (*PERSON_FIELDS, "forgotten_on")}
+            values = {k: theirs_row[k] for k in (*PERSON_FIELDS, "forgotten_on", "uid")}
             values["name_key"], values["search_key"] = r["name_key"], r["search_key"]
             values["created_at"] = values["updated_at"] = self.now
-            ids[r["id"]] = self.insert("person", values)
+            ids[r["id"]] = self.insert("person", values, file, format_id(r["id"]))
         return ids
 
     def groups(self, file: str, theirs: sqlite3.Connection) -> dict[int, int]:
@@ -272,7 +302,7 @@ class _Merger:
             if found is None:
                 values = {k: r[k] for k in ("code", *GROUP_FIELDS)}
                 values["created_at"] = values["updated_at"] = self.now
-                ids[r["id"]] = self.insert("groups", values)
+                ids[r["id"]] = self.insert("groups", values, file, r["code"])
                 continue
             ours = self._row("groups", found)
             changes = self.reconcile(
@@ -280,7 +310,7 @@ class _Merger:
             )
             if changes:
                 changes["updated_at"] = self.now
-            self.update("groups", {"id": ours["id"]}, changes)
+            self.update("groups", {"id": ours["id"]}, changes, file, ours["code"])
             ids[r["id"]] = ours["id"]
         return ids
 
@@ -305,6 +335,8 @@ class _Merger:
                         "left_on": r["left_on"],
                         "role": r["role"],
                     },
+                    file,
+                    f"{format_id(pk)} {r['joined_on']}",
                 )
                 continue
             ours = self._row("membership", found)
@@ -312,7 +344,7 @@ class _Merger:
             changes = self.reconcile(
                 file, "membership", (key, key), ours, dict(r), ("left_on", "role")
             )
-            self.update("membership", {"id": ours["id"]}, changes)
+            self.update("membership", {"id": ours["id"]}, changes, file, key)
 
     def meetings(
         self, file: str, theirs: sqlite3.Connection, groups: dict[int, int]
@@ -323,7 +355,7 @@ class _Merger:
             found = self.db.execute("SELECT * FROM meeting WHERE code = ?", [r["code"]]).fetchone()
             if found is None:
                 values = {k: theirs_row[k] for k in ("code", "group_id", "date", "kind", "title")}
-                ids[r["id"]] = self.insert("meeting", values)
+                ids[r["id"]] = self.insert("meeting", values, file, r["code"])
                 continue
             ours = self._row("meeting", found)
             changes = self.reconcile(
@@ -334,7 +366,7 @@ class _Merger:
                 theirs_row,
                 ("group_id", "date", "kind", "title"),
             )
-            self.update("meeting", {"id": ours["id"]}, changes)
+            self.update("meeting", {"id": ours["id"]}, changes, file, ours["code"])
             ids[r["id"]] = ours["id"]
         return ids
 
@@ -356,9 +388,8 @@ class _Merger:
                 [meeting, pk],
             ).fetchone()
             if found is None:
-                self.insert(
-                    "attendance", {"meeting_id": meeting, "person_id": pk, "status": status}
-                )
+                mark = {"meeting_id": meeting, "person_id": pk, "status": status}
+                self.insert("attendance", mark, file, format_id(pk))
                 continue
             code = self.db.execute("SELECT code FROM meeting WHERE id = ?", [meeting]).fetchone()
             key = f"{code[0]} {format_id(pk)}"
@@ -370,7 +401,7 @@ class _Merger:
                 {"status": status},
                 ("status",),
             )
-            self.update("attendance", {"meeting_id": meeting, "person_id": pk}, changes)
+            self.update("attendance", {"meeting_id": meeting, "person_id": pk}, changes, file, key)
 
     def visits(
         self, file: str, theirs: sqlite3.Connection, people: dict[int, int], groups: dict[int, int]
@@ -396,12 +427,14 @@ class _Merger:
                         "group_id": group,
                         "notes": r["notes"],
                     },
+                    file,
+                    f"{format_id(pk)} {r['date']} {r['reason']}",
                 )
                 continue
             ours = self._row("visit", found)
             key = f"{format_id(pk)} {r['date']} {r['reason']}"
             changes = self.reconcile(file, "visit", (key, key), ours, dict(r), ("gift", "notes"))
-            self.update("visit", {"id": ours["id"]}, changes)
+            self.update("visit", {"id": ours["id"]}, changes, file, key)
 
 
 def merge(db: Database, paths: Sequence[Path], *, prefer: str | None = None) -> MergeResult:
@@ -413,16 +446,18 @@ def merge(db: Database, paths: Sequence[Path], *, prefer: str | None = None) -> 
             raise UsageError("merge.itself", path=str(path))
     result = MergeResult([str(p) for p in paths], prefer=prefer)
     merger = _Merger(db, prefer, result)
+    db.execute("PRAGMA secure_delete = ON")  # a person erased on a ward's side is erased here
     begin_write(db, " ".join(p.name for p in paths))
     try:
         for path in paths:
             theirs = _open_theirs(path, ours)
             try:
+                theirs.execute("BEGIN")  # one snapshot of their file, however it changes
                 merger.merge_file(path.name, theirs)
             finally:
                 theirs.close()
-        identity = [c for c in result.conflicts if c.field == "identity"]
-        if identity or (result.conflicts and prefer is None):
+        fatal = [c for c in result.conflicts if c.field in ("identity", "rule")]
+        if fatal or (result.conflicts and prefer is None):
             raise MergeConflicts(result.conflicts)
     except BaseException:
         rollback(db)

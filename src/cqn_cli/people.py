@@ -137,6 +137,8 @@ def to_row(record: dict[str, Any], *, reveal: bool) -> dict[str, Any]:
             value = bool(value)
         if column in MASKED_COLUMNS and not reveal:
             value = mask(value)
+        elif column == "notes" and not reveal:  # "Thương binh 3/4" is health data
+            value = mask(value, 0, 0)
         out[column] = value
     return out
 

@@ -63,11 +63,12 @@ def audit_rows(
         where.append("a.person_id = :person")
         params["person"] = get_record(db, person)["id"]
     if since is not None:
-        where.append("s.started_at >= :since")
+        where.append("coalesce(s.started_at, a.at) >= :since")
         params["since"] = since.isoformat()
     sql = (
-        "SELECT a.id, s.started_at, s.command, a.entity, a.entity_key, a.person_id, a.action,"
-        " a.changes FROM audit a LEFT JOIN audit_session s ON s.id = a.session_id"
+        "SELECT a.id, coalesce(s.started_at, a.at), s.command, a.entity, a.entity_key,"
+        " a.person_id, a.action, a.changes"
+        " FROM audit a LEFT JOIN audit_session s ON s.id = a.session_id"
         + (" WHERE " + " AND ".join(where) if where else "")
         + " ORDER BY a.id DESC"
         + (" LIMIT :limit" if limit else "")
@@ -172,32 +173,43 @@ def person_row(record: dict[str, Any], *, reveal: bool) -> dict[str, Any]:
     return row
 
 
-def forget_person(db: Database, person: str, *, today: dt.date) -> tuple[int, bool]:
+def forget_person(db: Database, person: str, *, today: dt.date) -> tuple[int, bool, bool]:
     """Erase a person's personal fields; keep the row so that every count stays right.
 
     The person keeps their id, ward, roster dates, status, yes/no memberships,
     groups, marks and visits (without notes, which may be health data). The
     audit trail keeps that the erasure happened, and forgets the values it had
-    recorded. Returns (id, whether anything was erased).
+    recorded. Returns (id, whether anything was erased, whether the old values are
+    also gone from the write-ahead log — not while another command still reads them).
     """
     record = get_record(db, person)
     pk = record["id"]
-    if record["forgotten_on"]:
-        return pk, False
-    sets = ", ".join(f"{c} = NULL" for c in FORGOTTEN_COLUMNS if c != "full_name")
+    held = [record[c] for c in FORGOTTEN_COLUMNS if c != "full_name"] + [
+        record["full_name"] or None
+    ]
+    if record["forgotten_on"] and all(v is None for v in held):
+        return pk, False, True  # erased already, and nothing came back since
     # Freed bytes are zeroed, not left in the file's free pages for a hex editor to find.
     db.execute("PRAGMA secure_delete = ON")
     with write(db):
-        db.execute(
-            f"UPDATE person SET full_name = '', name_key = '', search_key = '', {sets},"
-            " forgotten_on = ?, updated_at = ? WHERE id = ?",
-            [today.isoformat(), now_iso(), pk],
-        )
-        db.execute("UPDATE visit SET notes = NULL WHERE person_id = ?", [pk])
-        _scrub_audit(db, pk)
-    # And the old pages leave the write-ahead log (when no reader still needs them).
-    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    return pk, True
+        erase(db, pk, today)
+    # And the old pages leave the write-ahead log, unless a reader still needs them: then
+    # they stay until it finishes (the next write folds them back); no long wait for that.
+    db.execute("PRAGMA busy_timeout = 1000")
+    busy, _, _ = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    return pk, True, not busy
+
+
+def erase(db: Database, pk: int, today: dt.date) -> None:
+    """The erasure itself, inside the caller's write transaction (forget, db merge)."""
+    sets = ", ".join(f"{c} = NULL" for c in FORGOTTEN_COLUMNS if c != "full_name")
+    db.execute(
+        f"UPDATE person SET full_name = '', name_key = '', search_key = '', {sets},"
+        " forgotten_on = coalesce(forgotten_on, ?), updated_at = ? WHERE id = ?",
+        [today.isoformat(), now_iso(), pk],
+    )
+    db.execute("UPDATE visit SET notes = NULL WHERE person_id = ?", [pk])
+    _scrub_audit(db, pk)
 
 
 def _scrub_audit(db: Database, pk: int) -> None:

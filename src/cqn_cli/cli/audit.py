@@ -26,11 +26,22 @@ def _changes_text(row: dict[str, Any]) -> str:
 
     parts = []
     for field, value in row["changes"].items():
+        title = field_title(field)
         if row["action"] == "update":
-            parts.append(f"{field}: {shown(value[0])} → {shown(value[1])}")
+            parts.append(f"{title}: {shown(value[0])} → {shown(value[1])}")
         else:
-            parts.append(f"{field}: {shown(value)}")
+            parts.append(f"{title}: {shown(value)}")
     return "; ".join(parts)
+
+
+def field_title(column: str) -> str:
+    """A column as the clerk calls it (``phone`` → Điện thoại), else as it is named."""
+    from cqn_cli.i18n import has_message
+
+    key = "col." + column.removesuffix("_id") if column.endswith("_id") else "col." + column
+    if column == "national_id":
+        key = "col.national_id"
+    return t(key) if has_message(key) else column
 
 
 @app.command("list", help=t("cmd.audit.list"))
@@ -55,6 +66,7 @@ def list_cmd(
     if chosen != "json":
         for row in rows:
             row["changes"] = _changes_text(row)
+            row["entity"] = t(f"entity.{row['entity']}")
             row["command"] = row["command"] or t("audit.outside")
             row["action"] = t(f"audit.{row['action']}")
     render_rows(

@@ -35,12 +35,12 @@ class State:
 
         return self.db_path or default_path()
 
-    def db(self, *, create: bool = False) -> Database:
-        """The database, opened (and migrated) once per command."""
+    def db(self, *, create: bool = False, migrate: bool = True) -> Database:
+        """The database, opened (and migrated, unless told not to) once per command."""
         if self._db is None:
             from cqn_cli.store.db import open_db, set_command
 
-            self._db = open_db(self.path(), create=create)
+            self._db = open_db(self.path(), create=create, migrate=migrate)
             set_command(self.command)
         return self._db
 
@@ -114,3 +114,14 @@ OnOpt = Annotated[
     typer.Option("--on", parser=parse_option_date, metavar="DATE", help=t("opt.on")),
 ]
 WardOpt = Annotated[str | None, typer.Option("--ward", help=t("opt.ward"))]
+
+
+def output_file(ctx: typer.Context, path: Path) -> Path:
+    """An output file (``-o``, ``--rejects``, a backup) that is not the database itself."""
+    from cqn_cli.errors import UsageError
+
+    db = state(ctx).path().resolve()
+    companions = {db, *(db.with_name(db.name + s) for s in ("-wal", "-shm", "-journal", "-holder"))}
+    if path.resolve() in companions:
+        raise UsageError("usage.output_is_db", path=str(path))
+    return path

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from cqn_cli.cli.common import FormatOpt, resolve_format, state
+from cqn_cli.cli.common import FormatOpt, output_file, resolve_format, state
 from cqn_cli.i18n import fmt_int, t
 
 app = typer.Typer(no_args_is_help=True)
@@ -27,7 +27,7 @@ def backup_cmd(
     from cqn_cli.render.output import result_line
     from cqn_cli.store.maintenance import backup
 
-    done = backup(state(ctx).db(), target)
+    done = backup(state(ctx).db(), output_file(ctx, target))
     result_line(
         t("db.backup_done", path=done["path"], rows=fmt_int(done["rows"]), tables=done["tables"])
     )
@@ -38,7 +38,7 @@ def check_cmd(ctx: typer.Context, fmt: FormatOpt = None) -> None:
     from cqn_cli.render.output import Column, message, render_rows, result_line
     from cqn_cli.store.maintenance import check
 
-    problems, summary = check(state(ctx).db())
+    problems, summary = check(state(ctx).db(migrate=False))  # a check changes nothing
     chosen = resolve_format(fmt)
     rows = [
         {"check": p.check, "count": p.count, "examples": ", ".join(p.examples)} for p in problems
@@ -96,7 +96,7 @@ def merge_cmd(
         result_line(
             t(
                 "merge.summary",
-                entity=entity,
+                entity=t(f"entity.{entity}"),
                 inserted=fmt_int(tally.inserted),
                 updated=fmt_int(tally.updated),
                 unchanged=fmt_int(tally.unchanged),
@@ -106,18 +106,22 @@ def merge_cmd(
 
 
 def _conflict_line(c: object) -> str:
+    from cqn_cli.cli.audit import field_title
     from cqn_cli.merge import Conflict
 
     assert isinstance(c, Conflict)
     if c.field == "identity":
         return t("merge.ambiguous", file=c.file, theirs=c.theirs_key, ours=c.key)
+    if c.field == "rule":
+        return t("merge.rule", file=c.file, entity=t(f"entity.{c.entity}"), record=c.key,
+                 reason=str(c.theirs))  # fmt: skip
     return t(
         "merge.conflict",
         file=c.file,
-        entity=c.entity,
+        entity=t(f"entity.{c.entity}"),
         record=c.key,
         theirs_key=c.theirs_key,
-        field=c.field,
+        field=field_title(c.field),
         ours=c.shown(c.ours),
         theirs=c.shown(c.theirs),
     )

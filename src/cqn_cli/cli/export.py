@@ -9,8 +9,8 @@ from typing import Annotated
 
 import typer
 
-from cqn_cli.cli.common import RevealOpt, state, today
-from cqn_cli.i18n import lang, t
+from cqn_cli.cli.common import RevealOpt, output_file, state, today
+from cqn_cli.i18n import fmt_int, lang, t
 
 
 class Kind(StrEnum):
@@ -43,10 +43,11 @@ def export_cmd(
     ] = None,
     reveal: RevealOpt = False,
 ) -> None:
+    from cqn_cli.atomic import write_atomically
     from cqn_cli.errors import UsageError
     from cqn_cli.exports import export_rows
     from cqn_cli.render import files
-    from cqn_cli.render.output import result_line, write_atomically
+    from cqn_cli.render.output import result_line
 
     chosen = fmt.value if fmt else _BY_SUFFIX.get(output.suffix.lower(), "csv") if output else "csv"
     if chosen == "xlsx" and output is None:
@@ -62,5 +63,5 @@ def export_cmd(
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
-    write_atomically(output, data)
-    result_line(t("export.written", path=str(output), count=len(rows)))
+    write_atomically(output_file(ctx, output), data)
+    result_line(t("export.written", path=str(output), count=fmt_int(len(rows))))

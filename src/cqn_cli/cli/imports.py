@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from cqn_cli.cli.common import parse_option_date, state, today
+from cqn_cli.cli.common import output_file, parse_option_date, state, today
 from cqn_cli.errors import EXIT_DATA, ImportRefused, UsageError
 from cqn_cli.i18n import fmt_int, t
 
@@ -127,6 +127,8 @@ def _run(ctx: typer.Context, kind: str) -> None:
     from cqn_cli.render.output import report_error
 
     options = build_options(kind, ctx.params)
+    if options.rejects is not None:
+        output_file(ctx, options.rejects)
     failed = False
     for outcome in import_files(state(ctx).db(), ctx.params["files"], importer(kind), options):
         if isinstance(outcome, ImportRefused):  # each file stands alone: report, go on

@@ -15,6 +15,7 @@ from cqn_cli.cli.common import (
     OnOpt,
     RevealOpt,
     WardOpt,
+    output_file,
     resolve_format,
     state,
     today,
@@ -345,15 +346,16 @@ def export_cmd(
 ) -> None:
     import json
 
+    from cqn_cli.atomic import write_atomically
     from cqn_cli.privacy import export_person
-    from cqn_cli.render.output import result_line, write_atomically
+    from cqn_cli.render.output import result_line
 
     data = export_person(state(ctx).db(), person, reveal=reveal)
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     if output is None:
         sys.stdout.write(text)
         return
-    write_atomically(output, text.encode("utf-8"))
+    write_atomically(output_file(ctx, output), text.encode("utf-8"))
     result_line(t("written", path=str(output)))
 
 
@@ -376,6 +378,10 @@ def forget_cmd(
             raise UsageError("usage.forget_needs_yes")
         if not typer.confirm(t("person.forget_confirm", person=label), default=False):
             raise typer.Exit(1)
-    pk, erased = forget_person(db, str(record["id"]), today=today())
+    pk, erased, folded = forget_person(db, str(record["id"]), today=today())
     key = "person.forgotten_done" if erased else "person.already_forgotten"
     result_line(t(key, id=format_id(pk)))
+    if not folded:
+        from cqn_cli.render.output import message
+
+        message(t("person.forget_log_busy"))

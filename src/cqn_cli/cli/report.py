@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from cqn_cli.cli.common import parse_option_date, state, today
+from cqn_cli.cli.common import output_file, parse_option_date, state, today
 from cqn_cli.i18n import t
 
 
@@ -52,15 +52,16 @@ def report_cmd(
     kind = (
         fmt.value if fmt else (_BY_SUFFIX.get(output.suffix.lower(), "md") if output else "table")
     )
-    emit(built, kind, output)
+    emit(built, kind, output_file(ctx, output) if output is not None else None)
 
 
 def emit(built: object, kind: str, output: Path | None) -> None:
     """Render the report in ``kind``: to the terminal, stdout, or atomically into ``output``."""
     import json
 
+    from cqn_cli.atomic import write_atomically
     from cqn_cli.render import documents
-    from cqn_cli.render.output import result_line, stdout_console, write_atomically
+    from cqn_cli.render.output import result_line, stdout_console
     from cqn_cli.report import Report
 
     assert isinstance(built, Report)

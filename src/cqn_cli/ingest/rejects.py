@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from cqn_cli.atomic import write_atomically
 from cqn_cli.errors import RowProblem
 from cqn_cli.i18n import describe_problem, t
 from cqn_cli.ingest import read
@@ -39,16 +38,7 @@ def write_rejects(
             table.append([_as_text(c) for c in cells] + [t("col.reason")])
         elif line in reasons:
             table.append([_as_text(c) for c in cells] + [reasons[line]])
-    target = target.resolve()
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".rejects-", suffix=target.suffix)
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "wb") as out:
-            out.write(_encode(src, table, target))
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(target, _encode(src, table, target))
 
 
 def _encode(src: Source, table: list[list[str]], target: Path) -> bytes:

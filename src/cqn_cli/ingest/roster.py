@@ -9,13 +9,14 @@ with another birth date is reported as a possible duplicate, never merged.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Sequence
 from typing import Any
 
 from sqlite_utils import Database
 
 from cqn_cli.dates import precision_prefix_compare
-from cqn_cli.errors import FieldProblem, OptionsRefused, RowProblem
+from cqn_cli.errors import DataError, FieldProblem, OptionsRefused, RowProblem
 from cqn_cli.i18n import t
 from cqn_cli.ingest.engine import Warning
 from cqn_cli.ingest.fields import ROSTER, Field, HeaderMap, parser_for
@@ -35,7 +36,15 @@ from cqn_cli.store.db import write
 from cqn_cli.values import cccd_contradictions, mask_cccd_text, parse_cccd
 from cqn_cli.wards import WardIndex, check_default_ward
 
-_INSERT_COLUMNS = ("id", "name_key", "search_key", *PERSON_COLUMNS, "created_at", "updated_at")
+_INSERT_COLUMNS = (
+    "id",
+    "uid",
+    "name_key",
+    "search_key",
+    *PERSON_COLUMNS,
+    "created_at",
+    "updated_at",
+)
 
 
 class RosterLoader(RowLoader):
@@ -219,6 +228,7 @@ class RosterLoader(RowLoader):
                 self.warn(line, None, "warn.possible_duplicate", candidates=listed)
             pk = idx.allocate()
             record = {**values, "id": pk, "name_key": name_key, "search_key": search_key}
+            record["uid"] = uuid.uuid4().hex  # who they are in every database (db merge)
             record["status"] = record.get("status") or "active"
             for column in BOOL_COLUMNS:  # a yes/no nobody recorded is a no (x/blank)
                 if record.get(column) is None:
@@ -324,7 +334,11 @@ def edit_person(
     """``cqn person edit``: set the given fields (an empty value clears one).
 
     Returns whether anything changed, and the same warnings an import would give.
+    A person whose data was erased (``person forget``) is not given new data.
     """
+    forgotten = db.execute("SELECT forgotten_on FROM person WHERE id = ?", [pk]).fetchone()
+    if forgotten and forgotten[0]:
+        raise DataError("person.forgotten", id=format_id(pk))
     by_english = {f.english: f for f in ROSTER}
     problems: list[RowProblem] = []
     warnings: list[Warning] = []

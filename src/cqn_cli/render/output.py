@@ -13,7 +13,6 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from rich.console import Console
@@ -177,25 +176,3 @@ def report_error(exc: CqnError) -> None:
         for problem in exc.problems:
             message(describe_problem("", problem, with_path=False))
     message(t(exc.key, **exc.params))
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write a whole file or nothing: a temp file in the same folder (mode 0600), then a rename.
-
-    A report that fails half-way leaves the previous file in place.
-    """
-    import os
-    import tempfile
-
-    target = path.resolve()
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

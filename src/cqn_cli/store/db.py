@@ -93,6 +93,7 @@ def open_db(path: Path, *, create: bool = False, migrate: bool = True) -> Databa
             raise DatabaseError(key, path=str(path))
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA cache_size = -65536")  # 64 MiB: a big import stays in memory
         conn.execute("PRAGMA foreign_keys = ON")
         db = Database(conn, execute_plugins=False)
         _refuse_newer(db, migrations)
@@ -175,10 +176,14 @@ def _leave_note(db: Database, detail: str) -> None:
 
 
 def _remove_note(db: Database) -> None:
+    """Remove our note (only ours: the next writer may already have left its own)."""
     path = db_file(db)
-    if path is not None:
-        with contextlib.suppress(OSError):
-            holder_note(path).unlink()
+    if path is None:
+        return
+    note = holder_note(path)
+    with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+        if int(json.loads(note.read_text(encoding="utf-8"))["pid"]) == os.getpid():
+            note.unlink()
 
 
 def who_holds(path: Path) -> dict[str, Any] | None:
@@ -197,9 +202,10 @@ def locked_error(path: Path | None) -> DatabaseError:
     """Exit 3 for a database held past the busy timeout, naming the holder when known."""
     where = str(path) if path else ""
     holder = who_holds(path) if path else None
+    seconds = f"{busy_timeout():g}"
     if holder is not None:
-        return DatabaseError("db.locked_by", path=where, seconds=busy_timeout(), **holder)
-    return DatabaseError("db.locked", path=where, seconds=busy_timeout())
+        return DatabaseError("db.locked_by", path=where, seconds=seconds, **holder)
+    return DatabaseError("db.locked", path=where, seconds=seconds)
 
 
 def begin(db: Database, detail: str | None = None) -> None:
@@ -215,11 +221,20 @@ def begin(db: Database, detail: str | None = None) -> None:
             raise locked_error(db_file(db)) from None
         raise
     command = f"{_command} {detail}" if detail else _command
-    _leave_note(db, command)
-    db.conn.execute(
-        "INSERT INTO audit_session (command, started_at, open) VALUES (?, ?, 1)",
-        [command, dt.datetime.now(dt.UTC).isoformat(timespec="seconds")],
-    )
+    try:
+        _leave_note(db, command)
+        # We hold the write lock: a session still open can only be a leftover of another
+        # program's hand edit; close it rather than refuse every write from now on.
+        db.conn.execute("UPDATE audit_session SET open = 0 WHERE open = 1")
+        db.conn.execute(
+            "INSERT INTO audit_session (command, started_at, open, audit_mark, meeting_mark)"
+            " VALUES (?, ?, 1, (SELECT coalesce(max(id), 0) FROM audit),"
+            " (SELECT coalesce(max(id), 0) FROM meeting))",
+            [command, dt.datetime.now().astimezone().isoformat(timespec="seconds")],
+        )
+    except BaseException:
+        rollback(db)
+        raise
 
 
 def commit(db: Database) -> None:
@@ -227,7 +242,7 @@ def commit(db: Database) -> None:
     conn = db.conn
     conn.execute(
         "DELETE FROM audit_session WHERE open = 1 AND NOT EXISTS"
-        " (SELECT 1 FROM audit WHERE session_id = audit_session.id)"
+        " (SELECT 1 FROM audit WHERE id > audit_session.audit_mark)"
     )
     conn.execute("UPDATE audit_session SET open = 0 WHERE open = 1")
     conn.commit()

@@ -77,9 +77,11 @@ def check(db: Database) -> tuple[list[Problem], dict[str, Any]]:
 
     conn = db.conn
     problems: list[Problem] = []
-    integrity = [str(r[0]) for r in conn.execute("PRAGMA integrity_check")]
+    integrity = [" ".join(str(r[0]).split()) for r in conn.execute("PRAGMA integrity_check")]
     if integrity != ["ok"]:
+        # A damaged file: the other checks would only stumble on the same damage.
         problems.append(Problem("integrity", len(integrity), integrity[:_SHOWN]))
+        return problems, {"schema": None, "checks": 1, "problems": len(problems)}
     fk: dict[str, list[str]] = {}
     for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check"):
         fk.setdefault(f"foreign_key.{table}->{parent}", []).append(str(rowid))
@@ -87,8 +89,11 @@ def check(db: Database) -> tuple[list[Problem], dict[str, Any]]:
     applied = schema_version(db)
     expected = [m.name for m in migrations._migrations]
     if applied != expected:
+        # Not migrated yet (`cqn db migrate`): the orphan checks assume this version's tables.
         missing = [m for m in expected if m not in applied]
         problems.append(Problem("schema", len(missing), missing[:_SHOWN]))
+        return problems, {"schema": applied[-1] if applied else None, "checks": 3,
+                          "problems": len(problems)}  # fmt: skip
     for name, sql in _ORPHANS:
         rows = [str(r[0]) for r in conn.execute(sql)]
         if rows:
@@ -113,9 +118,12 @@ def backup(db: Database, target: Path) -> dict[str, Any]:
     target = target.resolve()
     if source is not None and target == source.resolve():
         raise UsageError("db.backup_onto_itself", path=str(target))
-    if not target.parent.is_dir():
+    if not target.parent.is_dir() or target.is_dir():
         raise UsageError("db.backup_no_folder", path=str(target.parent))
-    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise UsageError("usage.cannot_write", path=str(target), reason=exc.strerror) from None
     os.close(fd)
     tmp = Path(tmp_name)
     os.chmod(tmp, 0o600)
@@ -136,6 +144,9 @@ def backup(db: Database, target: Path) -> dict[str, Any]:
         with open(tmp, "rb") as f:
             os.fsync(f.fileno())
         os.replace(tmp, target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise UsageError("usage.cannot_write", path=str(target), reason=exc.strerror) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -161,7 +172,8 @@ def _verify(dest: sqlite3.Connection, counts: dict[str, int], schema: list[str])
         for r in dest.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = 'cqn'")
     ]
     if integrity != ["ok"] or copied != counts or sorted(applied) != sorted(schema):
-        raise DatabaseError("db.backup_failed", reason="; ".join(integrity[:3]))
+        reason = "; ".join(" ".join(str(i).split()) for i in integrity[:3])
+        raise DatabaseError("db.backup_failed", reason=reason)
     return {"tables": len(copied), "rows": sum(copied.values()), "integrity": "ok"}
 
 

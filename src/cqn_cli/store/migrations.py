@@ -295,19 +295,21 @@ def _audit_triggers(table: str) -> list[str]:
     def insert(action: str, row: str, changes: str, when: str = "") -> str:
         return (
             f"CREATE TRIGGER audit_{table}_{action} AFTER {action.upper()} ON {table}{when}"
-            " BEGIN INSERT INTO audit (session_id, entity, entity_key, person_id, action, changes)"
-            f" SELECT {_SESSION}, '{table}', {key.replace('R.', row + '.')},"
-            f" {person.replace('R.', row + '.')}, '{action}', {changes}; END"
+            " BEGIN INSERT INTO audit (session_id, entity, entity_key, person_id, action, changes,"
+            f" at) SELECT s, '{table}', {key.replace('R.', row + '.')},"
+            f" {person.replace('R.', row + '.')}, '{action}', {changes},"
+            " CASE WHEN s IS NULL THEN strftime('%Y-%m-%dT%H:%M:%S', 'now', 'localtime') END"
+            f" FROM (SELECT {_SESSION} AS s); END"
         )
 
     pairs = " UNION ALL ".join(f"SELECT '{c}' AS k, OLD.{c} AS o, NEW.{c} AS n" for c in columns)
     changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in columns)
     old_values = "json_object(" + ", ".join(f"'{c}', OLD.{c}" for c in columns) + ")"
-    # Marks written with a new meeting are part of its creation; later ones are audited one by one.
+    # Marks written with a new meeting are part of its creation; later ones are audited one
+    # by one. A meeting is new when its id is above the highest one the session began with.
     when = (
-        " WHEN NOT EXISTS (SELECT 1 FROM audit WHERE entity = 'meeting' AND action = 'insert'"
-        " AND entity_key = (SELECT code FROM meeting WHERE id = NEW.meeting_id)"
-        f" AND session_id IS {_SESSION})"
+        " WHEN NEW.meeting_id <= coalesce((SELECT meeting_mark FROM audit_session"
+        " WHERE open = 1), NEW.meeting_id)"
         if table == "attendance"
         else ""
     )
@@ -334,12 +336,18 @@ def _audit_consent(db: Database) -> None:
         ALTER TABLE person ADD COLUMN consent_on TEXT;
         ALTER TABLE person ADD COLUMN consent_purpose TEXT;
         ALTER TABLE person ADD COLUMN forgotten_on TEXT;
+        -- Who a person is across databases (db merge), even once their data is erased.
+        ALTER TABLE person ADD COLUMN uid TEXT;
+        UPDATE person SET uid = lower(hex(randomblob(16)));
+        CREATE UNIQUE INDEX person_uid ON person(uid);
 
         CREATE TABLE audit_session (
             id INTEGER PRIMARY KEY,
             command TEXT NOT NULL,
             started_at TEXT NOT NULL,
-            open INTEGER NOT NULL DEFAULT 1 CHECK (open IN (0, 1))
+            open INTEGER NOT NULL DEFAULT 1 CHECK (open IN (0, 1)),
+            audit_mark INTEGER NOT NULL DEFAULT 0,  -- the last audit row before the session
+            meeting_mark INTEGER NOT NULL DEFAULT 0  -- the last meeting before the session
         ) STRICT;
         CREATE UNIQUE INDEX audit_session_open ON audit_session(open) WHERE open = 1;
 
@@ -350,10 +358,9 @@ def _audit_consent(db: Database) -> None:
             entity_key TEXT,
             person_id INTEGER,
             action TEXT NOT NULL CHECK (action IN ('insert', 'update', 'delete')),
-            changes TEXT
+            changes TEXT,
+            at TEXT  -- when, for a change made outside cqn (a session has its own time)
         ) STRICT;
-        CREATE INDEX audit_session_id ON audit(session_id);
-        CREATE INDEX audit_entity ON audit(entity, entity_key);
         CREATE INDEX audit_person ON audit(person_id) WHERE person_id IS NOT NULL;
         """,
     )
