@@ -204,8 +204,44 @@ _VOCABULARIES: dict[str, Callable[[str], str]] = {
 }
 
 
+def _remembering(parse: Callable[[Cell], object]) -> Callable[[Cell], object]:
+    """``parse`` with its answers kept: a column of dates repeats the same few thousand
+    values over a whole file. Only successes are kept (a refusal is raised afresh)."""
+    seen: dict[Cell, object] = {}
+
+    def parse_once(value: Cell) -> object:
+        try:
+            return seen[value]
+        except KeyError:
+            pass
+        result = parse(value)
+        if len(seen) < 200_000:  # bounded: a file of all-different dates stays streaming
+            seen[value] = result
+        return result
+
+    return parse_once
+
+
 def parser_for(kind: Kind, today: dt.date) -> Callable[[Cell], object]:
-    """The function turning one non-empty cell into its stored value."""
+    """The function turning one non-empty cell into its stored value.
+
+    Columns whose values repeat down a file (dates, yes/no, the vocabularies, group
+    and meeting codes) remember their answers; names, addresses and phones do not.
+    """
+    if kind in ("cccd", "ward", "person_id"):
+        return lambda v: str(v).strip()
+    if kind == "name":
+        return _name
+    if kind == "phone":
+        return lambda v: parse_phone(str(v))
+    if kind == "money":
+        return lambda v: parse_money(str(v))
+    if kind == "text":
+        return lambda v: check_text(unicodedata.normalize("NFC", str(v)).strip())
+    return _remembering(_repeating_parser(kind, today))
+
+
+def _repeating_parser(kind: Kind, today: dt.date) -> Callable[[Cell], object]:
     if kind == "partial_date":
         return lambda v: parse_date(v, today=today, partial=True)
     if kind == "date":
@@ -214,22 +250,14 @@ def parser_for(kind: Kind, today: dt.date) -> Callable[[Cell], object]:
         return lambda v: parse_bool(str(v))
     if kind == "gender":
         return lambda v: parse_gender(str(v))
-    if kind == "phone":
-        return lambda v: parse_phone(str(v))
     if kind == "status":
         return lambda v: parse_status(str(v))
-    if kind == "name":
-        return _name
-    if kind in ("cccd", "ward", "person_id"):
-        return lambda v: str(v).strip()
     if kind == "code":
         return lambda v: check_text(nfc(str(v)))
     if kind in _VOCABULARIES:
         vocabulary = _VOCABULARIES[kind]
         return lambda v: vocabulary(str(v))
-    if kind == "money":
-        return lambda v: parse_money(str(v))
-    return lambda v: check_text(unicodedata.normalize("NFC", str(v)).strip())
+    raise ValueError(f"no parser for {kind!r}")
 
 
 def _name(value: Cell) -> str:

@@ -218,11 +218,21 @@ def _csv_rows(src: Source) -> Iterator[tuple[int, list[Cell]]]:
                 at = line if "unexpected end of data" in message else reader.line_num
                 raise _refuse(src.path, at, "file.csv_error", reason=message) from None
             start, line = line, reader.line_num + 1
-            if any("\x00" in c for c in cells):  # csv accepts NUL since Python 3.11
+            # One look at the whole row, not one per cell (a starter between the cells:
+            # no mark composes across them).
+            joined = "\x1f".join(cells)
+            if "\x00" in joined:  # csv accepts NUL since Python 3.11
                 raise _refuse(src.path, _nul_line(start, cells), "file.nul")
-            if not any(c.strip() for c in cells):
+            if not joined.replace("\x1f", "").strip():
                 continue
-            yield start, [_clean(c) for c in cells]
+            if (
+                "\r" not in joined
+                and "'" not in joined
+                and (joined.isascii() or unicodedata.is_normalized("NFC", joined))
+            ):
+                yield start, [c.strip() for c in cells]  # the common case: nothing to clean
+            else:
+                yield start, [_clean(c) for c in cells]
 
 
 def _nul_line(start: int, cells: list[str]) -> int:
@@ -238,8 +248,8 @@ def _clean(cell: str) -> str:
     before a cell that a spreadsheet would run as a formula."""
     if "\r" in cell:
         cell = cell.replace("\r\n", "\n").replace("\r", "\n")
-    if not cell.isascii():  # Windows-1258 and some keyboards give decomposed tone marks
-        cell = unicodedata.normalize("NFC", cell)
+    if not cell.isascii() and not unicodedata.is_normalized("NFC", cell):
+        cell = unicodedata.normalize("NFC", cell)  # Windows-1258 gives decomposed tone marks
     cell = cell.strip()
     return cell[1:].lstrip() if cell.startswith("'") else cell
 

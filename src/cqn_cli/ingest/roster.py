@@ -9,7 +9,7 @@ with another birth date is reported as a possible duplicate, never merged.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
+import secrets
 from collections.abc import Sequence
 from typing import Any
 
@@ -21,7 +21,7 @@ from cqn_cli.i18n import t
 from cqn_cli.ingest.engine import Warning
 from cqn_cli.ingest.fields import ROSTER, Field, HeaderMap, parser_for
 from cqn_cli.ingest.read import Cell
-from cqn_cli.ingest.rows import BATCH, PERSONAL, Column, RowLoader
+from cqn_cli.ingest.rows import BATCH, PERSONAL, WARNINGS_DETAILED, Column, RowLoader
 from cqn_cli.people import (
     BOOL_COLUMNS,
     PERSON_COLUMNS,
@@ -99,6 +99,7 @@ class RosterLoader(RowLoader):
         self._insert_sql = f"INSERT INTO person ({names}) VALUES ({placeholders})"
         self._now = now_iso()
         self._matched = 0
+        self._uid_prefix = secrets.token_hex(10)
 
     def row(self, line: int, cells: Sequence[Cell]) -> list[RowProblem]:
         values, problems = self.parse(line, cells)
@@ -224,11 +225,15 @@ class RosterLoader(RowLoader):
             # Warn on today's map, wider than the file's: who might be the same person.
             namesakes = idx.namesakes(name_key, ward_id)
             if namesakes:
-                listed = ", ".join(idx.label(c) for c in namesakes[:5])
+                # Only so many warnings are ever shown: the rest are counted, not written out.
+                shown = len(self.warnings) < WARNINGS_DETAILED
+                listed = ", ".join(idx.label(c) for c in namesakes[:5]) if shown else ""
                 self.warn(line, None, "warn.possible_duplicate", candidates=listed)
             pk = idx.allocate()
             record = {**values, "id": pk, "name_key": name_key, "search_key": search_key}
-            record["uid"] = uuid.uuid4().hex  # who they are in every database (db merge)
+            # Who they are in every database (db merge): unique to this import, then the id
+            # (in order, so the index takes them at one place instead of all over).
+            record["uid"] = f"{self._uid_prefix}{pk:012x}"
             record["status"] = record.get("status") or "active"
             for column in BOOL_COLUMNS:  # a yes/no nobody recorded is a no (x/blank)
                 if record.get(column) is None:

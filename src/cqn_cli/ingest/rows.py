@@ -16,6 +16,7 @@ from cqn_cli.ingest.read import Cell
 from cqn_cli.values import mask_cccd_text
 
 BATCH = 2000
+WARNINGS_DETAILED = 1000  # warnings past these are counted; none shows more (imports.py)
 PERSONAL = frozenset({"so_cccd", "dien_thoai"})  # masked wherever a value is shown
 
 
