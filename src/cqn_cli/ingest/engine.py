@@ -25,6 +25,7 @@ from cqn_cli.ingest.read import Cell, Source
 from cqn_cli.store import db as store
 
 HEADER_SEARCH_ROWS = 10
+ANALYZE_AFTER = 10_000  # rows written by one import before the planner's statistics are redone
 
 
 @dataclass(frozen=True)
@@ -276,6 +277,8 @@ def run_import(
             conn.execute("RELEASE import_file")
         else:
             store.commit(db)
+            if c.inserted + c.updated >= ANALYZE_AFTER:
+                store.optimize(db)
         committed = True
         return result
     finally:

@@ -250,6 +250,13 @@ def commit(db: Database) -> None:
     _remove_note(db)
 
 
+def optimize(db: Database) -> None:
+    """After a big write: refresh the statistics SQLite's query planner uses (a third of
+    a second on 2 million marks; sampling them instead gives worse plans)."""
+    with contextlib.suppress(sqlite3.Error):  # a busy reader is no reason to fail an import
+        db.execute("ANALYZE")
+
+
 def rollback(db: Database) -> None:
     try:
         db.conn.rollback()

@@ -367,3 +367,16 @@ def _audit_consent(db: Database) -> None:
     for table in _AUDITED:
         for statement in _audit_triggers(table):
             db.execute(statement)
+
+
+@migrations(name="0007_figure_indexes")
+def _figure_indexes(db: Database) -> None:
+    """Covering indexes for the figures (SPEC §4): who was a member of a group on a day,
+    and who was on the roster, answered from the index alone."""
+    _run(
+        db,
+        """
+        CREATE INDEX membership_span ON membership(group_id, joined_on, left_on, person_id);
+        CREATE INDEX person_roster ON person(id, registered_on, status, status_since, ward_id);
+        """,
+    )
