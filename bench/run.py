@@ -1,35 +1,79 @@
-"""Benchmarks: each measurement beside its baseline, in the same run. Not a test.
+"""Benchmarks: every target of issue 6 beside its anchor, measured in the same run. Not a test.
 
-    make bench            # or: .venv/bin/python bench/run.py [--rows N]
+    make bench            # or: .venv/bin/python bench/run.py [--quick]
 
-Prints a table (rows/s, ms, ratio to the baseline) and writes it to bench/results.md.
+Builds (once, deterministically, into bench/data/) a 100,000-row roster, 500
+groups with their members and 2,000,000 attendance marks, and a 1,000,000-row
+roster; then times cqn beside sqlite-utils (CLI and library) and plain
+``sqlite3.executemany``, the report beside its own SQL run directly, every
+``stats`` command, peak memory, and start-up beside a minimal Typer app.
+Prints one table and writes it to bench/results.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime as dt
+import json
 import os
 import platform
 import shutil
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from gen_roster import generate  # noqa: E402
+from gen_activity import generate as generate_activity  # noqa: E402
+from gen_roster import generate as generate_roster  # noqa: E402
+
+
+@dataclass
+class Row:
+    what: str
+    seconds: float
+    rows: int | None = None
+    ratio: str = ""
+    target: str = ""
+    met: bool | None = None
+    peak_mb: float | None = None
 
 
 def _bin(name: str) -> str:
     local = Path(sys.executable).parent / name
     return str(local) if local.exists() else shutil.which(name) or name
+
+
+def _env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CQN_")}
+    env["CQN_LANG"] = "en"
+    return env
+
+
+_PEAK = (
+    "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True,"
+    " stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL);"
+    " print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+)
+
+
+def run(cmd: list[str]) -> tuple[float, float]:
+    """Run a command to completion: (seconds, peak resident memory in MB)."""
+    start = time.perf_counter()
+    out = subprocess.run(
+        [sys.executable, "-c", _PEAK, *cmd], check=True, capture_output=True, text=True, env=_env()
+    )
+    seconds = time.perf_counter() - start
+    return seconds, int(out.stdout.strip().splitlines()[-1]) / 1024
 
 
 def timed(fn: Callable[[], object]) -> float:
@@ -38,109 +82,352 @@ def timed(fn: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
-def run(cmd: list[str]) -> None:
-    subprocess.run(cmd, check=True, capture_output=True)
+def best_of(n: int, cmd: list[str]) -> float:
+    """The median of ``n`` runs of a short command (start-up is noisy)."""
+    times = []
+    for _ in range(n):
+        start = time.perf_counter()
+        subprocess.run(cmd, check=True, capture_output=True, env=_env())
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
 
 
-def cqn_import(db: Path, files: list[Path], *extra: str) -> None:
-    run([_bin("cqn"), "--db", str(db), "import", "roster", *map(str, files), *extra])
+def cqn(db: Path, *args: str) -> list[str]:
+    return [_bin("cqn"), "--db", str(db), *args]
 
 
-def fresh_db(work: Path, name: str) -> Path:
+def fresh(work: Path, name: str) -> Path:
     db = work / name
     for suffix in ("", "-wal", "-shm"):
         Path(str(db) + suffix).unlink(missing_ok=True)
-    run([_bin("cqn"), "--db", str(db), "init"])
+    subprocess.run(cqn(db, "init"), check=True, capture_output=True)
     return db
+
+
+# ---- the peers -------------------------------------------------------------------------
+
+
+def sqlite_utils_library(db: Path, csv_path: Path, pk: str | None) -> None:
+    """The sqlite-utils library's bare insert: one transaction, WAL, no validation."""
+    from sqlite_utils import Database
+
+    target = Database(db)
+    target.enable_wal()
+    with csv_path.open(encoding="utf-8", newline="") as f, target.conn:
+        rows = csv.DictReader(f)
+        target["t"].insert_all(rows, pk=pk, batch_size=5000)
+
+
+def plain_executemany(db: Path, csv_path: Path, keyed: bool) -> None:
+    """Python's sqlite3.executemany of the parsed CSV, nothing else."""
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA journal_mode = WAL")
+    with csv_path.open(encoding="utf-8", newline="") as f:
+        reader = csv.reader(f)
+        header = next(reader)
+        cols = ", ".join(f'"c{i}" TEXT' for i in range(len(header)))
+        key = ", PRIMARY KEY (c0, c4)" if keyed else ""
+        if keyed and len(header) < 5:
+            key = ", PRIMARY KEY (c0)"
+        conn.execute(f"CREATE TABLE t ({cols}{key})")
+        marks = ", ".join("?" for _ in header)
+        with conn:
+            conn.executemany(f"INSERT OR IGNORE INTO t VALUES ({marks})", reader)
+    conn.close()
+
+
+# ---- start-up --------------------------------------------------------------------------
+
+_MINIMAL = """
+import typer
+app = typer.Typer()
+def version(value: bool):
+    if value:
+        print("0")
+        raise typer.Exit()
+@app.callback()
+def main(version: bool = typer.Option(False, "--version", callback=version, is_eager=True)):
+    pass
+{commands}
+app()
+"""
+
+
+def minimal_app(path: Path, commands: int) -> Path:
+    body = "\n".join(
+        f"@app.command('c{i}')\ndef c{i}(x: str = typer.Option('', help='x')):\n    print(x)\n"
+        for i in range(commands)
+    )
+    path.write_text(_MINIMAL.format(commands=body), encoding="utf-8")
+    return path
+
+
+def count_commands() -> int:
+    from cqn_cli.cli.app import app
+
+    group = app.registered_groups
+    return len(app.registered_commands) + sum(
+        len(g.typer_instance.registered_commands) for g in group if g.typer_instance
+    )
+
+
+# ---- the report beside its own SQL -----------------------------------------------------
+
+
+def report_sql(db_path: Path) -> tuple[float, float, int]:
+    """(report built in-process, the same statements replayed on sqlite3, statements)."""
+    from cqn_cli import report
+    from cqn_cli.stats import period_of
+    from cqn_cli.store.db import open_db
+
+    db = open_db(db_path)
+    statements: list[str] = []
+    db.conn.set_trace_callback(statements.append)
+    built = timed(lambda: report.build(db, period_of("2019")))
+    db.conn.set_trace_callback(None)
+    db.close()
+    conn = sqlite3.connect(db_path)
+
+    def replay() -> None:
+        for sql in statements:
+            conn.execute(sql).fetchall()
+
+    replayed = timed(replay)
+    conn.close()
+    return built, replayed, len(statements)
+
+
+# ---- the run ---------------------------------------------------------------------------
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--quick", action="store_true", help="skip the 1,000,000-row roster")
     args = parser.parse_args()
     data = HERE / "data"
     data.mkdir(exist_ok=True)
-    big = data / f"roster-{args.rows}.csv"
-    if not big.exists():
-        generate(big, args.rows)
-    sample = sorted((REPO / "sample_data" / "roster").iterdir())
-    sample_rows = 1512
-    results: list[tuple[str, float, int, str]] = []
+    print("Preparing data in bench/data/ (once)…", flush=True)
+    roster = data / "roster-100000.csv"
+    if not roster.exists():
+        generate_roster(roster, 100_000)
+    files = {n: data / f"{n}.csv" for n in ("groups", "members", "attendance")}
+    if not all(p.exists() for p in files.values()):
+        files = generate_activity(data)
+    small, huge = data / "roster-10000.csv", data / "roster-1000000.csv"
+    if not small.exists():
+        generate_roster(small, 10_000)
+    if not args.quick and not huge.exists():
+        generate_roster(huge, 1_000_000)
+    marks = sum(1 for _ in files["attendance"].open(encoding="utf-8")) - 1
+    results: list[Row] = []
+
+    def add(row: Row) -> None:
+        results.append(row)
+        rate = f"{row.rows / row.seconds:,.0f} rows/s" if row.rows else ""
+        print(f"  {row.what}: {row.seconds * 1000:,.0f} ms {rate} {row.ratio}", flush=True)
+
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        db = fresh_db(work, "sample.db")
-        t = timed(lambda: cqn_import(db, sample, "--as-of", "2019-12-31"))
-        results.append(
-            ("cqn import roster: the 10 sample files (process included)", t, sample_rows, "")
+        # -- roster, 100,000 rows
+        print("Roster import, 100,000 rows", flush=True)
+        t_cli, _ = run(
+            [
+                _bin("sqlite-utils"),
+                "insert",
+                str(work / "cli.db"),
+                "roster",
+                str(roster),
+                "--csv",
+                "--pk",
+                "Số CCCD",
+                "--no-detect-types",
+            ]
         )
-
-        peer = work / "peer.db"
-        t_peer = timed(
-            lambda: run(
-                [
-                    _bin("sqlite-utils"),
-                    "insert",
-                    str(peer),
-                    "roster",
-                    str(big),
-                    "--csv",
-                    "--pk",
-                    "Số CCCD",
-                    "--no-detect-types",
-                ]
+        add(Row("sqlite-utils insert --csv --pk so_cccd --no-detect-types (CLI)", t_cli, 100_000))
+        t_lib = timed(lambda: sqlite_utils_library(work / "lib.db", roster, "Số CCCD"))
+        add(Row("sqlite-utils library, one transaction, WAL, no validation", t_lib, 100_000))
+        t_raw = timed(lambda: plain_executemany(work / "raw.db", roster, keyed=False))
+        add(Row("sqlite3.executemany, no parsing", t_raw, 100_000))
+        db = fresh(work, "roster.db")
+        t_cqn, _ = run(cqn(db, "import", "roster", str(roster), "--as-of", "2019-12-31"))
+        add(
+            Row(
+                "cqn import roster (every check, identity, upsert, audit)",
+                t_cqn,
+                100_000,
+                f"{t_cli / t_cqn:.2f}× CLI, {t_lib / t_cqn:.2f}× library",
+                "≥ 2.5× CLI, ≥ 0.6× library",
+                t_cli / t_cqn >= 2.5 and t_lib / t_cqn >= 0.6,
             )
         )
-        results.append(
-            (
-                "baseline: sqlite-utils insert --csv --pk --no-detect-types",
-                t_peer,
-                args.rows,
-                "1.00×",
-            )
+        t_again, _ = run(
+            cqn(db, "import", "roster", str(roster), "--as-of", "2019-12-31", "--force")
         )
-        db = fresh_db(work, "big.db")
-        t = timed(lambda: cqn_import(db, [big], "--as-of", "2019-12-31"))
-        results.append(
-            (
-                f"cqn import roster: {args.rows:,} rows, first import",
-                t,
-                args.rows,
-                f"{t_peer / t:.2f}×",
-            )
-        )
-        t2 = timed(lambda: cqn_import(db, [big], "--as-of", "2019-12-31", "--force"))
-        results.append(
-            (
-                f"cqn import roster: {args.rows:,} rows, all unchanged (--force)",
-                t2,
-                args.rows,
-                f"{t / t2:.2f}× first",
-            )
-        )
-        t3 = timed(lambda: cqn_import(db, [big], "--as-of", "2019-12-31"))
-        results.append(
-            (
-                "cqn import roster: byte-identical file (no-op)",
-                t3,
-                args.rows,
-                f"{t / t3:.2f}× first",
+        add(
+            Row(
+                "cqn import roster again, all rows unchanged (--force)",
+                t_again,
+                100_000,
+                f"{t_cqn / t_again:.2f}× faster than first",
+                "≥ 2× faster",
+                t_cqn / t_again >= 2,
             )
         )
 
+        # -- attendance, 2,000,000 marks
+        print(f"Attendance import, {marks:,} marks", flush=True)
+        t_cli, _ = run(
+            [
+                _bin("sqlite-utils"),
+                "insert",
+                str(work / "cli-a.db"),
+                "attendance",
+                str(files["attendance"]),
+                "--csv",
+                "--no-detect-types",
+            ]
+        )
+        add(Row("sqlite-utils insert --csv --no-detect-types (CLI)", t_cli, marks))
+        t_lib = timed(lambda: sqlite_utils_library(work / "lib-a.db", files["attendance"], None))
+        add(Row("sqlite-utils library, one transaction", t_lib, marks))
+        t_raw = timed(lambda: plain_executemany(work / "raw-a.db", files["attendance"], True))
+        add(Row("sqlite3.executemany into a keyed table", t_raw, marks))
+        big = fresh(work, "big.db")
+        for kind in ("roster", "groups", "members"):
+            path = roster if kind == "roster" else files[kind]
+            subprocess.run(
+                cqn(big, "import", kind, str(path), "--as-of", "2019-12-31"),
+                check=True,
+                capture_output=True,
+            )
+        t_cqn, _ = run(cqn(big, "import", "attendance", str(files["attendance"])))
+        add(
+            Row(
+                "cqn import attendance (references resolved, every check)",
+                t_cqn,
+                marks,
+                f"{t_cli / t_cqn:.2f}× CLI, {t_lib / t_cqn:.2f}× library",
+                "≥ 3× CLI, ≥ 0.75× library",
+                t_cli / t_cqn >= 3 and t_lib / t_cqn >= 0.75,
+            )
+        )
+
+        # -- the report and the stats at city scale
+        print("Report and stats: 100,000 people, 500 groups, 2,000,000 marks", flush=True)
+        t_report, _ = run(cqn(big, "report", "--period", "2019", "-f", "json"))
+        built, replayed, statements = report_sql(big)
+        add(
+            Row(
+                "cqn report --period 2019 (process)",
+                t_report,
+                None,
+                f"{t_report / replayed:.2f}× its {statements} statements run directly",
+                "< 2 s, ≤ 3× the SQL",
+                t_report < 2 and t_report / replayed <= 3,
+            )
+        )
+        add(Row(f"the report's {statements} statements, replayed on sqlite3", replayed))
+        add(Row("the report built in-process (no start-up, no rendering)", built))
+        for name, extra in (
+            ("gathering", ()),
+            ("gathering", ("--by", "group")),
+            ("attendance", ("--period", "2019")),
+            ("attendance", ("--period", "2019", "--by", "quarter")),
+            ("meetings", ("--period", "2019")),
+            ("gatherings", ("--period", "2019")),
+            ("visits", ("--period", "2019")),
+            ("inactive", ()),
+            ("profile", ()),
+        ):
+            t, _ = run(cqn(big, "stats", name, *extra, "-f", "json"))
+            label = " ".join(("cqn stats", name, *extra))
+            add(Row(label, t, None, "", "< 1 s", t < 1))
+
+        # -- memory: the importer streams
+        print("Peak memory of a roster import", flush=True)
+        db = fresh(work, "mem-small.db")
+        t_small, peak_small = run(cqn(db, "import", "roster", str(small)))
+        add(Row("cqn import roster, 10,000 rows", t_small, 10_000, peak_mb=peak_small))
+        if not args.quick:
+            db = fresh(work, "mem-huge.db")
+            t_huge, peak_huge = run(cqn(db, "import", "roster", str(huge)))
+            add(
+                Row(
+                    "cqn import roster, 1,000,000 rows",
+                    t_huge,
+                    1_000_000,
+                    f"{peak_huge / peak_small:.2f}× the peak of 10,000",
+                    "≤ 1.5×",
+                    peak_huge / peak_small <= 1.5,
+                    peak_huge,
+                )
+            )
+
+        # -- start-up
+        print("Start-up", flush=True)
+        n = count_commands()
+        minimal = minimal_app(work / "minimal.py", n)
+        small_db = fresh(work, "startup.db")
+        subprocess.run(
+            cqn(small_db, "import", "roster", str(small)), check=True, capture_output=True
+        )
+        py = sys.executable
+        pairs = (
+            ("--help", [py, str(minimal), "--help"], cqn(small_db, "--help"), 1.2),
+            ("--version", [py, str(minimal), "--version"], [_bin("cqn"), "--version"], 1.2),
+            (
+                "person list (a ward: 158 people) vs a no-op command",
+                [py, str(minimal), "c0"],
+                cqn(small_db, "person", "list", "-f", "csv"),
+                1.5,
+            ),
+        )
+        for what, base_cmd, cqn_cmd, limit in pairs:
+            base = best_of(7, base_cmd)
+            mine = best_of(7, cqn_cmd)
+            add(Row(f"minimal Typer app ({n} commands) {what.split(' vs ')[-1]}", base))
+            add(
+                Row(
+                    f"cqn {what.split(' vs ')[0]}",
+                    mine,
+                    None,
+                    f"{mine / base:.2f}× the minimal app",
+                    f"≤ {limit}×",
+                    mine / base <= limit,
+                )
+            )
+        python_pass = best_of(7, [py, "-c", "pass"])
+        add(Row("python -c pass", python_pass))
+
+    write(results)
+
+
+def write(results: list[Row]) -> None:
     lines = [
         f"# Benchmark results — {dt.date.today().isoformat()}",
         "",
-        f"Machine: {platform.machine()}, {os.cpu_count()} cores,"
-        f" Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}",
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, {platform.system()},"
+        f" Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}."
+        " Every ratio is measured in the same run (`make bench`).",
         "",
-        "| measurement | ms | rows/s | ratio |",
-        "| --- | ---: | ---: | ---: |",
+        "| measurement | ms | rows/s | peak MB | ratio | target | met |",
+        "| --- | ---: | ---: | ---: | --- | --- | :---: |",
     ]
-    for name, seconds, rows, ratio in results:
-        lines.append(f"| {name} | {seconds * 1000:,.0f} | {rows / seconds:,.0f} | {ratio} |")
+    for r in results:
+        rate = f"{r.rows / r.seconds:,.0f}" if r.rows else ""
+        peak = f"{r.peak_mb:,.0f}" if r.peak_mb else ""
+        met = "" if r.met is None else ("yes" if r.met else "**no**")
+        lines.append(
+            f"| {r.what} | {r.seconds * 1000:,.0f} | {rate} | {peak} | {r.ratio} | {r.target}"
+            f" | {met} |"
+        )
     text = "\n".join(lines) + "\n"
+    print()
     print(text)
     (HERE / "results.md").write_text(text, encoding="utf-8")
+    (HERE / "data" / "results.json").write_text(
+        json.dumps([r.__dict__ for r in results], indent=2), encoding="utf-8"
+    )
 
 
 if __name__ == "__main__":

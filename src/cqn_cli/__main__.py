@@ -1,3 +1,3 @@
-from cqn_cli.cli.app import main
+from cqn_cli.entry import main
 
 main()
