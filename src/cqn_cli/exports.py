@@ -19,8 +19,8 @@ from typing import Any
 from sqlite_utils import Database
 
 from cqn_cli.ingest.fields import ATTENDANCE, GROUPS, MEMBERS, ROSTER, VISITS, Field
-from cqn_cli.people import format_id
-from cqn_cli.text import mask, vn_name_sort_key
+from cqn_cli.people import MASKS, format_id, mask_value
+from cqn_cli.text import vn_name_sort_key
 
 KINDS = ("people", "groups", "memberships", "meetings", "attendance", "visits", "wards")
 
@@ -177,8 +177,6 @@ _READERS = {
     "visits": _visits,
     "wards": _wards,
 }
-# Personal values masked unless --reveal: (start kept, end kept).
-_MASKED = {"national_id": (4, 2), "phone": (4, 2), "notes": (0, 0)}
 
 
 def export_rows(
@@ -202,9 +200,10 @@ def export_rows(
             if ward_id not in refs:
                 refs[ward_id] = index.reference(ward_id, today)
             row["ward"] = refs[ward_id]
-        for key, (start, end) in _MASKED.items():
-            if not reveal and row.get(key):
-                row[key] = mask(str(row[key]), start, end)
+        if not reveal:
+            for key in MASKS:
+                if key in row:
+                    row[key] = mask_value(key, row[key])
         for c in columns:
             if c.kind == "bool" and row[c.key] is not None:
                 row[c.key] = bool(row[c.key])

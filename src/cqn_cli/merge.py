@@ -20,39 +20,18 @@ from typing import Any
 from sqlite_utils import Database
 
 from cqn_cli.errors import CqnError, DatabaseError, UsageError
-from cqn_cli.people import format_id, name_keys, now_iso
+from cqn_cli.people import PERSON_COLUMNS, format_id, mask_value, name_keys, now_iso
 from cqn_cli.store.db import begin as begin_write
 from cqn_cli.store.db import commit, db_file, rollback, schema_version
-from cqn_cli.text import mask
 
 # The columns compared for each kind of record (identity columns excluded).
 PERSON_FIELDS = (
-    "full_name",
-    "ward_id",
-    "birth_date",
-    "gender",
-    "national_id",
-    "residential_group",
-    "address",
-    "phone",
-    "enlisted_on",
-    "discharged_on",
-    "rank",
-    "unit",
-    "party_member",
-    "youth_union_member",
-    "reservist",
-    "veterans_association_member",
-    "registered_on",
-    "status",
-    "status_since",
-    "notes",
+    *("ward_id" if c == "ward" else c for c in PERSON_COLUMNS),
     "consent",
     "consent_on",
     "consent_purpose",
 )
 GROUP_FIELDS = ("name", "kind", "ward_id", "founded_on", "dissolved_on")
-_MASKED = {"national_id": (4, 2), "phone": (4, 2), "notes": (0, 0)}
 
 
 @dataclass(frozen=True)
@@ -66,11 +45,7 @@ class Conflict:
     theirs: Any
 
     def shown(self, value: Any) -> str:
-        if value is None:
-            return "∅"
-        if self.field in _MASKED and isinstance(value, str):
-            return mask(value, *_MASKED[self.field]) or ""
-        return str(value)
+        return "∅" if value is None else str(mask_value(self.field, value))
 
 
 @dataclass

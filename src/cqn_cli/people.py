@@ -23,7 +23,17 @@ from cqn_cli.text import fold, mask, match_key, vn_name_sort_key
 # Database columns of a person, in the order of SPEC §3; each is the field's English alias.
 PERSON_COLUMNS: tuple[str, ...] = tuple(f.english for f in ROSTER)
 BOOL_COLUMNS = frozenset(f.english for f in ROSTER if f.kind == "bool")
-MASKED_COLUMNS = ("national_id", "phone")
+# Every personal value shown unless --reveal: characters kept at the start and the end
+# (``0011******89``); notes, which may be health data, entirely.
+MASKS: dict[str, tuple[int, int]] = {"national_id": (4, 2), "phone": (4, 2), "notes": (0, 0)}
+
+
+def mask_value(field: str, value: Any) -> Any:
+    """``value`` of ``field`` as shown without --reveal."""
+    if field not in MASKS or not isinstance(value, str) or not value:
+        return value
+    return mask(value, *MASKS[field])
+
 
 # A ma_cqn has at most 8 digits; 9 or more are an id card, CCCD or phone number.
 _ID = re.compile(r"^(?:CQN)?[-\s]?0*(\d{1,8})$", re.IGNORECASE)
@@ -135,11 +145,7 @@ def to_row(record: dict[str, Any], *, reveal: bool) -> dict[str, Any]:
         value = record["ward_name"] if column == "ward" else record[column]
         if column in BOOL_COLUMNS and value is not None:
             value = bool(value)
-        if column in MASKED_COLUMNS and not reveal:
-            value = mask(value)
-        elif column == "notes" and not reveal:  # "Thương binh 3/4" is health data
-            value = mask(value, 0, 0)
-        out[column] = value
+        out[column] = value if reveal else mask_value(column, value)
     return out
 
 

@@ -15,9 +15,8 @@ from typing import Any
 from sqlite_utils import Database
 
 from cqn_cli.errors import DataError
-from cqn_cli.people import format_id, get_record, now_iso, to_row
+from cqn_cli.people import format_id, get_record, mask_value, now_iso, to_row
 from cqn_cli.store.db import write
-from cqn_cli.text import mask
 
 ERASED = "<erased>"  # what an erased value reads as in the audit trail
 
@@ -38,15 +37,10 @@ FORGOTTEN_COLUMNS = (
     "unit",
     "notes",
 )
-# Audited values masked unless --reveal: ids and phones as in listings, notes entirely.
-_MASKED = {"national_id": (4, 2), "phone": (4, 2), "notes": (0, 0)}
 
 
 def _mask_value(field: str, value: Any, reveal: bool) -> Any:
-    if reveal or field not in _MASKED or not isinstance(value, str) or value == ERASED:
-        return value
-    start, end = _MASKED[field]
-    return mask(value, start, end)
+    return value if reveal or value == ERASED else mask_value(field, value)
 
 
 def audit_rows(
@@ -146,7 +140,7 @@ def export_person(db: Database, person: str, *, reveal: bool = False) -> dict[st
             "reason": reason,
             "gift": gift,
             "group_code": group,
-            "notes": notes if reveal or not notes else mask(notes, 0, 0),
+            "notes": notes if reveal else mask_value("notes", notes),
         }
         for date, reason, gift, group, notes in db.execute(
             "SELECT v.date, v.reason, v.gift, g.code, v.notes FROM visit v"
