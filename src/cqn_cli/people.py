@@ -58,7 +58,7 @@ def compatible_dates(a: str | None, b: str | None) -> bool:
     return not a or not b or precision_prefix_compare(a, b) == 0
 
 
-@dataclass
+@dataclass(slots=True)  # one per person held: a million of them at city scale
 class Held:
     """What identity matching needs to know of a person already on the roster."""
 

@@ -105,8 +105,9 @@ def print_result(result: ImportResult, max_warnings: int = MAX_WARNINGS_SHOWN) -
         else:
             where = f"{result.path}:{w.line}:{w.column} [{w.header}]"
         message(t(w.key, where=where, path=result.path, **w.params))
-    if len(result.warnings) > max_warnings:
-        message(t("warn.more", count=len(result.warnings) - max_warnings))
+    total = len(result.warnings) + result.counts.warnings_not_kept
+    if total > max_warnings:
+        message(t("warn.more", count=total - max_warnings))
     c = result.counts
     counts = {
         "path": result.path,

@@ -60,6 +60,7 @@ class Counts:
     updated: int = 0
     unchanged: int = 0
     rejected: int = 0
+    warnings_not_kept: int = 0  # counted, not held: no one reads the millionth warning
 
 
 @dataclass

@@ -225,10 +225,11 @@ class RosterLoader(RowLoader):
             # Warn on today's map, wider than the file's: who might be the same person.
             namesakes = idx.namesakes(name_key, ward_id)
             if namesakes:
-                # Only so many warnings are ever shown: the rest are counted, not written out.
-                shown = len(self.warnings) < WARNINGS_DETAILED
-                listed = ", ".join(idx.label(c) for c in namesakes[:5]) if shown else ""
-                self.warn(line, None, "warn.possible_duplicate", candidates=listed)
+                if len(self.warnings) < WARNINGS_DETAILED:  # past that, only counted
+                    listed = ", ".join(idx.label(c) for c in namesakes[:5])
+                    self.warn(line, None, "warn.possible_duplicate", candidates=listed)
+                else:
+                    self.counts.warnings_not_kept += 1
             pk = idx.allocate()
             record = {**values, "id": pk, "name_key": name_key, "search_key": search_key}
             # Who they are in every database (db merge): unique to this import, then the id

@@ -16,7 +16,8 @@ from cqn_cli.ingest.read import Cell
 from cqn_cli.values import mask_cccd_text
 
 BATCH = 2000
-WARNINGS_DETAILED = 1000  # warnings past these are counted; none shows more (imports.py)
+WARNINGS_DETAILED = 1000  # warnings kept in full; later ones are only counted (imports.py
+# shows 50 and the number of the rest)
 PERSONAL = frozenset({"so_cccd", "dien_thoai"})  # masked wherever a value is shown
 
 
@@ -92,6 +93,9 @@ class RowLoader:
         return RowProblem(line, col.index + 1, col.header, value, key, params)
 
     def warn(self, line: int, col: Column | None, key: str, **params: Any) -> None:
+        if len(self.warnings) >= WARNINGS_DETAILED:
+            self.counts.warnings_not_kept += 1
+            return
         self.warnings.append(
             Warning(line, col.index + 1 if col else None, col.header if col else None, key, params)
         )
