@@ -14,14 +14,12 @@ Three keys are derived from a written name:
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from functools import lru_cache
 
 # Combining tone marks, in the order of Vietnamese collation
 # (none < huyền < hỏi < ngã < sắc < nặng).
 _TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
-_WS = re.compile(r"\s+")
 
 # The Vietnamese alphabet order; letters outside it sort after, by code point.
 _ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
@@ -30,9 +28,10 @@ _LETTER_RANK = {ch: i for i, ch in enumerate(_ALPHABET)}
 
 def nfc(text: str) -> str:
     """NFC, surrounding whitespace stripped, inner whitespace collapsed to one space."""
+    # split() and \s agree on what whitespace is; split/join is the faster of the two.
     if text.isascii():
-        return _WS.sub(" ", text).strip()
-    return _WS.sub(" ", unicodedata.normalize("NFC", text)).strip()
+        return " ".join(text.split())
+    return " ".join(unicodedata.normalize("NFC", text).split())
 
 
 def _split_tone(syllable: str) -> tuple[str, int]:

@@ -256,9 +256,9 @@ class RosterLoader(RowLoader):
             if cccd is not None and held.national_id is None:
                 held.national_id = cccd  # a later row with this number is this person
                 idx.by_cccd[cccd] = pk
-            self._updates.append(
-                (*(values.get(c) for c in self._present), name_key, search_key, cccd, self._now, pk)
-            )
+            row = [values.get(c) for c in self._present]
+            row += (name_key, search_key, cccd, self._now, pk)
+            self._updates.append(tuple(row))
             self._matched += 1
         if pk not in idx.held:
             idx.add(pk, Held(name_key, birth, ward_id, cccd, name))
