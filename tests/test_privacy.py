@@ -277,3 +277,14 @@ def test_notes_in_person_rows_are_masked_unless_revealed(cqn: Run, held: None) -
     assert shown["notes"] == "*" * len("Thương binh 3/4")
     revealed = json.loads(ok(cqn, "person", "show", "CQN000002", "-f", "json", "--reveal").stdout)
     assert revealed["notes"] == "Thương binh 3/4"
+
+
+def test_forgetting_again_erases_notes_recorded_after_the_first_time(
+    cqn: Run, held: None, query: Query
+) -> None:
+    ok(cqn, "person", "forget", "CQN000001", "--yes")
+    ok(cqn, "visit", "record", "CQN000001", "--on", "01/10/2019", "--reason", "sick",
+       "--notes", "Nằm viện")  # fmt: skip
+    again = ok(cqn, "person", "forget", "CQN000001", "--yes")
+    assert "từ trước" not in again.stdout
+    assert query("SELECT count(*) FROM visit WHERE person_id = 1 AND notes IS NOT NULL") == [(0,)]

@@ -181,8 +181,11 @@ def forget_person(db: Database, person: str, *, today: dt.date) -> tuple[int, bo
     held = [record[c] for c in FORGOTTEN_COLUMNS if c != "full_name"] + [
         record["full_name"] or None
     ]
-    if record["forgotten_on"] and all(v is None for v in held):
-        return pk, False, True  # erased already, and nothing came back since
+    notes = db.execute(
+        "SELECT 1 FROM visit WHERE person_id = ? AND notes IS NOT NULL LIMIT 1", [pk]
+    ).fetchone()
+    if record["forgotten_on"] and all(v is None for v in held) and notes is None:
+        return pk, False, True  # erased already, and nothing came back since (notes included)
     # Freed bytes are zeroed, not left in the file's free pages for a hex editor to find.
     db.execute("PRAGMA secure_delete = ON")
     with write(db):
