@@ -95,7 +95,6 @@ def open_db(path: Path, *, create: bool = False, migrate: bool = True) -> Databa
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA cache_size = -65536")  # 64 MiB: a big import stays in memory
         conn.execute("PRAGMA temp_store = MEMORY")  # statement journals (triggers) in memory
-        conn.execute("PRAGMA mmap_size = 268435456")  # reads without copying (figures)
         conn.execute("PRAGMA foreign_keys = ON")
         db = Database(conn, execute_plugins=False)
         _refuse_newer(db, migrations)
