@@ -54,9 +54,16 @@ class RowLoader:
             for name, i in header.columns.items()
         ]
         self._by_name = {c.field.name: c for c in self.columns}
-        # (index, key, parse, value of an empty cell or None when the field is required)
+        # (index, key, parse, value of an empty cell, whether the field is required, column)
         self._plan = [
-            (c.index, c.key, c.parse, None if c.field.required else empty_value(c.field), c)
+            (
+                c.index,
+                c.key,
+                c.parse,
+                None if c.field.required else empty_value(c.field),
+                c.field.required,
+                c,
+            )
             for c in self.columns
         ]
 
@@ -65,14 +72,19 @@ class RowLoader:
         problems: list[RowProblem] = []
         values: dict[str, Any] = {}
         width = len(cells)
-        for index, key, parse, empty, col in self._plan:
+        try:
+            joined = "".join(cells)  # type: ignore[arg-type]  # one look for the whole row
+        except TypeError:  # a workbook's date cells
+            joined = "".join(map(str, cells))
+        bom = "\ufeff" in joined  # two files joined: refused in whichever column it is
+        for index, key, parse, empty, required, col in self._plan:
             raw = cells[index] if index < width else ""
             try:
-                if isinstance(raw, str) and "\ufeff" in raw:  # any column: two files joined
+                if bom and isinstance(raw, str) and "\ufeff" in raw:
                     raise FieldProblem("value.bom")
                 if raw != "":
                     values[key] = parse(raw)
-                elif empty is not None or not col.field.required:
+                elif not required:
                     values[key] = empty
                 else:
                     raise FieldProblem("value.required")
