@@ -190,13 +190,13 @@ def export_rows(
 
     columns = columns_of(kind)
     keys = [c.key for c in columns]
-    index = WardIndex(db)
+    index = WardIndex(db) if "ward" in keys else None  # only exports that name a ward
     refs: dict[str, str] = {}
     rows = []
     for record in _READERS[kind](db):
         row = {k: record.get(k) for k in keys}
         ward_id = record.get("ward_id")
-        if ward_id is not None and "ward" in row:
+        if ward_id is not None and index is not None:
             if ward_id not in refs:
                 refs[ward_id] = index.reference(ward_id, today)
             row["ward"] = refs[ward_id]

@@ -1193,10 +1193,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Khi hai bên khác nhau: giữ của mình (ours) hay lấy của tệp gộp vào (theirs).",
         "On a conflict: keep ours, or take theirs (the merged file's).",
     ),
-    "db.backup_onto_itself": (
-        "Không thể sao lưu {path} đè lên chính nó.",
-        "Cannot back {path} up onto itself.",
-    ),
     "db.backup_no_folder": ("Không có thư mục {path}.", "No such folder: {path}."),
     "db.backup_failed": (
         "Bản sao lưu không khớp với cơ sở dữ liệu ({reason}); không ghi gì.",

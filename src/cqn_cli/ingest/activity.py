@@ -130,6 +130,17 @@ class _ActivityLoader(RowLoader):
         self._person_cache[key] = pk
         return pk, []
 
+    def person_and_group(
+        self, line: int, cells: Sequence[Cell]
+    ) -> tuple[dict[str, Any], int | None, Group | None, list[RowProblem]]:
+        """A row parsed, with the person and the group (if any) it names, or the problems."""
+        values, problems = self.parse(line, cells)
+        if problems:
+            return values, None, None, problems
+        pk, problems = self.person(line, values)
+        group, more = self.group(line, values.get("group_code"))
+        return values, pk, group, problems + more
+
     def group(
         self, line: int, code: str | None, field: str = "ma_nhom"
     ) -> tuple[Group | None, list[RowProblem]]:
@@ -268,12 +279,7 @@ class MembersLoader(_ActivityLoader):
             self.spans.setdefault((pid, gid), []).append((mid, joined, left, None))
 
     def row(self, line: int, cells: Sequence[Cell]) -> list[RowProblem]:
-        values, problems = self.parse(line, cells)
-        if problems:
-            return problems
-        pk, problems = self.person(line, values)
-        group, more = self.group(line, values.get("group_code"))
-        problems += more
+        values, pk, group, problems = self.person_and_group(line, cells)
         if problems or pk is None or group is None:
             return problems
         joined, left, role = values["joined_on"], values.get("left_on"), values.get("role")
@@ -456,12 +462,7 @@ class VisitsLoader(_ActivityLoader):
         self._seen: dict[tuple[int, str, str, int], int] = {}  # identity → line
 
     def row(self, line: int, cells: Sequence[Cell]) -> list[RowProblem]:
-        values, problems = self.parse(line, cells)
-        if problems:
-            return problems
-        pk, problems = self.person(line, values)
-        group, more = self.group(line, values.get("group_code"))
-        problems += more
+        values, pk, group, problems = self.person_and_group(line, cells)
         if problems or pk is None:
             return problems
         date, reason = values["date"], values["reason"]

@@ -21,7 +21,7 @@ from cqn_cli.i18n import t
 from cqn_cli.ingest.engine import Warning
 from cqn_cli.ingest.fields import ROSTER, Field, HeaderMap, parser_for
 from cqn_cli.ingest.read import Cell
-from cqn_cli.ingest.rows import BATCH, PERSONAL, WARNINGS_DETAILED, Column, RowLoader
+from cqn_cli.ingest.rows import BATCH, PERSONAL, Column, RowLoader
 from cqn_cli.people import (
     BOOL_COLUMNS,
     PERSON_COLUMNS,
@@ -225,11 +225,10 @@ class RosterLoader(RowLoader):
             # Warn on today's map, wider than the file's: who might be the same person.
             namesakes = idx.namesakes(name_key, ward_id)
             if namesakes:
-                if len(self.warnings) < WARNINGS_DETAILED:  # past that, only counted
-                    listed = ", ".join(idx.label(c) for c in namesakes[:5])
-                    self.warn(line, None, "warn.possible_duplicate", candidates=listed)
-                else:
-                    self.counts.warnings_not_kept += 1
+                # Past the warnings kept in full, the names are not worth looking up.
+                kept = self.keeps_warnings()
+                listed = ", ".join(idx.label(c) for c in namesakes[:5]) if kept else ""
+                self.warn(line, None, "warn.possible_duplicate", candidates=listed)
             pk = idx.allocate()
             record = {**values, "id": pk, "name_key": name_key, "search_key": search_key}
             # Who they are in every database (db merge): unique to this import, then the id

@@ -104,8 +104,12 @@ class RowLoader:
             return RowProblem(line, None, None, value, key, params)
         return RowProblem(line, col.index + 1, col.header, value, key, params)
 
+    def keeps_warnings(self) -> bool:
+        """Whether a new warning is still kept in full (else ``warn`` only counts it)."""
+        return len(self.warnings) < WARNINGS_DETAILED
+
     def warn(self, line: int, col: Column | None, key: str, **params: Any) -> None:
-        if len(self.warnings) >= WARNINGS_DETAILED:
+        if not self.keeps_warnings():
             self.counts.warnings_not_kept += 1
             return
         self.warnings.append(

@@ -13,7 +13,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from cqn_cli.errors import DatabaseError, UsageError
-from cqn_cli.store.db import db_file, schema_version
+from cqn_cli.store.db import schema_version
 
 # Relations checked row by row even where a foreign key declares them: a file
 # edited by another program with foreign keys off breaks them silently.
@@ -114,10 +114,7 @@ def backup(db: Database, target: Path) -> dict[str, Any]:
     snapshot it copied), then renamed into place: a failed backup leaves any
     previous one untouched.
     """
-    source = db_file(db)
-    target = target.resolve()
-    if source is not None and target == source.resolve():
-        raise UsageError("db.backup_onto_itself", path=str(target))
+    target = target.resolve()  # not the database itself: cli.common.output_file sees to it
     if not target.parent.is_dir() or target.is_dir():
         raise UsageError("db.backup_no_folder", path=str(target.parent))
     try:
