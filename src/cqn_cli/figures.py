@@ -34,30 +34,63 @@ def group_exists(g: str, d: str) -> str:
     )
 
 
-def _expected_cte(selected: str) -> str:
-    """CTE ``expected(meeting_id, person_id)``: members of the meeting's group on its date
-    who are on the roster that day (SPEC §4), for the meetings of CTE ``selected``."""
+# The bounds of "member at D" and "on roster at D" for one membership, so that a meeting's
+# expected members are a range test per (meeting, membership) instead of a person lookup
+# per pair: ``start <= D < stop`` holds exactly when ``member_at(ms, D)`` and
+# ``on_roster(p, D)`` both hold. ``start`` is the later of joining and registering (an
+# unknown registration counts as always); ``stop`` the earlier of leaving and moving out or
+# dying (the NOT NULL ``status`` and the CHECK that an exit has its date make it exact; an
+# exit without a date would never be on the roster, and ``''`` is before every date).
+_NEVER = "'9999-12-31'"
+_WINDOW_START = "max(ms.joined_on, coalesce(p.registered_on, ''))"
+_WINDOW_STOP = (
+    f"min(coalesce(ms.left_on, {_NEVER}), CASE WHEN p.status IN ('moved_out', 'deceased')"
+    f" THEN coalesce(p.status_since, '') ELSE {_NEVER} END)"
+)
+
+
+def _windows_cte(selected: str) -> str:
+    """CTE ``windows(group_id, person_id, start, stop)``: each membership of a group of the
+    meetings of CTE ``selected``, with the days it counts (see ``_WINDOW_START``)."""
     return f"""
-    expected AS (
-        SELECT DISTINCT s.id AS meeting_id, ms.person_id
-        FROM {selected} s
-        JOIN membership ms ON ms.group_id = s.group_id AND {member_at("ms", "s.date")}
-        JOIN person p ON p.id = ms.person_id
-        WHERE {on_roster("p", "s.date")}
+    windows AS MATERIALIZED (
+        SELECT ms.group_id, ms.person_id, {_WINDOW_START} AS start, {_WINDOW_STOP} AS stop
+        FROM membership ms JOIN person p ON p.id = ms.person_id
+        WHERE ms.group_id IN (SELECT group_id FROM {selected})
     )"""
 
 
+def _expected_from_windows(selected: str) -> str:
+    return f"""
+    expected AS (
+        SELECT DISTINCT s.id AS meeting_id, w.person_id
+        FROM {selected} s
+        CROSS JOIN windows w ON w.group_id = s.group_id AND w.start <= s.date AND w.stop > s.date
+    )"""
+
+
+def _expected_cte(selected: str) -> str:
+    """CTE ``expected(meeting_id, person_id)``: members of the meeting's group on its date
+    who are on the roster that day (SPEC §4), for the meetings of CTE ``selected``.
+
+    A person with two overlapping memberships of the group is expected once."""
+    return f"{_windows_cte(selected)},{_expected_from_windows(selected)}"
+
+
 def _tally_ctes(selected: str) -> str:
-    """CTEs ``expected`` and ``tally(meeting_id, expected, present, excused)`` for the
-    meetings of ``selected``: the one definition of a meeting's attendance (SPEC §4)."""
-    return f"""{_expected_cte(selected)},
+    """CTE ``tally(meeting_id, expected, present, excused)`` for the meetings of
+    ``selected``: the one definition of a meeting's attendance (SPEC §4). It counts the
+    people of ``expected`` (each once) and, among them, those marked present or excused,
+    one meeting at a time."""
+    return f"""{_windows_cte(selected)},
     tally AS (
-        SELECT e.meeting_id, count(*) AS expected,
-               coalesce(sum(a.status = 'present'), 0) AS present,
-               coalesce(sum(a.status = 'excused'), 0) AS excused
-        FROM expected e
-        LEFT JOIN attendance a ON a.meeting_id = e.meeting_id AND a.person_id = e.person_id
-        GROUP BY e.meeting_id
+        SELECT s.id AS meeting_id, count(DISTINCT w.person_id) AS expected,
+               count(DISTINCT CASE WHEN a.status = 'present' THEN w.person_id END) AS present,
+               count(DISTINCT CASE WHEN a.status = 'excused' THEN w.person_id END) AS excused
+        FROM {selected} s
+        CROSS JOIN windows w ON w.group_id = s.group_id AND w.start <= s.date AND w.stop > s.date
+        LEFT JOIN attendance a ON a.meeting_id = s.id AND a.person_id = w.person_id
+        GROUP BY s.id
     )"""
 
 
@@ -96,7 +129,7 @@ def meeting_tallies(
         SELECT mt.id, mt.group_id, mt.date FROM meeting mt JOIN groups g ON g.id = mt.group_id
         WHERE {" AND ".join(where)}
     ),
-    {_tally_ctes("selected")},
+    {_tally_ctes("selected")},{_expected_from_windows("selected")},
     guests AS (
         SELECT a.meeting_id, count(*) AS guests
         FROM attendance a JOIN selected s ON s.id = a.meeting_id

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
@@ -271,8 +272,9 @@ def set_status(db: Database, person: str, status: str, on: dt.date | None) -> di
     return show_person(db, str(record["id"]))
 
 
+@lru_cache(maxsize=65536)
 def name_keys(full_name: str) -> tuple[str, str]:
-    """(match key, search key) stored beside a name."""
+    """(match key, search key) stored beside a name (names repeat: remembered)."""
     return match_key(full_name), fold(full_name)
 
 

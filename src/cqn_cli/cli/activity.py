@@ -1,7 +1,5 @@
 """``cqn group …``, ``cqn meeting …``, ``cqn visit …``."""
 
-from __future__ import annotations
-
 import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -68,7 +66,7 @@ def _warnings(warnings: list[Any]) -> None:
         message(t(w.key, where=w.header or "cqn", **w.params))
 
 
-def _group_columns() -> list[Column]:
+def _group_columns() -> "list[Column]":
     from cqn_cli.render.output import Column
 
     return [
@@ -196,7 +194,7 @@ def group_leave(ctx: typer.Context, code: GroupArg, person: PersonArg, on: Requi
 # ---- meeting ------------------------------------------------------------------------------
 
 
-def _meeting_columns() -> list[Column]:
+def _meeting_columns() -> "list[Column]":
     from cqn_cli.render.output import Column
 
     return [

@@ -1,7 +1,5 @@
 """The root of the CLI: composes the command groups, the global options and the error boundary."""
 
-from __future__ import annotations
-
 import sqlite3
 import sys
 from pathlib import Path

@@ -1,7 +1,5 @@
 """``cqn audit list``: who changed what, when, old → new."""
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Annotated, Any
 

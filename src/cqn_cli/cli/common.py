@@ -1,7 +1,5 @@
 """What the command modules share: global state, the options defined once, opening the database."""
 
-from __future__ import annotations
-
 import contextlib
 import datetime as dt
 from collections.abc import Callable
@@ -28,14 +26,14 @@ set_lang(detect_lang())
 class State:
     db_path: Path | None = None
     command: str = "cqn"  # the command path, which the audit records for every change
-    _db: Database | None = None
+    _db: "Database | None" = None
 
     def path(self) -> Path:
         from cqn_cli.store.db import default_path
 
         return self.db_path or default_path()
 
-    def db(self, *, create: bool = False, migrate: bool = True) -> Database:
+    def db(self, *, create: bool = False, migrate: bool = True) -> "Database":
         """The database, opened (and migrated, unless told not to) once per command."""
         if self._db is None:
             from cqn_cli.store.db import open_db, set_command

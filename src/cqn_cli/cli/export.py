@@ -1,7 +1,5 @@
 """``cqn export people|groups|memberships|meetings|attendance|visits|wards``."""
 
-from __future__ import annotations
-
 import sys
 from enum import StrEnum
 from pathlib import Path

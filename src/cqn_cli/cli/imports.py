@@ -1,7 +1,5 @@
 """``cqn import roster FILE…`` (and, later, groups, members, attendance, visits)."""
 
-from __future__ import annotations
-
 import datetime as dt
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -42,7 +40,7 @@ ImportAsOfOpt = Annotated[
 ]
 
 
-def build_options(kind: str, params: Mapping[str, Any]) -> ImportOptions:
+def build_options(kind: str, params: Mapping[str, Any]) -> "ImportOptions":
     """Check the options every import shares (as the command parsed them) and gather them."""
     import codecs
 
@@ -89,7 +87,7 @@ def build_options(kind: str, params: Mapping[str, Any]) -> ImportOptions:
     )
 
 
-def print_result(result: ImportResult, max_warnings: int = MAX_WARNINGS_SHOWN) -> None:
+def print_result(result: "ImportResult", max_warnings: int = MAX_WARNINGS_SHOWN) -> None:
     from cqn_cli.render.output import message, result_line
 
     if result.already_imported_at is not None:

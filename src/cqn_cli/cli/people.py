@@ -1,7 +1,5 @@
 """``cqn person list | search | show | add | edit | status | consent | export | forget``."""
 
-from __future__ import annotations
-
 import datetime as dt
 import sys
 from enum import Enum, StrEnum
@@ -36,7 +34,7 @@ class Status(StrEnum):  # for --status filters
     deceased = "deceased"
 
 
-def _list_columns() -> list[Column]:
+def _list_columns() -> "list[Column]":
     from cqn_cli.render.output import Column
 
     return [
@@ -52,7 +50,7 @@ def _list_columns() -> list[Column]:
     ]
 
 
-def _all_columns() -> list[Column]:
+def _all_columns() -> "list[Column]":
     from cqn_cli.people import PERSON_COLUMNS
     from cqn_cli.render.output import Column
 
@@ -261,6 +259,17 @@ def edit_cmd(
     result_line(t(key, id=format_id(record["id"]), name=name))
 
 
+def _parse_status(text: str) -> str:
+    """``moved_out`` or ``chuyển đi``, ``deceased`` or ``từ trần``…; else exit 2."""
+    from cqn_cli.errors import FieldProblem
+    from cqn_cli.values import parse_status
+
+    try:
+        return parse_status(text)
+    except FieldProblem:
+        raise typer.BadParameter(t("value.bad_status")) from None
+
+
 @app.command("status", help=t("cmd.person.status"))
 def status_cmd(
     ctx: typer.Context,
@@ -282,18 +291,7 @@ def status_cmd(
         result_line(t("person.status_set", date=on.strftime("%d/%m/%Y"), **words))
 
 
-def _parse_status(text: str) -> str:
-    """``moved_out`` or ``chuyển đi``, ``deceased`` or ``từ trần``…; else exit 2."""
-    from cqn_cli.errors import FieldProblem
-    from cqn_cli.values import parse_status
-
-    try:
-        return parse_status(text)
-    except FieldProblem:
-        raise typer.BadParameter(t("value.bad_status")) from None
-
-
-def print_roster_by_ward(db: Database, map_date: dt.date | None = None) -> None:
+def print_roster_by_ward(db: "Database", map_date: dt.date | None = None) -> None:
     """The demo's table: people on the roster per ward, on the ward map of ``map_date``."""
     from cqn_cli.people import roster_by_ward
     from cqn_cli.render.output import Column, render_rows

@@ -1,7 +1,5 @@
 """``cqn report``: the review report, at the terminal or into a file (for cron)."""
 
-from __future__ import annotations
-
 import datetime as dt
 from enum import StrEnum
 from pathlib import Path

@@ -1,7 +1,5 @@
 """``cqn stats gathering | attendance | meetings | gatherings | visits | inactive | profile``."""
 
-from __future__ import annotations
-
 import datetime as dt
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
@@ -55,13 +53,13 @@ class VisitsBy(StrEnum):
     reason = "reason"
 
 
-def _period(start: dt.date | None, end: dt.date | None, period: str | None) -> Period:
+def _period(start: dt.date | None, end: dt.date | None, period: str | None) -> "Period":
     from cqn_cli.stats import choose_period
 
     return choose_period(start, end, period, today())
 
 
-def _show(table: StatTable, columns: list[Column], fmt: FormatOpt, title: str) -> None:
+def _show(table: "StatTable", columns: "list[Column]", fmt: FormatOpt, title: str) -> None:
     from cqn_cli.render.output import render_rows
 
     render_rows(
@@ -75,19 +73,19 @@ def _show(table: StatTable, columns: list[Column], fmt: FormatOpt, title: str) -
     )
 
 
-def _ward_columns() -> list[Column]:
+def _ward_columns() -> "list[Column]":
     from cqn_cli.render.output import Column
 
     return [Column("ward_code", "col.ward_code"), Column("ward", "col.ward")]
 
 
-def _count(key: str, title: str) -> Column:
+def _count(key: str, title: str) -> "Column":
     from cqn_cli.render.output import Column
 
     return Column(key, title, "int", "right")
 
 
-def _rate() -> Column:
+def _rate() -> "Column":
     from cqn_cli.render.output import Column
 
     return Column("rate", "col.rate", "rate", "right")
@@ -156,7 +154,7 @@ def attendance_cmd(
     _show(table, columns, fmt, t("title.attendance", **_span(chosen)))
 
 
-def _span(period: Period) -> dict[str, str]:
+def _span(period: "Period") -> dict[str, str]:
     return {"start": period.start.strftime("%d/%m/%Y"), "end": period.end.strftime("%d/%m/%Y")}
 
 

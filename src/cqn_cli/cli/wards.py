@@ -1,7 +1,5 @@
 """``cqn ward list | add | alias | merge``."""
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Annotated
 

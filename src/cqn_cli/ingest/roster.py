@@ -64,7 +64,7 @@ class RosterLoader(RowLoader):
         super().__init__(db, as_of=as_of, today=today)
         self.insert_only = insert_only
         self.default_ward = default_ward
-        self._inserts: list[tuple[Any, ...]] = []
+        self._inserts: list[list[Any]] = []
         self._updates: list[tuple[Any, ...]] = []
         self._touched: dict[int, int] = {}  # person id → line of this file that set it
 
@@ -239,7 +239,8 @@ class RosterLoader(RowLoader):
                 if record.get(column) is None:
                     record[column] = 0
             record["created_at"] = record["updated_at"] = self._now
-            self._inserts.append(tuple(record.get(c) for c in _INSERT_COLUMNS))
+            get = record.get
+            self._inserts.append([get(c) for c in _INSERT_COLUMNS])
             self.counts.inserted += 1
         else:
             held_ward = idx.held[pk].ward_id
