@@ -285,7 +285,7 @@ def test_group_show_lists_current_members_with_roles_and_joining_dates(
 
 
 def test_group_show_of_an_unknown_group(cqn: Run, query: Query) -> None:
-    assert "Không có nhóm mã 'XH-CLB09'." in refused(cqn, query, "group", "show", "XH-CLB09")
+    assert "Không có nhóm mã 'XH-CLB09'; có phải: XH-CLB01" in refused(cqn, query, "group", "show", "XH-CLB09")
 
 
 def test_group_show_of_a_dissolved_group_lists_nobody(
@@ -369,7 +369,8 @@ def test_leaving_a_group_one_is_not_a_member_of_is_refused(
     for person, on in (("CQN000005", "01/01/2019"), (BINH, "01/07/2019"), (DUNG, "31/08/2019")):
         err = refused(cqn, query, "group", "leave", "XH-CLB01", person, "--on", on)
         assert "không phải thành viên XH-CLB01 vào ngày đó." in err
-    assert "Không có nhóm mã 'XH-CLB09'." in refused(
+    # A mistyped code: the closest held codes are offered, the nearest first.
+    assert "Không có nhóm mã 'XH-CLB09'; có phải: XH-CLB01" in refused(
         cqn, query, "group", "leave", "XH-CLB09", "CQN000001", "--on", "01/01/2019"
     )
     assert "không có CQN mã CQN000099" in refused(
@@ -561,7 +562,7 @@ def test_meeting_record_refusals_write_nothing(cqn: Run, query: Query, tmp_path:
             "--on", "15/03/2019", "--present", "CQN000001", code=2)  # fmt: skip
     err = refused(cqn, query, "meeting", "record", "XH-CLB09", "--kind", "họp quý",
                   "--on", "15/03/2019", "--present", "CQN000001")  # fmt: skip
-    assert "Không có nhóm mã 'XH-CLB09'." in err
+    assert "Không có nhóm mã 'XH-CLB09'; có phải: XH-CLB01" in err
 
 
 def test_meeting_list_json_rows_worked_by_hand(cqn: Run, query: Query, tmp_path: Path) -> None:

@@ -28,7 +28,7 @@ from cqn_cli.ingest.engine import Loader, Warning
 from cqn_cli.ingest.fields import HeaderMap, header_key
 from cqn_cli.people import format_id
 from cqn_cli.store.db import write
-from cqn_cli.text import mask, vn_name_sort_key
+from cqn_cli.text import closest, mask, vn_name_sort_key
 
 
 def _by_hand(
@@ -108,11 +108,23 @@ def group_rows(
     return rows
 
 
+def _not_found(db: Database, table: str, code: str, key: str) -> NotFound:
+    """No group (or meeting) with that code: the closest codes held are offered."""
+    close = closest(code, [r[0] for r in db.execute(f"SELECT code FROM {table}")], n=3)
+    if close:
+        return NotFound(key + "_suggest", value=code, suggestion=", ".join(close))
+    return NotFound(key, value=code)
+
+
+def _no_group(db: Database, code: str) -> NotFound:
+    return _not_found(db, "groups", code, "group.not_found")
+
+
 def show_group(db: Database, code: str, day: dt.date) -> dict[str, Any]:
     """One group and its members on ``day`` (on the roster), with roles and joining dates."""
     found = [r for r in group_rows(db, day=day) if r["code"].casefold() == code.casefold()]
     if not found:
-        raise NotFound("group.not_found", value=code)
+        raise _no_group(db, code)
     group = found[0]
     sql = f"""
     SELECT ms.person_id, p.full_name AS name, ms.role, ms.joined_on
@@ -185,7 +197,7 @@ def leave_group(db: Database, code: str, person: str, on: dt.date, *, today: dt.
         raise OptionsRefused([RowProblem(0, None, "PERSON", None, p.key, p.params)]) from None
     group = loaders.GroupIndex(db).get(code)
     if group is None:
-        raise NotFound("group.not_found", value=code)
+        raise _no_group(db, code)
     if on > today:  # a bad date in an option: exit 2, as for every other option date
         raise UsageError("person.status_in_future", date=on.strftime("%d/%m/%Y"))
     iso = on.isoformat()
@@ -246,7 +258,7 @@ def record_meeting(
     """``cqn meeting record``: a meeting and its marks, checked as ``import attendance``."""
     group = loaders.GroupIndex(db).get(group_code)
     if group is None:
-        raise NotFound("group.not_found", value=group_code)
+        raise _no_group(db, group_code)
     if code is None:
         code = f"{group.code}-{on:%Y%m%d}"
         held = db.execute(
@@ -278,7 +290,7 @@ def show_meeting(db: Database, code: str) -> dict[str, Any]:
         row = held.fetchone()
         found = figures.meeting_tallies(db, code=row[0]) if row else []
     if not found:
-        raise NotFound("meeting.not_found", value=code)
+        raise _not_found(db, "meeting", code, "meeting.not_found")
     meeting = found[0]
     marks = figures.meeting_marks(db, meeting["code"])
     marks.sort(key=lambda m: (not m["expected"], vn_name_sort_key(m["name"])))

@@ -309,6 +309,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{option} là tùy chọn chung, đặt ngay sau cqn: cqn {option} … <lệnh>.",
         "{option} is a global option: put it right after cqn: cqn {option} … <command>.",
     ),
+    "usage.no_such_command": ("không có lệnh '{command}'.", "no such command '{command}'."),
+    "progress.rows": ("{rows} dòng · {rate} dòng/giây", "{rows} rows · {rate} rows/s"),
+    "progress.report": ("Đang tính số liệu…", "Computing the figures…"),
+    "map.setup": ("Bắt đầu", "Set up"),
+    "map.import": ("Nhập tệp Excel/CSV của các phường", "Import the wards' Excel/CSV files"),
+    "map.record": ("Ghi chép hằng ngày", "Keep the records"),
+    "map.figures": ("Số liệu và báo cáo sơ kết", "Figures and the review report"),
+    "map.data": ("Giữ dữ liệu", "Look after the data"),
+    "map.examples": (
+        "Ví dụ: cqn import roster danh-sach.xlsx · cqn report --period 2025 -o bao-cao.xlsx",
+        "For example: cqn import roster roster.xlsx · cqn report --period 2025 -o report.xlsx",
+    ),
+    "map.more": (
+        "Chi tiết từng lệnh: cqn LỆNH --help (vd. cqn import roster --help).",
+        "Each command's details: cqn COMMAND --help (e.g. cqn import roster --help).",
+    ),
     "usage.did_you_mean": ("Có phải: {value}?", "Did you mean: {value}?"),
     "usage.missing": ("thiếu {param}.", "missing {param}."),
     "usage.bad_value": (
@@ -695,6 +711,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "file.ambiguous_ward": ("tên phường không rõ: {candidates}", "ambiguous ward: {candidates}"),
     # ---- groups, meetings, visits -----------------------------------------
     "group.not_found": ("Không có nhóm mã '{value}'.", "No group '{value}'."),
+    "group.not_found_suggest": (
+        "Không có nhóm mã '{value}'; có phải: {suggestion}?",
+        "No group '{value}'; did you mean: {suggestion}?",
+    ),
     "group.exists": ("Đã có nhóm mã '{value}'.", "Group '{value}' already exists."),
     "group.not_a_member": (
         "{person} không phải thành viên {group} vào ngày đó.",
@@ -704,6 +724,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "group.joined": ("{person} tham gia {group} từ {date}.", "{person} joined {group} on {date}."),
     "group.left": ("{person} rời {group} từ {date}.", "{person} left {group} on {date}."),
     "meeting.not_found": ("Không có cuộc họp mã '{value}'.", "No meeting '{value}'."),
+    "meeting.not_found_suggest": (
+        "Không có cuộc họp mã '{value}'; có phải: {suggestion}?",
+        "No meeting '{value}'; did you mean: {suggestion}?",
+    ),
     "meeting.no_marks": (
         "Chưa có ai được điểm danh: dùng --present, --excused, --absent hoặc --present-file.",
         "Nobody marked: use --present, --excused, --absent or --present-file.",

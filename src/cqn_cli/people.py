@@ -19,7 +19,7 @@ from cqn_cli.errors import DataError, FieldProblem, NotFound, UsageError
 from cqn_cli.i18n import t
 from cqn_cli.ingest.fields import ROSTER
 from cqn_cli.store.db import write
-from cqn_cli.text import fold, mask, match_key, vn_name_sort_key
+from cqn_cli.text import closest, fold, mask, match_key, vn_name_sort_key
 
 # Database columns of a person, in the order of SPEC §3; each is the field's English alias.
 PERSON_COLUMNS: tuple[str, ...] = tuple(f.english for f in ROSTER)
@@ -221,6 +221,19 @@ def search_people(db: Database, text: str, *, reveal: bool = False) -> list[dict
             db.query(_SELECT + " WHERE ' ' || p.search_key LIKE ? ESCAPE '\\'", [f"% {escaped}%"])
         )
     return [to_row(r, reveal=reveal) for r in _sorted(records)]
+
+
+def similar_names(db: Database, text: str, n: int = 3) -> list[str]:
+    """Names close to a search that found nobody: one word is compared with the words of
+    the names ("Xuan" → "Xuân"), more with whole names. Ids and numbers have none."""
+    if _digits(text) is not None or text.strip().upper().startswith("CQN"):
+        return []
+    names = [
+        r[0] for r in db.execute("SELECT DISTINCT full_name FROM person WHERE forgotten_on IS NULL")
+    ]
+    if len(text.split()) == 1:
+        names = sorted({word for name in names for word in name.split()})
+    return closest(text, names, n=n)
 
 
 def get_record(db: Database, person: str) -> dict[str, Any]:

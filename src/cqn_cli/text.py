@@ -14,7 +14,9 @@ Three keys are derived from a written name:
 
 from __future__ import annotations
 
+import difflib
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 
 # Combining tone marks, in the order of Vietnamese collation
@@ -139,3 +141,13 @@ def to_cp1258_form(text: str) -> str:
 def encode_cp1258(text: str) -> bytes:
     """Encode text in Windows-1258 the way Vietnamese Windows software does."""
     return to_cp1258_form(text).encode("cp1258")
+
+
+def closest(text: str, candidates: Iterable[str], n: int = 1, cutoff: float = 0.6) -> list[str]:
+    """The candidates nearest to a mistyped ``text``, best first, compared without case or
+    diacritics ("Tam Thun" → "Tam Thuận", "clb-tt01" → "CLB-TT-01")."""
+    by_key: dict[str, str] = {}
+    for candidate in candidates:
+        by_key.setdefault(fold(candidate), candidate)
+    close = difflib.get_close_matches(fold(text), list(by_key), n=n, cutoff=cutoff)
+    return [by_key[k] for k in close]

@@ -11,6 +11,9 @@ from cqn_cli.cli.common import (
     FormatOpt,
     RevealOpt,
     WardOpt,
+    commands,
+    complete_group,
+    complete_ward,
     parse_option_date,
     resolve_format,
     state,
@@ -22,11 +25,16 @@ from cqn_cli.i18n import fmt_int, t
 if TYPE_CHECKING:
     from cqn_cli.render.output import Column
 
-group_app = typer.Typer(no_args_is_help=True)
-meeting_app = typer.Typer(no_args_is_help=True)
-visit_app = typer.Typer(no_args_is_help=True)
+group_app = commands()
+meeting_app = commands()
+visit_app = commands()
 
-GroupArg = Annotated[str, typer.Argument(help=t("arg.group"), metavar="GROUP")]
+GroupArg = Annotated[
+    str, typer.Argument(help=t("arg.group"), metavar="GROUP", autocompletion=complete_group)
+]
+GroupOpt = Annotated[
+    str | None, typer.Option("--group", help=t("arg.group"), autocompletion=complete_group)
+]
 PersonArg = Annotated[str, typer.Argument(help=t("arg.person_ref"), metavar="PERSON")]
 RequiredOn = Annotated[
     dt.date, typer.Option("--on", parser=parse_option_date, metavar="DATE", help=t("opt.on"))
@@ -149,7 +157,7 @@ def group_add(
     kind: Annotated[
         str, typer.Option("--kind", parser=_group_kind, metavar="CLB|BLL", help=t("opt.group_kind"))
     ],
-    ward: Annotated[str, typer.Option("--ward", help=t("opt.ward"))],
+    ward: Annotated[str, typer.Option("--ward", help=t("opt.ward"), autocompletion=complete_ward)],
     founded: Annotated[str | None, typer.Option("--founded", help=t("col.founded_on"))] = None,
     dissolved: Annotated[
         str | None, typer.Option("--dissolved", help=t("col.dissolved_on"))
@@ -260,7 +268,7 @@ _TALLY_KEYS = ("code", "expected", "present", "excused", "absent", "guests")
 @meeting_app.command("list", help=t("cmd.meeting.list"))
 def meeting_list(
     ctx: typer.Context,
-    group: Annotated[str | None, typer.Option("--group", help=t("arg.group"))] = None,
+    group: GroupOpt = None,
     date_from: FromOpt = None,
     date_to: ToOpt = None,
     kind: Annotated[
@@ -335,7 +343,7 @@ def visit_record(
         str, typer.Option("--reason", parser=_reason, metavar="REASON", help=t("opt.reason"))
     ],
     gift: Annotated[str | None, typer.Option("--gift", help=t("opt.gift"))] = None,
-    group: Annotated[str | None, typer.Option("--group", help=t("arg.group"))] = None,
+    group: GroupOpt = None,
     notes: Annotated[str | None, typer.Option("--notes", help=t("col.notes"))] = None,
 ) -> None:
     from cqn_cli.activity import record_visit
@@ -362,7 +370,7 @@ def visit_list(
     date_from: FromOpt = None,
     date_to: ToOpt = None,
     ward: WardOpt = None,
-    group: Annotated[str | None, typer.Option("--group", help=t("arg.group"))] = None,
+    group: GroupOpt = None,
     fmt: FormatOpt = None,
     reveal: RevealOpt = False,
 ) -> None:

@@ -1,5 +1,6 @@
 """The root of the CLI: composes the command groups, the global options and the error boundary."""
 
+import re
 import sqlite3
 import sys
 from pathlib import Path
@@ -7,11 +8,10 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 from typer._click import exceptions as click_exceptions
-from typer.core import TyperGroup
 
 from cqn_cli import __version__
 from cqn_cli.cli import activity, audit, db, export, imports, people, report, stats, wards
-from cqn_cli.cli.common import State, state, today
+from cqn_cli.cli.common import Commands, State, state, today
 from cqn_cli.errors import EXIT_DATABASE, EXIT_USAGE, CqnError
 from cqn_cli.i18n import LANGS, set_lang, t
 
@@ -28,9 +28,12 @@ def _usage_error(exc: click_exceptions.UsageError) -> NoReturn:
     """A wrong command line: one line in the chosen language, exit 2 (help stays help)."""
     from cqn_cli.render.output import message
 
+    where = exc.ctx.command_path if exc.ctx is not None else "cqn"
+    if exc.ctx is not None and exc.ctx.parent is None and _no_command(exc):
+        typer.echo(command_map(exc.ctx))
+        raise typer.Exit(0)
     if isinstance(exc, click_exceptions.NoArgsIsHelpError):
         raise exc
-    where = exc.ctx.command_path if exc.ctx is not None else "cqn"
     if isinstance(exc, click_exceptions.NoSuchOption):
         text = t("usage.no_such_option", option=exc.option_name)
         if exc.option_name in ("--db", "--lang", "--version") and where != "cqn":
@@ -47,7 +50,39 @@ def _usage_error(exc: click_exceptions.UsageError) -> NoReturn:
     raise typer.Exit(EXIT_USAGE)
 
 
-class CqnGroup(TyperGroup):
+def _no_command(exc: click_exceptions.UsageError) -> bool:
+    """``cqn`` alone, or with global options only."""
+    return isinstance(exc, click_exceptions.NoArgsIsHelpError) or exc.message == "Missing command."
+
+
+# The map that ``cqn`` alone prints: the commands grouped by what a clerk is doing.
+TASKS = (
+    ("map.setup", ("init", "ward", "demo")),
+    ("map.import", ("import",)),
+    ("map.record", ("person", "group", "meeting", "visit")),
+    ("map.figures", ("stats", "report")),
+    ("map.data", ("export", "db", "audit")),
+)
+
+
+def command_map(ctx: Any) -> str:
+    """A short map of the commands by task; each group lists its sub-commands."""
+    root = ctx.command
+    lines = [t("app.help"), ""]
+    for title, names in TASKS:
+        lines.append(t(title))
+        for name in names:
+            command = root.commands[name]
+            if isinstance(command, Commands):
+                what = " · ".join(command.list_commands(ctx))
+            else:
+                what = re.split(r"[.;(] ?", command.help or "")[0].strip()
+            lines.append(f"  {'cqn ' + name:<12} {what}")
+    lines += ["", t("map.examples"), t("map.more")]
+    return "\n".join(lines)
+
+
+class CqnGroup(Commands):
     """The error boundary: every command runs inside it, ``CliRunner`` included.
 
     Our own exceptions become one line and their exit code; SQLite's "locked",

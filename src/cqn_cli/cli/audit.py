@@ -5,10 +5,17 @@ from typing import Annotated, Any
 
 import typer
 
-from cqn_cli.cli.common import FormatOpt, RevealOpt, parse_option_date, resolve_format, state
+from cqn_cli.cli.common import (
+    FormatOpt,
+    RevealOpt,
+    commands,
+    parse_option_date,
+    resolve_format,
+    state,
+)
 from cqn_cli.i18n import t
 
-app = typer.Typer(no_args_is_help=True)
+app = commands()
 
 
 def _changes_text(row: dict[str, Any]) -> str:

@@ -10,16 +10,42 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from typer import _click as click
+from typer.core import TyperGroup
 
 from cqn_cli.dates import parse_day
 from cqn_cli.errors import FieldProblem
 from cqn_cli.i18n import detect_lang, set_lang, t
+from cqn_cli.text import closest
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
 # Help texts are built when the commands are declared: the language must be known then.
 set_lang(detect_lang())
+
+
+class Commands(TyperGroup):
+    """A group of commands whose "no such command" is said in the clerk's language, with
+    the closest commands offered (``cqn persn`` → ``person``)."""
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        try:
+            return super().resolve_command(ctx, args)
+        except click.exceptions.UsageError:
+            if not args or args[0] in self.commands:
+                raise
+            text = t("usage.no_such_command", command=args[0])
+            close = closest(args[0], self.list_commands(ctx), n=3)
+            if close:
+                text += " " + t("usage.did_you_mean", value=", ".join(close))
+            raise click.exceptions.UsageError(text, ctx) from None
+
+
+def commands() -> typer.Typer:
+    """A Typer app for a group of commands (``cqn person …``): help when called alone."""
+    return typer.Typer(cls=Commands, no_args_is_help=True)
 
 
 @dataclass
@@ -63,6 +89,47 @@ def state(ctx: typer.Context) -> State:
         node = node.parent
     obj.command = " ".join(["cqn", *reversed(names)])
     return obj
+
+
+# ---- shell completion (Typer's): ward names and group codes from the database -----------
+
+
+def _held(ctx: click.Context, sql: str) -> list[str]:
+    """Values read for completion, read-only; nothing at all if the database can't be read
+    (completion must never print an error into the clerk's prompt)."""
+    import sqlite3
+
+    from cqn_cli.store.db import default_path
+
+    path = ctx.find_root().params.get("db") or default_path()
+    try:
+        conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, timeout=1)
+        try:
+            return [row[0] for row in conn.execute(sql) if row[0]]
+        finally:
+            conn.close()
+    except (sqlite3.Error, OSError, ValueError):
+        return []
+
+
+def _starting(values: list[str], incomplete: str) -> list[str]:
+    """Those starting as typed, ignoring case and diacritics ("tam" → "Tam Thuận")."""
+    from cqn_cli.text import fold
+
+    typed = fold(incomplete)
+    return [v for v in values if fold(v).startswith(typed)]
+
+
+def complete_ward(ctx: click.Context, incomplete: str) -> list[str]:
+    """Ward names (also without "Phường") and codes held in the database."""
+    held = _held(ctx, "SELECT name FROM ward UNION SELECT code FROM ward")
+    short = [name.split(" ", 1)[1] for name in held if name.startswith("Phường ")]
+    return _starting(sorted(set(held + short)), incomplete)
+
+
+def complete_group(ctx: click.Context, incomplete: str) -> list[str]:
+    """Group codes held in the database."""
+    return _starting(_held(ctx, "SELECT code FROM groups ORDER BY code"), incomplete)
 
 
 def parse_option_date(value: str) -> dt.date:
@@ -111,7 +178,9 @@ OnOpt = Annotated[
     dt.date | None,
     typer.Option("--on", parser=parse_option_date, metavar="DATE", help=t("opt.on")),
 ]
-WardOpt = Annotated[str | None, typer.Option("--ward", help=t("opt.ward"))]
+WardOpt = Annotated[
+    str | None, typer.Option("--ward", help=t("opt.ward"), autocompletion=complete_ward)
+]
 
 
 def output_file(ctx: typer.Context, path: Path) -> Path:

@@ -6,10 +6,10 @@ from typing import Annotated
 
 import typer
 
-from cqn_cli.cli.common import FormatOpt, output_file, resolve_format, state
+from cqn_cli.cli.common import FormatOpt, commands, output_file, resolve_format, state
 from cqn_cli.i18n import fmt_int, t
 
-app = typer.Typer(no_args_is_help=True)
+app = commands()
 
 
 class Prefer(StrEnum):

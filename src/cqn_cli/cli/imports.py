@@ -7,14 +7,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from cqn_cli.cli.common import output_file, parse_option_date, state, today
+from cqn_cli.cli.common import commands, complete_ward, output_file, parse_option_date, state, today
 from cqn_cli.errors import EXIT_DATA, ImportRefused, UsageError
 from cqn_cli.i18n import fmt_int, t
 
 if TYPE_CHECKING:
     from cqn_cli.ingest.engine import ImportOptions, ImportResult
 
-app = typer.Typer(no_args_is_help=True)
+app = commands()
 
 MAX_WARNINGS_SHOWN = 50
 
@@ -124,22 +124,29 @@ def _run(ctx: typer.Context, kind: str) -> None:
     """Import each file (each all or nothing), report each, exit 1 if any was refused."""
     from cqn_cli.ingest.engine import import_files, importer
     from cqn_cli.render.output import report_error
+    from cqn_cli.render.progress import RowProgress
 
     options = build_options(kind, ctx.params)
     if options.rejects is not None:
         output_file(ctx, options.rejects)
     failed = False
-    for outcome in import_files(state(ctx).db(), ctx.params["files"], importer(kind), options):
-        if isinstance(outcome, ImportRefused):  # each file stands alone: report, go on
-            report_error(outcome)
-            failed = True
-        else:
-            print_result(outcome)
+    files, db = ctx.params["files"], state(ctx).db()
+    with RowProgress() as bar:  # on a terminal only
+        for outcome in import_files(db, files, importer(kind), options, bar.tick):
+            bar.stop()
+            if isinstance(outcome, ImportRefused):  # each file stands alone: report, go on
+                report_error(outcome)
+                failed = True
+            else:
+                print_result(outcome)
     if failed:
         raise typer.Exit(EXIT_DATA)
 
 
-WardDefaultOpt = Annotated[str | None, typer.Option("--ward", help=t("opt.import_ward"))]
+WardDefaultOpt = Annotated[
+    str | None,
+    typer.Option("--ward", help=t("opt.import_ward"), autocompletion=complete_ward),
+]
 
 
 def _command(kind: str) -> Callable[..., None]:

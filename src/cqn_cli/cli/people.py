@@ -13,6 +13,8 @@ from cqn_cli.cli.common import (
     OnOpt,
     RevealOpt,
     WardOpt,
+    commands,
+    complete_ward,
     output_file,
     resolve_format,
     state,
@@ -25,7 +27,7 @@ if TYPE_CHECKING:
 
     from cqn_cli.render.output import Column
 
-app = typer.Typer(no_args_is_help=True)
+app = commands()
 
 
 class Status(StrEnum):  # for --status filters
@@ -119,12 +121,15 @@ def search_cmd(
     fmt: FormatOpt = None,
     reveal: RevealOpt = False,
 ) -> None:
-    from cqn_cli.people import masked_query, search_people
+    from cqn_cli.people import masked_query, search_people, similar_names
     from cqn_cli.render.output import message
 
-    rows = search_people(state(ctx).db(), text, reveal=reveal)
+    db = state(ctx).db()
+    rows = search_people(db, text, reveal=reveal)
     if not rows:
-        message(t("person.none_found"))
+        close = similar_names(db, text)
+        said = t("person.none_found")
+        message(f"{said} {t('usage.did_you_mean', value=', '.join(close))}" if close else said)
     _print_people(rows, fmt, {"text": text if reveal else masked_query(text)})
 
 
@@ -182,7 +187,7 @@ def _field_options(given: dict[str, Any]) -> dict[str, str]:
 def add_cmd(
     ctx: typer.Context,
     full_name: Annotated[str, typer.Option("--full-name", help=t("col.full_name"))],
-    ward: Annotated[str, typer.Option("--ward", help=t("opt.ward"))],
+    ward: Annotated[str, typer.Option("--ward", help=t("opt.ward"), autocompletion=complete_ward)],
     birth_date: Annotated[str | None, typer.Option(help=t("col.birth_date"))] = None,
     gender: Annotated[str | None, typer.Option(help=t("col.gender"))] = None,
     national_id: Annotated[str | None, typer.Option(help=t("col.national_id"))] = None,

@@ -43,10 +43,12 @@ def report_cmd(
     ] = None,
 ) -> None:
     from cqn_cli import report
+    from cqn_cli.render.progress import working
     from cqn_cli.stats import choose_period
 
     chosen = choose_period(date_from, date_to, period, today())
-    built = report.build(state(ctx).db(), chosen)
+    with working(t("progress.report")):
+        built = report.build(state(ctx).db(), chosen)
     kind = (
         fmt.value if fmt else (_BY_SUFFIX.get(output.suffix.lower(), "md") if output else "table")
     )

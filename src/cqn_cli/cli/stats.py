@@ -6,14 +6,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cqn_cli.cli.common import FormatOpt, parse_option_date, resolve_format, state, today
+from cqn_cli.cli.common import FormatOpt, commands, parse_option_date, resolve_format, state, today
 from cqn_cli.i18n import t
 
 if TYPE_CHECKING:
     from cqn_cli.render.output import Column
     from cqn_cli.stats import Period, StatTable
 
-app = typer.Typer(no_args_is_help=True)
+app = commands()
 
 AsOf = Annotated[
     dt.date | None,

@@ -5,10 +5,18 @@ from typing import Annotated
 
 import typer
 
-from cqn_cli.cli.common import AsOfOpt, FormatOpt, parse_option_date, resolve_format, state, today
+from cqn_cli.cli.common import (
+    AsOfOpt,
+    FormatOpt,
+    commands,
+    parse_option_date,
+    resolve_format,
+    state,
+    today,
+)
 from cqn_cli.i18n import t
 
-app = typer.Typer(no_args_is_help=True)
+app = commands()
 
 
 @app.command("list", help=t("cmd.ward.list"))

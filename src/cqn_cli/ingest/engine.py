@@ -167,10 +167,27 @@ def previous_import(db: Database, kind: str, sha256: str, options: str) -> str |
     return str(row[0]) if row else None
 
 
+# Told every this many rows how far an import has come (a progress bar on a terminal).
+TICK_EVERY = 1000
+Tick = Callable[[str, int], None]
+
+
+class Importer(Protocol):
+    def __call__(
+        self, db: Database, path: Path, options: ImportOptions, tick: Tick | None = None
+    ) -> ImportResult: ...
+
+
 def run_import(
-    db: Database, path: Path, kind: str, loader: Loader, options: ImportOptions
+    db: Database,
+    path: Path,
+    kind: str,
+    loader: Loader,
+    options: ImportOptions,
+    tick: Tick | None = None,
 ) -> ImportResult:
-    """Import one file through ``loader``: all or nothing unless ``skip_bad``."""
+    """Import one file through ``loader``: all or nothing unless ``skip_bad``. ``tick``,
+    if given, hears (file, rows read) every ``TICK_EVERY`` rows."""
     src = read.detect(
         path, encoding=options.encoding, delimiter=options.delimiter, sheet=options.sheet
     )
@@ -220,6 +237,8 @@ def run_import(
         for line, cells in data:
             any_row = True
             loader.counts.rows += 1
+            if tick is not None and not loader.counts.rows % TICK_EVERY:
+                tick(display, loader.counts.rows)
             extra = len(cells) > width and any(c != "" for c in cells[width:])
             if extra or (strict_width and len(cells) < width):
                 row_problems = [
@@ -295,8 +314,9 @@ def run_import(
 def import_files(
     db: Database,
     paths: Sequence[Path],
-    importer: Callable[[Database, Path, ImportOptions], ImportResult],
+    importer: Importer,
     options: ImportOptions,
+    tick: Tick | None = None,
 ) -> Iterator[ImportResult | ImportRefused]:
     """Import files one after the other, each all or nothing; yield each outcome.
 
@@ -310,7 +330,7 @@ def import_files(
     try:
         for path in paths:
             try:
-                yield importer(db, path, options)
+                yield importer(db, path, options, tick)
             except ImportRefused as refused:
                 yield refused
     finally:
@@ -318,10 +338,12 @@ def import_files(
             store.rollback(db)
 
 
-def importer(kind: str) -> Callable[[Database, Path, ImportOptions], ImportResult]:
+def importer(kind: str) -> Importer:
     """``cqn import KIND FILE``: one file of that kind, all or nothing unless ``skip_bad``."""
 
-    def run(db: Database, path: Path, options: ImportOptions) -> ImportResult:
+    def run(
+        db: Database, path: Path, options: ImportOptions, tick: Tick | None = None
+    ) -> ImportResult:
         from cqn_cli.ingest import activity
         from cqn_cli.ingest.roster import RosterLoader
 
@@ -337,6 +359,6 @@ def importer(kind: str) -> Callable[[Database, Path, ImportOptions], ImportResul
             loader = activity.AttendanceLoader(db, as_of=as_of, today=today)
         else:
             loader = activity.VisitsLoader(db, as_of=as_of, today=today)
-        return run_import(db, path, kind, loader, options)
+        return run_import(db, path, kind, loader, options, tick)
 
     return run
