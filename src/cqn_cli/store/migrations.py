@@ -380,3 +380,13 @@ def _figure_indexes(db: Database) -> None:
         CREATE INDEX person_roster ON person(id, registered_on, status, status_since, ward_id);
         """,
     )
+
+
+@migrations(name="0008_figure_views")
+def _figure_views(db: Database) -> None:
+    """Views named for the figures (meeting_attendance, gathering_by_ward…), for reading the
+    database with sqlite3 or Datasette. They are defined in ``store.views``: a later change
+    of a view is a new migration that calls ``create_views`` again."""
+    from cqn_cli.store.views import create_views
+
+    create_views(db)
