@@ -310,6 +310,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{option} is a global option: put it right after cqn: cqn {option} … <command>.",
     ),
     "usage.no_such_command": ("không có lệnh '{command}'.", "no such command '{command}'."),
+    "listing.written": ("Đã ghi {path}.", "Wrote {path}."),
+    "opt.listing_output": (
+        "Ghi vào tệp (.xlsx, .csv hoặc .json theo đuôi tệp) thay vì in ra màn hình.",
+        "Write to a file (.xlsx, .csv or .json, by its suffix) instead of the screen.",
+    ),
+    "usage.table_to_file": (
+        "bảng chỉ để xem trên màn hình; ghi tệp thì chọn -f xlsx, csv hoặc json.",
+        "a table is for the screen; to write a file choose -f xlsx, csv or json.",
+    ),
+    "usage.xlsx_needs_file": (
+        "tệp XLSX cần nơi ghi: thêm -o TỆP.xlsx.",
+        "an XLSX workbook needs somewhere to go: add -o FILE.xlsx.",
+    ),
     "progress.rows": ("{rows} dòng · {rate} dòng/giây", "{rows} rows · {rate} rows/s"),
     "progress.report": ("Đang tính số liệu…", "Computing the figures…"),
     "map.setup": ("Bắt đầu", "Set up"),

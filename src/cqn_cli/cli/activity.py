@@ -9,6 +9,7 @@ import typer
 from cqn_cli import values
 from cqn_cli.cli.common import (
     FormatOpt,
+    OutputOpt,
     RevealOpt,
     WardOpt,
     commands,
@@ -101,6 +102,7 @@ def group_list(
         typer.Option("--as-of", parser=parse_option_date, metavar="DATE", help=t("opt.as_of")),
     ] = None,
     fmt: FormatOpt = None,
+    output: OutputOpt = None,  # read by resolve_format (see OutputOpt)
 ) -> None:
     from cqn_cli.activity import group_rows
     from cqn_cli.render.output import render_rows
@@ -125,7 +127,12 @@ def group_list(
 
 
 @group_app.command("show", help=t("cmd.group.show"))
-def group_show(ctx: typer.Context, code: GroupArg, fmt: FormatOpt = None) -> None:
+def group_show(
+    ctx: typer.Context,
+    code: GroupArg,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,  # read by resolve_format (see OutputOpt)
+) -> None:
     from cqn_cli.activity import show_group
     from cqn_cli.render.output import Column, render_record, render_rows
 
@@ -135,7 +142,8 @@ def group_show(ctx: typer.Context, code: GroupArg, fmt: FormatOpt = None) -> Non
         render_record(group, [], "json")
         return
     members = group.pop("member_list")
-    render_record(group, _group_columns(), chosen)
+    if state(ctx).output is None:  # a file (-o) holds the list of members alone
+        render_record(group, _group_columns(), chosen)
     render_rows(
         members,
         [
@@ -276,6 +284,7 @@ def meeting_list(
         typer.Option("--kind", parser=_meeting_kind, metavar="KIND", help=t("opt.meeting_kind")),
     ] = None,
     fmt: FormatOpt = None,
+    output: OutputOpt = None,  # read by resolve_format (see OutputOpt)
 ) -> None:
     from cqn_cli.activity import meeting_rows
     from cqn_cli.render.output import render_rows
@@ -307,6 +316,7 @@ def meeting_show(
     ctx: typer.Context,
     code: Annotated[str, typer.Argument(help=t("opt.meeting_code"), metavar="CODE")],
     fmt: FormatOpt = None,
+    output: OutputOpt = None,  # read by resolve_format (see OutputOpt)
 ) -> None:
     from cqn_cli.activity import show_meeting
     from cqn_cli.render.output import Column, render_record, render_rows
@@ -317,7 +327,8 @@ def meeting_show(
         render_record(meeting, [], "json")
         return
     marks = meeting.pop("marks")
-    render_record(meeting, _meeting_columns(), chosen)
+    if state(ctx).output is None:  # a file (-o) holds the list of marks alone
+        render_record(meeting, _meeting_columns(), chosen)
     render_rows(
         marks,
         [
@@ -372,6 +383,7 @@ def visit_list(
     ward: WardOpt = None,
     group: GroupOpt = None,
     fmt: FormatOpt = None,
+    output: OutputOpt = None,  # read by resolve_format (see OutputOpt)
     reveal: RevealOpt = False,
 ) -> None:
     from cqn_cli.activity import visit_rows

@@ -100,6 +100,9 @@ class CqnGroup(Commands):
         try:
             return self._invoke(ctx)
         finally:
+            from cqn_cli.render.output import redirect
+
+            redirect(None)
             root = ctx.find_root().obj
             if isinstance(root, State):
                 root.close()
@@ -164,6 +167,8 @@ def _version(value: bool) -> None:
 def _lang(value: str | None) -> str | None:
     if value is not None and value not in LANGS:
         raise typer.BadParameter("vi | en")
+    if value is not None:  # now, for what is said before any command runs (cqn --lang en)
+        set_lang(value)
     return value
 
 

@@ -7,6 +7,7 @@ import typer
 
 from cqn_cli.cli.common import (
     FormatOpt,
+    OutputOpt,
     RevealOpt,
     commands,
     parse_option_date,
@@ -61,6 +62,7 @@ def list_cmd(
     ] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, help=t("opt.limit"))] = 100,
     fmt: FormatOpt = None,
+    output: OutputOpt = None,  # read by resolve_format (see OutputOpt)
     reveal: RevealOpt = False,
 ) -> None:
     from cqn_cli.privacy import audit_rows

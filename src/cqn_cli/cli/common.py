@@ -52,6 +52,7 @@ def commands() -> typer.Typer:
 class State:
     db_path: Path | None = None
     command: str = "cqn"  # the command path, which the audit records for every change
+    output: Path | None = None  # a listing's -o FILE
     _db: "Database | None" = None
 
     def path(self) -> Path:
@@ -76,7 +77,7 @@ class State:
                 db.close()
 
 
-def state(ctx: typer.Context) -> State:
+def state(ctx: click.Context) -> State:
     obj = ctx.find_root().obj
     if not isinstance(obj, State):
         obj = State()
@@ -160,15 +161,57 @@ class Format(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
+    xlsx = "xlsx"
+
+
+_BY_SUFFIX = {".xlsx": "xlsx", ".json": "json", ".csv": "csv"}
 
 
 def resolve_format(fmt: Format | None) -> str:
-    from cqn_cli.render.output import default_format
+    """The format of a listing: as asked, else from the ``-o`` file's suffix, else a table
+    on a terminal and CSV off one. A table is for the screen; XLSX needs a file (``-o``)
+    or a redirected stdout."""
+    import sys
 
-    return fmt.value if fmt is not None else default_format()
+    from typer._click.globals import get_current_context
+
+    from cqn_cli.errors import UsageError
+    from cqn_cli.render import output as out
+
+    target = state(get_current_context()).output
+    if fmt is not None:
+        chosen = fmt.value
+    elif target is not None:
+        chosen = _BY_SUFFIX.get(target.suffix.lower(), "csv")
+    else:
+        chosen = out.default_format()
+    if target is not None:
+        if chosen == "table":
+            raise UsageError("usage.table_to_file")
+        out.redirect(target)
+    elif chosen == "xlsx" and sys.stdout.isatty():
+        raise UsageError("usage.xlsx_needs_file")
+    return chosen
+
+
+def _remember_output(ctx: typer.Context, path: Path | None) -> Path | None:
+    if path is not None:
+        state(ctx).output = output_file(ctx, path)
+    return path
 
 
 FormatOpt = Annotated[Format | None, typer.Option("--format", "-f", help=t("opt.format"))]
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        dir_okay=False,
+        callback=_remember_output,
+        metavar="FILE",
+        help=t("opt.listing_output"),
+    ),
+]
 RevealOpt = Annotated[bool, typer.Option("--reveal", help=t("opt.reveal"))]
 AsOfOpt = Annotated[
     dt.date | None,

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from cqn_cli.cli.common import FormatOpt, commands, output_file, resolve_format, state
+from cqn_cli.cli.common import FormatOpt, OutputOpt, commands, output_file, resolve_format, state
 from cqn_cli.i18n import fmt_int, t
 
 app = commands()
@@ -32,7 +32,11 @@ def backup_cmd(
 
 
 @app.command("check", help=t("cmd.db.check"))
-def check_cmd(ctx: typer.Context, fmt: FormatOpt = None) -> None:
+def check_cmd(
+    ctx: typer.Context,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,  # read by resolve_format (see OutputOpt)
+) -> None:
     from cqn_cli.render.output import Column, message, render_rows, result_line
     from cqn_cli.store.maintenance import check
 

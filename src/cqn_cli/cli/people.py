@@ -11,6 +11,7 @@ import typer
 from cqn_cli.cli.common import (
     FormatOpt,
     OnOpt,
+    OutputOpt,
     RevealOpt,
     WardOpt,
     commands,
@@ -80,7 +81,8 @@ def _print_people(rows: list[dict[str, Any]], fmt: FormatOpt, params: dict[str, 
     from cqn_cli.render.output import render_rows
 
     chosen = resolve_format(fmt)
-    columns = _all_columns() if chosen == "csv" else _list_columns()
+    # Files get every field (they import back); the screen gets the columns that fit.
+    columns = _all_columns() if chosen in ("csv", "xlsx") else _list_columns()
     render_rows(
         rows,
         columns,
@@ -97,6 +99,7 @@ def list_cmd(
     ward: WardOpt = None,
     status: Annotated[Status | None, typer.Option("--status", help=t("opt.status"))] = None,
     fmt: FormatOpt = None,
+    output: OutputOpt = None,  # read by resolve_format (see OutputOpt)
     reveal: RevealOpt = False,
 ) -> None:
     from cqn_cli.people import list_people
@@ -119,6 +122,7 @@ def search_cmd(
     ctx: typer.Context,
     text: Annotated[str, typer.Argument(help=t("arg.text"))],
     fmt: FormatOpt = None,
+    output: OutputOpt = None,  # read by resolve_format (see OutputOpt)
     reveal: RevealOpt = False,
 ) -> None:
     from cqn_cli.people import masked_query, search_people, similar_names
@@ -138,6 +142,7 @@ def show_cmd(
     ctx: typer.Context,
     person: Annotated[str, typer.Argument(help=t("arg.person"))],
     fmt: FormatOpt = None,
+    output: OutputOpt = None,  # read by resolve_format (see OutputOpt)
     reveal: RevealOpt = False,
 ) -> None:
     from cqn_cli.people import get_record, to_row

@@ -6,7 +6,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cqn_cli.cli.common import FormatOpt, commands, parse_option_date, resolve_format, state, today
+from cqn_cli.cli.common import (
+    FormatOpt,
+    OutputOpt,
+    commands,
+    parse_option_date,
+    resolve_format,
+    state,
+    today,
+)
 from cqn_cli.i18n import t
 
 if TYPE_CHECKING:
@@ -98,6 +106,7 @@ def gathering_cmd(
     by: Annotated[GatheringBy, typer.Option("--by", help=t("opt.by"))] = GatheringBy.ward,
     map_date: MapDate = None,
     fmt: FormatOpt = None,
+    output: OutputOpt = None,  # read by resolve_format (see OutputOpt)
 ) -> None:
     from cqn_cli import stats
     from cqn_cli.render.output import Column
@@ -131,6 +140,7 @@ def attendance_cmd(
     by: Annotated[AttendanceBy, typer.Option("--by", help=t("opt.by"))] = AttendanceBy.ward,
     map_date: MapDate = None,
     fmt: FormatOpt = None,
+    output: OutputOpt = None,  # read by resolve_format (see OutputOpt)
 ) -> None:
     from cqn_cli import stats
     from cqn_cli.render.output import Column
@@ -166,6 +176,7 @@ def meetings_cmd(
     period: PeriodOpt = None,
     map_date: MapDate = None,
     fmt: FormatOpt = None,
+    output: OutputOpt = None,  # read by resolve_format (see OutputOpt)
 ) -> None:
     from cqn_cli import stats
     from cqn_cli.render.output import Column
@@ -192,6 +203,7 @@ def gatherings_cmd(
     period: PeriodOpt = None,
     map_date: MapDate = None,
     fmt: FormatOpt = None,
+    output: OutputOpt = None,  # read by resolve_format (see OutputOpt)
 ) -> None:
     from cqn_cli import stats
     from cqn_cli.render.output import Column
@@ -218,6 +230,7 @@ def visits_cmd(
     by: Annotated[VisitsBy, typer.Option("--by", help=t("opt.by"))] = VisitsBy.ward,
     map_date: MapDate = None,
     fmt: FormatOpt = None,
+    output: OutputOpt = None,  # read by resolve_format (see OutputOpt)
 ) -> None:
     from cqn_cli import stats
     from cqn_cli.render.output import Column
@@ -242,6 +255,7 @@ def inactive_cmd(
     as_of: AsOf = None,
     last: Annotated[int, typer.Option("--last", min=1, help=t("opt.last"))] = 4,
     fmt: FormatOpt = None,
+    output: OutputOpt = None,  # read by resolve_format (see OutputOpt)
 ) -> None:
     from cqn_cli import stats
     from cqn_cli.render.output import Column
@@ -263,6 +277,7 @@ def profile_cmd(
     as_of: AsOf = None,
     map_date: MapDate = None,
     fmt: FormatOpt = None,
+    output: OutputOpt = None,  # read by resolve_format (see OutputOpt)
 ) -> None:
     from cqn_cli import stats
 

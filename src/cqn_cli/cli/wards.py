@@ -8,6 +8,7 @@ import typer
 from cqn_cli.cli.common import (
     AsOfOpt,
     FormatOpt,
+    OutputOpt,
     commands,
     parse_option_date,
     resolve_format,
@@ -20,7 +21,12 @@ app = commands()
 
 
 @app.command("list", help=t("cmd.ward.list"))
-def list_cmd(ctx: typer.Context, as_of: AsOfOpt = None, fmt: FormatOpt = None) -> None:
+def list_cmd(
+    ctx: typer.Context,
+    as_of: AsOfOpt = None,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,  # read by resolve_format (see OutputOpt)
+) -> None:
     from cqn_cli.render.output import Column, render_rows
     from cqn_cli.wards import list_wards
 

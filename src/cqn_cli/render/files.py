@@ -10,6 +10,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
 
 _VOCABULARIES = ("gender", "status", "group_kind", "meeting_kind", "mark", "reason")
 MAX_WIDTH = 50
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")  # not allowed in a sheet's name
 
 
 def cell_text(value: Any, kind: str, lang: str) -> str:
@@ -62,6 +64,8 @@ def _xlsx_value(value: Any, kind: str, lang: str) -> Any:
         return None
     if kind in ("int", "money") and isinstance(value, int):
         return value
+    if kind == "rate" and isinstance(value, (int, float)):
+        return float(value)  # a share in [0, 1], shown as a percentage
     if kind in ("date", "partial_date") and isinstance(value, str) and len(value) == 10:
         return dt.date.fromisoformat(value)  # a real date; a partial one stays text
     return neutralise_formula(cell_text(value, kind, lang))
@@ -76,7 +80,7 @@ def to_xlsx(
 
     wb = Workbook()
     ws = wb.active
-    ws.title = sheet[:31]
+    ws.title = _SHEET_FORBIDDEN.sub("-", sheet)[:31] or "cqn"
     heads = [c.vi if lang == "vi" else c.en for c in columns]
     ws.append(heads)
     for cell in ws[1]:
@@ -94,6 +98,9 @@ def to_xlsx(
             for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i):
                 if isinstance(cell.value, dt.date):
                     cell.number_format = date_format
+        elif c.kind == "rate":
+            for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i):
+                cell.number_format = "0.00%"
         letter = ws.cell(row=1, column=i).column_letter
         ws.column_dimensions[letter].width = min(MAX_WIDTH, widths[i - 1] + 2)
     ws.freeze_panes = "A2"

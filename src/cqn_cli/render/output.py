@@ -13,6 +13,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
@@ -23,7 +24,7 @@ from cqn_cli.errors import CqnError, ImportRefused, OptionsRefused
 from cqn_cli.i18n import describe_problem, fmt_int, fmt_pct, lang, t
 from cqn_cli.values import neutralise_formula
 
-FORMATS = ("table", "csv", "json")
+FORMATS = ("table", "csv", "json", "xlsx")
 _NO_WRAP = frozenset({"id", "code", "ward_code", "national_id", "phone", "person_id"})
 MAX_PROBLEMS_SHOWN = 1000
 PLAIN_WIDTH = 160
@@ -42,6 +43,39 @@ def _console(stream: Any) -> Console:
         soft_wrap=False,
         emoji=False,
     )
+
+
+# Where a listing goes instead of stdout (``-o FILE``); the CLI sets it for one command.
+_target: list[Path] = []
+
+
+def redirect(path: Path | None) -> None:
+    """Send the next listings to ``path`` (written atomically, mode 0600), or to stdout."""
+    _target.clear()
+    if path is not None:
+        _target.append(path)
+
+
+def _emit(data: bytes) -> None:
+    """A listing rendered as a file's bytes: to the ``-o`` file, else to stdout."""
+    if _target:
+        from cqn_cli.atomic import write_atomically
+
+        write_atomically(_target[0], data)
+        message(t("listing.written", path=_target[0]))
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+
+
+def _listing_xlsx(
+    rows: Sequence[dict[str, Any]], columns: Sequence[Column], title: str | None
+) -> bytes:
+    from cqn_cli.exports import ExportColumn
+    from cqn_cli.render.files import to_xlsx
+
+    heads = [ExportColumn(c.key, t(c.title), t(c.title), c.kind) for c in columns]
+    return to_xlsx(heads, rows, lang(), title or "cqn")
 
 
 def stdout_console() -> Console:
@@ -104,19 +138,30 @@ def render_rows(
     write: Callable[[str], object] | None = None,
     total_row: bool = False,
 ) -> None:
-    """Print ``rows`` in ``fmt``: JSON carries every key, CSV and table the ``columns``."""
+    """Print ``rows`` in ``fmt``: JSON carries every key, CSV and table the ``columns``,
+    XLSX the ``columns`` under their headings in the clerk's language."""
     out = write or sys.stdout.write
+    if fmt == "xlsx":
+        _emit(_listing_xlsx(rows, columns, title))
+        return
     if fmt == "json":
         doc = {"params": params or {}, "rows": list(rows), "total": total or {}}
-        out(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+        text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+        if _target:
+            _emit(text.encode("utf-8"))
+        else:
+            out(text)
         return
     if fmt == "csv":
         buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
+        writer = csv.writer(buf, lineterminator="\r\n" if _target else "\n")
         writer.writerow([c.key for c in columns])
         for row in rows:
             writer.writerow([_csv_value(row.get(c.key)) for c in columns])
-        out(buf.getvalue())
+        if _target:  # a file gets the BOM that tells Excel it is UTF-8
+            _emit(buf.getvalue().encode("utf-8-sig"))
+        else:  # stdout stays plain for scripts
+            out(buf.getvalue())
         return
     console = stdout_console()
     if console.width < WIDE:
@@ -139,11 +184,15 @@ def render_rows(
 
 
 def render_record(record: dict[str, Any], columns: Sequence[Column], fmt: str) -> None:
-    """One object: JSON as it is, CSV as one row, a two-column table otherwise."""
+    """One object: JSON as it is, CSV or XLSX as one row, a two-column table otherwise."""
     if fmt == "json":
-        sys.stdout.write(json.dumps(record, ensure_ascii=False, indent=2) + "\n")
+        text = json.dumps(record, ensure_ascii=False, indent=2) + "\n"
+        if _target:
+            _emit(text.encode("utf-8"))
+        else:
+            sys.stdout.write(text)
         return
-    if fmt == "csv":
+    if fmt in ("csv", "xlsx"):
         render_rows([record], columns, fmt)
         return
     table = Table(show_header=False, box=None)

@@ -111,9 +111,11 @@ def rate_sql(num: str, den: str) -> str:
     ) ELSE 0.0 END"""
 
 
-def _comment(text: str) -> str:
-    """``text`` as SQL comment lines (kept in the view's text in sqlite_master)."""
-    return "".join(f"-- {line}".rstrip() + "\n" for line in text.strip().splitlines())
+def _view(meaning: str, select: str) -> str:
+    """A view's text: its meaning as SQL comment lines (SQLite keeps them in the view's
+    text in sqlite_master, shown by ``.schema``), then its SELECT."""
+    comment = "".join(f"-- {line}".rstrip() + "\n" for line in meaning.strip().splitlines())
+    return comment + select.strip()
 
 
 # ---- the views ------------------------------------------------------------------------
@@ -121,7 +123,8 @@ def _comment(text: str) -> str:
 
 def _meeting_attendance() -> str:
     # figures.meeting_tallies with no filter.
-    return _comment('''
+    return _view(
+        """
 meeting_attendance: one row per meeting (SPEC §4 "expected at a meeting"), as
 `cqn meeting list` counts it.
   expected: members of the meeting's group on the meeting date who were on the roster
@@ -129,7 +132,8 @@ meeting_attendance: one row per meeting (SPEC §4 "expected at a meeting"), as
   present, excused: expected members marked so; absent = expected - present - excused
             (an expected member with no mark is absent);
   guests:   people marked present who were not expected (not in any rate).
-''') + f"""WITH selected AS (
+""",
+        f"""WITH selected AS (
         SELECT mt.id, mt.group_id, mt.date FROM meeting mt JOIN groups g ON g.id = mt.group_id
     ),
     {_tally_ctes("selected")},{_expected_from_windows("selected")},
@@ -151,33 +155,39 @@ meeting_attendance: one row per meeting (SPEC §4 "expected at a meeting"), as
     LEFT JOIN tally t ON t.meeting_id = s.id
     LEFT JOIN guests gu ON gu.meeting_id = s.id
     ORDER BY mt.date, g.code, mt.code
-"""
+""",
+    )
 
 
 def _ward_map_today() -> str:
-    return _comment('''
+    return _view(
+        """
 ward_map_today: every ward of the registry (ward_id, as written on a roster of any
 year) and the ward it has become on today's map (map_ward_id): follow successor_id
 while the ward's valid_to is before today (SPEC §4 ward map). The figure views count
 a person or group under map_ward_id.
-''') + f"""WITH RECURSIVE {_TODAY_CTE},{ward_map_ctes("(SELECT d FROM today)")}
+""",
+        f"""WITH RECURSIVE {_TODAY_CTE},{ward_map_ctes("(SELECT d FROM today)")}
     SELECT m.ward_id, w.code AS ward_code, w.name AS ward_name,
            m.map_id AS map_ward_id, mw.code AS map_ward_code, mw.name AS map_ward_name
     FROM wmap m JOIN ward w ON w.id = m.ward_id JOIN ward mw ON mw.id = m.map_id
     ORDER BY m.ward_id
-"""
+""",
+    )
 
 
 def _gathering_by_ward() -> str:
     # figures.gathering_by_ward(db, today, today).
-    return _comment('''
+    return _view(
+        """
 gathering_by_ward: per ward of today's map (SPEC §4 "gathering rate"), as of today:
   on_roster: people on the roster today;
   gathered:  of them, those who are today a member of at least one group (CLB or BLL)
              that exists today;
   rate:      gathered / on_roster, 4 places (0 when nobody is on the roster).
 A person counts under their ward as rolled up to today's map (see ward_map_today).
-''') + f"""WITH RECURSIVE {_TODAY_CTE},{ward_map_ctes("(SELECT d FROM today)")},
+""",
+        f"""WITH RECURSIVE {_TODAY_CTE},{ward_map_ctes("(SELECT d FROM today)")},
     roster AS (SELECT p.id, w.map_id FROM person p JOIN wmap w ON w.ward_id = p.ward_id
                CROSS JOIN today t
                WHERE {on_roster("p", "t.d")}),
@@ -196,18 +206,21 @@ A person counts under their ward as rolled up to today's map (see ward_map_today
            {rate_sql("c.gathered", "c.on_roster")} AS rate
     FROM counted c JOIN ward w ON w.id = c.map_id
     ORDER BY w.code, w.name
-"""
+""",
+    )
 
 
 def _gathering_by_group() -> str:
     # figures.gathering_by_group(db, today, today).
-    return _comment('''
+    return _view(
+        """
 gathering_by_group: per group (CLB or BLL) that exists today (founded on or before today
 or unknown, not dissolved on or before today), as of today (SPEC §4):
   members: people on the roster today who are members of the group today, each once.
 The group's ward is shown on today's map. A person in two groups counts in both here;
 gathering_by_ward counts each person once.
-''') + f"""WITH RECURSIVE {_TODAY_CTE},{ward_map_ctes("(SELECT d FROM today)")}
+""",
+        f"""WITH RECURSIVE {_TODAY_CTE},{ward_map_ctes("(SELECT d FROM today)")}
     SELECT (SELECT d FROM today) AS as_of, g.code AS group_code, g.name AS group_name, g.kind,
            w.map_id AS ward_id, mw.code AS ward_code, mw.name AS ward_name,
            count(DISTINCT CASE WHEN {member_at("ms", "t.d")} AND {on_roster("p", "t.d")}
@@ -220,7 +233,8 @@ gathering_by_ward counts each person once.
     WHERE {group_exists("g", "t.d")}
     GROUP BY g.id
     ORDER BY mw.code, mw.name, g.kind <> 'clb', g.code COLLATE BINARY
-"""
+""",
+    )
 
 
 def _meetings_this_year() -> str:
@@ -252,13 +266,13 @@ _ATTENDANCE_COLUMNS = """
 
 def _attendance_by_group() -> str:
     # figures.attendance(db, 1 Jan, 31 Dec, "group", today).
-    return _comment(
-            '''
+    return _view(
+        """
 attendance_by_group: per group that held a meeting this calendar year (1 January to
 31 December of today's year, later meetings of the year included), SPEC §4
-"attendance rate":'''
-            + _ATTENDANCE_COLUMNS
-        ) + f"""{_meetings_this_year()},
+"attendance rate":"""
+        + _ATTENDANCE_COLUMNS,
+        f"""{_meetings_this_year()},
     counted AS (
         SELECT group_code, group_name, count(*) AS meetings, sum(expected) AS expected,
                sum(present) AS present, sum(excused) AS excused
@@ -269,18 +283,19 @@ attendance_by_group: per group that held a meeting this calendar year (1 January
            {rate_sql("c.present", "c.expected")} AS rate
     FROM counted c
     ORDER BY c.group_code COLLATE BINARY
-"""
+""",
+    )
 
 
 def _attendance_by_ward() -> str:
     # figures.attendance(db, 1 Jan, 31 Dec, "ward", today).
-    return _comment(
-            '''
+    return _view(
+        """
 attendance_by_ward: per ward of today's map, the meetings of this calendar year (1
 January to 31 December of today's year) of the groups of the ward: a meeting counts
-under its group's ward, rolled up to today's map (SPEC §4 "attendance rate"):'''
-            + _ATTENDANCE_COLUMNS
-        ) + f"""{_meetings_this_year()},
+under its group's ward, rolled up to today's map (SPEC §4 "attendance rate"):"""
+        + _ATTENDANCE_COLUMNS,
+        f"""{_meetings_this_year()},
     counted AS (
         SELECT map_id, count(*) AS meetings, sum(expected) AS expected,
                sum(present) AS present, sum(excused) AS excused
@@ -292,17 +307,20 @@ under its group's ward, rolled up to today's map (SPEC §4 "attendance rate"):''
            {rate_sql("c.present", "c.expected")} AS rate
     FROM counted c JOIN ward w ON w.id = c.map_id
     ORDER BY w.code, w.name
-"""
+""",
+    )
 
 
 def _people_on_roster() -> str:
-    return _comment('''
+    return _view(
+        """
 people_on_roster: the people on the roster today (SPEC §4: registered on or before
 today or date unknown, and not moved out or deceased on or before today):
   person_id: the cqn id (CQN000123); name (NULL once the person's data was erased);
   ward: their ward on today's map; gathered: 1 if today a member of a group that exists
   today, else 0. No national id, phone, address, birth date or notes (personal data).
-''') + f"""WITH RECURSIVE {_TODAY_CTE},{ward_map_ctes("(SELECT d FROM today)")},
+""",
+        f"""WITH RECURSIVE {_TODAY_CTE},{ward_map_ctes("(SELECT d FROM today)")},
     gathered AS (
         SELECT DISTINCT ms.person_id
         FROM membership ms JOIN groups g ON g.id = ms.group_id CROSS JOIN today t
@@ -318,7 +336,8 @@ today or date unknown, and not moved out or deceased on or before today):
     LEFT JOIN gathered ga ON ga.person_id = p.id
     WHERE {on_roster("p", "t.d")}
     ORDER BY p.id
-"""
+""",
+    )
 
 
 VIEWS: dict[str, str] = {
