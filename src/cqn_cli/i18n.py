@@ -98,8 +98,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "opt.lang": ("Ngôn ngữ hiển thị: vi hoặc en.", "Language of messages: vi or en."),
     "opt.version": ("In phiên bản rồi thoát.", "Print the version and exit."),
     "opt.format": (
-        "Định dạng: table, csv hoặc json (mặc định: table trên màn hình, csv khi chuyển hướng).",
-        "Output format: table, csv or json (default: table on a terminal, csv otherwise).",
+        "Định dạng: table, csv, json hoặc xlsx (mặc định: theo đuôi tệp -o; table trên màn"
+        " hình, csv khi chuyển hướng).",
+        "Output format: table, csv, json or xlsx (default: the -o file's suffix; table on a"
+        " terminal, csv otherwise).",
     ),
     "opt.reveal": (
         "Hiện đầy đủ số CCCD và điện thoại (mặc định che bớt).",

@@ -454,16 +454,16 @@ def _signs_of(text: str, kind: str, through: str) -> bool:
     return not signs.isdisjoint(text) or not signs.isdisjoint(unicodedata.normalize("NFD", text))
 
 
-def _support(text: str, kind: str) -> int:
-    """How many Vietnamese syllables ``text`` gives when repaired as ``kind`` (0 when
-    it shows no sign of ``kind`` or the repair does not read as Vietnamese)."""
-    best = 0
+def _support(text: str, kind: str) -> set[str]:
+    """The Vietnamese syllables (lower case) that ``text`` gives when repaired as
+    ``kind``; none when it shows no sign of ``kind`` or does not read as Vietnamese
+    once repaired."""
     for through in _THROUGH:
         if _signs_of(text, kind, through):
-            good, bad = _rate(repair(text, kind, through))
-            if good > 0 and bad * 5 <= good:
-                best = max(best, good)
-    return best
+            repaired = repair(text, kind, through)
+            if _is_vietnamese(repaired):
+                return {w.lower() for w in _WORD.findall(repaired) if not w.isascii()}
+    return set()
 
 
 def detect(texts: Iterable[str]) -> str | None:
@@ -474,13 +474,13 @@ def detect(texts: Iterable[str]) -> str | None:
     encoding when it does not read as Vietnamese as it is, holds characters that
     the encoding's bytes become, and reads as Vietnamese syllables once repaired.
     An encoding is named when more than half of the cells vote for it, it has more
-    than twice the votes of the other, and its votes repair at least two words
-    (one short word such as ``Loïc``, VNI for ``Lọc``, is not enough). Real
+    than twice the votes of the other, and its votes repair at least two different
+    words (``Loïc``, VNI for ``Lọc``, is not enough, however often it comes). Real
     Vietnamese (composed, decomposed or with Windows-1258's combining tone marks),
     ASCII and Western European names do not vote.
     """
     votes = dict.fromkeys(KINDS, 0)
-    words = dict.fromkeys(KINDS, 0)
+    words: dict[str, set[str]] = {kind: set() for kind in KINDS}
     seen = 0
     for raw in islice((t for t in texts if not t.isascii()), _MAX_CELLS):
         seen += 1
@@ -491,8 +491,8 @@ def detect(texts: Iterable[str]) -> str | None:
             support = _support(text, kind)
             if support:
                 votes[kind] += 1
-                words[kind] += support
+                words[kind] |= support
     best, other = sorted(KINDS, key=lambda k: votes[k], reverse=True)
-    if votes[best] * 2 > seen and votes[best] > 2 * votes[other] and words[best] >= 2:
+    if votes[best] * 2 > seen and votes[best] > 2 * votes[other] and len(words[best]) >= 2:
         return best
     return None

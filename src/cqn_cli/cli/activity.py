@@ -34,7 +34,8 @@ GroupArg = Annotated[
     str, typer.Argument(help=t("arg.group"), metavar="GROUP", autocompletion=complete_group)
 ]
 GroupOpt = Annotated[
-    str | None, typer.Option("--group", help=t("arg.group"), autocompletion=complete_group)
+    str | None,
+    typer.Option("--group", metavar="GROUP", help=t("arg.group"), autocompletion=complete_group),
 ]
 PersonArg = Annotated[str, typer.Argument(help=t("arg.person_ref"), metavar="PERSON")]
 RequiredOn = Annotated[
