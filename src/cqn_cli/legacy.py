@@ -32,16 +32,16 @@ accepts a modifier of either case; it also composes a tone modifier after
 converters write the single bytes. A modifier after anything else, and every
 other byte above 0x7F, is read as Windows-1252.
 
-Sources of the byte tables, each cross-checked against the others:
+Sources of the byte tables, each table checked against all of its sources:
 
 * TCVN3: Unikey's VnConv tables by Pham Kim Long (``unikey/data.cpp``,
-  ``SingleByteTables``, TCVN3 entry; as kept in fcitx/fcitx5-unikey); GNU libc's
-  iconv module ``TCVN5712-1`` (VN1, a superset: its lower-case and Ă Â Ê Ô Ơ Ư Đ
-  positions are the same); the TCVN3 → Unicode table of backupvietsoft/HRM
-  (``ConvertVNI/XtraForm1.cs``); and duydev/vietnamese-conversion
+  ``SingleByteTables``, the TCVN3 entry, as kept in fcitx/fcitx5-unikey); GNU libc's
+  iconv module ``TCVN5712-1`` (VN1, a superset: its lower-case letters and
+  Ă Â Ê Ô Ơ Ư Đ sit at the same bytes); the TCVN3 → Unicode table of
+  backupvietsoft/HRM (``ConvertVNI/XtraForm1.cs``); and duydev/vietnamese-conversion
   (``src/charsets.ts``).
 * VNI-Windows: Unikey's VnConv tables (``unikey/data.cpp``, ``DoubleByteTables``,
-  VNI-WIN entry); Dao Hai Lam's xvnkb (``vni.h``); and
+  the VNI-WIN entry); Dao Hai Lam's xvnkb (lamdao/xvnkb, ``vni.h``); and
   duydev/vietnamese-conversion (``src/charsets.ts``).
 """
 
