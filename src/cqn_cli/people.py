@@ -71,64 +71,109 @@ class Held:
 
 
 class PersonIndex:
-    """Every person's identity keys in memory, built once per import."""
+    """The identity keys of the people held, for one import or command.
+
+    Read from the database as they are needed (its indexes on ``national_id`` and
+    ``name_key`` answer), so memory stays flat however large the roster; the people
+    this import has added or changed but not yet written are ``pending`` and always
+    win over what is stored. ``written()`` after each batch is written.
+    """
 
     def __init__(self, db: Database) -> None:
-        self.held: dict[int, Held] = {}
-        self.by_cccd: dict[str, int] = {}
-        self.by_name_birth: dict[tuple[str, str | None], list[int]] = {}
-        self.by_name: dict[str, list[int]] = {}
+        self._conn = db.conn
+        self._pending: dict[int, Held] = {}
+        self._pending_cccd: dict[str, int] = {}
+        self._pending_names: dict[str, list[int]] = {}
         self._place: Callable[[str], str] | None = None
-        self._by_name_place: dict[tuple[str, str], list[int]] = {}
-        cursor = db.execute(
-            "SELECT id, name_key, birth_date, ward_id, national_id, full_name FROM person"
-        )
-        for pk, name_key, birth, ward_id, cccd, full_name in cursor:
-            self.add(pk, Held(name_key, birth, ward_id, cccd, full_name))
         row = db.execute("SELECT coalesce(max(id), 0) FROM person").fetchone()
         seq = db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'person'").fetchone()
         self.next_id: int = max(int(row[0]), int(seq[0]) if seq else 0) + 1
 
+    def written(self) -> None:
+        """The pending people are now in the database."""
+        self._pending.clear()
+        self._pending_cccd.clear()
+        self._pending_names.clear()
+
     def add(self, pk: int, held: Held) -> None:
-        self.held[pk] = held
+        """A person this import adds or changes (name, ward, national id), not yet written."""
+        self._pending[pk] = held
         if held.national_id:
-            self.by_cccd[held.national_id] = pk
-        self.by_name_birth.setdefault((held.name_key, held.birth), []).append(pk)
-        self.by_name.setdefault(held.name_key, []).append(pk)
-        if self._place is not None:
-            key = (held.name_key, self._place(held.ward_id))
-            self._by_name_place.setdefault(key, []).append(pk)
+            self._pending_cccd[held.national_id] = pk
+        names = self._pending_names.setdefault(held.name_key, [])
+        if pk not in names:
+            names.append(pk)
 
     def allocate(self) -> int:
         pk = self.next_id
         self.next_id += 1
         return pk
 
+    def held(self, pk: int) -> Held | None:
+        found = self._pending.get(pk)
+        if found is not None:
+            return found
+        row = self._conn.execute(
+            "SELECT name_key, birth_date, ward_id, national_id, full_name FROM person WHERE id = ?",
+            (pk,),
+        ).fetchone()
+        return Held(*row) if row else None
+
+    def by_cccd(self, cccd: str) -> int | None:
+        pk = self._pending_cccd.get(cccd)
+        if pk is not None:
+            return pk
+        row = self._conn.execute("SELECT id FROM person WHERE national_id = ?", (cccd,)).fetchone()
+        return int(row[0]) if row else None
+
+    def named(self, name_key: str) -> list[tuple[int, Held]]:
+        """Everyone held under that name key, in the order of their ids."""
+        return self.lookup(None, name_key)[2]
+
+    def lookup(
+        self, cccd: str | None, name_key: str
+    ) -> tuple[int | None, Held | None, list[tuple[int, Held]]]:
+        """In one query: who holds ``cccd`` (id and keys, if anyone), and everyone under
+        ``name_key`` in the order of their ids; pending changes applied."""
+        rows = self._conn.execute(
+            "SELECT id, name_key, birth_date, ward_id, national_id, full_name FROM person"
+            " WHERE name_key = ?1 OR national_id = ?2",
+            (name_key, cccd),
+        ).fetchall()
+        pending = self._pending
+        found = {pk: pending.get(pk) or Held(*held) for pk, *held in rows}
+        for pk in self._pending_names.get(name_key, ()):
+            found[pk] = pending[pk]
+        by_cccd = self._pending_cccd.get(cccd) if cccd is not None else None
+        if by_cccd is None and cccd is not None:
+            by_cccd = next((pk for pk, h in found.items() if h.national_id == cccd), None)
+        holder = None if by_cccd is None else found.get(by_cccd) or pending[by_cccd]
+        # A pending rename moves a person away from the name the database still holds.
+        named = sorted((pk, h) for pk, h in found.items() if h.name_key == name_key)
+        return by_cccd, holder, named
+
+    @staticmethod
     def natural(
-        self, name_key: str, birth: str | None, same_place: Callable[[str], bool]
-    ) -> list[int]:
-        """People of that name and birth date whose ward is ``same_place``."""
-        return [
-            pk
-            for pk in self.by_name_birth.get((name_key, birth), [])
-            if same_place(self.held[pk].ward_id)
-        ]
+        named: list[tuple[int, Held]], birth: str | None, same_place: Callable[[str], bool]
+    ) -> list[tuple[int, Held]]:
+        """Of ``named``, those born on ``birth`` whose ward is ``same_place``."""
+        return [(pk, h) for pk, h in named if h.birth == birth and same_place(h.ward_id)]
 
     def index_places(self, place: Callable[[str], str]) -> None:
-        """Index everyone by (name, place): ``place`` maps a ward to where it is on a map."""
+        """How ``namesakes`` places a ward: where it is on a map."""
         self._place = place
-        self._by_name_place = {}
-        for pk, held in self.held.items():
-            key = (held.name_key, place(held.ward_id))
-            self._by_name_place.setdefault(key, []).append(pk)
 
-    def namesakes(self, name_key: str, ward_id: str) -> list[int]:
-        """Same name, same place (see ``index_places``): who might be the same person."""
-        assert self._place is not None, "index_places() first"
-        return self._by_name_place.get((name_key, self._place(ward_id)), [])
+    def namesakes(self, named: list[tuple[int, Held]], ward_id: str) -> list[tuple[int, Held]]:
+        """Of ``named``, those in the same place (see ``index_places``): who might be the
+        same person."""
+        place = self._place
+        assert place is not None, "index_places() first"
+        here = place(ward_id)
+        return [(pk, held) for pk, held in named if place(held.ward_id) == here]
 
-    def label(self, pk: int) -> str:
-        return f"{format_id(pk)} {self.held[pk].full_name}"
+    def label(self, pk: int, held: Held | None = None) -> str:
+        held = held or self.held(pk)
+        return f"{format_id(pk)} {held.full_name if held else ''}"
 
 
 # ---- reading -----------------------------------------------------------------
@@ -343,33 +388,31 @@ class PersonResolver:
         idx = self.index
         if cccd:
             number, _ = parse_cccd(cccd)
-            pk = idx.by_cccd.get(number)
-            if pk is None:
+            pk = idx.by_cccd(number)
+            held = idx.held(pk) if pk is not None else None
+            if pk is None or held is None:
                 raise FieldProblem("ref.unknown_cccd", value=mask_cccd_text(number))
-            held = idx.held[pk]
             other_name = name is not None and match_key(name) != held.name_key
             if other_name and not compatible_dates(held.birth, birth):
                 raise FieldProblem("ref.disagrees", person=idx.label(pk))
             return pk
         if person_id:
             found = parse_id(person_id)
-            if found is None or found not in idx.held:
+            if found is None or idx.held(found) is None:
                 shown = mask(person_id) if _digits(person_id) else person_id
                 raise FieldProblem("ref.unknown_id", value=shown)
             return found
         if not name:
             raise FieldProblem("ref.missing")
-        key = match_key(name)
-        candidates = [
-            pk for pk in idx.by_name.get(key, []) if compatible_dates(idx.held[pk].birth, birth)
+        named = [
+            (pk, h) for pk, h in idx.named(match_key(name)) if compatible_dates(h.birth, birth)
         ]
         if ward:
             place = self.wards.resolve(ward, self.as_of).id
-            candidates = [
-                pk
-                for pk in candidates
-                if self.wards.same_place(idx.held[pk].ward_id, place, self.as_of)
+            named = [
+                (pk, h) for pk, h in named if self.wards.same_place(h.ward_id, place, self.as_of)
             ]
+        candidates = [pk for pk, _ in named]
         if len(candidates) == 1:
             return candidates[0]
         if not candidates:

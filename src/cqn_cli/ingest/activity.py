@@ -284,7 +284,8 @@ class MembersLoader(_ActivityLoader):
             return problems
         joined, left, role = values["joined_on"], values.get("left_on"), values.get("role")
         col_joined, col_left = self.col("ngay_tham_gia"), self.col("ngay_roi")
-        birth = self.people.index.held[pk].birth
+        held = self.people.index.held(pk)
+        birth = held.birth if held else None
         if birth and precision_prefix_compare(joined, birth) < 0:
             problems.append(
                 self.problem(line, col_joined, joined, "member.before_birth", date=birth)

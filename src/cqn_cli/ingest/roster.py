@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from array import array
 from collections.abc import Sequence
 from typing import Any
 
@@ -47,6 +48,23 @@ _INSERT_COLUMNS = (
 )
 
 
+class LineOf:
+    """Person id → the line of this file that set them: four bytes per id, not a dict
+    entry, so a million-row roster stays small."""
+
+    def __init__(self) -> None:
+        self._lines = array("I")
+
+    def get(self, pk: int) -> int | None:
+        return (self._lines[pk] or None) if pk < len(self._lines) else None
+
+    def set(self, pk: int, line: int) -> None:
+        if pk >= len(self._lines):
+            grow = max(pk + 1 - len(self._lines), len(self._lines), 1024)
+            self._lines.frombytes(bytes(grow * self._lines.itemsize))
+        self._lines[pk] = line
+
+
 class RosterLoader(RowLoader):
     """Loader of ``cqn import roster`` (see ``engine.Loader``)."""
 
@@ -66,7 +84,7 @@ class RosterLoader(RowLoader):
         self.default_ward = default_ward
         self._inserts: list[list[Any]] = []
         self._updates: list[tuple[Any, ...]] = []
-        self._touched: dict[int, int] = {}  # person id → line of this file that set it
+        self._touched = LineOf()  # person id → line of this file that set it
 
     # -- engine protocol --------------------------------------------------------
     def start(self, header: HeaderMap, header_cells: Sequence[Cell], header_line: int) -> None:
@@ -167,17 +185,15 @@ class RosterLoader(RowLoader):
         name_key, search_key = name_keys(name)
         birth, ward_id = values.get("birth_date"), values["ward"]
         pk: int | None = None
+        held: Held | None = None
         by_cccd = False
-        if cccd is not None and cccd in idx.by_cccd:
-            pk, by_cccd = idx.by_cccd[cccd], True
-            held = idx.held[pk]
-            if pk in self._touched:  # earlier in this file: say so, not "held by" a new id
+        found, holder, named = idx.lookup(cccd, name_key)
+        if found is not None and holder is not None:
+            pk, by_cccd, held = found, True, holder
+            earlier = self._touched.get(pk)
+            if earlier is not None:  # earlier in this file: say so, not "held by" a new id
                 col = self.col("so_cccd")
-                return [
-                    self.problem(
-                        line, col, None, "row.cccd_duplicate_in_file", other=self._touched[pk]
-                    )
-                ]
+                return [self.problem(line, col, None, "row.cccd_duplicate_in_file", other=earlier)]
             if held.name_key != name_key and not compatible_dates(held.birth, birth):
                 return [
                     self.problem(
@@ -185,7 +201,7 @@ class RosterLoader(RowLoader):
                         self.col("so_cccd"),
                         None,
                         "row.cccd_conflict",
-                        cccd=mask_cccd_text(cccd),
+                        cccd=mask_cccd_text(cccd or ""),
                         person_id=format_id(pk),
                         name=held.full_name,
                     )
@@ -193,18 +209,17 @@ class RosterLoader(RowLoader):
         else:
             # Same place on the map of the file's date: a 2019 ward and the ward it became.
             candidates = idx.natural(
-                name_key, birth, lambda w: self.wards.same_place(w, ward_id, self.as_of)
+                named, birth, lambda w: self.wards.same_place(w, ward_id, self.as_of)
             )
             if cccd is not None:  # a known person whose number arrives only now
-                candidates = [c for c in candidates if idx.held[c].national_id is None]
+                candidates = [(c, h) for c, h in candidates if h.national_id is None]
             if len(candidates) > 1:
-                listed = ", ".join(idx.label(c) for c in candidates)
+                listed = ", ".join(idx.label(c, h) for c, h in candidates)
                 return [self.problem(line, None, None, "row.ambiguous_person", candidates=listed)]
             if candidates:
-                pk = candidates[0]
+                pk, held = candidates[0]
         if pk is not None and self.insert_only:
             key = "person.cccd_taken" if by_cccd else "person.duplicate"
-            held = idx.held[pk]
             return [
                 self.problem(
                     line,
@@ -212,22 +227,24 @@ class RosterLoader(RowLoader):
                     None,
                     key,
                     person_id=format_id(pk),
-                    name=held.full_name,
+                    name=held.full_name if held else "",
                     cccd=mask_cccd_text(cccd or ""),
                 )
             ]
-        if pk is not None and pk in self._touched:
-            key = "row.cccd_duplicate_in_file" if by_cccd else "row.person_duplicate_in_file"
-            col = self.col("so_cccd") if by_cccd else None
-            return [self.problem(line, col, None, key, other=self._touched[pk])]
+        if pk is not None:
+            earlier = self._touched.get(pk)
+            if earlier is not None:
+                key = "row.cccd_duplicate_in_file" if by_cccd else "row.person_duplicate_in_file"
+                col = self.col("so_cccd") if by_cccd else None
+                return [self.problem(line, col, None, key, other=earlier)]
 
-        if pk is None:
+        if pk is None or held is None:
             # Warn on today's map, wider than the file's: who might be the same person.
-            namesakes = idx.namesakes(name_key, ward_id)
+            namesakes = idx.namesakes(named, ward_id)
             if namesakes:
                 # Past the warnings kept in full, the names are not worth looking up.
                 kept = self.keeps_warnings()
-                listed = ", ".join(idx.label(c) for c in namesakes[:5]) if kept else ""
+                listed = ", ".join(idx.label(c, h) for c, h in namesakes[:5]) if kept else ""
                 self.warn(line, None, "warn.possible_duplicate", candidates=listed)
             pk = idx.allocate()
             record = {**values, "id": pk, "name_key": name_key, "search_key": search_key}
@@ -242,27 +259,36 @@ class RosterLoader(RowLoader):
             get = record.get
             self._inserts.append([get(c) for c in _INSERT_COLUMNS])
             self.counts.inserted += 1
+            idx.add(pk, Held(name_key, birth, ward_id, cccd, name))
         else:
-            held_ward = idx.held[pk].ward_id
-            if held_ward != ward_id and self.wards.on_map(held_ward, self.as_of).id == ward_id:
+            if (
+                held.ward_id != ward_id
+                and self.wards.on_map(held.ward_id, self.as_of).id == ward_id
+            ):
                 # The file names the ward that the held one became: keep the finer, older
                 # ward, which rolls up to the same place on today's map and to the right
                 # one on the map of its own time.
-                values["ward"] = held_ward
-            held = idx.held[pk]
+                values["ward"] = ward_id = held.ward_id
             if by_cccd and held.name_key != name_key:
                 # Allowed (SPEC §3: only name AND birth date differing is a conflict), but said.
                 self.warn(line, self.col("ho_ten"), "warn.renamed", old=held.full_name, new=name)
-            if cccd is not None and held.national_id is None:
-                held.national_id = cccd  # a later row with this number is this person
-                idx.by_cccd[cccd] = pk
             row = [values.get(c) for c in self._present]
             row += (name_key, search_key, cccd, self._now, pk)
             self._updates.append(tuple(row))
             self._matched += 1
-        if pk not in idx.held:
-            idx.add(pk, Held(name_key, birth, ward_id, cccd, name))
-        self._touched[pk] = line
+            # What the update will hold, for the rows after this one (a later row with this
+            # number, or under the new name, is this person).
+            idx.add(
+                pk,
+                Held(
+                    name_key,
+                    birth if birth is not None else held.birth,
+                    ward_id,
+                    cccd if cccd is not None else held.national_id,
+                    name,
+                ),
+            )
+        self._touched.set(pk, line)
         if len(self._inserts) + len(self._updates) >= BATCH:
             self._flush()
         return []
@@ -276,6 +302,7 @@ class RosterLoader(RowLoader):
             cursor = conn.executemany(self._update_sql, self._updates)
             self.counts.updated += max(cursor.rowcount, 0)
             self._updates.clear()
+        self.people.written()
         self.counts.unchanged = self._matched - self.counts.updated
 
 
