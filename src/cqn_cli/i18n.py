@@ -312,6 +312,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{option} is a global option: put it right after cqn: cqn {option} … <command>.",
     ),
     "usage.no_such_command": ("không có lệnh '{command}'.", "no such command '{command}'."),
+    "legacy.tcvn3": ("phông TCVN3 (ABC, .VnTime)", "the TCVN3 (ABC, .VnTime) font encoding"),
+    "legacy.vni": ("phông VNI (VNI-Times)", "the VNI (VNI-Times) font encoding"),
+    "file.legacy_text": (
+        "tệp được gõ bằng {font}: '{seen}' là '{fixed}'; hãy nhập lại với --legacy {kind}.",
+        "the file was typed in {font}: '{seen}' is '{fixed}'; import it with --legacy {kind}.",
+    ),
+    "opt.legacy": (
+        "Tệp gõ bằng phông cũ: tcvn3 (ABC, .VnTime) hoặc vni (VNI-Times); chuyển sang Unicode.",
+        "The file was typed in an old font: tcvn3 (ABC, .VnTime) or vni (VNI-Times);"
+        " convert it to Unicode.",
+    ),
     "listing.written": ("Đã ghi {path}.", "Wrote {path}."),
     "opt.listing_output": (
         "Ghi vào tệp (.xlsx, .csv hoặc .json theo đuôi tệp) thay vì in ra màn hình.",

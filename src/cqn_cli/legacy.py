@@ -496,3 +496,34 @@ def detect(texts: Iterable[str]) -> str | None:
     if votes[best] * 2 > seen and votes[best] > 2 * votes[other] and len(words[best]) >= 2:
         return best
     return None
+
+
+_TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
+
+
+def _toned_lower(ch: str) -> bool:
+    """A lower-case letter with a tone mark: TCVN3 (.VnTime) has no capital for it."""
+    return ch.islower() and any(m in _TONE_MARKS for m in unicodedata.normalize("NFD", ch))
+
+
+def capitalise_names(text: str) -> str:
+    """Give back the capitals TCVN3 could not write: a word starting with a toned letter,
+    after a capitalised word and before another one (or last), is part of a name
+    ("Phạm Thị ánh Tuyết" → "Phạm Thị Ánh Tuyết", "Ông ích Khiêm" → "Ông Ích Khiêm");
+    "Nhà ở tập thể" and "Khiêm, tổ 8" stay as they are."""
+    words = text.split(" ")
+    if len(words) < 2:
+        return text
+
+    def capitalised(word: str) -> bool:
+        return bool(word) and word[0].isupper()
+
+    out = list(words)
+    for i, word in enumerate(words):
+        if i == 0 or not word or not _toned_lower(word[0]):
+            continue
+        before = words[i - 1]
+        after = words[i + 1] if i + 1 < len(words) else None
+        if capitalised(before) and before[-1].isalpha() and (after is None or capitalised(after)):
+            out[i] = word[0].upper() + word[1:]
+    return " ".join(out)

@@ -2,6 +2,7 @@
 
 import datetime as dt
 from collections.abc import Callable, Mapping
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -25,6 +26,14 @@ FilesArg = Annotated[
     ),
 ]
 EncodingOpt = Annotated[str | None, typer.Option("--encoding", help=t("opt.encoding"))]
+
+
+class Legacy(StrEnum):
+    tcvn3 = "tcvn3"
+    vni = "vni"
+
+
+LegacyOpt = Annotated[Legacy | None, typer.Option("--legacy", help=t("opt.legacy"))]
 DelimiterOpt = Annotated[str | None, typer.Option("--delimiter", help=t("opt.delimiter"))]
 SheetOpt = Annotated[str | None, typer.Option("--sheet", help=t("opt.sheet"))]
 MapOpt = Annotated[list[str] | None, typer.Option("--map", help=t("opt.map"))]
@@ -84,6 +93,7 @@ def build_options(kind: str, params: Mapping[str, Any]) -> "ImportOptions":
         dry_run=bool(params.get("dry_run")),
         force=bool(params.get("force")),
         ward=params.get("ward"),
+        legacy=params["legacy"].value if params.get("legacy") else None,
     )
 
 
@@ -160,6 +170,7 @@ def _command(kind: str) -> Callable[..., None]:
             as_of: ImportAsOfOpt = None,
             ward: WardDefaultOpt = None,
             encoding: EncodingOpt = None,
+            legacy: LegacyOpt = None,
             delimiter: DelimiterOpt = None,
             sheet: SheetOpt = None,
             maps: MapOpt = None,
@@ -177,6 +188,7 @@ def _command(kind: str) -> Callable[..., None]:
         files: FilesArg,
         as_of: ImportAsOfOpt = None,
         encoding: EncodingOpt = None,
+        legacy: LegacyOpt = None,
         delimiter: DelimiterOpt = None,
         sheet: SheetOpt = None,
         maps: MapOpt = None,

@@ -19,6 +19,7 @@ from typing import Any, Protocol
 from sqlite_utils import Database
 
 from cqn_cli.errors import ImportRefused, RowProblem
+from cqn_cli.i18n import t
 from cqn_cli.ingest import read
 from cqn_cli.ingest.fields import Field, HeaderMap, looks_like_header, map_header
 from cqn_cli.ingest.read import Cell, Source
@@ -42,6 +43,7 @@ class ImportOptions:
     force: bool = False
     ward: str | None = None  # --ward: the ward of rows that name none
     as_of_given: bool = True  # False when --as-of was left to default to today
+    legacy: str | None = None  # --legacy tcvn3|vni: the file was typed in an old font
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,35 @@ def _find_header(
     return first_line, first, rest(), 0
 
 
+LEGACY_SAMPLE_ROWS = 200
+
+
+def _refuse_legacy_text(src: Source) -> None:
+    """A file typed in an old font (TCVN3 "NguyÔn", VNI "Nguyeãn") is refused, with an
+    example and the option that reads it, before any of its garbled names is stored."""
+    from itertools import islice
+
+    from cqn_cli import legacy
+
+    sample = [
+        (line, c)
+        for line, cells in islice(read.rows(src), LEGACY_SAMPLE_ROWS)
+        for c in cells
+        if isinstance(c, str) and not c.isascii()
+    ]
+    kind = legacy.detect(c for _, c in sample)
+    if kind is None:
+        return
+    through = "cp1258" if src.encoding == "cp1258" else "cp1252"
+    for line, cell in sample:
+        fixed = legacy.repair(cell, kind, through)
+        if fixed != cell:
+            params = {"font": t(f"legacy.{kind}"), "kind": kind, "seen": cell, "fixed": fixed}
+            raise ImportRefused(
+                str(src.path), [RowProblem(line, None, None, None, "file.legacy_text", params)]
+            )
+
+
 def _missing_columns(header: HeaderMap, fields: Sequence[Field], line: int) -> list[RowProblem]:
     return [
         RowProblem(
@@ -151,6 +182,7 @@ def options_fingerprint(options: ImportOptions) -> str:
             "map": sorted(options.header_map.items()),
             "encoding": options.encoding,
             "delimiter": options.delimiter,
+            "legacy": options.legacy,
         },
         ensure_ascii=False,
         sort_keys=True,
@@ -189,7 +221,11 @@ def run_import(
     """Import one file through ``loader``: all or nothing unless ``skip_bad``. ``tick``,
     if given, hears (file, rows read) every ``TICK_EVERY`` rows."""
     src = read.detect(
-        path, encoding=options.encoding, delimiter=options.delimiter, sheet=options.sheet
+        path,
+        encoding=options.encoding,
+        delimiter=options.delimiter,
+        sheet=options.sheet,
+        legacy=options.legacy,
     )
     display = str(path)
     result = ImportResult(
@@ -202,6 +238,8 @@ def run_import(
             result.already_imported_at = when
             return result
 
+    if options.legacy is None:
+        _refuse_legacy_text(src)
     header_line, header_cells, data, skipped = _find_header(src, loader, options.header_map)
     result.skipped_title_rows = skipped
     header = map_header(header_cells, loader.fields, options.header_map, header_line)

@@ -37,6 +37,9 @@ class Source:
     delimiter: str = ","
     sheet: str | None = None
     notes: list[str] = field(default_factory=list)
+    # --legacy: (tcvn3|vni, how): "bytes" for an 8-bit file, read byte for byte and each
+    # cell decoded; "cp1252" for text already Unicode through Windows-1252 (Excel's).
+    legacy: tuple[str, str] | None = None
 
     @property
     def name(self) -> str:
@@ -107,8 +110,10 @@ def detect(
     encoding: str | None = None,
     delimiter: str | None = None,
     sheet: str | None = None,
+    legacy: str | None = None,
 ) -> Source:
-    """Look at a file: its hash, whether it is ``.xlsx``, its encoding and separator."""
+    """Look at a file: its hash, whether it is ``.xlsx``, its encoding and separator;
+    with ``legacy``, how its cells are turned from that old font encoding into Unicode."""
     try:
         with path.open("rb") as f:
             head = f.read(65536)
@@ -118,7 +123,9 @@ def detect(
     except OSError as exc:
         raise _refuse(path, 0, "file.unreadable", reason=exc.strerror) from None
     if head.startswith(b"PK\x03\x04"):
-        return Source(path=path, sha256=digest, kind="xlsx", sheet=sheet)
+        xlsx = Source(path=path, sha256=digest, kind="xlsx", sheet=sheet)
+        xlsx.legacy = (legacy, "cp1252") if legacy else None
+        return xlsx
     src = Source(path=path, sha256=digest, kind="csv")
     skip = 0
     if encoding:
@@ -138,10 +145,15 @@ def detect(
     else:
         src.encoding = _utf16_without_bom(head) or "utf-8"
     bad = _decodes(path, src.encoding, skip)
+    eight_bit = not src.encoding.startswith(("utf-8", "utf-16", "utf_"))
     if bad is not None and not encoding and src.encoding == "utf-8" and not src.bom:
-        # Not UTF-8: the 8-bit encoding of Vietnamese Windows.
-        src.encoding = "cp1258"
-        bad = _decodes(path, "cp1258", 0)
+        # Not UTF-8: the 8-bit encoding of Vietnamese Windows (or an old font's bytes).
+        src.encoding, eight_bit = "cp1258", True
+        bad = None if legacy else _decodes(path, "cp1258", 0)
+    if legacy:
+        src.legacy = (legacy, "bytes" if eight_bit else "cp1252")
+        if eight_bit:
+            src.encoding = "latin-1"  # byte for byte: each cell is decoded from its bytes
     if bad is not None:
         raise _refuse(path, _line_at(path, bad), "file.decode", encoding=src.encoding, offset=bad)
     src.delimiter = delimiter or _sniff_delimiter(_decoded_head(head, src, skip))
@@ -186,10 +198,25 @@ def rows(src: Source) -> Iterator[tuple[int, list[Cell]]]:
 
     Raises ImportRefused at the line where the file stops being readable CSV.
     """
-    if src.kind == "xlsx":
-        yield from _xlsx_rows(src)
-    else:
-        yield from _csv_rows(src)
+    found = _xlsx_rows(src) if src.kind == "xlsx" else _csv_rows(src)
+    if src.legacy is None:
+        yield from found
+        return
+    from cqn_cli import legacy
+
+    kind, how = src.legacy
+
+    def convert(cell: Cell) -> Cell:
+        if not isinstance(cell, str) or cell.isascii():
+            return cell
+        if how == "bytes":
+            text = legacy.decode(cell.encode("latin-1"), kind)
+        else:
+            text = legacy.repair(cell, kind, how)
+        return legacy.capitalise_names(text) if kind == "tcvn3" else text
+
+    for line, cells in found:
+        yield line, [convert(c) for c in cells]
 
 
 def _csv_rows(src: Source) -> Iterator[tuple[int, list[Cell]]]:

@@ -93,7 +93,9 @@ def open_db(path: Path, *, create: bool = False, migrate: bool = True) -> Databa
             raise DatabaseError(key, path=str(path))
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
-        conn.execute("PRAGMA cache_size = -16384")  # 16 MiB: the indexes of a big import stay in memory
+        conn.execute(
+            "PRAGMA cache_size = -16384"
+        )  # 16 MiB: the indexes of a big import stay in memory
         conn.execute("PRAGMA temp_store = MEMORY")  # statement journals (triggers) in memory
         conn.execute("PRAGMA foreign_keys = ON")
         db = Database(conn, execute_plugins=False)
