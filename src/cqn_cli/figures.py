@@ -94,6 +94,37 @@ def _tally_ctes(selected: str) -> str:
     )"""
 
 
+def meeting_tallies_sql(where: str) -> str:
+    """SQL: the meetings ``mt`` (of group ``g``) for which ``where`` holds, with
+    ``expected``, ``present``, ``excused``, ``absent`` and ``guests`` (SPEC §4); ordered by
+    date, group and code. ``meeting_tallies`` and the view ``meeting_attendance``."""
+    return f"""
+    WITH selected AS (
+        SELECT mt.id, mt.group_id, mt.date FROM meeting mt JOIN groups g ON g.id = mt.group_id
+        WHERE {where}
+    ),
+    {_tally_ctes("selected")},{_expected_from_windows("selected")},
+    guests AS (
+        SELECT a.meeting_id, count(*) AS guests
+        FROM attendance a JOIN selected s ON s.id = a.meeting_id
+        LEFT JOIN expected e ON e.meeting_id = a.meeting_id AND e.person_id = a.person_id
+        WHERE e.person_id IS NULL AND a.status = 'present'
+        GROUP BY a.meeting_id
+    )
+    SELECT mt.code, mt.date, mt.kind, g.code AS group_code, mt.title,
+           coalesce(t.expected, 0) AS expected, coalesce(t.present, 0) AS present,
+           coalesce(t.excused, 0) AS excused,
+           coalesce(t.expected, 0) - coalesce(t.present, 0) - coalesce(t.excused, 0) AS absent,
+           coalesce(gu.guests, 0) AS guests
+    FROM selected s
+    JOIN meeting mt ON mt.id = s.id
+    JOIN groups g ON g.id = mt.group_id
+    LEFT JOIN tally t ON t.meeting_id = s.id
+    LEFT JOIN guests gu ON gu.meeting_id = s.id
+    ORDER BY mt.date, g.code, mt.code
+    """
+
+
 def meeting_tallies(
     db: Database,
     *,
@@ -124,31 +155,7 @@ def meeting_tallies(
     if kind is not None:
         where.append("mt.kind = :kind")
         params["kind"] = kind
-    sql = f"""
-    WITH selected AS (
-        SELECT mt.id, mt.group_id, mt.date FROM meeting mt JOIN groups g ON g.id = mt.group_id
-        WHERE {" AND ".join(where)}
-    ),
-    {_tally_ctes("selected")},{_expected_from_windows("selected")},
-    guests AS (
-        SELECT a.meeting_id, count(*) AS guests
-        FROM attendance a JOIN selected s ON s.id = a.meeting_id
-        LEFT JOIN expected e ON e.meeting_id = a.meeting_id AND e.person_id = a.person_id
-        WHERE e.person_id IS NULL AND a.status = 'present'
-        GROUP BY a.meeting_id
-    )
-    SELECT mt.code, mt.date, mt.kind, g.code AS group_code, mt.title,
-           coalesce(t.expected, 0) AS expected, coalesce(t.present, 0) AS present,
-           coalesce(t.excused, 0) AS excused,
-           coalesce(t.expected, 0) - coalesce(t.present, 0) - coalesce(t.excused, 0) AS absent,
-           coalesce(gu.guests, 0) AS guests
-    FROM selected s
-    JOIN meeting mt ON mt.id = s.id
-    JOIN groups g ON g.id = mt.group_id
-    LEFT JOIN tally t ON t.meeting_id = s.id
-    LEFT JOIN guests gu ON gu.meeting_id = s.id
-    ORDER BY mt.date, g.code, mt.code
-    """
+    sql = meeting_tallies_sql(" AND ".join(where))
     return [dict(r) for r in db.query(sql, params)]
 
 
@@ -210,6 +217,64 @@ def rate(numerator: int, denominator: int) -> float:
     return round(numerator / denominator, 4) if denominator else 0.0
 
 
+def ward_map_ctes(map_date: str) -> str:
+    """CTEs ``ward_chain`` and ``wmap(ward_id, map_id)``: every ward of the registry and
+    the ward it had become by ``map_date`` (an SQL date expression), SPEC §4 ward map.
+
+    The rule of ``WardIndex.on_map``: follow ``successor_id`` while the ward's
+    ``valid_to`` is before the map date; a cycle typed by hand stops at the first ward
+    seen twice (``path`` holds the wards seen, each between two char(31))."""
+    return f"""
+    ward_chain(ward_id, at_id, depth, path, looped) AS (
+        SELECT id, id, 0, char(31) || id || char(31), 0 FROM ward
+        UNION ALL
+        SELECT c.ward_id, w.successor_id, c.depth + 1, c.path || w.successor_id || char(31),
+               instr(c.path, char(31) || w.successor_id || char(31)) > 0
+        FROM ward_chain c JOIN ward w ON w.id = c.at_id
+        WHERE NOT c.looped AND w.successor_id IS NOT NULL AND w.successor_id <> ''
+          AND w.valid_to < {map_date}
+    ),
+    wmap(ward_id, map_id) AS (
+        SELECT ward_id, at_id FROM (
+            SELECT ward_id, at_id,
+                   row_number() OVER (PARTITION BY ward_id ORDER BY depth DESC) AS n
+            FROM ward_chain)
+        WHERE n = 1
+    )"""
+
+
+def _ceil_shift(s: int) -> int:
+    """The least k with k * 2**s >= 625 * 2**52."""
+    return -(-(625 << 52) >> s)
+
+
+# For a tie k / 20000 (k odd): the shift s that puts k / 625 in [2**52, 2**53), so that
+# (k << s) / 625 is the 53-bit significand of the float k / 625 before rounding.
+_SHIFT = (
+    "CASE "
+    + " ".join(f"WHEN k >= {_ceil_shift(s)} THEN {s}" for s in range(48, 62))
+    + " ELSE 62 END"
+)
+
+
+def rate_sql(num: str, den: str) -> str:
+    """SQL: ``figures.rate(num, den)``, i.e. Python's ``round(num / den, 4)`` (0.0 when
+    ``den`` is 0), for integer columns with 0 <= num <= den.
+
+    q, r = divmod(num * 10000, den) and q or q + 1 is the nearest; only on a tie
+    (2r = den, the share is k / 20000 with k = 2q + 1) does the float matter: Python
+    rounds the float num / den, which is the tie itself when 625 divides k (half to
+    even), else just above it (rounded up) or just below (down) as the float k / 625
+    was rounded up or down to 53 bits."""
+    return f"""CASE WHEN {den} > 0 THEN (
+        SELECT (q + CASE WHEN 2 * r <> n THEN 2 * r > n
+                         WHEN k % 625 = 0 THEN q % 2
+                         ELSE 2 * ((k << {_SHIFT}) % 625) > 625 END) / 10000.0
+        FROM (SELECT q, r, n, 2 * q + 1 AS k
+              FROM (SELECT {num} * 10000 / {den} AS q, {num} * 10000 % {den} AS r, {den} AS n))
+    ) ELSE 0.0 END"""
+
+
 def _ward_map(
     db: Database, map_date: dt.date
 ) -> tuple[str, dict[str, Any], dict[str, tuple[str, str]]]:
@@ -241,21 +306,27 @@ def _ward_order(row: dict[str, Any]) -> tuple[str, str]:
     return (row.get("ward_code") or "", row.get("ward") or "")
 
 
+def gathering_cte(d: str) -> str:
+    """CTEs up to ``gathering(map_id, on_roster, gathered)``: per ward of the ``wmap`` CTE's
+    map, the people on roster at ``d`` and those of them gathered at ``d`` (SPEC §4)."""
+    return f"""
+    roster AS (SELECT p.id, w.map_id FROM person p JOIN wmap w ON w.ward_id = p.ward_id
+               WHERE {on_roster("p", d)}),
+    gathered AS (
+        SELECT DISTINCT ms.person_id FROM membership ms JOIN groups g ON g.id = ms.group_id
+        WHERE {member_at("ms", d)} AND {group_exists("g", d)}
+    ),
+    gathering AS (
+        SELECT r.map_id, count(*) AS on_roster, count(ga.person_id) AS gathered
+        FROM roster r LEFT JOIN gathered ga ON ga.person_id = r.id
+        GROUP BY r.map_id
+    )"""
+
+
 def gathering_by_ward(db: Database, as_of: dt.date, map_date: dt.date) -> list[dict[str, Any]]:
     """On roster and gathered at D per ward (the person's ward on the map of M)."""
     wmap, params, names = _ward_map(db, map_date)
-    sql = f"""
-    WITH {wmap},
-    roster AS (SELECT p.id, w.map_id FROM person p JOIN wmap w ON w.ward_id = p.ward_id
-               WHERE {on_roster("p", ":d")}),
-    gathered AS (
-        SELECT DISTINCT ms.person_id FROM membership ms JOIN groups g ON g.id = ms.group_id
-        WHERE {member_at("ms", ":d")} AND {group_exists("g", ":d")}
-    )
-    SELECT r.map_id, count(*) AS on_roster, count(ga.person_id) AS gathered
-    FROM roster r LEFT JOIN gathered ga ON ga.person_id = r.id
-    GROUP BY r.map_id
-    """
+    sql = f"WITH {wmap},{gathering_cte(':d')} SELECT map_id, on_roster, gathered FROM gathering"
     rows = [
         {
             **_by_ward(names, map_id),
@@ -276,19 +347,26 @@ def gathering_by_group(db: Database, as_of: dt.date, map_date: dt.date) -> list[
     return rows
 
 
+def group_sizes_cte(d: str) -> str:
+    """CTE ``group_sizes(id, code, name, kind, map_id, members)``: each group existing at
+    ``d``, its ward on the ``wmap`` CTE's map, and its members at ``d`` on roster at ``d``."""
+    return f"""
+    group_sizes AS (
+        SELECT g.id, g.code, g.name, g.kind, w.map_id,
+               count(DISTINCT CASE WHEN {member_at("ms", d)} AND {on_roster("p", d)}
+                     THEN ms.person_id END) AS members
+        FROM groups g JOIN wmap w ON w.ward_id = g.ward_id
+        LEFT JOIN membership ms ON ms.group_id = g.id
+        LEFT JOIN person p ON p.id = ms.person_id
+        WHERE {group_exists("g", d)}
+        GROUP BY g.id
+    )"""
+
+
 def _group_sizes(db: Database, as_of: dt.date, map_date: dt.date) -> list[dict[str, Any]]:
     wmap, params, names = _ward_map(db, map_date)
-    sql = f"""
-    WITH {wmap}
-    SELECT g.code, g.name, g.kind, w.map_id,
-           count(DISTINCT CASE WHEN {member_at("ms", ":d")} AND {on_roster("p", ":d")}
-                 THEN ms.person_id END) AS members
-    FROM groups g JOIN wmap w ON w.ward_id = g.ward_id
-    LEFT JOIN membership ms ON ms.group_id = g.id
-    LEFT JOIN person p ON p.id = ms.person_id
-    WHERE {group_exists("g", ":d")}
-    GROUP BY g.id
-    """
+    sql = f"WITH {wmap},{group_sizes_cte(':d')} SELECT code, name, kind, map_id, members"
+    sql += " FROM group_sizes"
     rows = [
         {
             "group_code": code,
@@ -313,6 +391,24 @@ def gathered_count(db: Database, as_of: dt.date) -> int:
     return int(db.execute(sql, {"d": as_of.isoformat()}).fetchone()[0])
 
 
+def meetings_cte(start: str, end: str) -> str:
+    """CTEs up to ``meetings(id, date, kind, group_id, group_code, group_name, map_id,
+    expected, present, excused)``: each meeting dated in [start, end] with its group, the
+    group's ward on the ``wmap`` CTE's map, and its tally (SPEC §4)."""
+    return f"""
+    selected AS (SELECT mt.id, mt.group_id, mt.date FROM meeting mt
+                 WHERE mt.date BETWEEN {start} AND {end}),
+    {_tally_ctes("selected")},
+    meetings AS (
+        SELECT mt.id, mt.date, mt.kind, g.id AS group_id, g.code AS group_code,
+               g.name AS group_name, w.map_id, coalesce(t.expected, 0) AS expected,
+               coalesce(t.present, 0) AS present, coalesce(t.excused, 0) AS excused
+        FROM selected s JOIN meeting mt ON mt.id = s.id JOIN groups g ON g.id = mt.group_id
+        JOIN wmap w ON w.ward_id = g.ward_id
+        LEFT JOIN tally t ON t.meeting_id = s.id
+    )"""
+
+
 def attendance(
     db: Database, start: dt.date, end: dt.date, by: str, map_date: dt.date
 ) -> list[dict[str, Any]]:
@@ -327,15 +423,9 @@ def attendance_by(
     """``attendance`` grouped several ways from one pass over the meetings."""
     wmap, params, names = _ward_map(db, map_date)
     sql = f"""
-    WITH {wmap},
-    selected AS (SELECT mt.id, mt.group_id, mt.date FROM meeting mt
-                 WHERE mt.date BETWEEN :f AND :t),
-    {_tally_ctes("selected")}
-    SELECT mt.date, mt.kind, g.code, g.name, w.map_id,
-           coalesce(t.expected, 0), coalesce(t.present, 0), coalesce(t.excused, 0)
-    FROM selected s JOIN meeting mt ON mt.id = s.id JOIN groups g ON g.id = mt.group_id
-    JOIN wmap w ON w.ward_id = g.ward_id
-    LEFT JOIN tally t ON t.meeting_id = s.id
+    WITH {wmap},{meetings_cte(":f", ":t")}
+    SELECT date, kind, group_code, group_name, map_id, expected, present, excused
+    FROM meetings
     """
     meetings = db.execute(sql, {**params, "f": start.isoformat(), "t": end.isoformat()}).fetchall()
     return {by: _bucket(meetings, by, names) for by in bys}

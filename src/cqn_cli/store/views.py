@@ -36,11 +36,12 @@ from __future__ import annotations
 from sqlite_utils import Database
 
 from cqn_cli.figures import (
-    _expected_from_windows,
-    _tally_ctes,
-    group_exists,
-    member_at,
-    on_roster,
+    gathering_cte,
+    group_sizes_cte,
+    meeting_tallies_sql,
+    meetings_cte,
+    rate_sql,
+    ward_map_ctes,
 )
 
 TODAY = "date('now', 'localtime')"
@@ -48,67 +49,8 @@ TODAY = "date('now', 'localtime')"
 # "today", computed once per query (``now`` could otherwise move on at midnight mid-query).
 _TODAY_CTE = f"today(d) AS MATERIALIZED (SELECT {TODAY})"
 
-# The first and last day of today's calendar year (dates are stored as YYYY-MM-DD).
-_YEAR_START = "substr(t.d, 1, 4) || '-01-01'"
-_YEAR_END = "substr(t.d, 1, 4) || '-12-31'"
-
-
-def ward_map_ctes(map_date: str) -> str:
-    """CTEs ``ward_chain`` and ``wmap(ward_id, map_id)``: every ward of the registry and
-    the ward it had become by ``map_date`` (an SQL date expression), SPEC §4 ward map.
-
-    The rule of ``WardIndex.on_map``: follow ``successor_id`` while the ward's
-    ``valid_to`` is before the map date; a cycle typed by hand stops at the first ward
-    seen twice (``path`` holds the wards seen, each between two char(31))."""
-    return f"""
-    ward_chain(ward_id, at_id, depth, path, looped) AS (
-        SELECT id, id, 0, char(31) || id || char(31), 0 FROM ward
-        UNION ALL
-        SELECT c.ward_id, w.successor_id, c.depth + 1, c.path || w.successor_id || char(31),
-               instr(c.path, char(31) || w.successor_id || char(31)) > 0
-        FROM ward_chain c JOIN ward w ON w.id = c.at_id
-        WHERE NOT c.looped AND w.successor_id IS NOT NULL AND w.successor_id <> ''
-          AND w.valid_to < {map_date}
-    ),
-    wmap(ward_id, map_id) AS (
-        SELECT ward_id, at_id FROM (
-            SELECT ward_id, at_id,
-                   row_number() OVER (PARTITION BY ward_id ORDER BY depth DESC) AS n
-            FROM ward_chain)
-        WHERE n = 1
-    )"""
-
-
-def _ceil_shift(s: int) -> int:
-    """The least k with k * 2**s >= 625 * 2**52."""
-    return -(-(625 << 52) >> s)
-
-
-# For a tie k / 20000 (k odd): the shift s that puts k / 625 in [2**52, 2**53), so that
-# (k << s) / 625 is the 53-bit significand of the float k / 625 before rounding.
-_SHIFT = (
-    "CASE "
-    + " ".join(f"WHEN k >= {_ceil_shift(s)} THEN {s}" for s in range(48, 62))
-    + " ELSE 62 END"
-)
-
-
-def rate_sql(num: str, den: str) -> str:
-    """SQL: ``figures.rate(num, den)``, i.e. Python's ``round(num / den, 4)`` (0.0 when
-    ``den`` is 0), for integer columns with 0 <= num <= den.
-
-    q, r = divmod(num * 10000, den) and q or q + 1 is the nearest; only on a tie
-    (2r = den, the share is k / 20000 with k = 2q + 1) does the float matter: Python
-    rounds the float num / den, which is the tie itself when 625 divides k (half to
-    even), else just above it (rounded up) or just below (down) as the float k / 625
-    was rounded up or down to 53 bits."""
-    return f"""CASE WHEN {den} > 0 THEN (
-        SELECT (q + CASE WHEN 2 * r <> n THEN 2 * r > n
-                         WHEN k % 625 = 0 THEN q % 2
-                         ELSE 2 * ((k << {_SHIFT}) % 625) > 625 END) / 10000.0
-        FROM (SELECT q, r, n, 2 * q + 1 AS k
-              FROM (SELECT {num} * 10000 / {den} AS q, {num} * 10000 % {den} AS r, {den} AS n))
-    ) ELSE 0.0 END"""
+_D = "(SELECT d FROM today)"
+_WMAP = ward_map_ctes(_D)
 
 
 def _view(meaning: str, select: str) -> str:
@@ -133,28 +75,9 @@ meeting_attendance: one row per meeting (SPEC §4 "expected at a meeting"), as
             (an expected member with no mark is absent);
   guests:   people marked present who were not expected (not in any rate).
 """,
-        f"""WITH selected AS (
-        SELECT mt.id, mt.group_id, mt.date FROM meeting mt JOIN groups g ON g.id = mt.group_id
-    ),
-    {_tally_ctes("selected")},{_expected_from_windows("selected")},
-    guests AS (
-        SELECT a.meeting_id, count(*) AS guests
-        FROM attendance a JOIN selected s ON s.id = a.meeting_id
-        LEFT JOIN expected e ON e.meeting_id = a.meeting_id AND e.person_id = a.person_id
-        WHERE e.person_id IS NULL AND a.status = 'present'
-        GROUP BY a.meeting_id
-    )
-    SELECT mt.code AS meeting_code, mt.date, mt.kind, g.code AS group_code, mt.title,
-           coalesce(t.expected, 0) AS expected, coalesce(t.present, 0) AS present,
-           coalesce(t.excused, 0) AS excused,
-           coalesce(t.expected, 0) - coalesce(t.present, 0) - coalesce(t.excused, 0) AS absent,
-           coalesce(gu.guests, 0) AS guests
-    FROM selected s
-    JOIN meeting mt ON mt.id = s.id
-    JOIN groups g ON g.id = mt.group_id
-    LEFT JOIN tally t ON t.meeting_id = s.id
-    LEFT JOIN guests gu ON gu.meeting_id = s.id
-    ORDER BY mt.date, g.code, mt.code
+        f"""SELECT code AS meeting_code, date, kind, group_code, title,
+           expected, present, excused, absent, guests
+    FROM ({meeting_tallies_sql("1 = 1")})
 """,
     )
 
@@ -167,7 +90,7 @@ year) and the ward it has become on today's map (map_ward_id): follow successor_
 while the ward's valid_to is before today (SPEC §4 ward map). The figure views count
 a person or group under map_ward_id.
 """,
-        f"""WITH RECURSIVE {_TODAY_CTE},{ward_map_ctes("(SELECT d FROM today)")}
+        f"""WITH RECURSIVE {_TODAY_CTE},{_WMAP}
     SELECT m.ward_id, w.code AS ward_code, w.name AS ward_name,
            m.map_id AS map_ward_id, mw.code AS map_ward_code, mw.name AS map_ward_name
     FROM wmap m JOIN ward w ON w.id = m.ward_id JOIN ward mw ON mw.id = m.map_id
@@ -187,24 +110,11 @@ gathering_by_ward: per ward of today's map (SPEC §4 "gathering rate"), as of to
   rate:      gathered / on_roster, 4 places (0 when nobody is on the roster).
 A person counts under their ward as rolled up to today's map (see ward_map_today).
 """,
-        f"""WITH RECURSIVE {_TODAY_CTE},{ward_map_ctes("(SELECT d FROM today)")},
-    roster AS (SELECT p.id, w.map_id FROM person p JOIN wmap w ON w.ward_id = p.ward_id
-               CROSS JOIN today t
-               WHERE {on_roster("p", "t.d")}),
-    gathered AS (
-        SELECT DISTINCT ms.person_id
-        FROM membership ms JOIN groups g ON g.id = ms.group_id CROSS JOIN today t
-        WHERE {member_at("ms", "t.d")} AND {group_exists("g", "t.d")}
-    ),
-    counted AS (
-        SELECT r.map_id, count(*) AS on_roster, count(ga.person_id) AS gathered
-        FROM roster r LEFT JOIN gathered ga ON ga.person_id = r.id
-        GROUP BY r.map_id
-    )
+        f"""WITH RECURSIVE {_TODAY_CTE},{_WMAP},{gathering_cte(_D)}
     SELECT (SELECT d FROM today) AS as_of, c.map_id AS ward_id, w.code AS ward_code,
            w.name AS ward_name, c.on_roster, c.gathered,
            {rate_sql("c.gathered", "c.on_roster")} AS rate
-    FROM counted c JOIN ward w ON w.id = c.map_id
+    FROM gathering c JOIN ward w ON w.id = c.map_id
     ORDER BY w.code, w.name
 """,
     )
@@ -220,38 +130,23 @@ or unknown, not dissolved on or before today), as of today (SPEC §4):
 The group's ward is shown on today's map. A person in two groups counts in both here;
 gathering_by_ward counts each person once.
 """,
-        f"""WITH RECURSIVE {_TODAY_CTE},{ward_map_ctes("(SELECT d FROM today)")}
+        f"""WITH RECURSIVE {_TODAY_CTE},{_WMAP},{group_sizes_cte(_D)}
     SELECT (SELECT d FROM today) AS as_of, g.code AS group_code, g.name AS group_name, g.kind,
-           w.map_id AS ward_id, mw.code AS ward_code, mw.name AS ward_name,
-           count(DISTINCT CASE WHEN {member_at("ms", "t.d")} AND {on_roster("p", "t.d")}
-                 THEN ms.person_id END) AS members
-    FROM groups g CROSS JOIN today t
-    JOIN wmap w ON w.ward_id = g.ward_id
-    JOIN ward mw ON mw.id = w.map_id
-    LEFT JOIN membership ms ON ms.group_id = g.id
-    LEFT JOIN person p ON p.id = ms.person_id
-    WHERE {group_exists("g", "t.d")}
-    GROUP BY g.id
+           g.map_id AS ward_id, mw.code AS ward_code, mw.name AS ward_name, g.members
+    FROM group_sizes g JOIN ward mw ON mw.id = g.map_id
     ORDER BY mw.code, mw.name, g.kind <> 'clb', g.code COLLATE BINARY
 """,
     )
 
 
 def _meetings_this_year() -> str:
-    """CTEs up to ``per_meeting``: each meeting dated in today's calendar year with its
-    group, the group's ward on today's map and its tally (as ``figures.attendance_by``)."""
-    return f"""WITH RECURSIVE {_TODAY_CTE},{ward_map_ctes("(SELECT d FROM today)")},
-    selected AS (SELECT mt.id, mt.group_id, mt.date FROM meeting mt CROSS JOIN today t
-                 WHERE mt.date BETWEEN {_YEAR_START} AND {_YEAR_END}),
-    {_tally_ctes("selected")},
-    per_meeting AS (
-        SELECT g.id AS group_id, g.code AS group_code, g.name AS group_name, w.map_id,
-               coalesce(t.expected, 0) AS expected, coalesce(t.present, 0) AS present,
-               coalesce(t.excused, 0) AS excused
-        FROM selected s JOIN meeting mt ON mt.id = s.id JOIN groups g ON g.id = mt.group_id
-        JOIN wmap w ON w.ward_id = g.ward_id
-        LEFT JOIN tally t ON t.meeting_id = s.id
-    )"""
+    """CTEs up to ``meetings``: each meeting dated in today's calendar year with its group,
+    the group's ward on today's map and its tally (as ``figures.attendance_by``)."""
+    start, end = (
+        "substr((SELECT d FROM today), 1, 4) || '-01-01'",
+        "substr((SELECT d FROM today), 1, 4) || '-12-31'",
+    )
+    return f"""WITH RECURSIVE {_TODAY_CTE},{_WMAP},{meetings_cte(start, end)}"""
 
 
 _ATTENDANCE_COLUMNS = """
@@ -276,7 +171,7 @@ attendance_by_group: per group that held a meeting this calendar year (1 January
     counted AS (
         SELECT group_code, group_name, count(*) AS meetings, sum(expected) AS expected,
                sum(present) AS present, sum(excused) AS excused
-        FROM per_meeting GROUP BY group_id
+        FROM meetings GROUP BY group_id
     )
     SELECT CAST(substr((SELECT d FROM today), 1, 4) AS INTEGER) AS year,
            c.group_code, c.group_name, c.meetings, c.expected, c.present, c.excused,
@@ -299,7 +194,7 @@ under its group's ward, rolled up to today's map (SPEC §4 "attendance rate"):""
     counted AS (
         SELECT map_id, count(*) AS meetings, sum(expected) AS expected,
                sum(present) AS present, sum(excused) AS excused
-        FROM per_meeting GROUP BY map_id
+        FROM meetings GROUP BY map_id
     )
     SELECT CAST(substr((SELECT d FROM today), 1, 4) AS INTEGER) AS year,
            c.map_id AS ward_id, w.code AS ward_code, w.name AS ward_name,
@@ -320,21 +215,14 @@ today or date unknown, and not moved out or deceased on or before today):
   ward: their ward on today's map; gathered: 1 if today a member of a group that exists
   today, else 0. No national id, phone, address, birth date or notes (personal data).
 """,
-        f"""WITH RECURSIVE {_TODAY_CTE},{ward_map_ctes("(SELECT d FROM today)")},
-    gathered AS (
-        SELECT DISTINCT ms.person_id
-        FROM membership ms JOIN groups g ON g.id = ms.group_id CROSS JOIN today t
-        WHERE {member_at("ms", "t.d")} AND {group_exists("g", "t.d")}
-    )
+        f"""WITH RECURSIVE {_TODAY_CTE},{_WMAP},{gathering_cte(_D)}
     SELECT printf('CQN%06d', p.id) AS person_id,
            CASE WHEN p.forgotten_on IS NULL THEN p.full_name END AS name,
-           w.map_id AS ward_id, mw.code AS ward_code, mw.name AS ward_name,
+           r.map_id AS ward_id, mw.code AS ward_code, mw.name AS ward_name,
            ga.person_id IS NOT NULL AS gathered
-    FROM person p CROSS JOIN today t
-    JOIN wmap w ON w.ward_id = p.ward_id
-    JOIN ward mw ON mw.id = w.map_id
-    LEFT JOIN gathered ga ON ga.person_id = p.id
-    WHERE {on_roster("p", "t.d")}
+    FROM roster r JOIN person p ON p.id = r.id
+    JOIN ward mw ON mw.id = r.map_id
+    LEFT JOIN gathered ga ON ga.person_id = r.id
     ORDER BY p.id
 """,
     )
