@@ -21,7 +21,7 @@ from typer import _click as click
 from typer.main import get_command
 from typer.testing import CliRunner
 
-from conftest import SAMPLE, Run, write_csv
+from conftest import Run, write_csv
 from cqn_cli.cli.app import TASKS, app
 from cqn_cli.cli.common import complete_group, complete_ward
 from cqn_cli.i18n import MESSAGES
@@ -50,17 +50,6 @@ def _run_program(*args: str, env: dict[str, str] | None = None) -> subprocess.Co
 
 
 # ---- the sample data, loaded once per module and copied for each test ----------------------
-
-
-@pytest.fixture(scope="module")
-def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("sample") / "sample.db"
-    result = CliRunner().invoke(app, ["--db", str(path), "demo", "--data", str(SAMPLE)])
-    assert result.exit_code == 0, result.output
-    assert not path.with_name(path.name + "-wal").exists() or (
-        path.with_name(path.name + "-wal").stat().st_size == 0
-    )
-    return path
 
 
 @pytest.fixture

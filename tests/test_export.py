@@ -62,20 +62,6 @@ def logical(db: Path) -> dict[str, list[tuple[Any, ...]]]:
         conn.close()
 
 
-@pytest.fixture(scope="module")
-def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    db = tmp_path_factory.mktemp("sample") / "sample.db"
-    RUNNER.invoke(app, ["--db", str(db), "init"])
-    from cqn_cli.demo import load_sample
-    from cqn_cli.store.db import open_db
-
-    handle = open_db(db)
-    for _ in load_sample(handle, REPO / "sample_data"):
-        pass
-    handle.close()
-    return db
-
-
 @pytest.mark.parametrize(("suffix", "lang"), [(".csv", "vi"), (".xlsx", "en"), (".csv", "en")])
 def test_export_then_import_gives_back_the_same_data(
     sample_db: Path, tmp_path: Path, suffix: str, lang: str

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
-import pytest
 from typer.testing import CliRunner
 
 from cqn_cli.cli.app import app
@@ -25,20 +24,6 @@ def cqn(db: Path, *args: Any, code: int = 0) -> Any:
         raise r.exception
     assert r.exit_code == code, r.output
     return r
-
-
-@pytest.fixture(scope="module")
-def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    db = tmp_path_factory.mktemp("sample") / "sample.db"
-    RUNNER.invoke(app, ["--db", str(db), "init"])
-    from cqn_cli.demo import load_sample
-    from cqn_cli.store.db import open_db
-
-    handle = open_db(db)
-    for _ in load_sample(handle, REPO / "sample_data"):
-        pass
-    handle.close()
-    return db
 
 
 def _sheet(path: Path) -> Any:

@@ -12,14 +12,13 @@ import datetime as dt
 import shutil
 import sqlite3
 import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
-from conftest import REPO
 from cqn_cli import figures
 from cqn_cli.cli.app import app
 from cqn_cli.store.db import open_db
@@ -166,19 +165,6 @@ def check_people(path: Path, day: dt.date | None, views: dict[str, Rows]) -> Non
 
 
 # ---- the sample data ----------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    path = tmp_path_factory.mktemp("sample") / "sample.db"
-    assert CliRunner().invoke(app, ["--db", str(path), "init"]).exit_code == 0
-    from cqn_cli.demo import load_sample
-
-    db = open_db(path)
-    for _ in load_sample(db, REPO / "sample_data"):
-        pass
-    db.close()
-    yield path
 
 
 @pytest.mark.parametrize("day", [None, *PINNED], ids=["today", *map(str, PINNED)])

@@ -96,15 +96,18 @@ def state(ctx: click.Context) -> State:
 
 
 def _held(ctx: click.Context, sql: str) -> list[str]:
-    """Values read for completion, read-only; nothing at all if the database can't be read
-    (completion must never print an error into the clerk's prompt)."""
+    """Values read for completion; nothing at all if the database can't be read (completion
+    must never print an error into the clerk's prompt). Opened immutable: no lock, and no
+    ``-wal``/``-shm`` files left beside the database by a keystroke (what an import has
+    not yet folded back into the file is not offered)."""
     import sqlite3
 
     from cqn_cli.store.db import default_path
 
     path = ctx.find_root().params.get("db") or default_path()
     try:
-        conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, timeout=1)
+        uri = f"{Path(path).resolve().as_uri()}?mode=ro&immutable=1"
+        conn = sqlite3.connect(uri, uri=True)
         try:
             return [row[0] for row in conn.execute(sql) if row[0]]
         finally:

@@ -20,6 +20,13 @@ from cqn_cli.errors import DatabaseError
 DEFAULT_BUSY_TIMEOUT_S = 15.0
 
 
+# Page cache, in KiB (negative, as SQLite takes it): a report re-reads the same pages from
+# statement to statement, and an import adds to indexes in random order (names): at a
+# million people those indexes are some 40 MiB, and a smaller cache doubles the import's
+# time. It is also the bound of an import's memory beyond Python itself (bench/).
+READ_CACHE = -65536
+
+
 def default_path() -> Path:
     """``$CQN_DB``, else the user data directory (XDG on Linux, %LOCALAPPDATA% on Windows)."""
     env = os.environ.get("CQN_DB")
@@ -93,9 +100,7 @@ def open_db(path: Path, *, create: bool = False, migrate: bool = True) -> Databa
             raise DatabaseError(key, path=str(path))
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
-        conn.execute(
-            "PRAGMA cache_size = -16384"
-        )  # 16 MiB: the indexes of a big import stay in memory
+        conn.execute(f"PRAGMA cache_size = {READ_CACHE}")
         conn.execute("PRAGMA temp_store = MEMORY")  # statement journals (triggers) in memory
         conn.execute("PRAGMA foreign_keys = ON")
         db = Database(conn, execute_plugins=False)
