@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -67,7 +67,7 @@ class Held:
     birth: str | None
     ward_id: str
     national_id: str | None
-    full_name: str
+    full_name: str | None  # None: not read (see ``PersonIndex.name_of``)
 
 
 class PersonIndex:
@@ -131,15 +131,23 @@ class PersonIndex:
         return self.lookup(None, name_key)[2]
 
     def lookup(
-        self, cccd: str | None, name_key: str
+        self, cccd: str | None, name_key: str, wards: Collection[str] | None = None
     ) -> tuple[int | None, Held | None, list[tuple[int, Held]]]:
-        """In one query: who holds ``cccd`` (id and keys, if anyone), and everyone under
-        ``name_key`` in the order of their ids; pending changes applied."""
-        rows = self._conn.execute(
-            "SELECT id, name_key, birth_date, ward_id, national_id, full_name FROM person"
-            " WHERE name_key = ?1 OR national_id = ?2",
-            (name_key, cccd),
-        ).fetchall()
+        """In one query: who holds ``cccd`` (id and keys, if anyone), and the people under
+        ``name_key`` (only those held in ``wards``, if given: a common name has hundreds of
+        holders in a city) in the order of their ids; pending changes applied, so a
+        person this import moves out of ``wards`` may still be among them."""
+        # The name as written is left out: the index answers alone (see ``name_of``).
+        columns = "id, name_key, birth_date, ward_id, national_id, NULL"
+        if wards is None:
+            sql, args = "name_key = ?", [name_key]
+        else:
+            marks = ", ".join("?" for _ in wards)
+            sql, args = f"name_key = ? AND ward_id IN ({marks})", [name_key, *wards]
+        if cccd is not None:
+            sql = f"({sql}) OR national_id = ?"
+            args.append(cccd)
+        rows = self._conn.execute(f"SELECT {columns} FROM person WHERE {sql}", args).fetchall()
         pending = self._pending
         found = {pk: pending.get(pk) or Held(*held) for pk, *held in rows}
         for pk in self._pending_names.get(name_key, ()):
@@ -171,9 +179,15 @@ class PersonIndex:
         here = place(ward_id)
         return [(pk, held) for pk, held in named if place(held.ward_id) == here]
 
+    def name_of(self, pk: int, held: Held | None = None) -> str:
+        """A person's name as written (for messages)."""
+        if held is not None and held.full_name is not None:
+            return held.full_name
+        found = self.held(pk)
+        return (found.full_name or "") if found else ""
+
     def label(self, pk: int, held: Held | None = None) -> str:
-        held = held or self.held(pk)
-        return f"{format_id(pk)} {held.full_name if held else ''}"
+        return f"{format_id(pk)} {self.name_of(pk, held)}"
 
 
 # ---- reading -----------------------------------------------------------------

@@ -85,6 +85,7 @@ class RosterLoader(RowLoader):
         self._inserts: list[list[Any]] = []
         self._updates: list[tuple[Any, ...]] = []
         self._touched = LineOf()  # person id → line of this file that set it
+        self._wards_near: dict[str, frozenset[str]] = {}
 
     # -- engine protocol --------------------------------------------------------
     def start(self, header: HeaderMap, header_cells: Sequence[Cell], header_line: int) -> None:
@@ -187,7 +188,7 @@ class RosterLoader(RowLoader):
         pk: int | None = None
         held: Held | None = None
         by_cccd = False
-        found, holder, named = idx.lookup(cccd, name_key)
+        found, holder, named = idx.lookup(cccd, name_key, self._places(ward_id))
         if found is not None and holder is not None:
             pk, by_cccd, held = found, True, holder
             earlier = self._touched.get(pk)
@@ -203,7 +204,7 @@ class RosterLoader(RowLoader):
                         "row.cccd_conflict",
                         cccd=mask_cccd_text(cccd or ""),
                         person_id=format_id(pk),
-                        name=held.full_name,
+                        name=idx.name_of(pk, held),
                     )
                 ]
         else:
@@ -227,7 +228,7 @@ class RosterLoader(RowLoader):
                     None,
                     key,
                     person_id=format_id(pk),
-                    name=held.full_name if held else "",
+                    name=idx.name_of(pk, held),
                     cccd=mask_cccd_text(cccd or ""),
                 )
             ]
@@ -271,7 +272,8 @@ class RosterLoader(RowLoader):
                 values["ward"] = ward_id = held.ward_id
             if by_cccd and held.name_key != name_key:
                 # Allowed (SPEC §3: only name AND birth date differing is a conflict), but said.
-                self.warn(line, self.col("ho_ten"), "warn.renamed", old=held.full_name, new=name)
+                old = idx.name_of(pk, held)
+                self.warn(line, self.col("ho_ten"), "warn.renamed", old=old, new=name)
             row = [values.get(c) for c in self._present]
             row += (name_key, search_key, cccd, self._now, pk)
             self._updates.append(tuple(row))
@@ -292,6 +294,21 @@ class RosterLoader(RowLoader):
         if len(self._inserts) + len(self._updates) >= BATCH:
             self._flush()
         return []
+
+    def _places(self, ward_id: str) -> frozenset[str]:
+        """The wards a person of ``ward_id`` may be matched or warned about in: the same
+        place on the file's map (matching) or on today's (namesakes)."""
+        found = self._wards_near.get(ward_id)
+        if found is None:
+            wards = self.wards.wards
+            found = frozenset(
+                w
+                for w in wards
+                if self.wards.same_place(w, ward_id, self.as_of)
+                or self.wards.same_place(w, ward_id, self.today)
+            )
+            self._wards_near[ward_id] = found
+        return found
 
     def _flush(self) -> None:
         conn = self.db.conn
