@@ -142,3 +142,14 @@ def test_a_bug_prints_one_line_and_a_crash_log_without_personal_data(
     assert "RuntimeError" in log and "broken" in log
     assert secret not in log and "001175001289" not in log
     assert str(logs[0]) in err
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["person", "--help"], ["person", "list", "--help"]])
+def test_help_pages_are_all_in_the_chosen_language(argv: list[str]) -> None:
+    vi = CliRunner().invoke(app, argv, prog_name="cqn").output
+    assert vi.startswith("Cách dùng: cqn")
+    assert "Tùy chọn:" in vi and "In phần hướng dẫn này rồi thoát." in vi
+    for english in ("Usage:", "Options:", "Commands:", "Show this message"):
+        assert english not in vi
+    en = CliRunner().invoke(app, ["--lang", "en", *argv], prog_name="cqn").output
+    assert en.startswith("Usage: cqn") and "Show this message and exit." in en

@@ -8,6 +8,7 @@ import typer
 
 from cqn_cli import values
 from cqn_cli.cli.common import (
+    Command,
     FormatOpt,
     OutputOpt,
     RevealOpt,
@@ -93,7 +94,7 @@ def _group_columns() -> "list[Column]":
 # ---- group --------------------------------------------------------------------------------
 
 
-@group_app.command("list", help=t("cmd.group.list"))
+@group_app.command("list", cls=Command, help=t("cmd.group.list"))
 def group_list(
     ctx: typer.Context,
     ward: WardOpt = None,
@@ -127,7 +128,7 @@ def group_list(
     )
 
 
-@group_app.command("show", help=t("cmd.group.show"))
+@group_app.command("show", cls=Command, help=t("cmd.group.show"))
 def group_show(
     ctx: typer.Context,
     code: GroupArg,
@@ -158,7 +159,7 @@ def group_show(
     )
 
 
-@group_app.command("add", help=t("cmd.group.add"))
+@group_app.command("add", cls=Command, help=t("cmd.group.add"))
 def group_add(
     ctx: typer.Context,
     code: Annotated[str, typer.Argument(help=t("arg.group_code"), metavar="CODE")],
@@ -166,7 +167,10 @@ def group_add(
     kind: Annotated[
         str, typer.Option("--kind", parser=_group_kind, metavar="CLB|BLL", help=t("opt.group_kind"))
     ],
-    ward: Annotated[str, typer.Option("--ward", help=t("opt.ward"), autocompletion=complete_ward)],
+    ward: Annotated[
+        str,
+        typer.Option("--ward", metavar="WARD", help=t("opt.ward"), autocompletion=complete_ward),
+    ],
     founded: Annotated[str | None, typer.Option("--founded", help=t("col.founded_on"))] = None,
     dissolved: Annotated[
         str | None, typer.Option("--dissolved", help=t("col.dissolved_on"))
@@ -184,7 +188,7 @@ def group_add(
     result_line(t("group.added", code=code, name=name))
 
 
-@group_app.command("join", help=t("cmd.group.join"))
+@group_app.command("join", cls=Command, help=t("cmd.group.join"))
 def group_join(
     ctx: typer.Context,
     code: GroupArg,
@@ -199,7 +203,7 @@ def group_join(
     result_line(t("group.joined", person=person, group=code, date=on.strftime("%d/%m/%Y")))
 
 
-@group_app.command("leave", help=t("cmd.group.leave"))
+@group_app.command("leave", cls=Command, help=t("cmd.group.leave"))
 def group_leave(ctx: typer.Context, code: GroupArg, person: PersonArg, on: RequiredOn) -> None:
     from cqn_cli.activity import leave_group
     from cqn_cli.render.output import result_line
@@ -228,7 +232,7 @@ def _meeting_columns() -> "list[Column]":
     ]
 
 
-@meeting_app.command("record", help=t("cmd.meeting.record"))
+@meeting_app.command("record", cls=Command, help=t("cmd.meeting.record"))
 def meeting_record(
     ctx: typer.Context,
     group: GroupArg,
@@ -274,7 +278,7 @@ def meeting_record(
 _TALLY_KEYS = ("code", "expected", "present", "excused", "absent", "guests")
 
 
-@meeting_app.command("list", help=t("cmd.meeting.list"))
+@meeting_app.command("list", cls=Command, help=t("cmd.meeting.list"))
 def meeting_list(
     ctx: typer.Context,
     group: GroupOpt = None,
@@ -312,7 +316,7 @@ def meeting_list(
     )
 
 
-@meeting_app.command("show", help=t("cmd.meeting.show"))
+@meeting_app.command("show", cls=Command, help=t("cmd.meeting.show"))
 def meeting_show(
     ctx: typer.Context,
     code: Annotated[str, typer.Argument(help=t("opt.meeting_code"), metavar="CODE")],
@@ -346,7 +350,7 @@ def meeting_show(
 # ---- visit --------------------------------------------------------------------------------
 
 
-@visit_app.command("record", help=t("cmd.visit.record"))
+@visit_app.command("record", cls=Command, help=t("cmd.visit.record"))
 def visit_record(
     ctx: typer.Context,
     person: PersonArg,
@@ -376,7 +380,7 @@ def visit_record(
     result_line(t("visit.recorded", person=person, date=on.strftime("%d/%m/%Y")))
 
 
-@visit_app.command("list", help=t("cmd.visit.list"))
+@visit_app.command("list", cls=Command, help=t("cmd.visit.list"))
 def visit_list(
     ctx: typer.Context,
     date_from: FromOpt = None,

@@ -11,7 +11,7 @@ from typer._click import exceptions as click_exceptions
 
 from cqn_cli import __version__
 from cqn_cli.cli import activity, audit, db, export, imports, people, report, stats, wards
-from cqn_cli.cli.common import Commands, State, state, today
+from cqn_cli.cli.common import Command, Commands, State, state, today
 from cqn_cli.errors import EXIT_DATABASE, EXIT_USAGE, CqnError
 from cqn_cli.i18n import LANGS, set_lang, t
 
@@ -154,8 +154,8 @@ app.add_typer(activity.visit_app, name="visit", help=t("grp.visit"))
 app.add_typer(stats.app, name="stats", help=t("grp.stats"))
 app.add_typer(audit.app, name="audit", help=t("grp.audit"))
 app.add_typer(db.app, name="db", help=t("grp.db"))
-app.command("report", help=t("cmd.report"))(report.report_cmd)
-app.command("export", help=t("cmd.export"))(export.export_cmd)
+app.command("report", cls=Command, help=t("cmd.report"))(report.report_cmd)
+app.command("export", cls=Command, help=t("cmd.export"))(export.export_cmd)
 
 
 def _version(value: bool) -> None:
@@ -179,7 +179,8 @@ def root(
         Path | None, typer.Option("--db", metavar="PATH", help=t("opt.db"), show_default=False)
     ] = None,
     lang: Annotated[
-        str | None, typer.Option("--lang", metavar="vi|en", callback=_lang, help=t("opt.lang"))
+        str | None,
+        typer.Option("--lang", metavar="vi|en", callback=_lang, is_eager=True, help=t("opt.lang")),
     ] = None,
     version: Annotated[
         bool,
@@ -191,7 +192,7 @@ def root(
     state(ctx).db_path = db
 
 
-@app.command("init", help=t("cmd.init"))
+@app.command("init", cls=Command, help=t("cmd.init"))
 def init(ctx: typer.Context) -> None:
     from cqn_cli.render.output import result_line
     from cqn_cli.store.db import schema_version
@@ -201,7 +202,7 @@ def init(ctx: typer.Context) -> None:
     result_line(t("db.initialised", path=st.path(), migrations=len(schema_version(db))))
 
 
-@app.command("demo", help=t("cmd.demo"))
+@app.command("demo", cls=Command, help=t("cmd.demo"))
 def demo(
     ctx: typer.Context,
     data: Annotated[Path, typer.Option("--data", help=t("opt.data_dir"))] = Path("sample_data"),

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 import typer
 
 from cqn_cli.cli.common import (
+    Command,
     FormatOpt,
     OutputOpt,
     RevealOpt,
@@ -50,7 +51,7 @@ def field_title(column: str) -> str:
     return t(key) if has_message(key) else column
 
 
-@app.command("list", help=t("cmd.audit.list"))
+@app.command("list", cls=Command, help=t("cmd.audit.list"))
 def list_cmd(
     ctx: typer.Context,
     person: Annotated[

@@ -2,6 +2,7 @@
 
 import contextlib
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -10,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from typer import _click as click
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from cqn_cli.dates import parse_day
 from cqn_cli.errors import FieldProblem
@@ -22,6 +23,36 @@ if TYPE_CHECKING:
 
 # Help texts are built when the commands are declared: the language must be known then.
 set_lang(detect_lang())
+
+
+# Typer's own words in a help page, said in the clerk's language (line starts only).
+_HELP_WORDS = (
+    (re.compile(r"^Usage: ", re.MULTILINE), "help.usage"),
+    (re.compile(r"^Options:$", re.MULTILINE), "help.options"),
+    (re.compile(r"^Arguments:$", re.MULTILINE), "help.arguments"),
+    (re.compile(r"^Commands:$", re.MULTILINE), "help.commands"),
+    (re.compile(r"Show this message and exit\."), "help.help"),
+    (re.compile(r"\[required\]"), "help.required"),
+    (re.compile(r"\[default: "), "help.default"),
+)
+
+
+def translate_help(text: str) -> str:
+    """A help page with Typer's English words in the chosen language."""
+    from cqn_cli.i18n import lang
+
+    if lang() == "en":
+        return text
+    for pattern, key in _HELP_WORDS:
+        text = pattern.sub(t(key).replace("\\", "\\\\"), text)
+    return text
+
+
+class Command(TyperCommand):
+    """A command whose help page is all in the clerk's language."""
+
+    def get_help(self, ctx: click.Context) -> str:
+        return translate_help(super().get_help(ctx))
 
 
 class Commands(TyperGroup):
@@ -41,6 +72,9 @@ class Commands(TyperGroup):
             if close:
                 text += " " + t("usage.did_you_mean", value=", ".join(close))
             raise click.exceptions.UsageError(text, ctx) from None
+
+    def get_help(self, ctx: click.Context) -> str:
+        return translate_help(super().get_help(ctx))
 
 
 def commands() -> typer.Typer:
@@ -225,7 +259,8 @@ OnOpt = Annotated[
     typer.Option("--on", parser=parse_option_date, metavar="DATE", help=t("opt.on")),
 ]
 WardOpt = Annotated[
-    str | None, typer.Option("--ward", help=t("opt.ward"), autocompletion=complete_ward)
+    str | None,
+    typer.Option("--ward", metavar="WARD", help=t("opt.ward"), autocompletion=complete_ward),
 ]
 
 

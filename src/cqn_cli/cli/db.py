@@ -6,7 +6,15 @@ from typing import Annotated
 
 import typer
 
-from cqn_cli.cli.common import FormatOpt, OutputOpt, commands, output_file, resolve_format, state
+from cqn_cli.cli.common import (
+    Command,
+    FormatOpt,
+    OutputOpt,
+    commands,
+    output_file,
+    resolve_format,
+    state,
+)
 from cqn_cli.i18n import fmt_int, t
 
 app = commands()
@@ -17,7 +25,7 @@ class Prefer(StrEnum):
     theirs = "theirs"
 
 
-@app.command("backup", help=t("cmd.db.backup"))
+@app.command("backup", cls=Command, help=t("cmd.db.backup"))
 def backup_cmd(
     ctx: typer.Context,
     target: Annotated[Path, typer.Argument(metavar="FILE", help=t("arg.backup_file"))],
@@ -31,7 +39,7 @@ def backup_cmd(
     )
 
 
-@app.command("check", help=t("cmd.db.check"))
+@app.command("check", cls=Command, help=t("cmd.db.check"))
 def check_cmd(
     ctx: typer.Context,
     fmt: FormatOpt = None,
@@ -65,7 +73,7 @@ def check_cmd(
         result_line(t("db.check_ok", checks=summary["checks"], schema=summary["schema"]))
 
 
-@app.command("migrate", help=t("cmd.db.migrate"))
+@app.command("migrate", cls=Command, help=t("cmd.db.migrate"))
 def migrate_cmd(ctx: typer.Context) -> None:
     from cqn_cli.render.output import result_line
     from cqn_cli.store.maintenance import migrate
@@ -77,7 +85,7 @@ def migrate_cmd(ctx: typer.Context) -> None:
         result_line(t("db.up_to_date", schema=schema[-1]))
 
 
-@app.command("merge", help=t("cmd.db.merge"))
+@app.command("merge", cls=Command, help=t("cmd.db.merge"))
 def merge_cmd(
     ctx: typer.Context,
     files: Annotated[list[Path], typer.Argument(metavar="FILE...", help=t("arg.merge_files"))],

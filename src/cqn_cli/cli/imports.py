@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from cqn_cli.cli.common import commands, complete_ward, output_file, parse_option_date, state, today
+from cqn_cli.cli.common import (
+    Command,
+    commands,
+    complete_ward,
+    output_file,
+    parse_option_date,
+    state,
+    today,
+)
 from cqn_cli.errors import EXIT_DATA, ImportRefused, UsageError
 from cqn_cli.i18n import fmt_int, t
 
@@ -155,7 +163,7 @@ def _run(ctx: typer.Context, kind: str) -> None:
 
 WardDefaultOpt = Annotated[
     str | None,
-    typer.Option("--ward", help=t("opt.import_ward"), autocompletion=complete_ward),
+    typer.Option("--ward", metavar="WARD", help=t("opt.import_ward"), autocompletion=complete_ward),
 ]
 
 
@@ -203,4 +211,4 @@ def _command(kind: str) -> Callable[..., None]:
 
 
 for _kind in ("roster", "groups", "members", "attendance", "visits"):
-    app.command(_kind, help=t(f"cmd.import.{_kind}"))(_command(_kind))
+    app.command(_kind, cls=Command, help=t(f"cmd.import.{_kind}"))(_command(_kind))

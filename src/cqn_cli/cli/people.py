@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from cqn_cli.cli.common import (
+    Command,
     FormatOpt,
     OnOpt,
     OutputOpt,
@@ -93,7 +94,7 @@ def _print_people(rows: list[dict[str, Any]], fmt: FormatOpt, params: dict[str, 
     )
 
 
-@app.command("list", help=t("cmd.person.list"))
+@app.command("list", cls=Command, help=t("cmd.person.list"))
 def list_cmd(
     ctx: typer.Context,
     ward: WardOpt = None,
@@ -117,7 +118,7 @@ def list_cmd(
     _print_people(rows, fmt, params)
 
 
-@app.command("search", help=t("cmd.person.search"))
+@app.command("search", cls=Command, help=t("cmd.person.search"))
 def search_cmd(
     ctx: typer.Context,
     text: Annotated[str, typer.Argument(help=t("arg.text"))],
@@ -137,7 +138,7 @@ def search_cmd(
     _print_people(rows, fmt, {"text": text if reveal else masked_query(text)})
 
 
-@app.command("show", help=t("cmd.person.show"))
+@app.command("show", cls=Command, help=t("cmd.person.show"))
 def show_cmd(
     ctx: typer.Context,
     person: Annotated[str, typer.Argument(help=t("arg.person"))],
@@ -188,11 +189,14 @@ def _field_options(given: dict[str, Any]) -> dict[str, str]:
     return out
 
 
-@app.command("add", help=t("cmd.person.add"))
+@app.command("add", cls=Command, help=t("cmd.person.add"))
 def add_cmd(
     ctx: typer.Context,
     full_name: Annotated[str, typer.Option("--full-name", help=t("col.full_name"))],
-    ward: Annotated[str, typer.Option("--ward", help=t("opt.ward"), autocompletion=complete_ward)],
+    ward: Annotated[
+        str,
+        typer.Option("--ward", metavar="WARD", help=t("opt.ward"), autocompletion=complete_ward),
+    ],
     birth_date: Annotated[str | None, typer.Option(help=t("col.birth_date"))] = None,
     gender: Annotated[str | None, typer.Option(help=t("col.gender"))] = None,
     national_id: Annotated[str | None, typer.Option(help=t("col.national_id"))] = None,
@@ -225,7 +229,7 @@ def add_cmd(
     result_line(t("person.added", id=format_id(pk), name=nfc(full_name)))
 
 
-@app.command("edit", help=t("cmd.person.edit"))
+@app.command("edit", cls=Command, help=t("cmd.person.edit"))
 def edit_cmd(
     ctx: typer.Context,
     person: Annotated[str, typer.Argument(help=t("arg.person"))],
@@ -280,7 +284,7 @@ def _parse_status(text: str) -> str:
         raise typer.BadParameter(t("value.bad_status")) from None
 
 
-@app.command("status", help=t("cmd.person.status"))
+@app.command("status", cls=Command, help=t("cmd.person.status"))
 def status_cmd(
     ctx: typer.Context,
     person: Annotated[str, typer.Argument(help=t("arg.person"))],
@@ -322,7 +326,7 @@ def print_roster_by_ward(db: "Database", map_date: dt.date | None = None) -> Non
     )
 
 
-@app.command("consent", help=t("cmd.person.consent"))
+@app.command("consent", cls=Command, help=t("cmd.person.consent"))
 def consent_cmd(
     ctx: typer.Context,
     person: Annotated[str, typer.Argument(help=t("arg.person"))],
@@ -343,7 +347,7 @@ def consent_cmd(
     result_line(t(key, id=format_id(record["id"]), date=day.strftime("%d/%m/%Y")))
 
 
-@app.command("export", help=t("cmd.person.export"))
+@app.command("export", cls=Command, help=t("cmd.person.export"))
 def export_cmd(
     ctx: typer.Context,
     person: Annotated[str, typer.Argument(help=t("arg.person"))],
@@ -367,7 +371,7 @@ def export_cmd(
     result_line(t("written", path=str(output)))
 
 
-@app.command("forget", help=t("cmd.person.forget"))
+@app.command("forget", cls=Command, help=t("cmd.person.forget"))
 def forget_cmd(
     ctx: typer.Context,
     person: Annotated[str, typer.Argument(help=t("arg.person"))],

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cqn_cli.cli.common import (
+    Command,
     FormatOpt,
     OutputOpt,
     commands,
@@ -99,7 +100,7 @@ def _rate() -> "Column":
     return Column("rate", "col.rate", "rate", "right")
 
 
-@app.command("gathering", help=t("cmd.stats.gathering"))
+@app.command("gathering", cls=Command, help=t("cmd.stats.gathering"))
 def gathering_cmd(
     ctx: typer.Context,
     as_of: AsOf = None,
@@ -131,7 +132,7 @@ def gathering_cmd(
     _show(table, columns, fmt, t("title.gathering", date=day.strftime("%d/%m/%Y")))
 
 
-@app.command("attendance", help=t("cmd.stats.attendance"))
+@app.command("attendance", cls=Command, help=t("cmd.stats.attendance"))
 def attendance_cmd(
     ctx: typer.Context,
     date_from: From = None,
@@ -168,7 +169,7 @@ def _span(period: "Period") -> dict[str, str]:
     return {"start": period.start.strftime("%d/%m/%Y"), "end": period.end.strftime("%d/%m/%Y")}
 
 
-@app.command("meetings", help=t("cmd.stats.meetings"))
+@app.command("meetings", cls=Command, help=t("cmd.stats.meetings"))
 def meetings_cmd(
     ctx: typer.Context,
     date_from: From = None,
@@ -195,7 +196,7 @@ def meetings_cmd(
     _show(table, columns, fmt, t("title.meetings_compliance", **_span(chosen)))
 
 
-@app.command("gatherings", help=t("cmd.stats.gatherings"))
+@app.command("gatherings", cls=Command, help=t("cmd.stats.gatherings"))
 def gatherings_cmd(
     ctx: typer.Context,
     date_from: From = None,
@@ -221,7 +222,7 @@ def gatherings_cmd(
     _show(table, columns, fmt, t("title.gatherings", **_span(chosen)))
 
 
-@app.command("visits", help=t("cmd.stats.visits"))
+@app.command("visits", cls=Command, help=t("cmd.stats.visits"))
 def visits_cmd(
     ctx: typer.Context,
     date_from: From = None,
@@ -249,7 +250,7 @@ def visits_cmd(
     _show(table, columns, fmt, t("title.visits_stats", **_span(chosen)))
 
 
-@app.command("inactive", help=t("cmd.stats.inactive"))
+@app.command("inactive", cls=Command, help=t("cmd.stats.inactive"))
 def inactive_cmd(
     ctx: typer.Context,
     as_of: AsOf = None,
@@ -271,7 +272,7 @@ def inactive_cmd(
     _show(table, columns, fmt, t("title.inactive", last=last, date=day.strftime("%d/%m/%Y")))
 
 
-@app.command("profile", help=t("cmd.stats.profile"))
+@app.command("profile", cls=Command, help=t("cmd.stats.profile"))
 def profile_cmd(
     ctx: typer.Context,
     as_of: AsOf = None,

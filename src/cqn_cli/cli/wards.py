@@ -7,6 +7,7 @@ import typer
 
 from cqn_cli.cli.common import (
     AsOfOpt,
+    Command,
     FormatOpt,
     OutputOpt,
     commands,
@@ -20,7 +21,7 @@ from cqn_cli.i18n import t
 app = commands()
 
 
-@app.command("list", help=t("cmd.ward.list"))
+@app.command("list", cls=Command, help=t("cmd.ward.list"))
 def list_cmd(
     ctx: typer.Context,
     as_of: AsOfOpt = None,
@@ -67,7 +68,7 @@ def list_cmd(
     )
 
 
-@app.command("add", help=t("cmd.ward.add"))
+@app.command("add", cls=Command, help=t("cmd.ward.add"))
 def add_cmd(
     ctx: typer.Context,
     code: Annotated[str, typer.Argument(help=t("arg.code"))],
@@ -88,7 +89,7 @@ def add_cmd(
     result_line(t("ward.added", ward=ward.name, code=ward.code))
 
 
-@app.command("alias", help=t("cmd.ward.alias"))
+@app.command("alias", cls=Command, help=t("cmd.ward.alias"))
 def alias_cmd(
     ctx: typer.Context,
     ward: Annotated[str, typer.Argument(help=t("arg.ward"))],
@@ -102,7 +103,7 @@ def alias_cmd(
     result_line(t("ward.alias_added", alias=alias, ward=found.name))
 
 
-@app.command("merge", help=t("cmd.ward.merge"))
+@app.command("merge", cls=Command, help=t("cmd.ward.merge"))
 def merge_cmd(
     ctx: typer.Context,
     old: Annotated[list[str], typer.Argument(help=t("arg.old_wards"))],

@@ -14,15 +14,15 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from rich.console import Console
-from rich.table import Table
+from typing import TYPE_CHECKING, Any
 
 from cqn_cli.dates import format_date
 from cqn_cli.errors import CqnError, ImportRefused, OptionsRefused
 from cqn_cli.i18n import describe_problem, fmt_int, fmt_pct, lang, t
 from cqn_cli.values import neutralise_formula
+
+if TYPE_CHECKING:  # Rich is imported by what draws on a terminal: CSV and JSON never need it
+    from rich.console import Console
 
 FORMATS = ("table", "csv", "json", "xlsx")
 _NO_WRAP = frozenset({"id", "code", "ward_code", "national_id", "phone", "person_id"})
@@ -32,6 +32,8 @@ WIDE = 120  # below this many columns, optional columns are left out of tables
 
 
 def _console(stream: Any) -> Console:
+    from rich.console import Console
+
     tty = stream.isatty()
     width = None if tty else int(os.environ.get("COLUMNS", PLAIN_WIDTH))
     return Console(
@@ -166,6 +168,8 @@ def render_rows(
     console = stdout_console()
     if console.width < WIDE:
         columns = [c for c in columns if not c.optional]
+    from rich.table import Table
+
     table = Table(title=title, show_lines=False, header_style="bold", title_justify="left")
     for c in columns:
         # Ids, codes, dates and numbers are never cut; names and addresses wrap instead.
@@ -195,6 +199,8 @@ def render_record(record: dict[str, Any], columns: Sequence[Column], fmt: str) -
     if fmt in ("csv", "xlsx"):
         render_rows([record], columns, fmt)
         return
+    from rich.table import Table
+
     table = Table(show_header=False, box=None)
     table.add_column(style="bold")
     table.add_column()
