@@ -191,7 +191,7 @@ def test_views_are_made_by_migration_0008_with_their_meaning_in_their_text(
         applied = [r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations")]
     finally:
         conn.close()
-    assert applied[-1] == "0008_figure_views"
+    assert "0008_figure_views" in applied
     assert set(made) == set(VIEWS)
     for name, sql in made.items():
         assert sql == f"CREATE VIEW {name} AS\n{VIEWS[name]}"
@@ -223,7 +223,8 @@ def test_a_database_migrated_from_0007_gets_the_views_and_db_check_passes(
     path = tmp_path / "old.db"
     old = Database(path)
     saved = migrations._migrations
-    migrations._migrations = [m for m in saved if m.name != "0008_figure_views"]
+    upto = [m.name for m in saved].index("0008_figure_views")
+    migrations._migrations = saved[:upto]  # a database made before 0008
     try:
         migrations.apply(old)
     finally:
