@@ -1019,3 +1019,40 @@ def test_dry_run_over_several_files_sees_the_earlier_ones_and_writes_nothing(
     again = cqn("import", "roster", a, b, *AS_2019, "--dry-run")
     assert "sẽ thêm 0, cập nhật 0, không đổi 1" in again.stdout.splitlines()[1]
     assert query("SELECT count(*) FROM person") == [(0,)]
+
+
+def _others(n: int) -> str:
+    """``n`` rows of different people (name and birth date) in another ward."""
+    middles, givens = ("Văn", "Đức", "Minh", "Quốc", "Hữu"), ("An", "Bình", "Cường", "Dũng", "Hải")
+    people = [(m, g, day) for m in middles for g in givens for day in range(1, 366)]
+    born = [dt.date(1950, 1, 1) + dt.timedelta(days=d) for _, _, d in people[:n]]
+    return "".join(
+        f"Lê {m} {g},{day:%d/%m/%Y},Nam,,Xuân Hà\n"
+        for (m, g, _), day in zip(people[:n], born, strict=True)
+    )
+
+
+@pytest.mark.parametrize("between", [0, 2500])  # 2500 rows: the change is written meanwhile
+@pytest.mark.parametrize(
+    "change",
+    [
+        "Trần Thị Bính,01/02/1965,Nữ,048165000123,An Khê",  # renamed
+        "Trần Thị Bình,01/02/1965,Nữ,048165000123,Chính Gián",  # moved
+    ],
+)
+def test_a_person_renamed_or_moved_by_a_row_is_still_them_later_in_the_file(
+    cqn: Run, query: Any, tmp_path: Path, change: str, between: int
+) -> None:
+    """Row 2 renames (or moves) a held person by their CCCD; a later row written as they
+    were held, without CCCD, is the same person again: refused, not a second person."""
+    head = "Họ và tên,Ngày sinh,Giới tính,Số CCCD,Phường\n"
+    held = "Trần Thị Bình,01/02/1965,Nữ,048165000123,An Khê\n"
+    base = write_csv(tmp_path / "base.csv", head + held)
+    assert cqn("import", "roster", base, "--as-of", "31/12/2019").exit_code == 0
+    again = "Trần Thị Bình,01/02/1965,Nữ,,An Khê\n"
+    path = write_csv(tmp_path / "ds.csv", head + change + "\n" + _others(between) + again)
+    before = query("SELECT id, full_name, ward_id FROM person")
+    r = cqn("import", "roster", path, "--as-of", "31/12/2019")
+    assert r.exit_code == 1
+    assert f"ds.csv:{3 + between}: " in r.output and "dòng 2" in r.output
+    assert query("SELECT id, full_name, ward_id FROM person") == before  # nothing written

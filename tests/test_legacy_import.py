@@ -129,3 +129,22 @@ def test_tcvn3_capitals_come_back_in_names(decoded: str, meant: str) -> None:
     from cqn_cli.legacy import capitalise_names
 
     assert capitalise_names(decoded) == meant
+
+
+@pytest.mark.parametrize("kind", ["tcvn3", "vni"])
+def test_the_option_on_a_unicode_file_is_refused_not_garbling_it(tmp_path: Path, kind: str) -> None:
+    db = tmp_path / "u.db"
+    _run(db, "init")
+    before = db.read_bytes()
+    result = _run(db, "import", "roster", LEGACY / "roster.csv", "--legacy", kind)
+    assert result.exit_code == 1
+    assert f"đã là chữ Việt Unicode, không phải phông {kind}" in result.output
+    assert db.read_bytes() == before
+
+
+def test_the_option_for_the_other_font_is_refused_naming_the_right_one(tmp_path: Path) -> None:
+    db = tmp_path / "o.db"
+    _run(db, "init")
+    result = _run(db, "import", "roster", LEGACY / "roster-vni.csv", "--legacy", "tcvn3")
+    assert result.exit_code == 1 and "hãy dùng --legacy vni" in result.output
+    assert _people(db) == []

@@ -318,6 +318,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "tệp được gõ bằng {font}: '{seen}' là '{fixed}'; hãy nhập lại với --legacy {kind}.",
         "the file was typed in {font}: '{seen}' is '{fixed}'; import it with --legacy {kind}.",
     ),
+    "file.legacy_other": (
+        "tệp này trông như gõ bằng {font}, không phải {kind}: hãy dùng --legacy {other}.",
+        "this file looks typed in {font}, not {kind}: use --legacy {other}.",
+    ),
+    "file.not_legacy": (
+        "tệp này đã là chữ Việt Unicode, không phải phông {kind}: hãy nhập mà không có --legacy.",
+        "this file is already Unicode Vietnamese, not {kind}: import it without --legacy.",
+    ),
     "opt.legacy": (
         "Tệp gõ bằng phông cũ: tcvn3 (ABC, .VnTime) hoặc vni (VNI-Times); chuyển sang Unicode.",
         "The file was typed in an old font: tcvn3 (ABC, .VnTime) or vni (VNI-Times);"

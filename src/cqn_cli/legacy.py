@@ -527,3 +527,10 @@ def capitalise_names(text: str) -> str:
         if capitalised(before) and before[-1].isalpha() and (after is None or capitalised(after)):
             out[i] = word[0].upper() + word[1:]
     return " ".join(out)
+
+
+def reads_as_unicode(texts: Iterable[str]) -> bool:
+    """Whether most cells with letters beyond ASCII already read as Vietnamese: a file
+    that needs no ``--legacy`` (and that converting would garble)."""
+    cells = [_nfc(t) for t in texts if not t.isascii()][:_MAX_CELLS]
+    return bool(cells) and sum(_is_vietnamese(c) for c in cells) * 2 > len(cells)

@@ -70,6 +70,17 @@ class Held:
     full_name: str | None  # None: not read (see ``PersonIndex.name_of``)
 
 
+def _once(pairs: list[tuple[int, Held]]) -> list[tuple[int, Held]]:
+    """Each person once (the first of their identities), in the order given."""
+    seen: set[int] = set()
+    kept = []
+    for pk, held in pairs:
+        if pk not in seen:
+            seen.add(pk)
+            kept.append((pk, held))
+    return kept
+
+
 class PersonIndex:
     """The identity keys of the people held, for one import or command.
 
@@ -84,25 +95,36 @@ class PersonIndex:
         self._pending: dict[int, Held] = {}
         self._pending_cccd: dict[str, int] = {}
         self._pending_names: dict[str, list[int]] = {}
+        self._former: dict[str, list[tuple[int, Held]]] = {}
         self._place: Callable[[str], str] | None = None
         row = db.execute("SELECT coalesce(max(id), 0) FROM person").fetchone()
         seq = db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'person'").fetchone()
         self.next_id: int = max(int(row[0]), int(seq[0]) if seq else 0) + 1
 
     def written(self) -> None:
-        """The pending people are now in the database."""
+        """The pending people are now in the database (their former keys stay known)."""
         self._pending.clear()
         self._pending_cccd.clear()
         self._pending_names.clear()
 
-    def add(self, pk: int, held: Held) -> None:
-        """A person this import adds or changes (name, ward, national id), not yet written."""
+    def add(self, pk: int, held: Held, former: Held | None = None) -> None:
+        """A person this import adds or changes (name, ward, national id), not yet written.
+        ``former``: what they were held as before this import changed them; a later row
+        written that way is still them (so two rows for one person are seen), whether or
+        not the change has been written yet. Only changed people are kept: memory stays
+        small."""
         self._pending[pk] = held
         if held.national_id:
             self._pending_cccd[held.national_id] = pk
         names = self._pending_names.setdefault(held.name_key, [])
         if pk not in names:
             names.append(pk)
+        if former is not None and (former.name_key, former.birth, former.ward_id) != (
+            held.name_key,
+            held.birth,
+            held.ward_id,
+        ):
+            self._former.setdefault(former.name_key, []).append((pk, former))
 
     def allocate(self) -> int:
         pk = self.next_id
@@ -156,16 +178,19 @@ class PersonIndex:
         if by_cccd is None and cccd is not None:
             by_cccd = next((pk for pk, h in found.items() if h.national_id == cccd), None)
         holder = None if by_cccd is None else found.get(by_cccd) or pending[by_cccd]
-        # A pending rename moves a person away from the name the database still holds.
+        # A pending rename moves a person away from the name the database still holds; what
+        # this import changed them from still names them (an entry per identity: a person
+        # may be here twice, as they are and as they were).
         named = sorted((pk, h) for pk, h in found.items() if h.name_key == name_key)
+        named += self._former.get(name_key, ())
         return by_cccd, holder, named
 
     @staticmethod
     def natural(
         named: list[tuple[int, Held]], birth: str | None, same_place: Callable[[str], bool]
     ) -> list[tuple[int, Held]]:
-        """Of ``named``, those born on ``birth`` whose ward is ``same_place``."""
-        return [(pk, h) for pk, h in named if h.birth == birth and same_place(h.ward_id)]
+        """Of ``named``, those born on ``birth`` whose ward is ``same_place`` (each once)."""
+        return _once([(pk, h) for pk, h in named if h.birth == birth and same_place(h.ward_id)])
 
     def index_places(self, place: Callable[[str], str]) -> None:
         """How ``namesakes`` places a ward: where it is on a map."""
@@ -177,7 +202,7 @@ class PersonIndex:
         place = self._place
         assert place is not None, "index_places() first"
         here = place(ward_id)
-        return [(pk, held) for pk, held in named if place(held.ward_id) == here]
+        return _once([(pk, held) for pk, held in named if place(held.ward_id) == here])
 
     def name_of(self, pk: int, held: Held | None = None) -> str:
         """A person's name as written (for messages)."""
@@ -426,7 +451,7 @@ class PersonResolver:
             named = [
                 (pk, h) for pk, h in named if self.wards.same_place(h.ward_id, place, self.as_of)
             ]
-        candidates = [pk for pk, _ in named]
+        candidates = [pk for pk, _ in _once(named)]
         if len(candidates) == 1:
             return candidates[0]
         if not candidates:

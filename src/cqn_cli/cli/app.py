@@ -76,7 +76,7 @@ def command_map(ctx: Any) -> str:
             if isinstance(command, Commands):
                 what = " · ".join(command.list_commands(ctx))
             else:
-                what = re.split(r"[.;(] ?", command.help or "")[0].strip()
+                what = re.split(r"[.;](?:\s|$)", command.help or "")[0].strip()
             lines.append(f"  {'cqn ' + name:<12} {what}")
     lines += ["", t("map.examples"), t("map.more")]
     return "\n".join(lines)

@@ -53,7 +53,7 @@ def check_cmd(
     rows = [
         {"check": p.check, "count": p.count, "examples": ", ".join(p.examples)} for p in problems
     ]
-    if chosen == "json" or rows:
+    if chosen == "json" or rows or state(ctx).output is not None:  # a file is always written
         render_rows(
             rows,
             [

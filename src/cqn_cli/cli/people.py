@@ -237,7 +237,10 @@ def edit_cmd(
     birth_date: Annotated[str | None, typer.Option(help=t("col.birth_date"))] = None,
     gender: Annotated[str | None, typer.Option(help=t("col.gender"))] = None,
     national_id: Annotated[str | None, typer.Option(help=t("col.national_id"))] = None,
-    ward: Annotated[str | None, typer.Option(help=t("col.ward"))] = None,
+    ward: Annotated[
+        str | None,
+        typer.Option(metavar="WARD", help=t("col.ward"), autocompletion=complete_ward),
+    ] = None,
     residential_group: Annotated[str | None, typer.Option(help=t("col.residential_group"))] = None,
     address: Annotated[str | None, typer.Option(help=t("col.address"))] = None,
     phone: Annotated[str | None, typer.Option(help=t("col.phone"))] = None,

@@ -129,20 +129,42 @@ def _find_header(
 LEGACY_SAMPLE_ROWS = 200
 
 
-def _refuse_legacy_text(src: Source) -> None:
-    """A file typed in an old font (TCVN3 "NguyÔn", VNI "Nguyeãn") is refused, with an
-    example and the option that reads it, before any of its garbled names is stored."""
+def _raw_sample(src: Source) -> list[tuple[int, str]]:
+    """Cells beyond ASCII of the first rows, as the file reads without ``--legacy``."""
+    from dataclasses import replace
     from itertools import islice
 
-    from cqn_cli import legacy
-
-    sample = [
-        (line, c)
-        for line, cells in islice(read.rows(src), LEGACY_SAMPLE_ROWS)
+    raw = replace(src, legacy=None)
+    bytewise = src.legacy is not None and src.legacy[1] == "bytes"
+    return [
+        (line, c.encode("latin-1").decode("cp1258", "replace") if bytewise else c)
+        for line, cells in islice(read.rows(raw), LEGACY_SAMPLE_ROWS)
         for c in cells
         if isinstance(c, str) and not c.isascii()
     ]
+
+
+def _check_legacy(src: Source, asked: str | None) -> None:
+    """Without ``--legacy``: a file typed in an old font (TCVN3 "NguyÔn", VNI "Nguyeãn")
+    is refused, with an example and the option that reads it, before any garbled name is
+    stored. With it: a file that is plainly not in that font is refused rather than
+    garbled (one that reads as Unicode Vietnamese, or as the other font)."""
+    from cqn_cli import legacy
+
+    sample = _raw_sample(src)
+    if not sample:
+        return
     kind = legacy.detect(c for _, c in sample)
+    line = sample[0][0]
+    if asked is not None:
+        if kind is not None and kind != asked:
+            params = {"kind": asked, "other": kind, "font": t(f"legacy.{kind}")}
+            problem = RowProblem(line, None, None, None, "file.legacy_other", params)
+            raise ImportRefused(str(src.path), [problem])
+        if kind is None and legacy.reads_as_unicode(c for _, c in sample):
+            problem = RowProblem(line, None, None, None, "file.not_legacy", {"kind": asked})
+            raise ImportRefused(str(src.path), [problem])
+        return
     if kind is None:
         return
     through = "cp1258" if src.encoding == "cp1258" else "cp1252"
@@ -238,8 +260,7 @@ def run_import(
             result.already_imported_at = when
             return result
 
-    if options.legacy is None:
-        _refuse_legacy_text(src)
+    _check_legacy(src, options.legacy)
     header_line, header_cells, data, skipped = _find_header(src, loader, options.header_map)
     result.skipped_title_rows = skipped
     header = map_header(header_cells, loader.fields, options.header_map, header_line)

@@ -280,16 +280,14 @@ class RosterLoader(RowLoader):
             self._matched += 1
             # What the update will hold, for the rows after this one (a later row with this
             # number, or under the new name, is this person).
-            idx.add(
-                pk,
-                Held(
-                    name_key,
-                    birth if birth is not None else held.birth,
-                    ward_id,
-                    cccd if cccd is not None else held.national_id,
-                    name,
-                ),
+            now = Held(
+                name_key,
+                birth if birth is not None else held.birth,
+                ward_id,
+                cccd if cccd is not None else held.national_id,
+                name,
             )
+            idx.add(pk, now, former=held)
         self._touched.set(pk, line)
         if len(self._inserts) + len(self._updates) >= BATCH:
             self._flush()
