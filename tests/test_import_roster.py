@@ -1054,5 +1054,28 @@ def test_a_person_renamed_or_moved_by_a_row_is_still_them_later_in_the_file(
     before = query("SELECT id, full_name, ward_id FROM person")
     r = cqn("import", "roster", path, "--as-of", "31/12/2019")
     assert r.exit_code == 1
-    assert f"ds.csv:{3 + between}: " in r.output and "dòng 2" in r.output
+    assert f"ds.csv:{3 + between}: là người mà dòng 2 vừa đổi họ tên hoặc phường" in r.output
     assert query("SELECT id, full_name, ward_id FROM person") == before  # nothing written
+
+
+def test_someone_new_under_a_name_the_file_just_changed_is_added_without_a_false_warning(
+    cqn: Run, query: Any, tmp_path: Path
+) -> None:
+    """Row 2 renames Bình (by CCCD) to Bính; row 3 is another Bình with her own CCCD: a
+    new person, and no "possible duplicate" of Bính, who no longer bears the name."""
+    head = "Họ và tên,Ngày sinh,Giới tính,Số CCCD,Phường\n"
+    base = write_csv(
+        tmp_path / "base.csv", head + "Trần Thị Bình,01/02/1965,Nữ,048165000123,An Khê\n"
+    )
+    assert cqn("import", "roster", base, "--as-of", "31/12/2019").exit_code == 0
+    rows = (
+        "Trần Thị Bính,01/02/1965,Nữ,048165000123,An Khê\n"
+        "Trần Thị Bình,01/02/1965,Nữ,048165000999,An Khê\n"
+    )
+    r = cqn(
+        "import", "roster", write_csv(tmp_path / "ds.csv", head + rows), "--as-of", "31/12/2019"
+    )
+    assert r.exit_code == 0, r.output
+    assert "có thể trùng" not in r.output
+    held = query("SELECT full_name, national_id FROM person ORDER BY id")
+    assert held == [("Trần Thị Bính", "048165000123"), ("Trần Thị Bình", "048165000999")]

@@ -148,3 +148,21 @@ def test_the_option_for_the_other_font_is_refused_naming_the_right_one(tmp_path:
     result = _run(db, "import", "roster", LEGACY / "roster-vni.csv", "--legacy", "tcvn3")
     assert result.exit_code == 1 and "hãy dùng --legacy vni" in result.output
     assert _people(db) == []
+
+
+def test_rows_pasted_under_a_unicode_header_are_read_with_the_option(
+    tmp_path: Path, unicode_people: list[tuple[Any, ...]]
+) -> None:
+    """A template with a Unicode header, old VNI rows pasted under it: the option reads the
+    rows (the header is Vietnamese either way) and refuses nothing."""
+    vni = (LEGACY / "roster-vni.csv").read_bytes().split(b"\n")[1] + b"\n"  # one row only
+    header = (LEGACY / "roster.csv").read_text(encoding="utf-8").split("\n", 1)[0]
+    mixed = tmp_path / "mixed.csv"
+    mixed.write_bytes(header.encode("utf-8") + b"\n" + vni.decode("latin-1").encode("utf-8"))
+    db = tmp_path / "m.db"
+    _run(db, "init")
+    # One old row is too little to tell the font by (its ward, garbled, is refused)…
+    assert _run(db, "import", "roster", mixed).exit_code == 1
+    # …but the header must not make the option refuse the file as "already Unicode".
+    assert _run(db, "import", "roster", mixed, "--legacy", "vni").exit_code == 0
+    assert _people(db) == unicode_people[:1]

@@ -628,6 +628,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "số CCCD trùng với dòng {other} của cùng tệp",
         "same national id as line {other} of this file",
     ),
+    "row.person_changed_in_file": (
+        "là người mà dòng {other} vừa đổi họ tên hoặc phường; nếu là người khác, hãy ghi số CCCD",
+        "the person whose name or ward line {other} has just changed; if this is someone"
+        " else, give their national id",
+    ),
     "row.person_duplicate_in_file": (
         "trùng người ở dòng {other} (cùng họ tên, ngày sinh, phường)",
         "same person as line {other} (name, birth date, ward)",

@@ -529,8 +529,11 @@ def capitalise_names(text: str) -> str:
     return " ".join(out)
 
 
-def reads_as_unicode(texts: Iterable[str]) -> bool:
-    """Whether most cells with letters beyond ASCII already read as Vietnamese: a file
-    that needs no ``--legacy`` (and that converting would garble)."""
+def reads_as_unicode(texts: Iterable[str], kind: str) -> bool:
+    """Whether cells with letters beyond ASCII already read as Vietnamese and none shows
+    the signs of ``kind``: a file that needs no ``--legacy`` (and that converting would
+    garble). A Unicode header above rows pasted from an old file is not such a file."""
     cells = [_nfc(t) for t in texts if not t.isascii()][:_MAX_CELLS]
-    return bool(cells) and sum(_is_vietnamese(c) for c in cells) * 2 > len(cells)
+    if not cells or any(_support(c, kind) for c in cells if not _is_vietnamese(c)):
+        return False
+    return sum(_is_vietnamese(c) for c in cells) * 2 > len(cells)

@@ -126,6 +126,10 @@ class PersonIndex:
         ):
             self._former.setdefault(former.name_key, []).append((pk, former))
 
+    def is_former(self, pk: int, held: Held) -> bool:
+        """Whether ``held`` is what ``pk`` was before this import changed them."""
+        return any(p == pk and h is held for p, h in self._former.get(held.name_key, ()))
+
     def allocate(self) -> int:
         pk = self.next_id
         self.next_id += 1

@@ -105,11 +105,23 @@ def build_options(kind: str, params: Mapping[str, Any]) -> "ImportOptions":
     )
 
 
+def _local_time(stamp: str) -> str:
+    """An ISO time as the clerk reads it: local, ``dd/mm/yyyy HH:MM`` in Vietnamese."""
+    from cqn_cli.i18n import lang
+
+    try:
+        moment = dt.datetime.fromisoformat(stamp).astimezone()
+    except ValueError:
+        return stamp
+    return moment.strftime("%d/%m/%Y %H:%M" if lang() == "vi" else "%Y-%m-%d %H:%M")
+
+
 def print_result(result: "ImportResult", max_warnings: int = MAX_WARNINGS_SHOWN) -> None:
     from cqn_cli.render.output import message, result_line
 
     if result.already_imported_at is not None:
-        result_line(t("import.already", path=result.path, when=result.already_imported_at))
+        when = _local_time(result.already_imported_at)
+        result_line(t("import.already", path=result.path, when=when))
         return
     if result.skipped_title_rows:
         message(t("import.header_skipped", path=result.path, count=result.skipped_title_rows))

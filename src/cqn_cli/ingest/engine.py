@@ -161,7 +161,7 @@ def _check_legacy(src: Source, asked: str | None) -> None:
             params = {"kind": asked, "other": kind, "font": t(f"legacy.{kind}")}
             problem = RowProblem(line, None, None, None, "file.legacy_other", params)
             raise ImportRefused(str(src.path), [problem])
-        if kind is None and legacy.reads_as_unicode(c for _, c in sample):
+        if kind is None and legacy.reads_as_unicode((c for _, c in sample), asked):
             problem = RowProblem(line, None, None, None, "file.not_legacy", {"kind": asked})
             raise ImportRefused(str(src.path), [problem])
         return

@@ -236,12 +236,16 @@ class RosterLoader(RowLoader):
             earlier = self._touched.get(pk)
             if earlier is not None:
                 key = "row.cccd_duplicate_in_file" if by_cccd else "row.person_duplicate_in_file"
+                if held is not None and idx.is_former(pk, held):  # as they were before
+                    key = "row.person_changed_in_file"
                 col = self.col("so_cccd") if by_cccd else None
                 return [self.problem(line, col, None, key, other=earlier)]
 
         if pk is None or held is None:
             # Warn on today's map, wider than the file's: who might be the same person.
-            namesakes = idx.namesakes(named, ward_id)
+            # Who is held under this name now (not what this file renamed someone from).
+            current = [(c, h) for c, h in named if not idx.is_former(c, h)]
+            namesakes = idx.namesakes(current, ward_id)
             if namesakes:
                 # Past the warnings kept in full, the names are not worth looking up.
                 kept = self.keeps_warnings()
