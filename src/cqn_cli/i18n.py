@@ -351,6 +351,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "help.arguments": ("Đối số:", "Arguments:"),
     "help.commands": ("Lệnh:", "Commands:"),
     "help.help": ("In phần hướng dẫn này rồi thoát.", "Show this message and exit."),
+    "help.install_completion": (
+        "Cài gợi ý lệnh (phím Tab) cho shell đang dùng.",
+        "Install completion for the current shell.",
+    ),
+    "help.show_completion": (
+        "In đoạn mã gợi ý lệnh của shell đang dùng, để chép hoặc sửa.",
+        "Show completion for the current shell, to copy it or customize the installation.",
+    ),
     "help.required": ("[bắt buộc]", "[required]"),
     "help.default": ("[mặc định: ", "[default: "),
     "map.setup": ("Bắt đầu", "Set up"),

@@ -32,6 +32,13 @@ _HELP_WORDS = (
     (re.compile(r"^Arguments:$", re.MULTILINE), "help.arguments"),
     (re.compile(r"^Commands:$", re.MULTILINE), "help.commands"),
     (re.compile(r"Show this message and exit\."), "help.help"),
+    (re.compile(r"Install completion for the current shell\."), "help.install_completion"),
+    (
+        re.compile(
+            r"Show completion for the current shell, to copy it or\s+customize the\s+installation\."
+        ),
+        "help.show_completion",
+    ),
     (re.compile(r"\[required\]"), "help.required"),
     (re.compile(r"\[default: "), "help.default"),
 )
