@@ -8,7 +8,6 @@ written ward is always read at a date, and wards are keyed by the registry's id.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -18,7 +17,7 @@ from sqlite_utils import Database
 from cqn_cli.errors import DataError, FieldProblem, NotFound
 from cqn_cli.i18n import t
 from cqn_cli.store.db import write
-from cqn_cli.text import fold, match_key, nfc
+from cqn_cli.text import closest, fold, match_key, nfc
 
 _PREFIX = re.compile(r"^(?:phường|phuong)(?:\s+|$)|^p\.\s*|^p\s+", re.IGNORECASE)
 
@@ -160,12 +159,13 @@ class WardIndex:
         return self._by_code.get(text.strip(), set())
 
     def suggest(self, text: str) -> str | None:
-        folded = {fold(w.short_name): w.short_name for w in self.wards.values()}
+        """The ward name closest to a mistyped one (an alias leads to its ward's name)."""
+        named = {w.short_name: w.short_name for w in self.wards.values()}
         for ward_id, aliases in self.aliases.items():
             for alias in aliases:
-                folded.setdefault(fold(alias), self.wards[ward_id].short_name)
-        close = difflib.get_close_matches(fold(text), list(folded), n=1, cutoff=0.6)
-        return folded[close[0]] if close else None
+                named.setdefault(alias, self.wards[ward_id].short_name)
+        close = closest(text, named)
+        return named[close[0]] if close else None
 
     def same_place(self, a: str, b: str, day: dt.date) -> bool:
         """True if wards ``a`` and ``b`` are one ward on the map of ``day``.

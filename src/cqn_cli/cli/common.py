@@ -55,14 +55,18 @@ def translate_help(text: str) -> str:
     return text
 
 
-class Command(TyperCommand):
-    """A command whose help page is all in the clerk's language."""
+class _TranslatedHelp(click.Command):
+    """A help page all in the clerk's language (see ``translate_help``)."""
 
     def get_help(self, ctx: click.Context) -> str:
         return translate_help(super().get_help(ctx))
 
 
-class Commands(TyperGroup):
+class Command(_TranslatedHelp, TyperCommand):
+    """A command of cqn."""
+
+
+class Commands(_TranslatedHelp, TyperGroup):
     """A group of commands whose "no such command" is said in the clerk's language, with
     the closest commands offered (``cqn persn`` → ``person``)."""
 
@@ -79,9 +83,6 @@ class Commands(TyperGroup):
             if close:
                 text += " " + t("usage.did_you_mean", value=", ".join(close))
             raise click.exceptions.UsageError(text, ctx) from None
-
-    def get_help(self, ctx: click.Context) -> str:
-        return translate_help(super().get_help(ctx))
 
 
 def commands() -> typer.Typer:
