@@ -7,10 +7,31 @@ Every listing and report that shows one of these figures gets it from here.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import Iterator
+from contextvars import ContextVar
 from typing import Any
 
 from sqlite_utils import Database
+
+# The groups' sizes at a date, kept while ``reusing()`` is in force: a report asks for them
+# twice per date (the gathering by group, then the profile's smallest and largest group).
+_REUSED: ContextVar[dict[tuple[dt.date, dt.date], list[dict[str, Any]]] | None] = ContextVar(
+    "figures_reused", default=None
+)
+
+
+@contextlib.contextmanager
+def reusing() -> Iterator[None]:
+    """Inside, the groups' sizes at a date are computed once: for one reader that builds
+    several figures from a database that does not change meanwhile (a report reads it in
+    one transaction)."""
+    token = _REUSED.set({})
+    try:
+        yield
+    finally:
+        _REUSED.reset(token)
 
 
 def on_roster(p: str, d: str) -> str:
@@ -306,20 +327,39 @@ def _ward_order(row: dict[str, Any]) -> tuple[str, str]:
     return (row.get("ward_code") or "", row.get("ward") or "")
 
 
+def gathered_sql(d: str) -> str:
+    """SQL: the ids of the people who are at ``d`` members of a group existing at ``d``
+    (one row per such membership; on the roster or not)."""
+    return (
+        "SELECT ms.person_id FROM membership ms JOIN groups g ON g.id = ms.group_id"
+        f" WHERE {member_at('ms', d)} AND {group_exists('g', d)}"
+    )
+
+
+def _roster_by_ward(d: str, flag: str) -> str:
+    """SQL: per ward as the roster names it, the people on roster at ``d`` and how many of
+    them satisfy the condition ``flag`` on ``p``. It reads the narrow covering index
+    ``person_roster``, not the wide rows; a ward map is applied to its few rows after."""
+    return f"""
+        SELECT p.ward_id, count(*) AS n, coalesce(sum({flag}), 0) AS flagged
+        FROM person p INDEXED BY person_roster
+        WHERE {on_roster("p", d)}
+        GROUP BY p.ward_id"""
+
+
 def gathering_cte(d: str) -> str:
     """CTEs up to ``gathering(map_id, on_roster, gathered)``: per ward of the ``wmap`` CTE's
-    map, the people on roster at ``d`` and those of them gathered at ``d`` (SPEC §4)."""
+    map, the people on roster at ``d`` and those of them gathered at ``d`` (SPEC §4); and
+    ``roster(id, map_id)``, ``gathered(person_id)`` for whoever needs the people."""
     return f"""
     roster AS (SELECT p.id, w.map_id FROM person p JOIN wmap w ON w.ward_id = p.ward_id
                WHERE {on_roster("p", d)}),
-    gathered AS (
-        SELECT DISTINCT ms.person_id FROM membership ms JOIN groups g ON g.id = ms.group_id
-        WHERE {member_at("ms", d)} AND {group_exists("g", d)}
-    ),
+    gathered AS ({gathered_sql(d)}),
     gathering AS (
-        SELECT r.map_id, count(*) AS on_roster, count(ga.person_id) AS gathered
-        FROM roster r LEFT JOIN gathered ga ON ga.person_id = r.id
-        GROUP BY r.map_id
+        SELECT w.map_id, sum(x.n) AS on_roster, sum(x.flagged) AS gathered
+        FROM ({_roster_by_ward(d, "p.id IN (SELECT person_id FROM gathered)")}) x
+        JOIN wmap w ON w.ward_id = x.ward_id
+        GROUP BY w.map_id
     )"""
 
 
@@ -364,6 +404,9 @@ def group_sizes_cte(d: str) -> str:
 
 
 def _group_sizes(db: Database, as_of: dt.date, map_date: dt.date) -> list[dict[str, Any]]:
+    reuse = _REUSED.get()
+    if reuse is not None and (as_of, map_date) in reuse:
+        return [dict(r) for r in reuse[as_of, map_date]]
     wmap, params, names = _ward_map(db, map_date)
     sql = f"WITH {wmap},{group_sizes_cte(':d')} SELECT code, name, kind, map_id, members"
     sql += " FROM group_sizes"
@@ -378,17 +421,17 @@ def _group_sizes(db: Database, as_of: dt.date, map_date: dt.date) -> list[dict[s
         }
         for code, name, kind, map_id, members in db.execute(sql, {**params, "d": as_of.isoformat()})
     ]
-    return sorted(rows, key=lambda r: (*_ward_order(r), r["kind"] != "clb", r["group_code"]))
+    rows.sort(key=lambda r: (*_ward_order(r), r["kind"] != "clb", r["group_code"]))
+    if reuse is not None:
+        reuse[as_of, map_date] = [dict(r) for r in rows]
+    return rows
 
 
 def gathered_count(db: Database, as_of: dt.date) -> int:
     """People on roster at D who are members at D of a group existing at D, once each."""
-    sql = f"""
-    SELECT count(DISTINCT ms.person_id)
-    FROM membership ms JOIN groups g ON g.id = ms.group_id JOIN person p ON p.id = ms.person_id
-    WHERE {member_at("ms", ":d")} AND {group_exists("g", ":d")} AND {on_roster("p", ":d")}
-    """
-    return int(db.execute(sql, {"d": as_of.isoformat()}).fetchone()[0])
+    flag = f"p.id IN ({gathered_sql(':d')})"
+    sql = f"SELECT sum(flagged) FROM ({_roster_by_ward(':d', flag)})"
+    return int(db.execute(sql, {"d": as_of.isoformat()}).fetchone()[0] or 0)
 
 
 def meetings_cte(start: str, end: str) -> str:
@@ -532,17 +575,15 @@ def gatherings(
     rows = []
     for year, label, occasion in occasions_in(start, end):
         window = dt.timedelta(days=GATHERING_WINDOW_DAYS)
-        sql = f"""
-        WITH {wmap},
-        roster AS (SELECT p.id, w.map_id FROM person p JOIN wmap w ON w.ward_id = p.ward_id
-                   WHERE {on_roster("p", ":o")}),
-        came AS (
-            SELECT DISTINCT a.person_id FROM attendance a JOIN meeting mt ON mt.id = a.meeting_id
-            WHERE mt.kind = 'gathering' AND a.status = 'present' AND mt.date BETWEEN :a AND :b
+        came = (
+            "SELECT a.person_id FROM attendance a JOIN meeting mt ON mt.id = a.meeting_id"
+            " WHERE mt.kind = 'gathering' AND a.status = 'present' AND mt.date BETWEEN :a AND :b"
         )
-        SELECT r.map_id, count(*), count(c.person_id)
-        FROM roster r LEFT JOIN came c ON c.person_id = r.id
-        GROUP BY r.map_id
+        sql = f"""
+        WITH {wmap}
+        SELECT w.map_id, sum(x.n), sum(x.flagged)
+        FROM ({_roster_by_ward(":o", f"p.id IN ({came})")}) x JOIN wmap w ON w.ward_id = x.ward_id
+        GROUP BY w.map_id
         """
         args = {
             **params,
@@ -652,16 +693,17 @@ def profile(db: Database, as_of: dt.date, map_date: dt.date) -> list[dict[str, A
     wmap, params, names = _ward_map(db, map_date)
     d = {"d": as_of.isoformat()}
     people_sql = f"""
-    WITH {wmap},
-    gathered AS (
-        SELECT DISTINCT ms.person_id FROM membership ms JOIN groups g ON g.id = ms.group_id
-        WHERE {member_at("ms", ":d")} AND {group_exists("g", ":d")}
-    )
-    SELECT w.map_id, count(*), coalesce(sum(p.party_member), 0),
-           coalesce(sum(p.youth_union_member), 0), coalesce(sum(p.reservist), 0),
-           coalesce(sum(p.veterans_association_member), 0)
-    FROM person p JOIN gathered ga ON ga.person_id = p.id JOIN wmap w ON w.ward_id = p.ward_id
-    WHERE {on_roster("p", ":d")}
+    WITH {wmap}
+    SELECT w.map_id, sum(x.n), sum(x.party), sum(x.youth), sum(x.reserve), sum(x.ccb)
+    FROM (
+        SELECT p.ward_id, count(*) AS n, coalesce(sum(p.party_member), 0) AS party,
+               coalesce(sum(p.youth_union_member), 0) AS youth,
+               coalesce(sum(p.reservist), 0) AS reserve,
+               coalesce(sum(p.veterans_association_member), 0) AS ccb
+        FROM person p
+        WHERE p.id IN ({gathered_sql(":d")}) AND {on_roster("p", ":d")}
+        GROUP BY p.ward_id
+    ) x JOIN wmap w ON w.ward_id = x.ward_id
     GROUP BY w.map_id
     """
     rows: dict[str, dict[str, Any]] = {}

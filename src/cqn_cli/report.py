@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from cqn_cli import stats
+from cqn_cli import figures, stats
 from cqn_cli.stats import Period, StatTable
 
 
@@ -53,7 +53,15 @@ def _has_data(table: StatTable) -> bool:
 
 
 def build(db: Database, period: Period) -> Report:
-    """Every section of the review report for ``period`` (ward map of its end)."""
+    """Every section of the review report for ``period`` (ward map of its end), read as
+    one view of the database."""
+    from cqn_cli.store.db import reading
+
+    with reading(db), figures.reusing():
+        return _build(db, period)
+
+
+def _build(db: Database, period: Period) -> Report:
     previous = period.previous()
     end = period.end
 

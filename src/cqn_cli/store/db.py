@@ -135,6 +135,21 @@ def apply_migrations(db: Database) -> None:
         raise error from None
 
 
+@contextlib.contextmanager
+def reading(db: Database) -> Iterator[None]:
+    """Several reads as one view of the database: a report built while another process
+    imports sees the database as it was before that import or after it, never between.
+    Inside a transaction already, that transaction is the view."""
+    if db.conn.in_transaction:
+        yield
+        return
+    db.conn.execute("BEGIN")
+    try:
+        yield
+    finally:
+        db.conn.rollback()
+
+
 def _migrate(db: Database, migrations: Migrations) -> None:
     if not migrations.pending(db):
         return

@@ -219,10 +219,9 @@ today or date unknown, and not moved out or deceased on or before today):
     SELECT printf('CQN%06d', p.id) AS person_id,
            CASE WHEN p.forgotten_on IS NULL THEN p.full_name END AS name,
            r.map_id AS ward_id, mw.code AS ward_code, mw.name AS ward_name,
-           ga.person_id IS NOT NULL AS gathered
+           r.id IN (SELECT person_id FROM gathered) AS gathered
     FROM roster r JOIN person p ON p.id = r.id
     JOIN ward mw ON mw.id = r.map_id
-    LEFT JOIN gathered ga ON ga.person_id = r.id
     ORDER BY p.id
 """,
     )
