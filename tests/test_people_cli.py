@@ -302,7 +302,9 @@ def test_add_writes_the_person(cqn: Run, query: Query, roster: dict[str, str]) -
     assert r.stdout.startswith("Đã thêm CQN000011 Lê")
     row = person_row(query, "CQN000011")
     assert len(row["uid"]) == 32  # who they are in every database (db merge)
-    assert {k: row[k] for k in row if k not in ("created_at", "updated_at", "uid")} == {
+    assert row["roster_digest"] is None  # typed in, not a roster row
+    kept = ("created_at", "updated_at", "uid", "roster_digest")
+    assert {k: row[k] for k in row if k not in kept} == {
         "id": 11,
         "full_name": "Lê Văn Cường",
         "name_key": row["name_key"],
@@ -403,7 +405,9 @@ def test_edit_changes_only_the_given_fields(cqn: Run, query: Query, roster: dict
     assert f"Đã cập nhật {pk} Nguyễn Văn An" in r.stdout
     after = person_row(query, pk)
     changed = {k for k in after if after[k] != before[k]}
-    assert changed - {"updated_at"} == {"phone", "rank"}
+    # An edit is not the roster row: the row's digest no longer speaks for the person.
+    assert before["roster_digest"] is not None and after["roster_digest"] is None
+    assert changed - {"updated_at"} == {"phone", "rank", "roster_digest"}
     assert (after["phone"], after["rank"]) == ("0935000111", "Thượng úy")
     assert query("SELECT * FROM person WHERE id != ? ORDER BY id", (int(pk[3:]),)) == others
 

@@ -152,6 +152,16 @@ class PersonIndex:
         row = self._conn.execute("SELECT id FROM person WHERE national_id = ?", (cccd,)).fetchone()
         return int(row[0]) if row else None
 
+    def digest_of(self, cccd: str) -> tuple[int, str | None] | None:
+        """Who holds ``cccd`` in the database, with their ``roster_digest``; None when
+        nobody does, or when this import has a change of that number not yet written."""
+        if cccd in self._pending_cccd:
+            return None
+        row = self._conn.execute(
+            "SELECT id, roster_digest FROM person WHERE national_id = ?", (cccd,)
+        ).fetchone()
+        return (int(row[0]), row[1]) if row else None
+
     def named(self, name_key: str) -> list[tuple[int, Held]]:
         """Everyone held under that name key, in the order of their ids."""
         return self.lookup(None, name_key)[2]

@@ -9,6 +9,8 @@ with another birth date is reported as a possible duplicate, never merged.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import secrets
 from array import array
 from collections.abc import Sequence
@@ -45,7 +47,13 @@ _INSERT_COLUMNS = (
     *PERSON_COLUMNS,
     "created_at",
     "updated_at",
+    "roster_digest",
 )
+
+# Part of every roster digest (see ``RosterLoader._unchanged``): bump it when what a row
+# means changes (parsing, identity, the upsert), so that no digest written by an older
+# reading is taken for "this row changes nothing".
+DIGEST_VERSION = "1"
 
 
 class LineOf:
@@ -85,6 +93,7 @@ class RosterLoader(RowLoader):
         self._inserts: list[list[Any]] = []
         self._updates: list[tuple[Any, ...]] = []
         self._touched = LineOf()  # person id → line of this file that set it
+        self._digest_updates: list[tuple[str | None, int]] = []
         self._wards_near: dict[str, frozenset[str]] = {}
 
     # -- engine protocol --------------------------------------------------------
@@ -119,25 +128,82 @@ class RosterLoader(RowLoader):
         self._now = now_iso()
         self._matched = 0
         self._uid_prefix = secrets.token_hex(10)
+        self._today_iso = self.today.isoformat()
+        # Digests only where a row can be known again: by its citizen id, in an import.
+        self._context: hashlib.blake2b | None = None
+        if not self.insert_only:
+            self._context = self._digest_context(header_cells)
 
     def row(self, line: int, cells: Sequence[Cell]) -> list[RowProblem]:
-        values, problems = self.parse(line, cells)
-        if problems:
-            return problems
         width = len(cells)
         cccd_col = self._cccd_column
         raw_cccd = None
         if cccd_col is not None and cccd_col.index < width and cells[cccd_col.index] != "":
             raw_cccd = (cccd_col, str(cells[cccd_col.index]))
-        return self.check_and_queue(line, values, raw_cccd)
+        digest = None
+        if raw_cccd is not None and self._context is not None:
+            digest = self._digest(cells)
+            if self._unchanged(line, raw_cccd[1], digest):
+                return []
+        values, problems = self.parse(line, cells)
+        if problems:
+            return problems
+        return self.check_and_queue(line, values, raw_cccd, digest)
 
     def finish(self) -> list[RowProblem]:
         self._flush()
         return []
 
     # -- the work -----------------------------------------------------------------
+    # -- a row imported before ---------------------------------------------------------
+    def _digest_context(self, header_cells: Sequence[Cell]) -> hashlib.blake2b:
+        """What, besides its cells, decides what a row means: the reading of the file (its
+        header and the options) and the ward registry that names its wards."""
+        wards = self.db.execute("SELECT * FROM ward ORDER BY id").fetchall()
+        aliases = self.db.execute("SELECT * FROM ward_alias ORDER BY ward_id, alias").fetchall()
+        columns = sorted((c.index, c.field.name) for c in self.columns)
+        context: list[Any] = [DIGEST_VERSION, self.as_of.isoformat(), self.default_ward, columns]
+        context += [[str(c) for c in header_cells], wards, aliases]
+        return hashlib.blake2b(json.dumps(context, default=str).encode(), digest_size=16)
+
+    def _digest(self, cells: Sequence[Cell]) -> str:
+        """The row in the context of this import, as ``person.roster_digest`` keeps it."""
+        assert self._context is not None
+        h = self._context.copy()
+        text = "\x1f".join(
+            c if isinstance(c, str) else f"\x1e{type(c).__name__}:{c}" for c in cells
+        )
+        h.update(text.encode("utf-8", "surrogatepass"))
+        return h.hexdigest()
+
+    def _unchanged(self, line: int, raw_cccd: str, digest: str) -> bool:
+        """Whether this row is the one that last set or matched the holder of its citizen
+        id, who has not changed since (the stored digest is cleared by any other change),
+        read the same way, on a day no earlier: then importing it again finds the same
+        person by the same id and changes nothing, and it need not be parsed. The row
+        is counted unchanged. Any doubt goes the ordinary way."""
+        try:
+            cccd, padded = parse_cccd(raw_cccd)
+        except FieldProblem:
+            return False
+        found = None if padded else self.people.digest_of(cccd)
+        if found is None:
+            return False
+        pk, stored = found
+        if stored is None or stored[11:] != digest or stored[:10] > self._today_iso:
+            return False
+        if self._touched.get(pk) is not None:  # twice in this file: said the ordinary way
+            return False
+        self._touched.set(pk, line)
+        self._matched += 1
+        return True
+
     def check_and_queue(
-        self, line: int, values: dict[str, Any], raw_cccd: tuple[Column, str] | None
+        self,
+        line: int,
+        values: dict[str, Any],
+        raw_cccd: tuple[Column, str] | None,
+        digest: str | None = None,
     ) -> list[RowProblem]:
         problems: list[RowProblem] = []
         # Ward: the cell, else --ward.
@@ -162,15 +228,18 @@ class RosterLoader(RowLoader):
             else:
                 if padded:
                     self.warn(line, col, "warn.cccd_padded")
+                    digest = None  # said again each time the row is imported
                 for what in cccd_contradictions(
                     cccd, values.get("gender"), values.get("birth_date")
                 ):
                     self.warn(line, col, f"warn.cccd_{what}")
+                    digest = None
         values["national_id"] = cccd
         problems.extend(self._cross_checks(line, values))
         if problems:
             return problems
-        return self._identify_and_queue(line, values, cccd)
+        stored = None if digest is None else f"{self._today_iso} {digest}"
+        return self._identify_and_queue(line, values, cccd, stored)
 
     def _cross_checks(self, line: int, values: dict[str, Any]) -> list[RowProblem]:
         return [
@@ -179,7 +248,7 @@ class RosterLoader(RowLoader):
         ]
 
     def _identify_and_queue(
-        self, line: int, values: dict[str, Any], cccd: str | None
+        self, line: int, values: dict[str, Any], cccd: str | None, digest: str | None
     ) -> list[RowProblem]:
         idx = self.people
         name = values["full_name"]
@@ -261,6 +330,7 @@ class RosterLoader(RowLoader):
                 if record.get(column) is None:
                     record[column] = 0
             record["created_at"] = record["updated_at"] = self._now
+            record["roster_digest"] = digest
             get = record.get
             self._inserts.append([get(c) for c in _INSERT_COLUMNS])
             self.counts.inserted += 1
@@ -281,6 +351,7 @@ class RosterLoader(RowLoader):
             row = [values.get(c) for c in self._present]
             row += (name_key, search_key, cccd, self._now, pk)
             self._updates.append(tuple(row))
+            self._digest_updates.append((digest, pk))
             self._matched += 1
             # What the update will hold, for the rows after this one (a later row with this
             # number, or under the new name, is this person).
@@ -321,6 +392,12 @@ class RosterLoader(RowLoader):
             cursor = conn.executemany(self._update_sql, self._updates)
             self.counts.updated += max(cursor.rowcount, 0)
             self._updates.clear()
+            # After the updates, whose change of a person clears the digest it had.
+            conn.executemany(
+                "UPDATE person SET roster_digest = ?1 WHERE id = ?2 AND roster_digest IS NOT ?1",
+                self._digest_updates,
+            )
+            self._digest_updates.clear()
         self.people.written()
         self.counts.unchanged = self._matched - self.counts.updated
 

@@ -404,3 +404,30 @@ def _identity_index(db: Database) -> None:
         CREATE INDEX person_identity ON person(name_key, ward_id, birth_date, national_id);
         """,
     )
+
+
+@migrations(name="0010_views_from_the_roster_index")
+def _views_again(db: Database) -> None:
+    """The figure views again: ``gathering_by_ward`` and ``people_on_roster`` now count the
+    roster from the narrow index ``person_roster`` (same figures, a fraction of the time)."""
+    from cqn_cli.store.views import create_views
+
+    create_views(db)
+
+
+@migrations(name="0011_roster_digest")
+def _roster_digest(db: Database) -> None:
+    """``person.roster_digest``: which roster row (in which reading of it) last set or
+    matched this person, so that importing that row again can be seen to change nothing
+    without parsing it (``ingest.roster``). Any update of the person that does not set a
+    new digest clears it, whatever it changes (columns added later included): the digest
+    never speaks for data it did not produce. ``person forget`` clears it with the rest."""
+    _run(
+        db,
+        """
+        ALTER TABLE person ADD COLUMN roster_digest TEXT;
+        CREATE TRIGGER person_roster_digest_stale AFTER UPDATE ON person
+        WHEN NEW.roster_digest IS NOT NULL AND NEW.roster_digest IS OLD.roster_digest
+        BEGIN UPDATE person SET roster_digest = NULL WHERE id = NEW.id; END;
+        """,
+    )

@@ -1,0 +1,219 @@
+"""A roster row imported again that would change nothing is known by its digest and not
+parsed (``RosterLoader._unchanged``). Each test runs the same steps twice, on two
+databases: the ordinary way (the fast path switched off) and with it, and requires the
+same outcome: counts, warnings, refusals and every person's data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlite_utils import Database
+
+from conftest import write_csv
+from cqn_cli.errors import ImportRefused
+from cqn_cli.ingest.engine import ImportOptions, importer
+from cqn_cli.ingest.roster import RosterLoader, edit_person
+from cqn_cli.privacy import erase
+from cqn_cli.store.db import open_db, write
+
+HEADER = "Họ và tên,Ngày sinh,Giới tính,Số CCCD,Phường,Cấp bậc,Điện thoại,Ngày đăng ký\n"
+ROWS = [
+    "Nguyễn Thanh Nhân,16/05/1975,Nam,048075048089,Tam Thuận,Binh nhất,0906741853,",
+    "Nguyễn Minh Phúc,10/04/1962,Nam,048062325446,Tam Thuận,Thượng sĩ,,",
+    "Trần Thị Lan,02/03/1965,Nữ,048165000123,Xuân Hà,,0905111222,15/01/2019",
+    "Lê Văn Tám,1950,Nam,,Xuân Hà,Trung úy,,",  # no citizen id: matched by name, always parsed
+    "Phạm Văn Hùng,05/06/1970,Nam,048070111222,Thanh Khê Tây,Đại úy,,",
+]
+TODAY = dt.date(2026, 11, 25)
+
+Step = Callable[[Database, Path], Any]
+
+
+def roster(tmp: Path, name: str, rows: list[str]) -> Path:
+    return write_csv(tmp / name, HEADER + "\n".join(rows) + "\n")
+
+
+def imported(
+    name: str, rows: list[str], *, as_of: str = "2024-01-01", today: dt.date = TODAY, **opts: Any
+) -> Step:
+    """A step: import these rows (``--force``); its counts and warnings, or its refusal."""
+
+    def step(db: Database, tmp: Path) -> Any:
+        path = roster(tmp, name, rows)
+        options = ImportOptions(as_of=dt.date.fromisoformat(as_of), today=today, force=True, **opts)
+        try:
+            result = importer("roster")(db, path, options)
+        except ImportRefused as refused:
+            return ("refused", [(p.line, p.column, p.key) for p in refused.problems])
+        c = result.counts
+        return (
+            (c.rows, c.inserted, c.updated, c.unchanged, c.rejected),
+            [(w.line, w.key) for w in result.warnings],
+        )
+
+    return step
+
+
+def outcome(tmp: Path, steps: list[Step]) -> tuple[list[Any], list[tuple[Any, ...]]]:
+    tmp.mkdir()
+    db = open_db(tmp / "cqn.db", create=True)
+    try:
+        results = [step(db, tmp) for step in steps]
+        columns = [
+            r[1]
+            for r in db.execute("PRAGMA table_info(person)").fetchall()
+            if r[1] not in ("created_at", "updated_at", "uid", "roster_digest")
+        ]
+        people = db.execute(f"SELECT {', '.join(columns)} FROM person ORDER BY id").fetchall()
+        return results, people
+    finally:
+        db.close()
+
+
+class Parses:
+    """How many rows the roster loader parsed."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.count = 0
+        parse = RosterLoader.parse
+
+        def counting(loader: RosterLoader, line: int, cells: Any) -> Any:
+            self.count += 1
+            return parse(loader, line, cells)
+
+        monkeypatch.setattr(RosterLoader, "parse", counting)
+
+
+def both_ways(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, steps: list[Step]
+) -> tuple[list[Any], int]:
+    """The steps' outcome, the same with the fast path and without; and how many rows the
+    fast way parsed."""
+    with monkeypatch.context() as m:
+        m.setattr(RosterLoader, "_unchanged", lambda *_: False)
+        ordinary = outcome(tmp_path / "ordinary", steps)
+    parses = Parses(monkeypatch)
+    fast = outcome(tmp_path / "fast", steps)
+    assert fast == ordinary
+    return fast[0], parses.count
+
+
+def test_the_same_roster_again_is_not_parsed_and_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    results, parsed = both_ways(
+        tmp_path, monkeypatch, [imported("a.csv", ROWS), imported("a.csv", ROWS)]
+    )
+    assert results[1] == ((5, 0, 0, 5, 0), [])
+    # First import: five rows; again: only the one without a citizen id.
+    assert parsed == 5 + 1
+
+
+def test_nothing_is_written_when_nothing_changes(tmp_path: Path) -> None:
+    tmp_path.mkdir(exist_ok=True)
+    db = open_db(tmp_path / "cqn.db", create=True)
+    imported("a.csv", ROWS)(db, tmp_path)
+    people = db.execute("SELECT * FROM person ORDER BY id").fetchall()
+    audit = db.execute("SELECT count(*) FROM audit").fetchone()
+    assert imported("a.csv", ROWS)(db, tmp_path)[0] == (5, 0, 0, 5, 0)
+    assert db.execute("SELECT * FROM person ORDER BY id").fetchall() == people
+    assert db.execute("SELECT count(*) FROM audit").fetchone() == audit
+    digests = db.execute("SELECT national_id IS NULL, roster_digest FROM person").fetchall()
+    assert all((digest is None) == no_id for no_id, digest in digests)
+
+
+def test_a_person_changed_since_is_set_back_by_the_row(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def edit(db: Database, tmp: Path) -> Any:
+        pk = db.execute("SELECT id FROM person WHERE national_id = '048062325446'").fetchone()[0]
+        return edit_person(db, pk, {"rank": "Đại tá"}, today=TODAY)[0]
+
+    results, parsed = both_ways(
+        tmp_path,
+        monkeypatch,
+        [imported("a.csv", ROWS), edit, imported("a.csv", ROWS)],
+    )
+    assert results[1] is True
+    assert results[2] == ((5, 0, 1, 4, 0), [])  # the rank typed in goes back to the file's
+    assert parsed == 5 + 2  # the edited person and the one without a citizen id
+
+
+def test_an_erased_person_is_not_taken_as_unchanged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def forget(db: Database, tmp: Path) -> Any:
+        pk = db.execute("SELECT id FROM person WHERE national_id = '048165000123'").fetchone()[0]
+        with write(db):
+            erase(db, pk, TODAY)
+        return db.execute("SELECT roster_digest FROM person WHERE id = ?", [pk]).fetchone()
+
+    results, _ = both_ways(
+        tmp_path, monkeypatch, [imported("a.csv", ROWS), forget, imported("a.csv", ROWS)]
+    )
+    assert results[1] == (None,)
+
+
+def test_changed_and_repeated_rows_go_the_ordinary_way(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    changed = [ROWS[0].replace("Binh nhất", "Hạ sĩ"), *ROWS[1:], ROWS[1]]
+    results, _ = both_ways(
+        tmp_path,
+        monkeypatch,
+        [
+            imported("a.csv", ROWS),
+            imported("b.csv", changed),
+            imported("b.csv", changed, skip_bad=True),
+            imported("b.csv", changed, skip_bad=True),
+        ],
+    )
+    assert results[1][0] == "refused"
+    assert (7, 4, "row.cccd_duplicate_in_file") in results[1][1]
+    assert results[2][0] == (6, 0, 1, 4, 1)
+    assert results[3][0] == (6, 0, 0, 5, 1)  # the repeated row is refused again, not skipped
+
+
+def test_a_row_with_a_warning_warns_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    padded = [ROWS[0].replace("048075048089", "48075048089"), *ROWS[1:]]
+    results, parsed = both_ways(
+        tmp_path, monkeypatch, [imported("a.csv", padded), imported("a.csv", padded)]
+    )
+    assert results[0][1] == results[1][1] == [(2, "warn.cccd_padded")]
+    assert parsed == 5 + 2
+
+
+def test_another_reading_of_the_file_goes_the_ordinary_way(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another date, another ward for blank cells: the same cells may mean something else."""
+    results, parsed = both_ways(
+        tmp_path,
+        monkeypatch,
+        [
+            imported("a.csv", ROWS),
+            imported("a.csv", ROWS, as_of="2019-12-31"),
+            imported("a.csv", ROWS, as_of="2019-12-31", ward="Xuân Hà"),
+            imported("a.csv", ROWS, as_of="2019-12-31", ward="Xuân Hà"),
+        ],
+    )
+    assert [r[0] for r in results[1:]] == [(5, 0, 0, 5, 0)] * 3
+    assert parsed == 5 + 5 + 5 + 1
+
+
+def test_a_day_before_the_digest_goes_the_ordinary_way(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A date of the row lies ahead of an earlier today: that is said, not skipped."""
+    earlier = dt.date(2018, 6, 1)
+    results, _ = both_ways(
+        tmp_path,
+        monkeypatch,
+        [imported("a.csv", ROWS), imported("a.csv", ROWS, as_of="2018-01-01", today=earlier)],
+    )
+    assert results[1][0] == "refused"
+    assert (4, 8, "date.future") in results[1][1]
