@@ -145,12 +145,18 @@ class PersonIndex:
         ).fetchone()
         return Held(*row) if row else None
 
-    def by_cccd(self, cccd: str) -> int | None:
+    def holder(self, cccd: str) -> tuple[int, Held] | None:
+        """Who holds ``cccd``, with their keys (this import's pending change first), in
+        one query."""
         pk = self._pending_cccd.get(cccd)
         if pk is not None:
-            return pk
-        row = self._conn.execute("SELECT id FROM person WHERE national_id = ?", (cccd,)).fetchone()
-        return int(row[0]) if row else None
+            return pk, self._pending[pk]
+        row = self._conn.execute(
+            "SELECT id, name_key, birth_date, ward_id, national_id, full_name FROM person"
+            " WHERE national_id = ?",
+            (cccd,),
+        ).fetchone()
+        return (int(row[0]), Held(*row[1:])) if row else None
 
     def digest_of(self, cccd: str) -> tuple[int, str | None] | None:
         """Who holds ``cccd`` in the database, with their ``roster_digest``; None when
@@ -441,10 +447,10 @@ class PersonResolver:
         idx = self.index
         if cccd:
             number, _ = parse_cccd(cccd)
-            pk = idx.by_cccd(number)
-            held = idx.held(pk) if pk is not None else None
-            if pk is None or held is None:
+            found = idx.holder(number)
+            if found is None:
                 raise FieldProblem("ref.unknown_cccd", value=mask_cccd_text(number))
+            pk, held = found
             other_name = name is not None and match_key(name) != held.name_key
             if other_name and not compatible_dates(held.birth, birth):
                 raise FieldProblem("ref.disagrees", person=idx.label(pk))

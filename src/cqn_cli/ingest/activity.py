@@ -376,7 +376,8 @@ class AttendanceLoader(_ActivityLoader):
         self._next_meeting = int(row[0]) + 1
         self._marked: dict[tuple[int, int], int] = {}  # (meeting, person) → line
         self._new_meetings: list[tuple[Any, ...]] = []
-        self._marks: list[tuple[int, int, str]] = []
+        self._marks: list[tuple[int, int, str]] = []  # for meetings held before this file
+        self._new_marks: list[tuple[int, int, str]] = []  # for meetings this file made
 
     def row(self, line: int, cells: Sequence[Cell]) -> list[RowProblem]:
         values, problems = self.parse(line, cells)
@@ -414,8 +415,10 @@ class AttendanceLoader(_ActivityLoader):
         if other is not None:
             return [self.problem(line, None, None, "row.marked_twice", other=other)]
         self._marked[(meeting.id, pk)] = line
-        self._marks.append((meeting.id, pk, values["status"]))
-        if len(self._marks) >= BATCH:
+        # A meeting this file made has no marks held: nothing to update.
+        marks = self._marks if meeting.line is None else self._new_marks
+        marks.append((meeting.id, pk, values["status"]))
+        if len(self._marks) + len(self._new_marks) >= BATCH:
             self._flush()
         return []
 
@@ -428,13 +431,16 @@ class AttendanceLoader(_ActivityLoader):
                 self._new_meetings,
             )
             self._new_meetings.clear()
+        insert = "INSERT OR IGNORE INTO attendance (meeting_id, person_id, status) VALUES (?, ?, ?)"
+        if self._new_marks:
+            inserted = conn.executemany(insert, self._new_marks).rowcount
+            self.counts.inserted += inserted
+            self.counts.unchanged += len(self._new_marks) - inserted  # 0: foreign keys hold
+            self._new_marks.clear()
         if self._marks:
             # New marks are inserted; held ones updated only where the status changed.
             # (rowcount, not total_changes: the audit triggers' writes are not counted.)
-            inserted = conn.executemany(
-                "INSERT OR IGNORE INTO attendance (meeting_id, person_id, status) VALUES (?, ?, ?)",
-                self._marks,
-            ).rowcount
+            inserted = conn.executemany(insert, self._marks).rowcount
             updated = conn.executemany(
                 "UPDATE attendance SET status = ?3 WHERE meeting_id = ?1 AND person_id = ?2"
                 " AND status IS NOT ?3",
