@@ -447,10 +447,10 @@ class PersonResolver:
         idx = self.index
         if cccd:
             number, _ = parse_cccd(cccd)
-            found = idx.holder(number)
-            if found is None:
+            holding = idx.holder(number)
+            if holding is None:
                 raise FieldProblem("ref.unknown_cccd", value=mask_cccd_text(number))
-            pk, held = found
+            pk, held = holding
             other_name = name is not None and match_key(name) != held.name_key
             if other_name and not compatible_dates(held.birth, birth):
                 raise FieldProblem("ref.disagrees", person=idx.label(pk))
