@@ -163,3 +163,44 @@ def test_terminal_report_off_a_tty_has_no_colour(loaded: Run) -> None:
 def test_period_errors_are_exit_2(loaded: Run) -> None:
     assert loaded("report", "--period", "2019Q5").exit_code == 2
     assert loaded("report", "--period", "2019", "--from", "01/01/2019").exit_code == 2
+
+
+def test_the_report_is_one_view_of_the_database(
+    sample_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A change committed by another process while the report is being built (cron beside
+    the clerk) is in none of its sections: they all count the same people."""
+    import shutil
+    import sqlite3
+
+    from cqn_cli import report as report_module
+    from cqn_cli import stats as stats_module
+    from cqn_cli.stats import period_of
+    from cqn_cli.store.db import open_db
+
+    path = tmp_path / "cqn.db"
+    shutil.copy(sample_db, path)
+    db = open_db(path)
+    gathered_person = db.execute(
+        "SELECT ms.person_id FROM membership ms WHERE ms.left_on IS NULL LIMIT 1"
+    ).fetchone()[0]
+    profile = stats_module.profile
+
+    def meanwhile(*args: Any, **kwargs: Any) -> Any:
+        other = sqlite3.connect(path)
+        with other:
+            other.execute(
+                "UPDATE person SET status = 'deceased', status_since = '2019-01-02' WHERE id = ?",
+                [gathered_person],
+            )
+        other.close()
+        return profile(*args, **kwargs)
+
+    monkeypatch.setattr(stats_module, "profile", meanwhile)
+    built = report_module.build(db, period_of("2019"))
+    gathering = built.section("gathering").table.total["gathered"]
+    assert built.section("profile").table.total["gathered"] == gathering
+    # Outside the report the change is there: one fewer gathered at the end of 2019.
+    after = stats_module.gathering(db, period_of("2019").end, "ward", None).total["gathered"]
+    assert after == gathering - 1
+    db.close()
