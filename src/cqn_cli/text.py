@@ -79,6 +79,7 @@ def fold(text: str) -> str:
     return " ".join(w if w.isascii() else _fold_word(w) for w in words)
 
 
+@lru_cache(maxsize=65536)  # a listing's names share a few hundred words
 def _word_sort_key(word: str) -> tuple[tuple[int, ...], int]:
     base, tone = _split_tone(word.lower())
     letters = tuple(_LETTER_RANK.get(ch, 100 + ord(ch)) for ch in base)

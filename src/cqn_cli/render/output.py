@@ -120,6 +120,8 @@ def human(value: Any, kind: str) -> str:
 
 
 def _csv_value(value: Any) -> str:
+    if type(value) is str:  # most cells, so tested first
+        return neutralise_formula(value)
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -157,9 +159,9 @@ def render_rows(
     if fmt == "csv":
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\r\n" if _target else "\n")
-        writer.writerow([c.key for c in columns])
-        for row in rows:
-            writer.writerow([_csv_value(row.get(c.key)) for c in columns])
+        keys = [c.key for c in columns]
+        writer.writerow(keys)
+        writer.writerows([_csv_value(row.get(k)) for k in keys] for row in rows)
         if _target:  # a file gets the BOM that tells Excel it is UTF-8
             _emit(buf.getvalue().encode("utf-8-sig"))
         else:  # stdout stays plain for scripts
