@@ -84,12 +84,19 @@ def timed(fn: Callable[[], object]) -> float:
 
 def best_of(n: int, cmd: list[str]) -> float:
     """The median of ``n`` runs of a short command (start-up is noisy)."""
-    times = []
+    return side_by_side(n, cmd)[0]
+
+
+def side_by_side(n: int, *cmds: list[str]) -> list[float]:
+    """The median of ``n`` runs of each short command, run in turn (start-up is noisy, and
+    the machine's load drifts: a comparison takes both under the same load)."""
+    times: list[list[float]] = [[] for _ in cmds]
     for _ in range(n):
-        start = time.perf_counter()
-        subprocess.run(cmd, check=True, capture_output=True, env=_env())
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        for cmd, taken in zip(cmds, times, strict=True):
+            start = time.perf_counter()
+            subprocess.run(cmd, check=True, capture_output=True, env=_env())
+            taken.append(time.perf_counter() - start)
+    return [statistics.median(taken) for taken in times]
 
 
 def cqn(db: Path, *args: str) -> list[str]:
@@ -380,6 +387,11 @@ def main() -> None:
             cqn(small_db, "import", "roster", str(small)), check=True, capture_output=True
         )
         py = sys.executable
+        # As `pip install` leaves a package: byte-compiled. (An editable install is not, and
+        # with PYTHONDONTWRITEBYTECODE set every run would compile the package again.)
+        compiled = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        source = str(REPO / "src" / "cqn_cli")
+        subprocess.run([py, "-m", "compileall", "-q", source], check=True, env=compiled)
         ward, listed = one_ward(small)
         pairs = (
             ("--help", [py, str(minimal), "--help"], cqn(small_db, "--help"), 1.2),
@@ -392,8 +404,7 @@ def main() -> None:
             ),
         )
         for what, base_cmd, cqn_cmd, limit in pairs:
-            base = best_of(7, base_cmd)
-            mine = best_of(7, cqn_cmd)
+            base, mine = side_by_side(15, base_cmd, cqn_cmd)
             add(Row(f"minimal Typer app ({n} commands) {what.split(' vs ')[-1]}", base))
             add(
                 Row(
