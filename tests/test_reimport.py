@@ -6,11 +6,14 @@ same outcome: counts, warnings, refusals and every person's data."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlite_utils import Database
 
 from conftest import write_csv
@@ -217,3 +220,22 @@ def test_a_day_before_the_digest_goes_the_ordinary_way(
     )
     assert results[1][0] == "refused"
     assert (4, 8, "date.future") in results[1][1]
+
+
+cell = st.one_of(
+    st.text(alphabet=st.sampled_from("a\x1d\x1e\x1f,;\"' 0[]"), max_size=4),
+    st.integers(-3, 3),
+    st.floats(allow_nan=False, width=16),
+    st.dates(min_value=dt.date(2019, 1, 1), max_value=dt.date(2019, 1, 3)),
+    st.none(),
+)
+
+
+@given(st.lists(cell, max_size=4), st.lists(cell, max_size=4))
+def test_two_rows_have_one_digest_only_when_they_are_the_same_cells(
+    a: list[Any], b: list[Any]
+) -> None:
+    loader = object.__new__(RosterLoader)
+    loader._context = hashlib.blake2b(b"context", digest_size=16)
+    same = [(type(x), str(x)) for x in a] == [(type(y), str(y)) for y in b]  # -0.0 is not 0.0
+    assert (loader._digest(a) == loader._digest(b)) == same

@@ -133,6 +133,9 @@ class RosterLoader(RowLoader):
         self._context: hashlib.blake2b | None = None
         if not self.insert_only:
             self._context = self._digest_context(header_cells)
+        # A first import has no row to know again: it does not look for one row by row.
+        found = self.db.execute("SELECT 1 FROM person WHERE roster_digest IS NOT NULL LIMIT 1")
+        self._digests_held = found.fetchone() is not None
 
     def row(self, line: int, cells: Sequence[Cell]) -> list[RowProblem]:
         width = len(cells)
@@ -143,7 +146,7 @@ class RosterLoader(RowLoader):
         digest = None
         if raw_cccd is not None and self._context is not None:
             digest = self._digest(cells)
-            if self._unchanged(line, raw_cccd[1], digest):
+            if self._digests_held and self._unchanged(line, raw_cccd[1], digest):
                 return []
         values, problems = self.parse(line, cells)
         if problems:
@@ -170,9 +173,14 @@ class RosterLoader(RowLoader):
         """The row in the context of this import, as ``person.roster_digest`` keeps it."""
         assert self._context is not None
         h = self._context.copy()
-        text = "\x1f".join(
-            c if isinstance(c, str) else f"\x1e{type(c).__name__}:{c}" for c in cells
-        )
+        try:  # the cells as they are, when that cannot be read two ways
+            text = "\x1d" + "\x1f".join(cells)  # type: ignore[arg-type]
+            plain = text.count("\x1f") == len(cells) - 1
+        except TypeError:  # a workbook's numbers and dates
+            plain = False
+        if not plain:
+            typed = [c if isinstance(c, str) else [type(c).__name__, str(c)] for c in cells]
+            text = "\x1e" + json.dumps(typed, ensure_ascii=False)
         h.update(text.encode("utf-8", "surrogatepass"))
         return h.hexdigest()
 
