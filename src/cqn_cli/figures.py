@@ -9,29 +9,41 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlite_utils import Database
 
-# The groups' sizes at a date, kept while ``reusing()`` is in force: a report asks for them
-# twice per date (the gathering by group, then the profile's smallest and largest group).
-_REUSED: ContextVar[dict[tuple[dt.date, dt.date], list[dict[str, Any]]] | None] = ContextVar(
-    "figures_reused", default=None
-)
+T = TypeVar("T")
+
+# Parts of figures kept while ``reusing()`` is in force: a report asks for some twice per
+# date (the groups' sizes: by group, then the profile's smallest and largest group; the
+# gathered: by ward, then by group).
+_REUSED: ContextVar[dict[tuple[Any, ...], Any] | None] = ContextVar("figures_reused", default=None)
 
 
 @contextlib.contextmanager
 def reusing() -> Iterator[None]:
-    """Inside, the groups' sizes at a date are computed once: for one reader that builds
-    several figures from a database that does not change meanwhile (a report reads it in
-    one transaction)."""
+    """Inside, a part asked for again with the same arguments is not computed again: for
+    one reader that builds several figures from a database that does not change meanwhile
+    (a report reads it in one transaction)."""
     token = _REUSED.set({})
     try:
         yield
     finally:
         _REUSED.reset(token)
+
+
+def _reused(key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+    """``compute()``, or what it gave for ``key`` earlier inside ``reusing()``. The value is
+    shared: callers copy what they change."""
+    memo = _REUSED.get()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]  # type: ignore[no-any-return]
 
 
 def on_roster(p: str, d: str) -> str:
@@ -363,18 +375,29 @@ def gathering_cte(d: str) -> str:
     )"""
 
 
+def _gathered_by_ward(db: Database, as_of: dt.date) -> list[tuple[str, int, int]]:
+    """Per ward as the roster names it: the people on roster at D and those of them
+    gathered at D (SPEC §4). The ``gathering`` CTE of the views, before the ward map."""
+
+    def count() -> list[tuple[str, int, int]]:
+        sql = _roster_by_ward(":d", f"p.id IN ({gathered_sql(':d')})")
+        return db.execute(sql, {"d": as_of.isoformat()}).fetchall()
+
+    return _reused(("gathered", as_of), count)
+
+
 def gathering_by_ward(db: Database, as_of: dt.date, map_date: dt.date) -> list[dict[str, Any]]:
     """On roster and gathered at D per ward (the person's ward on the map of M)."""
-    wmap, params, names = _ward_map(db, map_date)
-    sql = f"WITH {wmap},{gathering_cte(':d')} SELECT map_id, on_roster, gathered FROM gathering"
+    _, params, names = _ward_map(db, map_date)
+    on_map = {params[f"w{i}"]: params[f"m{i}"] for i in range(len(params) // 2)}
+    totals: dict[str, tuple[int, int]] = {}
+    for ward_id, n, g in _gathered_by_ward(db, as_of):
+        map_id = on_map[ward_id]  # a roster's ward is in the registry (a foreign key)
+        before = totals.get(map_id, (0, 0))
+        totals[map_id] = (before[0] + n, before[1] + g)
     rows = [
-        {
-            **_by_ward(names, map_id),
-            "on_roster": n,
-            "gathered": g,
-            "rate": rate(g, n),
-        }
-        for map_id, n, g in db.execute(sql, {**params, "d": as_of.isoformat()})
+        {**_by_ward(names, map_id), "on_roster": n, "gathered": g, "rate": rate(g, n)}
+        for map_id, (n, g) in totals.items()
     ]
     return sorted(rows, key=_ward_order)
 
@@ -404,9 +427,12 @@ def group_sizes_cte(d: str) -> str:
 
 
 def _group_sizes(db: Database, as_of: dt.date, map_date: dt.date) -> list[dict[str, Any]]:
-    reuse = _REUSED.get()
-    if reuse is not None and (as_of, map_date) in reuse:
-        return [dict(r) for r in reuse[as_of, map_date]]
+    """Each group existing at D with its ward on the map of M and its members (a copy)."""
+    rows = _reused(("group_sizes", as_of, map_date), lambda: _sizes(db, as_of, map_date))
+    return [dict(r) for r in rows]
+
+
+def _sizes(db: Database, as_of: dt.date, map_date: dt.date) -> list[dict[str, Any]]:
     wmap, params, names = _ward_map(db, map_date)
     sql = f"WITH {wmap},{group_sizes_cte(':d')} SELECT code, name, kind, map_id, members"
     sql += " FROM group_sizes"
@@ -421,17 +447,12 @@ def _group_sizes(db: Database, as_of: dt.date, map_date: dt.date) -> list[dict[s
         }
         for code, name, kind, map_id, members in db.execute(sql, {**params, "d": as_of.isoformat()})
     ]
-    rows.sort(key=lambda r: (*_ward_order(r), r["kind"] != "clb", r["group_code"]))
-    if reuse is not None:
-        reuse[as_of, map_date] = [dict(r) for r in rows]
-    return rows
+    return sorted(rows, key=lambda r: (*_ward_order(r), r["kind"] != "clb", r["group_code"]))
 
 
 def gathered_count(db: Database, as_of: dt.date) -> int:
     """People on roster at D who are members at D of a group existing at D, once each."""
-    flag = f"p.id IN ({gathered_sql(':d')})"
-    sql = f"SELECT sum(flagged) FROM ({_roster_by_ward(':d', flag)})"
-    return int(db.execute(sql, {"d": as_of.isoformat()}).fetchone()[0] or 0)
+    return sum(g for _, _, g in _gathered_by_ward(db, as_of))
 
 
 def meetings_cte(start: str, end: str) -> str:
@@ -464,14 +485,32 @@ def attendance_by(
     db: Database, start: dt.date, end: dt.date, bys: tuple[str, ...], map_date: dt.date
 ) -> dict[str, list[dict[str, Any]]]:
     """``attendance`` grouped several ways from one pass over the meetings."""
+    return attendance_over(db, [(start, end)], bys, map_date)[0]
+
+
+def attendance_over(
+    db: Database,
+    spans: list[tuple[dt.date, dt.date]],
+    bys: tuple[str, ...],
+    map_date: dt.date,
+) -> list[dict[str, list[dict[str, Any]]]]:
+    """``attendance_by`` for each period of ``spans`` (a report's and the one before it),
+    from one pass over the meetings of them all."""
     wmap, params, names = _ward_map(db, map_date)
     sql = f"""
     WITH {wmap},{meetings_cte(":f", ":t")}
     SELECT date, kind, group_code, group_name, map_id, expected, present, excused
     FROM meetings
     """
-    meetings = db.execute(sql, {**params, "f": start.isoformat(), "t": end.isoformat()}).fetchall()
-    return {by: _bucket(meetings, by, names) for by in bys}
+    first, last = min(s for s, _ in spans), max(e for _, e in spans)
+    args = {**params, "f": first.isoformat(), "t": last.isoformat()}
+    meetings = db.execute(sql, args).fetchall()
+    out = []
+    for start, end in spans:
+        a, b = start.isoformat(), end.isoformat()
+        held = [m for m in meetings if a <= m[0] <= b]
+        out.append({by: _bucket(held, by, names) for by in bys})
+    return out
 
 
 def _bucket(

@@ -71,7 +71,8 @@ def _build(db: Database, period: Period) -> Report:
         return Section(key, current, before if _has_data(before) else None)
 
     both = ("quarter", "kind")
-    attendance = {p: stats.attendance_by(db, p, both, end) for p in (period, previous)}
+    over = stats.attendance_over(db, [period, previous], both, end)
+    attendance = dict(zip((period, previous), over, strict=True))
 
     sections = [
         pair("gathering", lambda p: stats.gathering(db, p.end, "ward", end)),

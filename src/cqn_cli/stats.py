@@ -128,15 +128,28 @@ def attendance_by(
     db: Database, period: Period, bys: tuple[str, ...], map_date: dt.date | None
 ) -> dict[str, StatTable]:
     """The attendance tables for several ``--by`` from one pass over the meetings."""
-    m = _map(map_date, period.end)
-    tables = {}
-    for by, rows in figures.attendance_by(db, period.start, period.end, bys, m).items():
-        keys = ("meetings", "expected", "present", "excused")
-        total: dict[str, Any] = {k: sum(r[k] for r in rows) for k in keys}
-        total["rate"] = figures.rate(total["present"], total["expected"])
-        params = {**period.params(), "by": by, "map_date": m.isoformat()}
-        tables[by] = StatTable(params, rows, total)
-    return tables
+    return attendance_over(db, [period], bys, _map(map_date, period.end))[0]
+
+
+def attendance_over(
+    db: Database, periods: list[Period], bys: tuple[str, ...], map_date: dt.date
+) -> list[dict[str, StatTable]]:
+    """``attendance_by`` for each of ``periods`` on one map, from one pass over the
+    meetings of them all (a report's period and the one before it)."""
+    spans = [(p.start, p.end) for p in periods]
+    out = []
+    for period, by_rows in zip(
+        periods, figures.attendance_over(db, spans, bys, map_date), strict=True
+    ):
+        tables = {}
+        for by, rows in by_rows.items():
+            keys = ("meetings", "expected", "present", "excused")
+            total: dict[str, Any] = {k: sum(r[k] for r in rows) for k in keys}
+            total["rate"] = figures.rate(total["present"], total["expected"])
+            params = {**period.params(), "by": by, "map_date": map_date.isoformat()}
+            tables[by] = StatTable(params, rows, total)
+        out.append(tables)
+    return out
 
 
 def meetings(db: Database, period: Period, map_date: dt.date | None) -> StatTable:
