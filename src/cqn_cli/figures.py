@@ -413,16 +413,17 @@ def gathering_by_group(db: Database, as_of: dt.date, map_date: dt.date) -> list[
 def group_sizes_cte(d: str) -> str:
     """CTE ``group_sizes(id, code, name, kind, map_id, members)``: each group existing at
     ``d``, its ward on the ``wmap`` CTE's map, and its members at ``d`` on roster at ``d``."""
+    # One group at a time: its memberships at d from the index ``membership_span``, each
+    # person's roster dates from ``person_roster`` (neither reads a table row).
     return f"""
     group_sizes AS (
         SELECT g.id, g.code, g.name, g.kind, w.map_id,
-               count(DISTINCT CASE WHEN {member_at("ms", d)} AND {on_roster("p", d)}
-                     THEN ms.person_id END) AS members
+               (SELECT count(DISTINCT ms.person_id)
+                FROM membership ms JOIN person p ON p.id = ms.person_id
+                WHERE ms.group_id = g.id AND {member_at("ms", d)} AND {on_roster("p", d)}
+               ) AS members
         FROM groups g JOIN wmap w ON w.ward_id = g.ward_id
-        LEFT JOIN membership ms ON ms.group_id = g.id
-        LEFT JOIN person p ON p.id = ms.person_id
         WHERE {group_exists("g", d)}
-        GROUP BY g.id
     )"""
 
 
