@@ -193,19 +193,23 @@ def test_a_row_with_a_warning_warns_again(tmp_path: Path, monkeypatch: pytest.Mo
 def test_another_reading_of_the_file_goes_the_ordinary_way(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Another date, another ward for blank cells: the same cells may mean something else."""
+    """Another ward for blank cells, or a date on the other side of a ward merge (1 July
+    2025): the same cells may mean something else. Dates between the same merges read
+    every ward alike (``--as-of`` left to default is today, every day)."""
     results, parsed = both_ways(
         tmp_path,
         monkeypatch,
         [
             imported("a.csv", ROWS),
             imported("a.csv", ROWS, as_of="2019-12-31"),
-            imported("a.csv", ROWS, as_of="2019-12-31", ward="Xuân Hà"),
-            imported("a.csv", ROWS, as_of="2019-12-31", ward="Xuân Hà"),
+            imported("a.csv", ROWS, as_of="2025-08-01"),
+            imported("a.csv", ROWS, as_of="2026-03-01"),
+            imported("a.csv", ROWS, as_of="2026-03-01", ward="Xuân Hà"),
+            imported("a.csv", ROWS, as_of="2026-03-01", ward="Xuân Hà"),
         ],
     )
-    assert [r[0] for r in results[1:]] == [(5, 0, 0, 5, 0)] * 3
-    assert parsed == 5 + 5 + 5 + 1
+    assert [r[0] for r in results[1:]] == [(5, 0, 0, 5, 0)] * 5
+    assert parsed == 5 + 1 + 5 + 1 + 5 + 1
 
 
 def test_a_day_before_the_digest_goes_the_ordinary_way(

@@ -165,9 +165,19 @@ class RosterLoader(RowLoader):
         wards = self.db.execute("SELECT * FROM ward ORDER BY id").fetchall()
         aliases = self.db.execute("SELECT * FROM ward_alias ORDER BY ward_id, alias").fetchall()
         columns = sorted((c.index, c.field.name) for c in self.columns)
-        context: list[Any] = [DIGEST_VERSION, self.as_of.isoformat(), self.default_ward, columns]
+        context: list[Any] = [DIGEST_VERSION, self._epoch(), self.default_ward, columns]
         context += [[str(c) for c in header_cells], wards, aliases]
         return hashlib.blake2b(json.dumps(context, default=str).encode(), digest_size=16)
+
+    def _epoch(self) -> list[Any]:
+        """``--as-of`` as far as it matters: a row's wards are read by comparing it with the
+        registry's dates (``valid_from``, ``valid_to``) and nothing else, so two dates that
+        compare alike with each of them read every row alike (without ``--as-of`` the date
+        is today, which should not make each day's import a new reading)."""
+        rows = self.db.execute("SELECT valid_from, valid_to FROM ward").fetchall()
+        dates = sorted({d for row in rows for d in row if d})
+        day = self.as_of.isoformat()
+        return [sum(d < day for d in dates), day if day in dates else None]
 
     def _digest(self, cells: Sequence[Cell]) -> str:
         """The row in the context of this import, as ``person.roster_digest`` keeps it."""
