@@ -131,11 +131,12 @@ class RosterLoader(RowLoader):
         self._today_iso = self.today.isoformat()
         # Digests only where a row can be known again: by its citizen id, in an import.
         self._context: hashlib.blake2b | None = None
+        self._digests_held = False
         if not self.insert_only:
             self._context = self._digest_context(header_cells)
-        # A first import has no row to know again: it does not look for one row by row.
-        found = self.db.execute("SELECT 1 FROM person WHERE roster_digest IS NOT NULL LIMIT 1")
-        self._digests_held = found.fetchone() is not None
+            # A first import has no row to know again: it does not look for one row by row.
+            held = "SELECT 1 FROM person WHERE roster_digest IS NOT NULL LIMIT 1"
+            self._digests_held = self.db.execute(held).fetchone() is not None
 
     def row(self, line: int, cells: Sequence[Cell]) -> list[RowProblem]:
         width = len(cells)
@@ -157,7 +158,6 @@ class RosterLoader(RowLoader):
         self._flush()
         return []
 
-    # -- the work -----------------------------------------------------------------
     # -- a row imported before ---------------------------------------------------------
     def _digest_context(self, header_cells: Sequence[Cell]) -> hashlib.blake2b:
         """What, besides its cells, decides what a row means: the reading of the file (its
@@ -216,6 +216,7 @@ class RosterLoader(RowLoader):
         self._matched += 1
         return True
 
+    # -- the work -----------------------------------------------------------------
     def check_and_queue(
         self,
         line: int,
