@@ -178,12 +178,20 @@ def one_ward(roster: Path) -> tuple[str, int]:
 
 
 def count_commands() -> int:
+    """The commands a user can run (the root builds its groups when first asked for)."""
+    from typer._click import Context
+    from typer.core import TyperGroup
+    from typer.main import get_command
+
     from cqn_cli.cli.app import app
 
-    group = app.registered_groups
-    return len(app.registered_commands) + sum(
-        len(g.typer_instance.registered_commands) for g in group if g.typer_instance
-    )
+    def leaves(command: object) -> int:
+        if not isinstance(command, TyperGroup):
+            return 1
+        ctx = Context(command)
+        return sum(leaves(command.get_command(ctx, n)) for n in command.list_commands(ctx))
+
+    return leaves(get_command(app))
 
 
 # ---- the report beside its own SQL -----------------------------------------------------

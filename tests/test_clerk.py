@@ -29,7 +29,11 @@ from cqn_cli.i18n import MESSAGES
 Query = Callable[..., list[tuple[Any, ...]]]
 
 ROOT = get_command(app)
-TOP_COMMANDS: dict[str, Any] = dict(ROOT.commands)  # type: ignore[attr-defined]
+ROOT_CTX = click.Context(ROOT)
+# Every top-level command, the groups built as a user's first call to each would build them.
+TOP_COMMANDS: dict[str, Any] = {
+    n: ROOT.get_command(ROOT_CTX, n) for n in ROOT.list_commands(ROOT_CTX)
+}  # type: ignore[attr-defined]
 LANG_INDEX = {"vi": 0, "en": 1}
 
 

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 import typer
+from typer import _click as click
+from typer.core import TyperGroup
 from typer.main import get_command
 from typer.testing import CliRunner
 
@@ -23,10 +25,11 @@ def _commands() -> list[tuple[str, ...]]:
     found: list[tuple[str, ...]] = []
 
     def walk(cmd: object, path: tuple[str, ...]) -> None:
-        subs = getattr(cmd, "commands", None)
-        if subs:
-            for name, sub in subs.items():
-                walk(sub, (*path, name))
+        # As the user reaches them: the root builds a group when it is first asked for.
+        if isinstance(cmd, TyperGroup):
+            ctx = click.Context(cmd)
+            for name in cmd.list_commands(ctx):
+                walk(cmd.get_command(ctx, name), (*path, name))
         else:
             found.append(path)
 
@@ -153,3 +156,21 @@ def test_help_pages_are_all_in_the_chosen_language(argv: list[str]) -> None:
         assert english not in vi
     en = CliRunner().invoke(app, ["--lang", "en", *argv], prog_name="cqn").output
     assert en.startswith("Usage: cqn") and "Show this message and exit." in en
+
+
+def test_a_command_builds_its_own_group_only() -> None:
+    """Start-up: ``cqn person …`` imports the person commands, not the other groups'."""
+    code = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print(*sorted(m for m in sys.modules"
+        " if m.startswith('cqn_cli.cli.')), file=sys.stderr))\n"
+        "sys.argv = ['cqn', '--lang', 'en', 'person', '--help']\n"
+        "from cqn_cli.entry import main\n"
+        "main()\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert out.returncode == 0, out.stderr
+    assert "search" in out.stdout and "list" in out.stdout
+    loaded = set(out.stderr.split())
+    assert "cqn_cli.cli.people" in loaded
+    assert not loaded & {"cqn_cli.cli.activity", "cqn_cli.cli.imports", "cqn_cli.cli.stats"}

@@ -243,14 +243,25 @@ _SELECT = (
 )
 
 
+# Each roster field of ``to_row``: (key, column read, yes/no, mask kept or None).
+_ROW_PLAN = [
+    (c, "ward_name" if c == "ward" else c, c in BOOL_COLUMNS, MASKS.get(c)) for c in PERSON_COLUMNS
+]
+
+
 def to_row(record: dict[str, Any], *, reveal: bool) -> dict[str, Any]:
     """A person as SPEC §5 shows it: ``id``, ``ward_code``, one key per roster field."""
     out: dict[str, Any] = {"id": format_id(record["id"]), "ward_code": record["ward_code"]}
-    for column in PERSON_COLUMNS:
-        value = record["ward_name"] if column == "ward" else record[column]
-        if column in BOOL_COLUMNS and value is not None:
-            value = bool(value)
-        out[column] = value if reveal else mask_value(column, value)
+    for key, column, yes_no, kept in _ROW_PLAN:
+        value = record[column]
+        if value is None:
+            out[key] = None
+        elif yes_no:
+            out[key] = bool(value)
+        elif kept is not None and not reveal and isinstance(value, str):
+            out[key] = mask(value, *kept)
+        else:
+            out[key] = value
     return out
 
 

@@ -1,5 +1,6 @@
 """The root of the CLI: composes the command groups, the global options and the error boundary."""
 
+import importlib
 import re
 import sqlite3
 import sys
@@ -10,7 +11,7 @@ import typer
 from typer._click import exceptions as click_exceptions
 
 from cqn_cli import __version__
-from cqn_cli.cli import activity, audit, db, export, imports, people, report, stats, wards
+from cqn_cli.cli import export, report
 from cqn_cli.cli.common import Command, Commands, State, state, today
 from cqn_cli.errors import EXIT_DATABASE, EXIT_USAGE, CqnError
 from cqn_cli.i18n import LANGS, set_lang, t
@@ -72,7 +73,7 @@ def command_map(ctx: Any) -> str:
     for title, names in TASKS:
         lines.append(t(title))
         for name in names:
-            command = root.commands[name]
+            command = root.get_command(ctx, name)
             if isinstance(command, Commands):
                 what = " · ".join(command.list_commands(ctx))
             else:
@@ -82,6 +83,23 @@ def command_map(ctx: Any) -> str:
     return "\n".join(lines)
 
 
+# The groups of commands, in the order help lists them: name → (module of ``cqn_cli.cli``,
+# its Typer app, help). A group's module is imported, and its commands built, when the
+# group is first asked for (Click's lazy group): ``cqn person list`` builds ``person``
+# alone; ``cqn --help`` and ``cqn`` alone build them all.
+GROUPS: dict[str, tuple[str, str, str]] = {
+    "ward": ("wards", "app", "grp.ward"),
+    "import": ("imports", "app", "grp.import"),
+    "person": ("people", "app", "grp.person"),
+    "group": ("activity", "group_app", "grp.group"),
+    "meeting": ("activity", "meeting_app", "grp.meeting"),
+    "visit": ("activity", "visit_app", "grp.visit"),
+    "stats": ("stats", "app", "grp.stats"),
+    "audit": ("audit", "app", "grp.audit"),
+    "db": ("db", "app", "grp.db"),
+}
+
+
 class CqnGroup(Commands):
     """The error boundary: every command runs inside it, ``CliRunner`` included.
 
@@ -89,6 +107,18 @@ class CqnGroup(Commands):
     "corrupt" and "not a database" become exit 3. Anything else is a bug and
     goes on to ``main``'s crash log.
     """
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [*(c for c in self.commands if c not in GROUPS), *GROUPS]
+
+    def get_command(self, ctx: Any, name: str) -> Any:
+        if name in GROUPS and name not in self.commands:
+            module, attribute, help_key = GROUPS[name]
+            commands = getattr(importlib.import_module(f"cqn_cli.cli.{module}"), attribute)
+            group = typer.main.get_group(commands)
+            group.name, group.help = name, t(help_key)
+            self.add_command(group, name)
+        return super().get_command(ctx, name)
 
     def make_context(self, *args: Any, **kwargs: Any) -> Any:
         try:
@@ -145,15 +175,6 @@ app = typer.Typer(
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-app.add_typer(wards.app, name="ward", help=t("grp.ward"))
-app.add_typer(imports.app, name="import", help=t("grp.import"))
-app.add_typer(people.app, name="person", help=t("grp.person"))
-app.add_typer(activity.group_app, name="group", help=t("grp.group"))
-app.add_typer(activity.meeting_app, name="meeting", help=t("grp.meeting"))
-app.add_typer(activity.visit_app, name="visit", help=t("grp.visit"))
-app.add_typer(stats.app, name="stats", help=t("grp.stats"))
-app.add_typer(audit.app, name="audit", help=t("grp.audit"))
-app.add_typer(db.app, name="db", help=t("grp.db"))
 app.command("report", cls=Command, help=t("cmd.report"))(report.report_cmd)
 app.command("export", cls=Command, help=t("cmd.export"))(export.export_cmd)
 

@@ -86,8 +86,9 @@ class Commands(_TranslatedHelp, TyperGroup):
 
 
 def commands() -> typer.Typer:
-    """A Typer app for a group of commands (``cqn person …``): help when called alone."""
-    return typer.Typer(cls=Commands, no_args_is_help=True)
+    """A Typer app for a group of commands (``cqn person …``): help when called alone.
+    Built into the root on first use (``app.GROUPS``), with the root's plain help."""
+    return typer.Typer(cls=Commands, no_args_is_help=True, rich_markup_mode=None)
 
 
 @dataclass
