@@ -32,8 +32,9 @@ ROOT = get_command(app)
 ROOT_CTX = click.Context(ROOT)
 # Every top-level command, the groups built as a user's first call to each would build them.
 TOP_COMMANDS: dict[str, Any] = {
-    n: ROOT.get_command(ROOT_CTX, n) for n in ROOT.list_commands(ROOT_CTX)
-}  # type: ignore[attr-defined]
+    n: ROOT.get_command(ROOT_CTX, n)  # type: ignore[attr-defined]
+    for n in ROOT.list_commands(ROOT_CTX)  # type: ignore[attr-defined]
+}
 LANG_INDEX = {"vi": 0, "en": 1}
 
 

@@ -308,22 +308,34 @@ def rate_sql(num: str, den: str) -> str:
     ) ELSE 0.0 END"""
 
 
-def _ward_map(
+def _ward_targets(
     db: Database, map_date: dt.date
-) -> tuple[str, dict[str, Any], dict[str, tuple[str, str]]]:
-    """A ``wmap(ward_id, map_id)`` CTE for the map of ``map_date`` (SPEC §4), its named
-    parameters, and each mapped ward's (code, name)."""
+) -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
+    """Each ward of the registry → the ward it had become by ``map_date`` (SPEC §4 ward
+    map), and each mapped ward's (code, name)."""
     from cqn_cli.wards import WardIndex
 
     index = WardIndex(db)
+    targets: dict[str, str] = {}
+    names: dict[str, tuple[str, str]] = {}
+    for ward_id in sorted(index.wards):
+        target = index.on_map(ward_id, map_date)
+        targets[ward_id] = target.id
+        names[target.id] = (target.code, target.name)
+    return targets, names
+
+
+def _ward_map(
+    db: Database, map_date: dt.date
+) -> tuple[str, dict[str, Any], dict[str, tuple[str, str]]]:
+    """A ``wmap(ward_id, map_id)`` CTE for the map of ``map_date`` (``_ward_targets``), its
+    named parameters, and each mapped ward's (code, name)."""
+    targets, names = _ward_targets(db, map_date)
     params: dict[str, Any] = {}
     rows = []
-    names: dict[str, tuple[str, str]] = {}
-    for i, ward_id in enumerate(sorted(index.wards)):
-        target = index.on_map(ward_id, map_date)
-        params[f"w{i}"], params[f"m{i}"] = ward_id, target.id
+    for i, (ward_id, map_id) in enumerate(targets.items()):
+        params[f"w{i}"], params[f"m{i}"] = ward_id, map_id
         rows.append(f"(:w{i}, :m{i})")
-        names[target.id] = (target.code, target.name)
     return f"wmap(ward_id, map_id) AS (VALUES {', '.join(rows)})", params, names
 
 
@@ -388,8 +400,7 @@ def _gathered_by_ward(db: Database, as_of: dt.date) -> list[tuple[str, int, int]
 
 def gathering_by_ward(db: Database, as_of: dt.date, map_date: dt.date) -> list[dict[str, Any]]:
     """On roster and gathered at D per ward (the person's ward on the map of M)."""
-    _, params, names = _ward_map(db, map_date)
-    on_map = {params[f"w{i}"]: params[f"m{i}"] for i in range(len(params) // 2)}
+    on_map, names = _ward_targets(db, map_date)
     totals: dict[str, tuple[int, int]] = {}
     for ward_id, n, g in _gathered_by_ward(db, as_of):
         map_id = on_map[ward_id]  # a roster's ward is in the registry (a foreign key)

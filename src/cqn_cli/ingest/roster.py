@@ -14,6 +14,7 @@ import json
 import secrets
 from array import array
 from collections.abc import Sequence
+from dataclasses import astuple
 from typing import Any
 
 from sqlite_utils import Database
@@ -161,12 +162,15 @@ class RosterLoader(RowLoader):
     # -- a row imported before ---------------------------------------------------------
     def _digest_context(self, header_cells: Sequence[Cell]) -> hashlib.blake2b:
         """What, besides its cells, decides what a row means: the reading of the file (its
-        header and the options) and the ward registry that names its wards."""
-        wards = self.db.execute("SELECT * FROM ward ORDER BY id").fetchall()
-        aliases = self.db.execute("SELECT * FROM ward_alias ORDER BY ward_id, alias").fetchall()
+        header and the options) and the ward registry that names its wards (as this import
+        holds it in ``self.wards``)."""
+        registry = [
+            [*astuple(w), sorted(self.wards.aliases.get(w.id, ()))]
+            for w in self.wards.wards.values()
+        ]
         columns = sorted((c.index, c.field.name) for c in self.columns)
         context: list[Any] = [DIGEST_VERSION, self._epoch(), self.default_ward, columns]
-        context += [[str(c) for c in header_cells], wards, aliases]
+        context += [[str(c) for c in header_cells], registry]
         return hashlib.blake2b(json.dumps(context, default=str).encode(), digest_size=16)
 
     def _epoch(self) -> list[Any]:
@@ -174,8 +178,8 @@ class RosterLoader(RowLoader):
         registry's dates (``valid_from``, ``valid_to``) and nothing else, so two dates that
         compare alike with each of them read every row alike (without ``--as-of`` the date
         is today, which should not make each day's import a new reading)."""
-        rows = self.db.execute("SELECT valid_from, valid_to FROM ward").fetchall()
-        dates = sorted({d for row in rows for d in row if d})
+        wards = self.wards.wards.values()
+        dates = sorted({d for w in wards for d in (w.valid_from, w.valid_to) if d})
         day = self.as_of.isoformat()
         return [sum(d < day for d in dates), day if day in dates else None]
 
