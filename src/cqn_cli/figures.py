@@ -211,17 +211,19 @@ def meeting_marks(db: Database, meeting_code: str) -> list[dict[str, Any]]:
     return [dict(r) for r in db.query(sql, {"code": meeting_code})]
 
 
+def members_of(g: str, d: str) -> str:
+    """SQL: how many people on roster at ``d`` are members at ``d`` of group ``g`` (each
+    once): the group's size (SPEC §4, gathering rate by group)."""
+    # One group at a time: its memberships at d from the index ``membership_span``, each
+    # person's roster dates from ``person_roster`` (neither reads a table row).
+    return f"""(SELECT count(DISTINCT ms.person_id)
+                FROM membership ms JOIN person p ON p.id = ms.person_id
+                WHERE ms.group_id = {g}.id AND {member_at("ms", d)} AND {on_roster("p", d)})"""
+
+
 def group_members_count(db: Database, day: dt.date) -> dict[int, int]:
-    """Per group: people on the roster at ``day`` who are members at ``day`` of the group,
-    which exists at ``day`` (SPEC §4, gathering rate by group)."""
-    sql = f"""
-    SELECT g.id, count(DISTINCT ms.person_id)
-    FROM groups g
-    JOIN membership ms ON ms.group_id = g.id AND {member_at("ms", ":d")}
-    JOIN person p ON p.id = ms.person_id
-    WHERE {group_exists("g", ":d")} AND {on_roster("p", ":d")}
-    GROUP BY g.id
-    """
+    """Each group existing at ``day`` → its size then (``members_of``)."""
+    sql = f"SELECT g.id, {members_of('g', ':d')} FROM groups g WHERE {group_exists('g', ':d')}"
     return dict(db.execute(sql, {"d": day.isoformat()}).fetchall())
 
 
@@ -423,16 +425,10 @@ def gathering_by_group(db: Database, as_of: dt.date, map_date: dt.date) -> list[
 
 def group_sizes_cte(d: str) -> str:
     """CTE ``group_sizes(id, code, name, kind, map_id, members)``: each group existing at
-    ``d``, its ward on the ``wmap`` CTE's map, and its members at ``d`` on roster at ``d``."""
-    # One group at a time: its memberships at d from the index ``membership_span``, each
-    # person's roster dates from ``person_roster`` (neither reads a table row).
+    ``d``, its ward on the ``wmap`` CTE's map, and its size then (``members_of``)."""
     return f"""
     group_sizes AS (
-        SELECT g.id, g.code, g.name, g.kind, w.map_id,
-               (SELECT count(DISTINCT ms.person_id)
-                FROM membership ms JOIN person p ON p.id = ms.person_id
-                WHERE ms.group_id = g.id AND {member_at("ms", d)} AND {on_roster("p", d)}
-               ) AS members
+        SELECT g.id, g.code, g.name, g.kind, w.map_id, {members_of("g", d)} AS members
         FROM groups g JOIN wmap w ON w.ward_id = g.ward_id
         WHERE {group_exists("g", d)}
     )"""
