@@ -174,3 +174,76 @@ def test_a_command_builds_its_own_group_only() -> None:
     loaded = set(out.stderr.split())
     assert "cqn_cli.cli.people" in loaded
     assert not loaded & {"cqn_cli.cli.activity", "cqn_cli.cli.imports", "cqn_cli.cli.stats"}
+
+
+@pytest.mark.parametrize(
+    ("argv", "vi", "en"),
+    [
+        (
+            ["export", "roster"],
+            "'roster' không phải một trong: people, groups, memberships, meetings,",
+            "'roster' is not one of: people, groups, memberships, meetings,",
+        ),
+        (
+            ["stats", "attendance", "--by", "phuong"],
+            "'phuong' không phải một trong: ward, group, quarter, kind.",
+            "'phuong' is not one of: ward, group, quarter, kind.",
+        ),
+        (
+            ["audit", "list", "--limit", "0"],
+            "'0' không phải một số nguyên từ 1 trở lên.",
+            "'0' is not a whole number of 1 or more.",
+        ),
+        (
+            ["stats", "inactive", "--last", "bốn"],
+            "'bốn' không phải một số nguyên từ 1 trở lên.",
+            "'bốn' is not a whole number of 1 or more.",
+        ),
+    ],
+)
+def test_a_refused_choice_or_number_is_said_in_the_chosen_language(
+    tmp_path: Path, argv: list[str], vi: str, en: str
+) -> None:
+    """Typer checks choices and numbers with pydantic, whose reasons are English ("Value
+    error, …", "Input should be a valid integer"): the clerk reads them in Vietnamese."""
+    db = ["--db", str(tmp_path / "cqn.db")]
+    for lang, said in (("vi", vi), ("en", en)):
+        r = CliRunner().invoke(app, ["--lang", lang, *db, *argv], prog_name="cqn")
+        assert r.exit_code == 2
+        lines = r.stderr.strip().splitlines()
+        assert len(lines) == 1 and said in lines[0], r.stderr
+        assert "Value error" not in r.stderr and "Input should" not in r.stderr
+
+
+_LOADED = (
+    "import atexit, sys\n"
+    "heavy = ('openpyxl', 'rich', 'cqn_cli.render.documents')\n"
+    "atexit.register(lambda: print(*sorted(h for h in heavy if h in sys.modules),"
+    " file=sys.stderr))\n"
+    "sys.argv = ['cqn', *sys.argv[1:]]\n"
+    "from cqn_cli.entry import main\n"
+    "main()\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("argv", "heavy"),
+    [
+        (["person", "list"], set()),
+        (["stats", "gathering", "--as-of", "31/12/2019"], set()),
+        (["report", "--period", "2019", "-f", "json"], set()),
+        (["export", "people", "-f", "csv"], set()),
+        (["report", "--period", "2019", "-f", "md"], {"cqn_cli.render.documents"}),
+        (["export", "people", "-f", "xlsx", "-o", "{tmp}/people.xlsx"], {"openpyxl"}),
+    ],
+)
+def test_heavy_modules_are_imported_only_by_the_commands_that_use_them(
+    sample_db: Path, tmp_path: Path, argv: list[str], heavy: set[str]
+) -> None:
+    """Off a terminal nothing draws with Rich; only a workbook needs openpyxl, and only a
+    rendered report its renderers."""
+    args = [a.replace("{tmp}", str(tmp_path)) for a in argv]
+    command = [sys.executable, "-c", _LOADED, "--db", str(sample_db), *args]
+    out = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert out.returncode == 0, out.stderr
+    assert set(out.stderr.split()) == heavy

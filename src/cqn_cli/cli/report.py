@@ -60,20 +60,23 @@ def emit(built: object, kind: str, output: Path | None) -> None:
     import json
 
     from cqn_cli.atomic import write_atomically
-    from cqn_cli.render import documents
-    from cqn_cli.render.output import result_line, stdout_console
+    from cqn_cli.render.output import result_line
     from cqn_cli.report import Report
 
     assert isinstance(built, Report)
-    if kind == "table":
-        if output is None:
-            documents.to_console(built, stdout_console())
-            return
-        kind = "md"
     data: str | bytes
-    if kind == "json":
+    if kind == "json":  # JSON needs none of the renderers (nor their imports)
         data = json.dumps(built.as_json(), ensure_ascii=False, indent=2) + "\n"
     else:
+        from cqn_cli.render import documents
+
+        if kind == "table":
+            if output is None:
+                from cqn_cli.render.output import stdout_console
+
+                documents.to_console(built, stdout_console())
+                return
+            kind = "md"
         data = documents.RENDERERS[kind](built)
     if output is None:
         if isinstance(data, bytes):
