@@ -380,6 +380,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "giá trị không hợp lệ cho {param}: {reason}",
         "invalid value for {param}: {reason}",
     ),
+    "usage.one_of": (
+        "'{value}' không phải một trong: {choices}.",
+        "'{value}' is not one of: {choices}.",
+    ),
+    "usage.whole_number": (
+        "'{value}' không phải một số nguyên.",
+        "'{value}' is not a whole number.",
+    ),
+    "usage.whole_number_from": (
+        "'{value}' không phải một số nguyên từ {min} trở lên.",
+        "'{value}' is not a whole number of {min} or more.",
+    ),
     "usage.see_help": ("xem '{command} --help'.", "see '{command} --help'."),
     "usage.bad_date": (
         "Ngày không hợp lệ: '{value}' (viết dd/mm/yyyy).",

@@ -25,6 +25,28 @@ def _hint(exc: click_exceptions.BadParameter) -> str:
     return exc.param.get_error_hint() if exc.param is not None else ""
 
 
+def _reason(exc: click_exceptions.BadParameter) -> str:
+    """Why a value was refused. Typer checks choices and numbers with pydantic, whose
+    reasons are in English ("Value error, 'x' is not one of …", "Input should be a valid
+    integer"): those are said from what the parameter takes, in the chosen language. Our
+    own reasons (dates, phone numbers…) are said as they are."""
+    desc = getattr(exc.param, "type_descriptor", None)
+    cause = exc.__cause__
+    if desc is None or type(cause).__name__ != "ValidationError":
+        return exc.message
+    errors = cause.errors()  # type: ignore[union-attr]
+    value = errors[0].get("input", "") if errors else ""
+    if desc.choices:
+        choices = ", ".join(str(getattr(c, "value", c)) for c in desc.choices)
+        return t("usage.one_of", value=value, choices=choices)
+    if desc.annotation is int:
+        low = desc.parameter_info.min
+        if low is None:
+            return t("usage.whole_number", value=value)
+        return t("usage.whole_number_from", value=value, min=low)
+    return exc.message
+
+
 def _usage_error(exc: click_exceptions.UsageError) -> NoReturn:
     """A wrong command line: one line in the chosen language, exit 2 (help stays help)."""
     from cqn_cli.render.output import message
@@ -44,7 +66,7 @@ def _usage_error(exc: click_exceptions.UsageError) -> NoReturn:
     elif isinstance(exc, click_exceptions.MissingParameter):
         text = t("usage.missing", param=_hint(exc))
     elif isinstance(exc, click_exceptions.BadParameter):
-        text = t("usage.bad_value", param=_hint(exc), reason=exc.message)
+        text = t("usage.bad_value", param=_hint(exc), reason=_reason(exc))
     else:
         text = exc.format_message()
     message(f"{where}: {text} — {t('usage.see_help', command=where)}")
