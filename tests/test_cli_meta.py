@@ -199,14 +199,27 @@ def test_a_command_builds_its_own_group_only() -> None:
             "'bốn' không phải một số nguyên từ 1 trở lên.",
             "'bốn' is not a whole number of 1 or more.",
         ),
+        (
+            ["import", "roster", "{tmp}/danh-sách.csv"],
+            "không có '{tmp}/danh-sách.csv'.",
+            "'{tmp}/danh-sách.csv' does not exist.",
+        ),
+        (
+            ["report", "-o", "{tmp}"],
+            "'{tmp}' là một thư mục, cần một tệp.",
+            "'{tmp}' is a folder, not a file.",
+        ),
     ],
 )
-def test_a_refused_choice_or_number_is_said_in_the_chosen_language(
+def test_a_refused_value_is_said_in_the_chosen_language(
     tmp_path: Path, argv: list[str], vi: str, en: str
 ) -> None:
-    """Typer checks choices and numbers with pydantic, whose reasons are English ("Value
-    error, …", "Input should be a valid integer"): the clerk reads them in Vietnamese."""
+    """Typer refuses paths, choices and numbers in English (its "file 'x' does not
+    exist.", pydantic's "Value error, …", "Input should be a valid integer"): the clerk
+    reads them in Vietnamese, with the value and what would do."""
     db = ["--db", str(tmp_path / "cqn.db")]
+    argv = [a.replace("{tmp}", str(tmp_path)) for a in argv]
+    vi, en = vi.replace("{tmp}", str(tmp_path)), en.replace("{tmp}", str(tmp_path))
     for lang, said in (("vi", vi), ("en", en)):
         r = CliRunner().invoke(app, ["--lang", lang, *db, *argv], prog_name="cqn")
         assert r.exit_code == 2

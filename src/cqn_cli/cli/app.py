@@ -25,11 +25,29 @@ def _hint(exc: click_exceptions.BadParameter) -> str:
     return exc.param.get_error_hint() if exc.param is not None else ""
 
 
+# Typer's refusals of a path (``exists``, ``dir_okay``…), in English: "file 'x' is a directory."
+_PATH_REFUSED = re.compile(
+    r"^(?:file|directory|path) (?P<path>'.*') (?P<why>does not exist|is a file|is a directory"
+    r"|is not readable|is not writable)\.$"
+)
+_PATH_REASONS = {
+    "does not exist": "missing",
+    "is a file": "file",
+    "is a directory": "directory",
+    "is not readable": "unreadable",
+    "is not writable": "unwritable",
+}
+
+
 def _reason(exc: click_exceptions.BadParameter) -> str:
-    """Why a value was refused. Typer checks choices and numbers with pydantic, whose
-    reasons are in English ("Value error, 'x' is not one of …", "Input should be a valid
-    integer"): those are said from what the parameter takes, in the chosen language. Our
-    own reasons (dates, phone numbers…) are said as they are."""
+    """Why a value was refused. Typer refuses paths, choices and numbers with reasons in
+    English (its own "file 'x' does not exist.", pydantic's "Value error, 'x' is not one
+    of …", "Input should be a valid integer"): those are said in the chosen language,
+    from what the parameter takes. Our own reasons (dates, phone numbers…) are said as
+    they are."""
+    path = _PATH_REFUSED.match(exc.message)
+    if path:
+        return t(f"usage.path_{_PATH_REASONS[path['why']]}", path=path["path"])
     desc = getattr(exc.param, "type_descriptor", None)
     cause = exc.__cause__
     if desc is None or type(cause).__name__ != "ValidationError":
