@@ -384,22 +384,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "'{value}' không phải một trong: {choices}.",
         "'{value}' is not one of: {choices}.",
     ),
-    "usage.whole_number": (
-        "'{value}' không phải một số nguyên.",
-        "'{value}' is not a whole number.",
-    ),
     "usage.whole_number_from": (
         "'{value}' không phải một số nguyên từ {min} trở lên.",
         "'{value}' is not a whole number of {min} or more.",
     ),
     "usage.path_missing": ("không có {path}.", "{path} does not exist."),
-    "usage.path_file": ("{path} là một tệp, cần một thư mục.", "{path} is a file, not a folder."),
     "usage.path_directory": (
         "{path} là một thư mục, cần một tệp.",
         "{path} is a folder, not a file.",
     ),
     "usage.path_unreadable": ("không đọc được {path}.", "{path} cannot be read."),
-    "usage.path_unwritable": ("không ghi được vào {path}.", "{path} cannot be written to."),
     "usage.see_help": ("xem '{command} --help'.", "see '{command} --help'."),
     "usage.bad_date": (
         "Ngày không hợp lệ: '{value}' (viết dd/mm/yyyy).",

@@ -25,17 +25,15 @@ def _hint(exc: click_exceptions.BadParameter) -> str:
     return exc.param.get_error_hint() if exc.param is not None else ""
 
 
-# Typer's refusals of a path (``exists``, ``dir_okay``…), in English: "file 'x' is a directory."
+# Typer's refusals of the paths cqn takes (``exists``, ``dir_okay=False``, ``readable``),
+# in English: "file 'x' is a directory."
 _PATH_REFUSED = re.compile(
-    r"^(?:file|directory|path) (?P<path>'.*') (?P<why>does not exist|is a file|is a directory"
-    r"|is not readable|is not writable)\.$"
+    r"^(?:file|path) (?P<path>'.*') (?P<why>does not exist|is a directory|is not readable)\.$"
 )
 _PATH_REASONS = {
     "does not exist": "missing",
-    "is a file": "file",
     "is a directory": "directory",
     "is not readable": "unreadable",
-    "is not writable": "unwritable",
 }
 
 
@@ -57,11 +55,8 @@ def _reason(exc: click_exceptions.BadParameter) -> str:
     if desc.choices:
         choices = ", ".join(str(getattr(c, "value", c)) for c in desc.choices)
         return t("usage.one_of", value=value, choices=choices)
-    if desc.annotation is int:
-        low = desc.parameter_info.min
-        if low is None:
-            return t("usage.whole_number", value=value)
-        return t("usage.whole_number_from", value=value, min=low)
+    if desc.annotation is int and desc.parameter_info.min is not None:  # cqn's counts
+        return t("usage.whole_number_from", value=value, min=desc.parameter_info.min)
     return exc.message
 
 
