@@ -209,14 +209,45 @@ def test_a_command_builds_its_own_group_only() -> None:
             "'{tmp}' là một thư mục, cần một tệp.",
             "'{tmp}' is a folder, not a file.",
         ),
+        (  # a name with an apostrophe is written in double quotes
+            ["import", "roster", "{tmp}/it's.csv"],
+            'không có "{tmp}/it\'s.csv".',
+            '"{tmp}/it\'s.csv" does not exist.',
+        ),
+        (
+            ["export", "people", "-o", "{tmp}"],
+            "'{tmp}' là một thư mục, cần một tệp.",
+            "'{tmp}' is a folder, not a file.",
+        ),
+        (
+            ["db", "backup", "{tmp}"],
+            "cqn db backup: giá trị không hợp lệ cho 'FILE': '{tmp}' là một thư mục",
+            "cqn db backup: invalid value for 'FILE': '{tmp}' is a folder, not a file.",
+        ),
+        (
+            ["stats", "inactive", "--last"],
+            "cqn stats inactive: --last cần một giá trị.",
+            "cqn stats inactive: --last needs a value.",
+        ),
+        (
+            ["person", "list", "--reveal=yes"],
+            "cqn person list: --reveal không nhận giá trị (chỉ viết --reveal).",
+            "cqn person list: --reveal takes no value (write --reveal alone).",
+        ),
+        (
+            ["person", "list", "Xuân", "Hà"],
+            "cqn person list: thừa trong lệnh: Xuân Hà.",
+            "cqn person list: not expected here: Xuân Hà.",
+        ),
     ],
 )
 def test_a_refused_value_is_said_in_the_chosen_language(
     tmp_path: Path, argv: list[str], vi: str, en: str
 ) -> None:
-    """Typer refuses paths, choices and numbers in English (its "file 'x' does not
-    exist.", pydantic's "Value error, …", "Input should be a valid integer"): the clerk
-    reads them in Vietnamese, with the value and what would do."""
+    """Typer refuses paths, choices, numbers and misused options in English (its "file
+    'x' does not exist.", "Option '--last' requires an argument.", pydantic's "Value
+    error, …"): the clerk reads them in Vietnamese, with the value and what would do,
+    as said by the command they were given to."""
     db = ["--db", str(tmp_path / "cqn.db")]
     argv = [a.replace("{tmp}", str(tmp_path)) for a in argv]
     vi, en = vi.replace("{tmp}", str(tmp_path)), en.replace("{tmp}", str(tmp_path))
@@ -225,6 +256,8 @@ def test_a_refused_value_is_said_in_the_chosen_language(
         assert r.exit_code == 2
         lines = r.stderr.strip().splitlines()
         assert len(lines) == 1 and said in lines[0], r.stderr
+        english = ("Value error", "Input should", "does not", "is a ", "requires", "Got ")
+        assert not [e for e in english if e in r.stderr] or lang == "en", r.stderr
         assert "Value error" not in r.stderr and "Input should" not in r.stderr
 
 

@@ -394,6 +394,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path} is a folder, not a file.",
     ),
     "usage.path_unreadable": ("không đọc được {path}.", "{path} cannot be read."),
+    "usage.needs_value": ("{option} cần một giá trị.", "{option} needs a value."),
+    "usage.takes_no_value": (
+        "{option} không nhận giá trị (chỉ viết {option}).",
+        "{option} takes no value (write {option} alone).",
+    ),
+    "usage.extra_args": ("thừa trong lệnh: {args}.", "not expected here: {args}."),
     "usage.see_help": ("xem '{command} --help'.", "see '{command} --help'."),
     "usage.bad_date": (
         "Ngày không hợp lệ: '{value}' (viết dd/mm/yyyy).",

@@ -28,7 +28,8 @@ def _hint(exc: click_exceptions.BadParameter) -> str:
 # Typer's refusals of the paths cqn takes (``exists``, ``dir_okay=False``, ``readable``),
 # in English: "file 'x' is a directory."
 _PATH_REFUSED = re.compile(
-    r"^(?:file|path) (?P<path>'.*') (?P<why>does not exist|is a directory|is not readable)\.$"
+    r"^(?:file|path) (?P<path>(?P<q>['\"]).*(?P=q))"  # a repr: "it's.csv" in double quotes
+    r" (?P<why>does not exist|is a directory|is not readable)\.$"
 )
 _PATH_REASONS = {
     "does not exist": "missing",
@@ -60,6 +61,22 @@ def _reason(exc: click_exceptions.BadParameter) -> str:
     return exc.message
 
 
+def _misuse(exc: click_exceptions.UsageError) -> str:
+    """Typer's parser's own words on a misused option or a word too many, in the chosen
+    language: "Option '--last' requires an argument.", "… does not take a value.",
+    "Got unexpected extra argument(s) (x)"."""
+    text = exc.format_message()
+    if isinstance(exc, click_exceptions.BadOptionUsage):
+        if text.endswith(" requires an argument."):
+            return t("usage.needs_value", option=exc.option_name)
+        if text.endswith(" does not take a value."):
+            return t("usage.takes_no_value", option=exc.option_name)
+    extra = re.match(r"^Got unexpected extra argument\(s\) \((.*)\)$", text, re.DOTALL)
+    if extra:
+        return t("usage.extra_args", args=extra.group(1))
+    return text
+
+
 def _usage_error(exc: click_exceptions.UsageError) -> NoReturn:
     """A wrong command line: one line in the chosen language, exit 2 (help stays help)."""
     from cqn_cli.render.output import message
@@ -81,7 +98,7 @@ def _usage_error(exc: click_exceptions.UsageError) -> NoReturn:
     elif isinstance(exc, click_exceptions.BadParameter):
         text = t("usage.bad_value", param=_hint(exc), reason=_reason(exc))
     else:
-        text = exc.format_message()
+        text = _misuse(exc)
     message(f"{where}: {text} — {t('usage.see_help', command=where)}")
     raise typer.Exit(EXIT_USAGE)
 
@@ -232,7 +249,8 @@ def _lang(value: str | None) -> str | None:
 def root(
     ctx: typer.Context,
     db: Annotated[
-        Path | None, typer.Option("--db", metavar="PATH", help=t("opt.db"), show_default=False)
+        Path | None,
+        typer.Option("--db", metavar="PATH", dir_okay=False, help=t("opt.db"), show_default=False),
     ] = None,
     lang: Annotated[
         str | None,

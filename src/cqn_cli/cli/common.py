@@ -56,10 +56,19 @@ def translate_help(text: str) -> str:
 
 
 class _TranslatedHelp(click.Command):
-    """A help page all in the clerk's language (see ``translate_help``)."""
+    """A help page all in the clerk's language (see ``translate_help``); a misused option
+    said as this command's (Typer's parser does not say whose it was)."""
 
     def get_help(self, ctx: click.Context) -> str:
         return translate_help(super().get_help(ctx))
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.exceptions.UsageError as exc:
+            if exc.ctx is None:
+                exc.ctx = ctx
+            raise
 
 
 class Command(_TranslatedHelp, TyperCommand):

@@ -28,7 +28,9 @@ class Prefer(StrEnum):
 @app.command("backup", cls=Command, help=t("cmd.db.backup"))
 def backup_cmd(
     ctx: typer.Context,
-    target: Annotated[Path, typer.Argument(metavar="FILE", help=t("arg.backup_file"))],
+    target: Annotated[
+        Path, typer.Argument(metavar="FILE", dir_okay=False, help=t("arg.backup_file"))
+    ],
 ) -> None:
     from cqn_cli.render.output import result_line
     from cqn_cli.store.maintenance import backup

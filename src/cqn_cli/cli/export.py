@@ -37,7 +37,8 @@ def export_cmd(
         ExportFormat | None, typer.Option("--format", "-f", help=t("opt.export_format"))
     ] = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", metavar="FILE", help=t("opt.output"))
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", dir_okay=False, help=t("opt.output")),
     ] = None,
     reveal: RevealOpt = False,
 ) -> None:

@@ -355,7 +355,8 @@ def export_cmd(
     ctx: typer.Context,
     person: Annotated[str, typer.Argument(help=t("arg.person"))],
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", metavar="FILE", help=t("opt.output"))
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", dir_okay=False, help=t("opt.output")),
     ] = None,
     reveal: RevealOpt = False,
 ) -> None:
