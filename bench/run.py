@@ -437,9 +437,9 @@ def write(results: list[Row]) -> None:
         "",
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, {platform.system()},"
         f" Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}."
-        " Every ratio is measured in the same run (`make bench`). Imports are one run"
-        " each; the report and the stats commands the median of 3 runs, start-up of 15"
-        " (taken in turn with the minimal app's).",
+        " Every ratio is measured in the same run (`make bench`). Imports, and the report"
+        " replayed or built in-process, are one run each; the `cqn report` and `cqn stats`"
+        " commands the median of 3 runs, start-up of 15 (in turn with the minimal app's).",
         "",
         "| measurement | ms | rows/s | peak MB | ratio | target | met |",
         "| --- | ---: | ---: | ---: | --- | --- | :---: |",
