@@ -256,9 +256,10 @@ def test_a_refused_value_is_said_in_the_chosen_language(
         assert r.exit_code == 2
         lines = r.stderr.strip().splitlines()
         assert len(lines) == 1 and said in lines[0], r.stderr
-        english = ("Value error", "Input should", "does not", "is a ", "requires", "Got ")
-        assert not [e for e in english if e in r.stderr] or lang == "en", r.stderr
-        assert "Value error" not in r.stderr and "Input should" not in r.stderr
+        assert not [w for w in ("Value error", "Input should") if w in r.stderr], r.stderr
+        if lang == "vi":  # none of Typer's English words either
+            typer_words = ("does not", "is a ", "requires", "Got ", "not one of")
+            assert not [w for w in typer_words if w in r.stderr], r.stderr
 
 
 _LOADED = (
