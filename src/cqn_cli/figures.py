@@ -486,14 +486,7 @@ def attendance(
 ) -> list[dict[str, Any]]:
     """Attendance rate of the meetings in [F, T]: Σ present among expected / Σ expected;
     excused shown on its own; by the group's ward, the group, the quarter or the kind."""
-    return attendance_by(db, start, end, (by,), map_date)[by]
-
-
-def attendance_by(
-    db: Database, start: dt.date, end: dt.date, bys: tuple[str, ...], map_date: dt.date
-) -> dict[str, list[dict[str, Any]]]:
-    """``attendance`` grouped several ways from one pass over the meetings."""
-    return attendance_over(db, [(start, end)], bys, map_date)[0]
+    return attendance_over(db, [(start, end)], (by,), map_date)[0][by]
 
 
 def attendance_over(
@@ -502,8 +495,8 @@ def attendance_over(
     bys: tuple[str, ...],
     map_date: dt.date,
 ) -> list[dict[str, list[dict[str, Any]]]]:
-    """``attendance_by`` for each period of ``spans`` (a report's and the one before it),
-    from one pass over the meetings of them all."""
+    """``attendance`` for each period of ``spans`` (a report's and the one before it),
+    grouped each way of ``bys``, from one pass over the meetings of them all."""
     wmap, params, names = _ward_map(db, map_date)
     sql = f"""
     WITH {wmap},{meetings_cte(":f", ":t")}

@@ -121,21 +121,15 @@ def gathering(db: Database, as_of: dt.date, by: str, map_date: dt.date | None) -
 
 
 def attendance(db: Database, period: Period, by: str, map_date: dt.date | None) -> StatTable:
-    return attendance_by(db, period, (by,), map_date)[by]
-
-
-def attendance_by(
-    db: Database, period: Period, bys: tuple[str, ...], map_date: dt.date | None
-) -> dict[str, StatTable]:
-    """The attendance tables for several ``--by`` from one pass over the meetings."""
-    return attendance_over(db, [period], bys, _map(map_date, period.end))[0]
+    return attendance_over(db, [period], (by,), _map(map_date, period.end))[0][by]
 
 
 def attendance_over(
     db: Database, periods: list[Period], bys: tuple[str, ...], map_date: dt.date
 ) -> list[dict[str, StatTable]]:
-    """``attendance_by`` for each of ``periods`` on one map, from one pass over the
-    meetings of them all (a report's period and the one before it)."""
+    """The attendance tables of each of ``periods`` on one map, one per ``--by`` of
+    ``bys``, from one pass over the meetings of them all (a report's period and the one
+    before it)."""
     spans = [(p.start, p.end) for p in periods]
     out = []
     for period, by_rows in zip(

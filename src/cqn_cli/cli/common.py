@@ -55,9 +55,10 @@ def translate_help(text: str) -> str:
     return text
 
 
-class _TranslatedHelp(click.Command):
-    """A help page all in the clerk's language (see ``translate_help``); a misused option
-    said as this command's (Typer's parser does not say whose it was)."""
+class _InClerksLanguage(click.Command):
+    """What Typer says of a command, in the clerk's language: its help page (see
+    ``translate_help``), and a misused option said as this command's (Typer's parser does
+    not say whose it was; ``app._usage_error`` words it)."""
 
     def get_help(self, ctx: click.Context) -> str:
         return translate_help(super().get_help(ctx))
@@ -71,11 +72,11 @@ class _TranslatedHelp(click.Command):
             raise
 
 
-class Command(_TranslatedHelp, TyperCommand):
+class Command(_InClerksLanguage, TyperCommand):
     """A command of cqn."""
 
 
-class Commands(_TranslatedHelp, TyperGroup):
+class Commands(_InClerksLanguage, TyperGroup):
     """A group of commands whose "no such command" is said in the clerk's language, with
     the closest commands offered (``cqn persn`` → ``person``)."""
 

@@ -141,7 +141,7 @@ gathering_by_ward counts each person once.
 
 def _meetings_this_year() -> str:
     """CTEs up to ``meetings``: each meeting dated in today's calendar year with its group,
-    the group's ward on today's map and its tally (as ``figures.attendance_by``)."""
+    the group's ward on today's map and its tally (as ``figures.attendance``)."""
     start, end = (
         "substr((SELECT d FROM today), 1, 4) || '-01-01'",
         "substr((SELECT d FROM today), 1, 4) || '-12-31'",
