@@ -204,3 +204,112 @@ def test_the_report_is_one_view_of_the_database(
     after = stats_module.gathering(db, period_of("2019").end, "ward", None).total["gathered"]
     assert after == gathering - 1
     db.close()
+
+
+def test_both_periods_read_side_by_side_are_the_report_read_in_turn(sample_db: Path) -> None:
+    """The two periods are read on two connections at once; the report is the one read
+    on one connection, period after period, to the last figure."""
+    from cqn_cli import report as report_module
+    from cqn_cli.stats import period_of
+    from cqn_cli.store.db import open_db
+
+    db = open_db(sample_db)
+    for label in ("2019", "2019Q3", "2020-01"):
+        side_by_side = report_module.build(db, period_of(label)).as_json()
+        in_turn = report_module.build(db, period_of(label), parallel=False).as_json()
+        assert side_by_side == in_turn
+    assert not db.conn.in_transaction
+    db.close()
+
+
+def _people(db: Any) -> int:
+    return int(db.execute("SELECT count(*) FROM person").fetchone()[0])
+
+
+def test_side_by_side_reads_share_one_view_while_another_process_writes(
+    sample_db: Path, tmp_path: Path
+) -> None:
+    """A person added by another connection after the two reads began is seen by neither,
+    though the second reader looks only after that write was committed."""
+    import shutil
+    import sqlite3
+    import threading
+
+    from cqn_cli.store.db import in_parallel, open_db
+
+    path = tmp_path / "cqn.db"
+    shutil.copy(sample_db, path)
+    db = open_db(path)
+    before = _people(db)
+    committed = threading.Event()
+    seen: dict[str, Any] = {}
+
+    def first(on: Any) -> int:
+        seen["first"] = (threading.get_ident(), on)
+        writer = sqlite3.connect(path)
+        with writer:
+            writer.execute(
+                "INSERT INTO person (full_name, name_key, search_key, ward_id, created_at,"
+                " updated_at) SELECT 'Người Mới', 'nguoi moi', 'nguoi moi', ward_id, 'x', 'x'"
+                " FROM person LIMIT 1"
+            )
+        writer.close()
+        committed.set()
+        return _people(on)
+
+    def second(on: Any) -> int:
+        seen["second"] = (threading.get_ident(), on)
+        assert committed.wait(10)
+        return _people(on)
+
+    assert in_parallel(db, first, second) == (before, before)
+    assert seen["first"][0] != seen["second"][0]  # two threads
+    assert seen["first"][1] is db and seen["second"][1] is not db  # two connections
+    assert _people(db) == before + 1  # the write is there once the reads are over
+    db.close()
+
+
+def test_with_a_writer_at_work_the_periods_are_read_in_turn(sample_db: Path) -> None:
+    """While another connection holds the write lock (an import), the second view cannot
+    be lined up with the first: both are read on the one connection, at once, no wait."""
+    import sqlite3
+    import threading
+
+    from cqn_cli.store.db import in_parallel, open_db
+
+    db = open_db(sample_db)
+    importer = sqlite3.connect(sample_db, isolation_level=None)
+    importer.execute("BEGIN IMMEDIATE")
+    try:
+        threads, connections = set(), []
+
+        def read(on: Any) -> int:
+            threads.add(threading.get_ident())
+            connections.append(on)
+            return _people(on)
+
+        n = _people(db)
+        assert in_parallel(db, read, read) == (n, n)
+        assert threads == {threading.get_ident()}
+        assert connections == [db, db]
+    finally:
+        importer.rollback()
+        importer.close()
+    assert not db.conn.in_transaction
+    db.close()
+
+
+def test_a_failure_of_the_second_reader_is_raised_to_the_caller(sample_db: Path) -> None:
+    from cqn_cli.errors import UsageError
+    from cqn_cli.store.db import in_parallel, open_db
+
+    db = open_db(sample_db)
+
+    def fails(on: Any) -> int:
+        raise UsageError("usage.bad_period", value="x")
+
+    with pytest.raises(UsageError):
+        in_parallel(db, _people, fails)
+    assert not db.conn.in_transaction
+    assert _people(db) > 0  # the connection is still usable
+    db.close()

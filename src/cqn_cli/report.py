@@ -6,6 +6,7 @@ beside the same table for the previous period of equal length where it has data.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,38 +53,44 @@ def _has_data(table: StatTable) -> bool:
     )
 
 
-def build(db: Database, period: Period) -> Report:
-    """Every section of the review report for ``period`` (ward map of its end), read as
-    one view of the database."""
-    from cqn_cli.store.db import reading
+def build(db: Database, period: Period, *, parallel: bool = True) -> Report:
+    """Every section of the review report for ``period`` (ward map of its end), beside
+    the same for the previous period, read as one view of the database: the two periods
+    side by side on two connections where that view can be shared (``in_parallel``),
+    else one after the other."""
+    from cqn_cli.store.db import in_parallel, reading
 
-    with reading(db), figures.reusing():
-        return _build(db, period)
-
-
-def _build(db: Database, period: Period) -> Report:
     previous = period.previous()
-    end = period.end
 
-    def pair(key: str, make: Any) -> Section:
-        current = make(period)
-        before = make(previous)
-        return Section(key, current, before if _has_data(before) else None)
+    def tables(p: Period) -> Any:
+        return lambda on: _tables(on, p, period.end)
 
-    both = ("quarter", "kind")
-    over = stats.attendance_over(db, [period, previous], both, end)
-    attendance = dict(zip((period, previous), over, strict=True))
-
+    if parallel:
+        current, before = in_parallel(db, tables(period), tables(previous))
+    else:
+        with reading(db):
+            current, before = tables(period)(db), tables(previous)(db)
     sections = [
-        pair("gathering", lambda p: stats.gathering(db, p.end, "ward", end)),
-        pair("profile", lambda p: stats.profile(db, p.end, end)),
-        pair("groups", lambda p: stats.gathering(db, p.end, "group", end)),
-        pair("meetings", lambda p: stats.meetings(db, p, end)),
-        pair("attendance_by_quarter", lambda p: attendance[p]["quarter"]),
-        pair("attendance_by_kind", lambda p: attendance[p]["kind"]),
-        pair("gatherings", lambda p: stats.gatherings(db, p, end)),
-        pair("visits_by_ward", lambda p: stats.visits(db, p, "ward", end)),
-        pair("visits_by_reason", lambda p: stats.visits(db, p, "reason", end)),
-        pair("inactive", lambda p: stats.inactive(db, p.end, 4)),
+        Section(key, table, before[key] if _has_data(before[key]) else None)
+        for key, table in current.items()
     ]
     return Report(period, previous, sections)
+
+
+def _tables(db: Database, p: Period, end: dt.date) -> dict[str, StatTable]:
+    """The report's tables for period ``p``, in the order of its sections, on the ward map
+    of ``end`` (the report's period's end, for both periods)."""
+    with figures.reusing():
+        attendance = stats.attendance_by(db, p, ("quarter", "kind"), end)
+        return {
+            "gathering": stats.gathering(db, p.end, "ward", end),
+            "profile": stats.profile(db, p.end, end),
+            "groups": stats.gathering(db, p.end, "group", end),
+            "meetings": stats.meetings(db, p, end),
+            "attendance_by_quarter": attendance["quarter"],
+            "attendance_by_kind": attendance["kind"],
+            "gatherings": stats.gatherings(db, p, end),
+            "visits_by_ward": stats.visits(db, p, "ward", end),
+            "visits_by_reason": stats.visits(db, p, "reason", end),
+            "inactive": stats.inactive(db, p.end, 4),
+        }

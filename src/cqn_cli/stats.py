@@ -121,29 +121,22 @@ def gathering(db: Database, as_of: dt.date, by: str, map_date: dt.date | None) -
 
 
 def attendance(db: Database, period: Period, by: str, map_date: dt.date | None) -> StatTable:
-    return attendance_over(db, [period], (by,), _map(map_date, period.end))[0][by]
+    return attendance_by(db, period, (by,), _map(map_date, period.end))[by]
 
 
-def attendance_over(
-    db: Database, periods: list[Period], bys: tuple[str, ...], map_date: dt.date
-) -> list[dict[str, StatTable]]:
-    """The attendance tables of each of ``periods`` on one map, one per ``--by`` of
-    ``bys``, from one pass over the meetings of them all (a report's period and the one
-    before it)."""
-    spans = [(p.start, p.end) for p in periods]
-    out = []
-    for period, by_rows in zip(
-        periods, figures.attendance_over(db, spans, bys, map_date), strict=True
-    ):
-        tables = {}
-        for by, rows in by_rows.items():
-            keys = ("meetings", "expected", "present", "excused")
-            total: dict[str, Any] = {k: sum(r[k] for r in rows) for k in keys}
-            total["rate"] = figures.rate(total["present"], total["expected"])
-            params = {**period.params(), "by": by, "map_date": map_date.isoformat()}
-            tables[by] = StatTable(params, rows, total)
-        out.append(tables)
-    return out
+def attendance_by(
+    db: Database, period: Period, bys: tuple[str, ...], map_date: dt.date
+) -> dict[str, StatTable]:
+    """The attendance tables of ``period``, one per ``--by`` of ``bys``, from one pass
+    over its meetings (the report shows two)."""
+    tables = {}
+    for by, rows in figures.attendance_by(db, period.start, period.end, bys, map_date).items():
+        keys = ("meetings", "expected", "present", "excused")
+        total: dict[str, Any] = {k: sum(r[k] for r in rows) for k in keys}
+        total["rate"] = figures.rate(total["present"], total["expected"])
+        params = {**period.params(), "by": by, "map_date": map_date.isoformat()}
+        tables[by] = StatTable(params, rows, total)
+    return tables
 
 
 def meetings(db: Database, period: Period, map_date: dt.date | None) -> StatTable:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import datetime as dt
 import json
 import math
 import os
 import sqlite3
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
@@ -56,8 +58,12 @@ def _create_private_file(path: Path) -> None:
     os.chmod(path, 0o600)  # whatever the umask said
 
 
-def open_db(path: Path, *, create: bool = False, migrate: bool = True) -> Database:
+def open_db(
+    path: Path, *, create: bool = False, migrate: bool = True, handed_over: bool = False
+) -> Database:
     """Open (and with ``create`` make) the database, migrated to the current schema.
+    ``handed_over``: the connection may be used by another thread than this one (one at a
+    time: see ``in_parallel``).
 
     SQLite creates the ``-wal`` and ``-shm`` files with the main file's mode, so
     they are private too.
@@ -78,7 +84,7 @@ def open_db(path: Path, *, create: bool = False, migrate: bool = True) -> Databa
             os.chmod(path, 0o600)
     timeout = busy_timeout()
     try:
-        conn = sqlite3.connect(str(path), timeout=timeout)
+        conn = sqlite3.connect(str(path), timeout=timeout, check_same_thread=not handed_over)
         conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
         tables = {
             r[0]
@@ -148,6 +154,80 @@ def reading(db: Database) -> Iterator[None]:
         yield
     finally:
         db.conn.rollback()
+
+
+A = TypeVar("A")
+B = TypeVar("B")
+
+
+def in_parallel(
+    db: Database, first: Callable[[Database], A], second: Callable[[Database], B]
+) -> tuple[A, B]:
+    """``first(db)`` and ``second(…)`` as one view of the database (as ``reading``): on
+    two connections, each in a thread of its own (SQLite runs them on both cores; a
+    report's two periods take half the time), when a second connection can be given the
+    very view of the first (``_second_view``); else one after the other on ``db``."""
+    other = _second_view(db)
+    if other is None:
+        with reading(db):
+            return first(db), second(db)
+    done: list[B] = []
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            done.append(second(other))
+        except BaseException as exc:  # said by the thread that waits for it
+            failed.append(exc)
+
+    worker = threading.Thread(target=contextvars.copy_context().run, args=(run,), daemon=True)
+    try:
+        worker.start()
+        result = first(db)
+        worker.join()
+    finally:
+        if worker.is_alive():  # interrupted or failed: do not leave the other query running
+            other.conn.interrupt()
+            worker.join()
+        db.conn.rollback()
+        other.close()
+    if failed:
+        raise failed[0]
+    return result, done[0]
+
+
+def _second_view(db: Database) -> Database | None:
+    """A second connection to ``db``'s file with the very view of the database that
+    ``db`` now begins to read (both read transactions are begun while no writer can
+    commit: a third connection holds the write lock meanwhile, for a moment); None when
+    that cannot be had at once (a writer is at work, a database in memory, ``db`` already
+    in a transaction, a platform without threads for SQLite)."""
+    path = db_file(db)
+    if path is None or db.conn.in_transaction or not sqlite3.threadsafety:
+        return None
+    try:
+        other = open_db(path, migrate=False, handed_over=True)
+    except (DatabaseError, sqlite3.Error):
+        return None
+    lock = sqlite3.connect(str(path), timeout=0, isolation_level=None)
+    try:
+        lock.execute("BEGIN IMMEDIATE")  # refused at once while a writer holds it
+    except sqlite3.Error:
+        lock.close()
+        other.close()
+        return None
+    try:
+        for conn in (db.conn, other.conn):
+            conn.execute("BEGIN")
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # the view is taken
+    except BaseException:
+        db.conn.rollback()
+        other.close()
+        raise
+    finally:
+        lock.rollback()
+        lock.close()
+    return other
 
 
 def _migrate(db: Database, migrations: Migrations) -> None:
