@@ -159,17 +159,11 @@ def test_check_lists_orphans_and_broken_keys_and_exits_1(tmp_path: Path) -> None
 def test_migrate_brings_an_old_database_forward_once(tmp_path: Path) -> None:
     from sqlite_utils import Database
 
-    from cqn_cli.store.migrations import migrations
+    from cqn_cli.store.migrations import migration_set, names
 
     db_path = tmp_path / "old.db"
     old = Database(db_path)
-    first_five = migrations._migrations[:5]
-    saved = migrations._migrations
-    migrations._migrations = first_five
-    try:
-        migrations.apply(old)
-    finally:
-        migrations._migrations = saved
+    migration_set().apply(old, stop_before=names()[5])  # the first five
     old.close()
     r = ok(db_path, "--lang", "en", "db", "migrate")
     assert "0006_audit_consent" in r.stdout
@@ -377,20 +371,15 @@ def test_a_session_left_open_by_another_program_does_not_block_writes(
 def test_check_changes_nothing_even_on_an_old_schema(tmp_path: Path) -> None:
     from sqlite_utils import Database
 
-    from cqn_cli.store.migrations import migrations
+    from cqn_cli.store.migrations import migration_set, names
 
     db_path = tmp_path / "old.db"
     old = Database(db_path)
-    saved = migrations._migrations
-    migrations._migrations = saved[:5]
-    try:
-        migrations.apply(old)
-    finally:
-        migrations._migrations = saved
+    migration_set().apply(old, stop_before=names()[5])  # the first five
     old.close()
     before = snapshot(db_path)
     r = cqn(db_path, "--lang", "en", "db", "check", "-f", "csv")
     assert r.exit_code == 1
-    pending = len(saved) - 5
+    pending = len(names()) - 5
     assert r.stdout.splitlines()[1].startswith(f'schema,{pending},"0006_audit_consent, 0007')
     assert snapshot(db_path) == before  # not migrated behind the user's back

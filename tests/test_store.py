@@ -14,9 +14,9 @@ from typer.testing import CliRunner
 from cqn_cli.cli.app import app
 from cqn_cli.errors import DatabaseError
 from cqn_cli.store.db import default_path, open_db, schema_version
-from cqn_cli.store.migrations import migrations
+from cqn_cli.store.migrations import migration_set
 
-ALL_MIGRATIONS = [m.name for m in migrations.pending(Database(memory=True))]
+ALL_MIGRATIONS = [m.name for m in migration_set().pending(Database(memory=True))]
 
 
 def test_new_database_is_private_and_fully_migrated(tmp_path: Path) -> None:
@@ -55,7 +55,7 @@ def test_first_schema_migrates_forward(tmp_path: Path) -> None:
     """A database stopped after the first migration is brought up to date on open."""
     path = tmp_path / "old.db"
     old = Database(path)
-    migrations.apply(old, stop_before="0002_seed_thanh_khe_wards")
+    migration_set().apply(old, stop_before="0002_seed_thanh_khe_wards")
     assert old.execute("SELECT count(*) FROM ward").fetchone()[0] == 0
     old.close()
     db = open_db(path)
@@ -169,3 +169,30 @@ def test_past_the_busy_timeout_exit_3_says_the_database_is_held(
         holder.rollback()
     assert result.exit_code == 3
     assert "tiến trình khác" in result.stderr
+
+
+def test_a_write_outside_a_transaction_is_committed_as_sqlite_utils_would(
+    tmp_path: Path,
+) -> None:
+    """The database handle reads ``execute`` as sqlite-utils does: a write outside a
+    transaction is committed at once, a failed one leaves no transaction behind, a
+    ``BEGIN`` stays open, and ``query`` gives dicts."""
+    path = tmp_path / "cqn.db"
+    db = open_db(path, create=True)
+    db.execute("INSERT INTO ward (id, code, name) VALUES ('x', '1', 'X')")
+    assert not db.conn.in_transaction
+    other = sqlite3.connect(path)
+    assert other.execute("SELECT name FROM ward WHERE id = 'x'").fetchone() == ("X",)
+    with pytest.raises(sqlite3.IntegrityError):
+        db.execute("INSERT INTO ward (id, code, name) VALUES ('x', '2', 'Y')")
+    assert not db.conn.in_transaction
+    db.execute("BEGIN")
+    db.execute("UPDATE ward SET name = 'Z' WHERE id = 'x'")
+    assert db.conn.in_transaction  # left to the caller's COMMIT or ROLLBACK
+    db.conn.rollback()
+    assert list(db.query("SELECT id, name FROM ward WHERE id = ?", ["x"])) == [
+        {"id": "x", "name": "X"}
+    ]
+    assert db.execute("PRAGMA recursive_triggers").fetchone()[0] == 1  # as the triggers expect
+    other.close()
+    db.close()

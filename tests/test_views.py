@@ -218,17 +218,11 @@ def test_a_database_migrated_from_0007_gets_the_views_and_db_check_passes(
 ) -> None:
     from sqlite_utils import Database
 
-    from cqn_cli.store.migrations import migrations
+    from cqn_cli.store.migrations import migration_set
 
     path = tmp_path / "old.db"
     old = Database(path)
-    saved = migrations._migrations
-    upto = [m.name for m in saved].index("0008_figure_views")
-    migrations._migrations = saved[:upto]  # a database made before 0008
-    try:
-        migrations.apply(old)
-    finally:
-        migrations._migrations = saved
+    migration_set().apply(old, stop_before="0008_figure_views")  # a database made before 0008
     old.close()
     runner = CliRunner()
     r = runner.invoke(app, ["--db", str(path), "--lang", "en", "db", "migrate"])

@@ -12,8 +12,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
 from cqn_cli import figures
 from cqn_cli.errors import (
     DataError,
@@ -27,7 +25,7 @@ from cqn_cli.ingest import activity as loaders
 from cqn_cli.ingest.engine import Loader, Warning
 from cqn_cli.ingest.fields import HeaderMap, header_key
 from cqn_cli.people import format_id
-from cqn_cli.store.db import write
+from cqn_cli.store.db import Database, write
 from cqn_cli.text import closest, mask, vn_name_sort_key
 
 

@@ -6,11 +6,10 @@ import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from cqn_cli.errors import DataError
 from cqn_cli.ingest.engine import ImportOptions, ImportResult, importer
 from cqn_cli.stats import period_of
+from cqn_cli.store.db import Database
 
 # The sample was written with the 2019 ward names: read it on the 2019 map.
 SAMPLE_AS_OF = dt.date(2019, 12, 31)

@@ -16,10 +16,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlite_utils import Database
-
 from cqn_cli.ingest.fields import ATTENDANCE, GROUPS, MEMBERS, ROSTER, VISITS, Field
 from cqn_cli.people import MASKS, format_id, mask_value
+from cqn_cli.store.db import Database
 from cqn_cli.text import vn_name_sort_key
 
 KINDS = ("people", "groups", "memberships", "meetings", "attendance", "visits", "wards")

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from typing import Any, TypeVar
 
-from sqlite_utils import Database
+from cqn_cli.store.db import Database
 
 T = TypeVar("T")
 

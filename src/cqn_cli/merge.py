@@ -17,12 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
 from cqn_cli.errors import CqnError, DatabaseError, UsageError
 from cqn_cli.people import PERSON_COLUMNS, format_id, mask_value, name_keys, now_iso
+from cqn_cli.store.db import Database, commit, db_file, rollback, schema_version
 from cqn_cli.store.db import begin as begin_write
-from cqn_cli.store.db import commit, db_file, rollback, schema_version
 
 # The columns compared for each kind of record (identity columns excluded).
 PERSON_FIELDS = (

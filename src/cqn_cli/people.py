@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from sqlite_utils import Database
+from cqn_cli.store.db import Database
 
 if TYPE_CHECKING:
     from cqn_cli.wards import WardIndex

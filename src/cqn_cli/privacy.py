@@ -12,11 +12,9 @@ import datetime as dt
 import json
 from typing import Any
 
-from sqlite_utils import Database
-
 from cqn_cli.errors import DataError
 from cqn_cli.people import format_id, get_record, mask_value, now_iso, to_row
-from cqn_cli.store.db import write
+from cqn_cli.store.db import Database, write
 
 ERASED = "<erased>"  # what an erased value reads as in the audit trail
 

@@ -10,10 +10,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlite_utils import Database
-
 from cqn_cli import figures, stats
 from cqn_cli.stats import Period, StatTable
+from cqn_cli.store.db import Database
 
 
 @dataclass

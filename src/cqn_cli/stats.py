@@ -11,10 +11,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlite_utils import Database
-
 from cqn_cli import figures
 from cqn_cli.errors import UsageError
+from cqn_cli.store.db import Database
 
 
 @dataclass

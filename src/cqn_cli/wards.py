@@ -12,11 +12,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlite_utils import Database
-
 from cqn_cli.errors import DataError, FieldProblem, NotFound
 from cqn_cli.i18n import t
-from cqn_cli.store.db import write
+from cqn_cli.store.db import Database, write
 from cqn_cli.text import closest, fold, match_key, nfc
 
 _PREFIX = re.compile(r"^(?:phường|phuong)(?:\s+|$)|^p\.\s*|^p\s+", re.IGNORECASE)

@@ -19,7 +19,7 @@ from cqn_cli.i18n import detect_lang, set_lang, t
 from cqn_cli.text import closest
 
 if TYPE_CHECKING:
-    from sqlite_utils import Database
+    from cqn_cli.store.db import Database
 
 # Help texts are built when the commands are declared: the language must be known then.
 set_lang(detect_lang())

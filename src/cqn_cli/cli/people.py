@@ -25,9 +25,8 @@ from cqn_cli.cli.common import (
 from cqn_cli.i18n import t
 
 if TYPE_CHECKING:
-    from sqlite_utils import Database
-
     from cqn_cli.render.output import Column
+    from cqn_cli.store.db import Database
 
 app = commands()
 

@@ -14,14 +14,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlite_utils import Database
-
 from cqn_cli.dates import precision_prefix_compare
 from cqn_cli.errors import FieldProblem, RowProblem
 from cqn_cli.ingest.fields import ATTENDANCE, GROUPS, MEMBERS, VISITS, Field, HeaderMap
 from cqn_cli.ingest.read import Cell
 from cqn_cli.ingest.rows import BATCH, RowLoader
 from cqn_cli.people import PersonResolver, now_iso
+from cqn_cli.store.db import Database
 from cqn_cli.wards import WardIndex, check_default_ward
 
 

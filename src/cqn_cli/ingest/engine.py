@@ -16,14 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from sqlite_utils import Database
-
 from cqn_cli.errors import ImportRefused, RowProblem
 from cqn_cli.i18n import t
 from cqn_cli.ingest import read
 from cqn_cli.ingest.fields import Field, HeaderMap, looks_like_header, map_header
 from cqn_cli.ingest.read import Cell, Source
 from cqn_cli.store import db as store
+from cqn_cli.store.db import Database
 
 HEADER_SEARCH_ROWS = 10
 ANALYZE_AFTER = 10_000  # rows written by one import before the planner's statistics are redone

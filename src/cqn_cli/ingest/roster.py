@@ -17,8 +17,6 @@ from collections.abc import Sequence
 from dataclasses import astuple
 from typing import Any
 
-from sqlite_utils import Database
-
 from cqn_cli.dates import precision_prefix_compare
 from cqn_cli.errors import DataError, FieldProblem, OptionsRefused, RowProblem
 from cqn_cli.i18n import t
@@ -36,7 +34,7 @@ from cqn_cli.people import (
     name_keys,
     now_iso,
 )
-from cqn_cli.store.db import write
+from cqn_cli.store.db import Database, write
 from cqn_cli.values import cccd_contradictions, mask_cccd_text, parse_cccd
 from cqn_cli.wards import WardIndex, check_default_ward
 

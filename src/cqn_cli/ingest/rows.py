@@ -7,12 +7,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlite_utils import Database
-
 from cqn_cli.errors import FieldProblem, RowProblem
 from cqn_cli.ingest.engine import Counts, Warning
 from cqn_cli.ingest.fields import Field, HeaderMap, empty_value, parser_for
 from cqn_cli.ingest.read import Cell
+from cqn_cli.store.db import Database
 from cqn_cli.values import mask_cccd_text
 
 BATCH = 2000

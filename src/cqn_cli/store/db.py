@@ -10,12 +10,9 @@ import math
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
-
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
 
 from cqn_cli.errors import DatabaseError
 
@@ -27,6 +24,54 @@ DEFAULT_BUSY_TIMEOUT_S = 15.0
 # million people those indexes are some 40 MiB, and a smaller cache doubles the import's
 # time. It is also the bound of an import's memory beyond Python itself (bench/).
 READ_CACHE = -65536
+
+
+class Database:
+    """An open database: its ``sqlite3`` connection, with ``execute`` and ``query`` as
+    sqlite-utils' ``Database`` has them: a write statement run outside a transaction is
+    committed at once (or rolled back when it fails), and ``query`` gives each row as a
+    dict. sqlite-utils itself is imported only to migrate (``_migrate``): some 30 ms,
+    a quarter of Typer's own start-up, that a command which reads need not pay."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def execute(
+        self, sql: str, parameters: Sequence[Any] | Mapping[str, Any] = ()
+    ) -> sqlite3.Cursor:
+        conn = self.conn
+        open_already = conn.in_transaction
+        if open_already:
+            return conn.execute(sql, parameters)
+        try:
+            cursor = conn.execute(sql, parameters)  # a write begins a transaction (sqlite3)
+        except Exception:
+            if conn.in_transaction:
+                conn.rollback()
+            raise
+        if conn.in_transaction and cursor.description is None and not _controls(sql):
+            conn.commit()
+        return cursor
+
+    def query(
+        self, sql: str, parameters: Sequence[Any] | Mapping[str, Any] = ()
+    ) -> Iterator[dict[str, Any]]:
+        cursor = self.execute(sql, parameters)
+        keys = [d[0] for d in cursor.description]
+        assert len(set(keys)) == len(keys), f"a column named twice: {keys}"
+        return (dict(zip(keys, row, strict=True)) for row in cursor)
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def _controls(sql: str) -> bool:
+    """Whether ``sql`` is a statement of transaction control (``BEGIN``, ``SAVEPOINT``…)."""
+    words = sql.split(None, 1)
+    return bool(words) and words[0].upper().rstrip(";") in _CONTROL
+
+
+_CONTROL = frozenset({"BEGIN", "COMMIT", "END", "ROLLBACK", "SAVEPOINT", "RELEASE"})
 
 
 def default_path() -> Path:
@@ -68,7 +113,7 @@ def open_db(
     SQLite creates the ``-wal`` and ``-shm`` files with the main file's mode, so
     they are private too.
     """
-    from cqn_cli.store.migrations import migrations
+    from cqn_cli.store import migrations
 
     if not path.exists():
         if not create:
@@ -93,10 +138,9 @@ def open_db(
             )
         }
         ours = (
-            Migrations.migrations_table in tables
+            migrations.TABLE in tables
             and conn.execute(
-                f"SELECT 1 FROM {Migrations.migrations_table} WHERE migration_set = ?",
-                [migrations.name],
+                f"SELECT 1 FROM {migrations.TABLE} WHERE migration_set = ?", [migrations.SET]
             ).fetchone()
         )
         if not ours and (tables or not create):
@@ -109,10 +153,13 @@ def open_db(
         conn.execute(f"PRAGMA cache_size = {READ_CACHE}")
         conn.execute("PRAGMA temp_store = MEMORY")  # statement journals (triggers) in memory
         conn.execute("PRAGMA foreign_keys = ON")
-        db = Database(conn, execute_plugins=False)
-        _refuse_newer(db, migrations)
+        # As sqlite-utils has it, and the triggers were written for: a trigger's own
+        # writes fire triggers too (the roster digest cleared by any other change).
+        conn.execute("PRAGMA recursive_triggers = ON")
+        db = Database(conn)
+        _refuse_newer(db)
         if migrate:
-            _migrate(db, migrations)
+            _migrate(db)
     except sqlite3.DatabaseError as exc:
         error = classify(exc, path)
         if error is None:
@@ -121,19 +168,19 @@ def open_db(
     return db
 
 
-def _refuse_newer(db: Database, migrations: Migrations) -> None:
-    known = {m.name for m in migrations._migrations}
-    applied = {m.name for m in migrations.applied(db)}
+def _refuse_newer(db: Database) -> None:
+    from cqn_cli.store import migrations
+
+    known = set(migrations.names())
+    applied = set(schema_version(db))
     if applied - known:
         raise DatabaseError("db.newer_schema", names=", ".join(sorted(applied - known)))
 
 
 def apply_migrations(db: Database) -> None:
     """``cqn db migrate``: what opening does unless asked not to."""
-    from cqn_cli.store.migrations import migrations
-
     try:
-        _migrate(db, migrations)
+        _migrate(db)
     except sqlite3.DatabaseError as exc:
         error = classify(exc, db_file(db))
         if error is None:
@@ -230,13 +277,25 @@ def _second_view(db: Database) -> Database | None:
     return other
 
 
-def _migrate(db: Database, migrations: Migrations) -> None:
-    if not migrations.pending(db):
+def pending(db: Database) -> list[str]:
+    """The migrations not yet applied to ``db``, in order."""
+    from cqn_cli.store import migrations
+
+    applied = set(schema_version(db))
+    return [name for name in migrations.names() if name not in applied]
+
+
+def _migrate(db: Database) -> None:
+    if not pending(db):
         return
+    import sqlite_utils
+
+    from cqn_cli.store.migrations import migration_set
+
     # One process migrates; another arriving at the same time waits, then finds nothing to do.
     db.conn.execute("BEGIN IMMEDIATE")
     try:
-        migrations.apply(db)
+        migration_set().apply(sqlite_utils.Database(db.conn, execute_plugins=False))
     except BaseException:
         db.conn.rollback()
         raise
@@ -379,9 +438,17 @@ def write(db: Database, detail: str | None = None) -> Iterator[Database]:
 
 
 def schema_version(db: Database) -> list[str]:
-    from cqn_cli.store.migrations import migrations
+    """The migrations applied to ``db``, in the order they were (as sqlite-utils records
+    them)."""
+    from cqn_cli.store import migrations
 
-    return [m.name for m in migrations.applied(db)]
+    table = db.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [migrations.TABLE]
+    ).fetchone()
+    if table is None:
+        return []
+    sql = f"SELECT name FROM {migrations.TABLE} WHERE migration_set = ? ORDER BY rowid"
+    return [name for (name,) in db.execute(sql, [migrations.SET])]
 
 
 def classify(exc: sqlite3.DatabaseError, path: Path | None = None) -> DatabaseError | None:

@@ -10,10 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
 from cqn_cli.errors import DatabaseError, UsageError
-from cqn_cli.store.db import schema_version
+from cqn_cli.store.db import Database, pending, schema_version
 
 # Relations checked row by row even where a foreign key declares them: a file
 # edited by another program with foreign keys off breaks them silently.
@@ -73,7 +71,7 @@ class Problem:
 
 def check(db: Database) -> tuple[list[Problem], dict[str, Any]]:
     """Integrity, foreign keys, schema version and orphans; (problems, what was checked)."""
-    from cqn_cli.store.migrations import migrations
+    from cqn_cli.store.migrations import names
 
     conn = db.conn
     problems: list[Problem] = []
@@ -87,7 +85,7 @@ def check(db: Database) -> tuple[list[Problem], dict[str, Any]]:
         fk.setdefault(f"foreign_key.{table}->{parent}", []).append(str(rowid))
     problems += [Problem(name, len(rows), rows[:_SHOWN]) for name, rows in sorted(fk.items())]
     applied = schema_version(db)
-    expected = [m.name for m in migrations._migrations]
+    expected = names()
     if applied != expected:
         # Not migrated yet (`cqn db migrate`): the orphan checks assume this version's tables.
         missing = [m for m in expected if m not in applied]
@@ -172,12 +170,6 @@ def _verify(dest: sqlite3.Connection, counts: dict[str, int], schema: list[str])
         reason = "; ".join(" ".join(str(i).split()) for i in integrity[:3])
         raise DatabaseError("db.backup_failed", reason=reason)
     return {"tables": len(copied), "rows": sum(copied.values()), "integrity": "ok"}
-
-
-def pending(db: Database) -> list[str]:
-    from cqn_cli.store.migrations import migrations
-
-    return [m.name for m in migrations.pending(db)]
 
 
 def migrate(path: Path) -> tuple[list[str], list[str]]:

@@ -8,12 +8,57 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from importlib import resources
+from typing import TYPE_CHECKING
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+from cqn_cli.store.db import Database
 
-migrations = Migrations("cqn")
+if TYPE_CHECKING:
+    import sqlite_utils
+    from sqlite_utils.migrations import Migrations
+
+SET = "cqn"  # the migration set, in sqlite-utils' table ``_sqlite_migrations``
+TABLE = "_sqlite_migrations"
+
+# Each migration by name, in order. Known without importing sqlite-utils (opening the
+# database only compares names); ``migration_set`` hands them to sqlite-utils to apply.
+MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = []
+
+
+def migration(name: str) -> Callable[[Callable[[Database], None]], Callable[[Database], None]]:
+    def register(fn: Callable[[Database], None]) -> Callable[[Database], None]:
+        assert all(n != name for n, _ in MIGRATIONS), name
+        MIGRATIONS.append((name, fn))
+        return fn
+
+    return register
+
+
+def names() -> list[str]:
+    """The names of every migration, in order."""
+    return [name for name, _ in MIGRATIONS]
+
+
+def migration_set() -> Migrations:
+    """The migrations as sqlite-utils' ``Migrations``, which applies them (each in a
+    savepoint of the caller's transaction, recorded in ``_sqlite_migrations``)."""
+    from sqlite_utils.migrations import Migrations
+
+    migrations = Migrations(SET)
+    for name, fn in MIGRATIONS:
+        migrations(name=name)(_on_our_handle(fn))
+    return migrations
+
+
+def _on_our_handle(
+    fn: Callable[[Database], None],
+) -> Callable[[sqlite_utils.Database], None]:
+    def step(db: sqlite_utils.Database) -> None:
+        fn(Database(db.conn))
+
+    step.__name__ = fn.__name__
+    return step
 
 
 def _run(db: Database, script: str) -> None:
@@ -26,7 +71,7 @@ def _run(db: Database, script: str) -> None:
             db.execute(statement)
 
 
-@migrations(name="0001_wards_people_imports")
+@migration("0001_wards_people_imports")
 def _initial(db: Database) -> None:
     _run(
         db,
@@ -99,7 +144,7 @@ def _initial(db: Database) -> None:
     )
 
 
-@migrations(name="0002_seed_thanh_khe_wards")
+@migration("0002_seed_thanh_khe_wards")
 def _seed_wards(db: Database) -> None:
     text = resources.files("cqn_cli").joinpath("data/wards-thanh-khe.csv").read_text("utf-8")
     rows = list(csv.DictReader(io.StringIO(text)))
@@ -126,7 +171,7 @@ def _seed_wards(db: Database) -> None:
     )
 
 
-@migrations(name="0003_thac_gian_2025_code_20218")
+@migration("0003_thac_gian_2025_code_20218")
 def _thac_gian_2025(db: Database) -> None:
     """The enlarged Thạc Gián of 01/01/2025 bears Vĩnh Trung's code 20218, not 20221.
 
@@ -145,7 +190,7 @@ def _thac_gian_2025(db: Database) -> None:
     )
 
 
-@migrations(name="0004_import_log_options")
+@migration("0004_import_log_options")
 def _import_log_options(db: Database) -> None:
     """The options that change what a file means (sheet, date, ward, mapping…) are logged:
     the same bytes read another way are another import."""
@@ -154,7 +199,7 @@ def _import_log_options(db: Database) -> None:
     db.execute("CREATE INDEX import_log_sha ON import_log(kind, sha256, options)")
 
 
-@migrations(name="0005_groups_memberships_meetings_visits")
+@migration("0005_groups_memberships_meetings_visits")
 def _activity(db: Database) -> None:
     _run(
         db,
@@ -325,7 +370,7 @@ def _audit_triggers(table: str) -> list[str]:
     ]
 
 
-@migrations(name="0006_audit_consent")
+@migration("0006_audit_consent")
 def _audit_consent(db: Database) -> None:
     """Every change is audited (what, old → new, when, which command); a person
     carries consent (flag, date, purpose) and the date their data was erased."""
@@ -369,7 +414,7 @@ def _audit_consent(db: Database) -> None:
             db.execute(statement)
 
 
-@migrations(name="0007_figure_indexes")
+@migration("0007_figure_indexes")
 def _figure_indexes(db: Database) -> None:
     """Covering indexes for the figures (SPEC §4): who was a member of a group on a day,
     and who was on the roster, answered from the index alone."""
@@ -382,7 +427,7 @@ def _figure_indexes(db: Database) -> None:
     )
 
 
-@migrations(name="0008_figure_views")
+@migration("0008_figure_views")
 def _figure_views(db: Database) -> None:
     """Views named for the figures (meeting_attendance, gathering_by_ward…), for reading the
     database with sqlite3 or Datasette. They are defined in ``store.views``: a later change
@@ -392,7 +437,7 @@ def _figure_views(db: Database) -> None:
     create_views(db)
 
 
-@migrations(name="0009_identity_index")
+@migration("0009_identity_index")
 def _identity_index(db: Database) -> None:
     """Who an imported row may be, answered from one index: the people of a name in some
     wards, with their birth dates and national ids (a common name has hundreds of holders
@@ -406,7 +451,7 @@ def _identity_index(db: Database) -> None:
     )
 
 
-@migrations(name="0010_views_from_the_roster_index")
+@migration("0010_views_from_the_roster_index")
 def _views_again(db: Database) -> None:
     """The figure views again: ``gathering_by_ward`` and ``people_on_roster`` now count the
     roster from the narrow index ``person_roster`` (same figures, a fraction of the time)."""
@@ -415,7 +460,7 @@ def _views_again(db: Database) -> None:
     create_views(db)
 
 
-@migrations(name="0011_roster_digest")
+@migration("0011_roster_digest")
 def _roster_digest(db: Database) -> None:
     """``person.roster_digest``: which roster row (in which reading of it) last set or
     matched this person, so that importing that row again can be seen to change nothing

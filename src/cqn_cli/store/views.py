@@ -33,8 +33,6 @@ TABLE … RENAME`` and ``DROP COLUMN`` while a view names a missing table or col
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-
 from cqn_cli.figures import (
     gathering_cte,
     group_sizes_cte,
@@ -43,6 +41,7 @@ from cqn_cli.figures import (
     rate_sql,
     ward_map_ctes,
 )
+from cqn_cli.store.db import Database
 
 TODAY = "date('now', 'localtime')"
 
