@@ -194,5 +194,11 @@ def test_a_write_outside_a_transaction_is_committed_as_sqlite_utils_would(
         {"id": "x", "name": "X"}
     ]
     assert db.execute("PRAGMA recursive_triggers").fetchone()[0] == 1  # as the triggers expect
+    # A column named twice is renamed, not lost; a statement without rows is refused.
+    assert list(db.query("SELECT 1 AS a, 2 AS a, 3 AS a_2, 4 AS a")) == [
+        {"a": 1, "a_3": 2, "a_2": 3, "a_4": 4}
+    ]
+    with pytest.raises(ValueError):
+        db.query("UPDATE ward SET name = name WHERE 0")
     other.close()
     db.close()

@@ -57,16 +57,37 @@ class Database:
         self, sql: str, parameters: Sequence[Any] | Mapping[str, Any] = ()
     ) -> Iterator[dict[str, Any]]:
         cursor = self.execute(sql, parameters)
-        keys = [d[0] for d in cursor.description]
-        assert len(set(keys)) == len(keys), f"a column named twice: {keys}"
+        if cursor.description is None:
+            raise ValueError("query() is for statements that return rows: use execute()")
+        keys = _distinct([d[0] for d in cursor.description])
         return (dict(zip(keys, row, strict=True)) for row in cursor)
 
     def close(self) -> None:
         self.conn.close()
 
 
+def _distinct(keys: list[str]) -> list[str]:
+    """Column names made distinct as sqlite-utils makes them: a later ``name`` becomes
+    ``name_2`` (``name_3``…), skipping a name another column has."""
+    taken = set(keys)
+    if len(taken) == len(keys):
+        return keys
+    out: list[str] = []
+    for key in keys:
+        name = key
+        n = 2
+        while name in out:
+            while f"{key}_{n}" in taken:
+                n += 1
+            name = f"{key}_{n}"
+            taken.add(name)
+        out.append(name)
+    return out
+
+
 def _controls(sql: str) -> bool:
-    """Whether ``sql`` is a statement of transaction control (``BEGIN``, ``SAVEPOINT``…)."""
+    """Whether ``sql`` is a statement of transaction control (``BEGIN``, ``SAVEPOINT``…),
+    as cqn writes them: the keyword first."""
     words = sql.split(None, 1)
     return bool(words) and words[0].upper().rstrip(";") in _CONTROL
 
@@ -248,7 +269,8 @@ def _second_view(db: Database) -> Database | None:
     ``db`` now begins to read (both read transactions are begun while no writer can
     commit: a third connection holds the write lock meanwhile, for a moment); None when
     that cannot be had at once (a writer is at work, a database in memory, ``db`` already
-    in a transaction, a platform without threads for SQLite)."""
+    in a transaction, a platform without threads for SQLite). ``db`` must have no query
+    still being read: an unfinished statement holds the view it began with."""
     path = db_file(db)
     if path is None or db.conn.in_transaction or not sqlite3.threadsafety:
         return None
@@ -256,7 +278,11 @@ def _second_view(db: Database) -> Database | None:
         other = open_db(path, migrate=False, handed_over=True)
     except (DatabaseError, sqlite3.Error):
         return None
-    lock = sqlite3.connect(str(path), timeout=0, isolation_level=None)
+    try:
+        lock = sqlite3.connect(str(path), timeout=0, isolation_level=None)
+    except sqlite3.Error:
+        other.close()
+        return None
     try:
         lock.execute("BEGIN IMMEDIATE")  # refused at once while a writer holds it
     except sqlite3.Error:
