@@ -7,6 +7,7 @@ beside the same table for the previous period of equal length where it has data.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,7 +62,7 @@ def build(db: Database, period: Period, *, parallel: bool = True) -> Report:
 
     previous = period.previous()
 
-    def tables(p: Period) -> Any:
+    def tables(p: Period) -> Callable[[Database], dict[str, StatTable]]:
         return lambda on: _tables(on, p, period.end)
 
     if parallel:
