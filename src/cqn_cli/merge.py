@@ -19,7 +19,7 @@ from typing import Any
 
 from cqn_cli.errors import CqnError, DatabaseError, UsageError
 from cqn_cli.people import PERSON_COLUMNS, format_id, mask_value, name_keys, now_iso
-from cqn_cli.store.db import Database, commit, db_file, rollback, schema_version
+from cqn_cli.store.db import Database, applied_names, commit, db_file, rollback, schema_version
 from cqn_cli.store.db import begin as begin_write
 
 # The columns compared for each kind of record (identity columns excluded).
@@ -78,10 +78,7 @@ def _open_theirs(path: Path, ours: list[str]) -> sqlite3.Connection:
     try:
         conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
         conn.row_factory = sqlite3.Row
-        names = [
-            r[0]
-            for r in conn.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = 'cqn'")
-        ]
+        names = applied_names(conn)
     except sqlite3.DatabaseError:
         raise DatabaseError("db.not_cqn_other", path=str(path)) from None
     if sorted(names) != sorted(ours):

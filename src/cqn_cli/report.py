@@ -58,18 +58,14 @@ def build(db: Database, period: Period, *, parallel: bool = True) -> Report:
     the same for the previous period, read as one view of the database: the two periods
     side by side on two connections where that view can be shared (``in_parallel``),
     else one after the other."""
-    from cqn_cli.store.db import in_parallel, reading
+    from cqn_cli.store.db import in_parallel
 
     previous = period.previous()
 
     def tables(p: Period) -> Callable[[Database], dict[str, StatTable]]:
         return lambda on: _tables(on, p, period.end)
 
-    if parallel:
-        current, before = in_parallel(db, tables(period), tables(previous))
-    else:
-        with reading(db):
-            current, before = tables(period)(db), tables(previous)(db)
+    current, before = in_parallel(db, tables(period), tables(previous), side_by_side=parallel)
     sections = [
         Section(key, table, before[key] if _has_data(before[key]) else None)
         for key, table in current.items()

@@ -158,13 +158,8 @@ def open_db(
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
             )
         }
-        ours = (
-            migrations.TABLE in tables
-            and conn.execute(
-                f"SELECT 1 FROM {migrations.TABLE} WHERE migration_set = ?", [migrations.SET]
-            ).fetchone()
-        )
-        if not ours and (tables or not create):
+        applied = applied_names(conn) if migrations.TABLE in tables else []
+        if not applied and (tables or not create):
             # Not ours (or not made yet): never write cqn's tables into another database.
             conn.close()
             key = "db.not_cqn_other" if tables else "db.not_cqn"
@@ -178,8 +173,8 @@ def open_db(
         # writes fire triggers too (the roster digest cleared by any other change).
         conn.execute("PRAGMA recursive_triggers = ON")
         db = Database(conn)
-        _refuse_newer(db)
-        if migrate:
+        _refuse_newer(applied)
+        if migrate and _pending(applied):
             _migrate(db)
     except sqlite3.DatabaseError as exc:
         error = classify(exc, path)
@@ -189,13 +184,12 @@ def open_db(
     return db
 
 
-def _refuse_newer(db: Database) -> None:
+def _refuse_newer(applied: list[str]) -> None:
     from cqn_cli.store import migrations
 
-    known = set(migrations.names())
-    applied = set(schema_version(db))
-    if applied - known:
-        raise DatabaseError("db.newer_schema", names=", ".join(sorted(applied - known)))
+    newer = set(applied) - set(migrations.names())
+    if newer:
+        raise DatabaseError("db.newer_schema", names=", ".join(sorted(newer)))
 
 
 def apply_migrations(db: Database) -> None:
@@ -229,13 +223,18 @@ B = TypeVar("B")
 
 
 def in_parallel(
-    db: Database, first: Callable[[Database], A], second: Callable[[Database], B]
+    db: Database,
+    first: Callable[[Database], A],
+    second: Callable[[Database], B],
+    *,
+    side_by_side: bool = True,
 ) -> tuple[A, B]:
     """``first(db)`` and ``second(…)`` as one view of the database (as ``reading``): on
     two connections, each in a thread of its own (SQLite runs them on both cores; a
     report's two periods take half the time), when a second connection can be given the
-    very view of the first (``_second_view``); else one after the other on ``db``."""
-    other = _second_view(db)
+    very view of the first (``_second_view``); else, or without ``side_by_side``, one
+    after the other on ``db``."""
+    other = _second_view(db) if side_by_side else None
     if other is None:
         with reading(db):
             return first(db), second(db)
@@ -305,10 +304,14 @@ def _second_view(db: Database) -> Database | None:
 
 def pending(db: Database) -> list[str]:
     """The migrations not yet applied to ``db``, in order."""
+    return _pending(schema_version(db))
+
+
+def _pending(applied: list[str]) -> list[str]:
     from cqn_cli.store import migrations
 
-    applied = set(schema_version(db))
-    return [name for name in migrations.names() if name not in applied]
+    done = set(applied)
+    return [name for name in migrations.names() if name not in done]
 
 
 def _migrate(db: Database) -> None:
@@ -471,10 +474,16 @@ def schema_version(db: Database) -> list[str]:
     table = db.execute(
         "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [migrations.TABLE]
     ).fetchone()
-    if table is None:
-        return []
+    return [] if table is None else applied_names(db.conn)
+
+
+def applied_names(conn: sqlite3.Connection) -> list[str]:
+    """The migrations recorded in the cqn database of ``conn``, in the order they were
+    applied; an error from SQLite where there is no record of migrations at all."""
+    from cqn_cli.store import migrations
+
     sql = f"SELECT name FROM {migrations.TABLE} WHERE migration_set = ? ORDER BY rowid"
-    return [name for (name,) in db.execute(sql, [migrations.SET])]
+    return [name for (name,) in conn.execute(sql, [migrations.SET])]
 
 
 def classify(exc: sqlite3.DatabaseError, path: Path | None = None) -> DatabaseError | None:

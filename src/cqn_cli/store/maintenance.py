@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from cqn_cli.errors import DatabaseError, UsageError
-from cqn_cli.store.db import Database, pending, schema_version
+from cqn_cli.store.db import Database, applied_names, pending, schema_version
 
 # Relations checked row by row even where a foreign key declares them: a file
 # edited by another program with foreign keys off breaks them silently.
@@ -162,10 +162,7 @@ def _counts(conn: sqlite3.Connection) -> dict[str, int]:
 def _verify(dest: sqlite3.Connection, counts: dict[str, int], schema: list[str]) -> dict[str, Any]:
     integrity = [r[0] for r in dest.execute("PRAGMA integrity_check")]
     copied = _counts(dest)
-    applied = [
-        r[0]
-        for r in dest.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = 'cqn'")
-    ]
+    applied = applied_names(dest)
     if integrity != ["ok"] or copied != counts or sorted(applied) != sorted(schema):
         reason = "; ".join(" ".join(str(i).split()) for i in integrity[:3])
         raise DatabaseError("db.backup_failed", reason=reason)

@@ -57,7 +57,6 @@ def _on_our_handle(
     def step(db: sqlite_utils.Database) -> None:
         fn(Database(db.conn))
 
-    step.__name__ = fn.__name__
     return step
 
 
