@@ -801,6 +801,93 @@ def test_attendance_disagreeing_with_a_held_meeting_is_refused(
     assert lines[-1] == f"{f}: 3 dòng lỗi; không ghi gì."
 
 
+def test_a_row_made_of_parts_already_checked_is_still_checked_whole(
+    cqn: Run, query: Query, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows repeat their meeting and their people; a row whose every part was seen in a
+    good row is not parsed again, and is refused all the same when it repeats a mark, or
+    when its one new part is wrong."""
+    from cqn_cli.ingest.rows import RowLoader
+
+    setup(cqn, query, tmp_path, "groups", "members")
+    parsed: list[int] = []
+    real_parse = RowLoader.parse
+
+    def spy(self: RowLoader, line: int, cells: Any) -> Any:
+        parsed.append(line)
+        return real_parse(self, line, cells)
+
+    monkeypatch.setattr(RowLoader, "parse", spy)
+    q1 = "H1,15/03/2019,Họp quý,XH-CLB01"
+    f = write_csv(
+        tmp_path / "a.csv",
+        ATT_HEADER + f"{q1},CQN000001,có mặt\n"
+        f"{q1},CQN000002,vắng\n"
+        "H2,20/06/2019,Họp quý,XH-CLB01,CQN000001,vắng\n"
+        f"{q1},CQN000001,có mặt\n"  # line 5: line 2 again, every part known
+        f"{q1},CQN000002,đi muộn\n",  # line 6: the mark is the only new part
+    )
+    lines = refused(cqn, query, "attendance", f)
+    assert f"{f}:5: người này đã được điểm danh ở cuộc họp này (dòng 2)" in lines
+    assert any(s.startswith(f"{f}:6:6 [Điểm danh] 'đi muộn': điểm danh không biết") for s in lines)
+    assert lines[-1] == f"{f}: 2 dòng lỗi; không ghi gì."
+    assert parsed == [2, 3, 4, 6]  # line 5 was known whole
+
+
+def test_a_big_attendance_file_leaves_the_schema_and_the_audit_as_they_were(
+    cqn: Run, query: Query, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The marks of meetings a file makes go in with the audit trigger left out (it passes
+    over them anyway) and, past as many marks as were held, without the index by person,
+    built again at the end: afterwards the schema is the same text, the marks of a held
+    meeting are audited one by one as ever, and a file refused half way changes nothing."""
+    from cqn_cli.ingest import activity
+
+    setup(cqn, query, tmp_path, "groups", "members", "attendance")  # 4 marks held
+    monkeypatch.setattr(activity, "BATCH", 2)
+    monkeypatch.setattr(activity, "INDEX_LATER", 1)
+    dropped: list[str] = []
+    real_left_out = activity.left_out
+
+    def spy(db: Any, kind: str, name: str) -> Any:
+        dropped.append(name)
+        return real_left_out(db, kind, name)
+
+    monkeypatch.setattr(activity, "left_out", spy)
+    schema = "SELECT type, name, sql FROM sqlite_master ORDER BY type, name"
+    before = query(schema)
+    new_rows = [
+        f"{code},{day}/05/2019,Họp quý,XH-CLB01,CQN00000{pk},{mark}"
+        for code, day in (("M1", "10"), ("M2", "20"), ("M3", "30"))
+        for pk, mark in ((1, "có mặt"), (3, "vắng"))
+    ]
+    held = "XH1-2019Q1,15/03/2019,Họp quý,XH-CLB01,CQN000003,có mặt"  # was absent
+    bad = write_csv(tmp_path / "bad.csv", ATT_HEADER + "".join(r + "\n" for r in new_rows)
+                    + "M4,31/05/2019,Họp quý,XH-CLB01,CQN000099,có mặt\n")  # fmt: skip
+    refused(cqn, query, "attendance", bad)
+    assert "attendance_person" in dropped  # the refusal came after the index was left out
+    assert query(schema) == before
+    dropped.clear()
+    good = write_csv(tmp_path / "a.csv", ATT_HEADER + "".join(r + "\n" for r in [*new_rows, held]))
+    r = imported(cqn, "attendance", good)
+    assert summary(7, 6, 1, 0, 0) in r.stdout
+    assert "attendance_person" in dropped and "audit_attendance_insert" in dropped
+    assert query(schema) == before
+    assert query("PRAGMA integrity_check") == [("ok",)]
+    assert marks(query)[-6:] == [
+        (code, pk, status)
+        for code in ("M1", "M2", "M3")
+        for pk, status in ((1, "present"), (3, "absent"))
+    ]
+    plan = query("EXPLAIN QUERY PLAN SELECT meeting_id FROM attendance WHERE person_id = 3")
+    assert any("attendance_person" in row[-1] for row in plan), plan
+    audited = query(
+        "SELECT a.entity_key, a.action FROM audit a JOIN audit_session s ON s.id = a.session_id"
+        " WHERE a.entity = 'attendance' AND s.command LIKE '%a.csv'"
+    )
+    assert audited == [("XH1-2019Q1 CQN000003", "update")]
+
+
 # ---- visits -------------------------------------------------------------------------------
 
 

@@ -13,7 +13,15 @@ from typer.testing import CliRunner
 
 from cqn_cli.cli.app import app
 from cqn_cli.errors import DatabaseError
-from cqn_cli.store.db import default_path, open_db, schema_version
+from cqn_cli.store.db import (
+    begin,
+    commit,
+    default_path,
+    left_out,
+    open_db,
+    rollback,
+    schema_version,
+)
 from cqn_cli.store.migrations import migration_set
 
 ALL_MIGRATIONS = [m.name for m in migration_set().pending(Database(memory=True))]
@@ -200,5 +208,38 @@ def test_a_write_outside_a_transaction_is_committed_as_sqlite_utils_would(
     ]
     with pytest.raises(ValueError):
         db.query("UPDATE ward SET name = name WHERE 0")
+    other.close()
+    db.close()
+
+
+def test_an_index_or_trigger_left_out_for_a_bulk_write_comes_back_as_it_was(
+    tmp_path: Path,
+) -> None:
+    """``left_out`` drops a schema object inside the write transaction and gives back
+    what creates it again, from its own text; another connection never sees it missing,
+    and a transaction undone brings it back by itself."""
+    path = tmp_path / "cqn.db"
+    db = open_db(path, create=True)
+    schema = "SELECT type, name, sql FROM sqlite_master ORDER BY type, name"
+    before = db.execute(schema).fetchall()
+    with pytest.raises(RuntimeError):
+        left_out(db, "index", "attendance_person")  # outside a write transaction
+    other = sqlite3.connect(path)
+    begin(db)
+    put_index_back = left_out(db, "index", "attendance_person")
+    put_trigger_back = left_out(db, "trigger", "audit_attendance_insert")
+    names = {name for _, name, _ in db.execute(schema)}
+    assert "attendance_person" not in names and "audit_attendance_insert" not in names
+    assert other.execute(schema).fetchall() == before  # the last commit, whole
+    put_trigger_back()
+    put_index_back()
+    put_index_back()  # there already: nothing to do
+    commit(db)
+    assert db.execute(schema).fetchall() == before
+    begin(db)
+    left_out(db, "index", "no_such_index")()  # nothing to leave out, nothing to put back
+    left_out(db, "index", "attendance_person")
+    rollback(db)
+    assert db.execute(schema).fetchall() == before == other.execute(schema).fetchall()
     other.close()
     db.close()
