@@ -888,6 +888,39 @@ def test_a_big_attendance_file_leaves_the_schema_and_the_audit_as_they_were(
     assert audited == [("XH1-2019Q1 CQN000003", "update")]
 
 
+def test_marks_are_written_with_their_references_checked_at_once(
+    cqn: Run, query: Query, tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The attendance import checks its marks' meetings and people itself, once each,
+    with SQLite's foreign keys off for its transaction alone: a reference to nobody (here
+    a resolver gone wrong) is refused all the same, and every other write of the
+    connection has its foreign keys back."""
+    import sqlite3
+
+    from cqn_cli.ingest.engine import ImportOptions, ImportRefused, importer
+    from cqn_cli.people import PersonResolver
+    from cqn_cli.store.db import open_db
+
+    setup(cqn, query, tmp_path, "groups", "members")
+    options = ImportOptions(as_of=dt.date(2019, 12, 31), today=dt.date.today(), force=True)
+    db = open_db(db_path)
+    good = write_csv(tmp_path / "a.csv", ATTENDANCE)
+    assert importer("attendance")(db, good, options).counts.inserted == 4
+    assert db.execute("PRAGMA foreign_keys").fetchone() == (1,)
+    with pytest.raises(ImportRefused):
+        importer("attendance")(db, write_csv(tmp_path / "b.csv", ATT_HEADER + "H,x,y,z,1,P\n"),
+                               options)  # fmt: skip
+    assert db.execute("PRAGMA foreign_keys").fetchone() == (1,)
+    before = snapshot(query)
+    monkeypatch.setattr(PersonResolver, "resolve", lambda self, **_: 999)
+    wrong = write_csv(tmp_path / "c.csv", ATT_HEADER + "H2,20/06/2019,Họp quý,XH-CLB01,5,có mặt\n")
+    with pytest.raises(sqlite3.IntegrityError):
+        importer("attendance")(db, wrong, options)
+    assert db.execute("PRAGMA foreign_keys").fetchone() == (1,)
+    assert snapshot(query) == before
+    db.close()
+
+
 # ---- visits -------------------------------------------------------------------------------
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import json
+import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
@@ -354,6 +355,8 @@ def _overlap(a_from: str, a_to: str | None, b_from: str, b_to: str | None) -> bo
 
 # The cells of an attendance row that name its meeting (the rest name the person, and the mark).
 _MEETING_CELLS = ("ma_hop", "ngay", "loai", "ma_nhom", "tieu_de")
+# Person ids below this are packed with their meeting's id into one int (see ``_mark``).
+_PERSON_BOUND = 1 << 32
 # Marks written by one import before it may build the index by person afresh at its end.
 INDEX_LATER = 50_000
 # A batch of marks (meeting id, person id, status) given as one JSON array.
@@ -377,6 +380,7 @@ class AttendanceLoader(_ActivityLoader):
     """``cqn import attendance``: one mark per person per meeting; meetings made on first sight."""
 
     fields: Sequence[Field] = ATTENDANCE
+    checks_references = True  # every mark's meeting and person, at once in ``finish``
 
     def start(self, header: HeaderMap, header_cells: Sequence[Cell], header_line: int) -> None:
         super().start(header, header_cells, header_line)
@@ -387,7 +391,7 @@ class AttendanceLoader(_ActivityLoader):
             self.meetings[code.casefold()] = _Meeting(mid, gid, date, kind, None)
         row = self.db.execute("SELECT coalesce(max(id), 0) FROM meeting").fetchone()
         self._next_meeting = int(row[0]) + 1
-        self._marked: dict[int, int] = {}  # meeting id << 32 | person id → line
+        self._marked: dict[int | tuple[int, int], int] = {}  # (meeting, person) → line
         self._new_meetings: list[tuple[Any, ...]] = []
         self._marks: list[tuple[int, int, str]] = []  # for meetings held before this file
         self._new_marks: list[tuple[int, int, str]] = []  # for meetings this file made
@@ -456,7 +460,8 @@ class AttendanceLoader(_ActivityLoader):
 
     def _mark(self, line: int, meeting: _Meeting, pk: int, status: str) -> list[RowProblem]:
         """One person's mark at a meeting, both known good: queued, unless marked already."""
-        key = meeting.id << 32 | pk
+        # One int rather than a pair: a third of the memory of two million of them.
+        key = meeting.id << 32 | pk if pk < _PERSON_BOUND else (meeting.id, pk)
         other = self._marked.get(key)
         if other is not None:
             return [self.problem(line, None, None, "row.marked_twice", other=other)]
@@ -513,6 +518,19 @@ class AttendanceLoader(_ActivityLoader):
         self._flush()
         if self._index_back is not None:
             self._index_back()
+        # The foreign keys of every mark written, checked once for each meeting and person
+        # this import found or made (both were read from the database or written before
+        # their marks: this holds).
+        meetings = [m.id for m in self.meetings.values()]
+        people = {*self._known_people.values(), *self._person_cache.values()}
+        missing = self.db.execute(
+            "SELECT (SELECT count(*) FROM json_each(?1) WHERE value NOT IN"
+            " (SELECT id FROM meeting)) + (SELECT count(*) FROM json_each(?2) WHERE value"
+            " NOT IN (SELECT id FROM person))",
+            [json.dumps(meetings), json.dumps(list(people))],
+        ).fetchone()[0]
+        if missing:
+            raise sqlite3.IntegrityError("FOREIGN KEY constraint failed")
         return []
 
 

@@ -83,6 +83,10 @@ class Loader(Protocol):
     fields: Sequence[Field]
     warnings: list[Warning]
     counts: Counts
+    # True: every reference the loader writes is one it found in the database or wrote
+    # itself in this transaction, and ``finish`` checks them all at once; SQLite's
+    # foreign keys are then not weighed row by row (a fifth of a big import's time).
+    checks_references: bool
 
     def start(self, header: HeaderMap, header_cells: Sequence[Cell], header_line: int) -> None:
         """Called once, inside the transaction, before the first row."""
@@ -286,19 +290,23 @@ def run_import(
     if nested:
         conn.execute("SAVEPOINT import_file")
     else:
-        store.begin(db, path.name)
+        store.begin(db, path.name, foreign_keys=not loader.checks_references)
     committed = False
     try:
         loader.start(header, header_cells, header_line)
         bad_lines: dict[int, str] = {}
         any_row = False
+        counts, check_row = loader.counts, loader.row
         for line, cells in data:
             any_row = True
-            loader.counts.rows += 1
-            if tick is not None and not loader.counts.rows % TICK_EVERY:
-                tick(display, loader.counts.rows)
-            extra = len(cells) > width and any(c != "" for c in cells[width:])
-            if extra or (strict_width and len(cells) < width):
+            counts.rows += 1
+            if tick is not None and not counts.rows % TICK_EVERY:
+                tick(display, counts.rows)
+            found = len(cells)
+            if found != width and (
+                (found > width and any(c != "" for c in cells[width:]))
+                or (strict_width and found < width)
+            ):
                 row_problems = [
                     RowProblem(
                         line,
@@ -306,11 +314,11 @@ def run_import(
                         None,
                         None,
                         "row.field_count",
-                        {"found": len(cells), "expected": width},
+                        {"found": found, "expected": width},
                     )
                 ]
             else:
-                row_problems = loader.row(line, cells)
+                row_problems = check_row(line, cells)
             if row_problems:
                 problems.extend(row_problems)
                 bad_lines.setdefault(line, row_problems[0].key)

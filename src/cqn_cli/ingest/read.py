@@ -228,38 +228,36 @@ def _csv_rows(src: Source) -> Iterator[tuple[int, list[Cell]]]:
         text = io.TextIOWrapper(raw, encoding=src.encoding, newline="")
         reader = csv.reader(text, delimiter=src.delimiter, strict=True)
         line = 1
-        while True:
-            try:
-                cells = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                message = str(exc)
-                if "NUL" in message:
-                    raise _refuse(src.path, reader.line_num, "file.nul") from None
-                if "field larger" in message:
-                    key, params = "file.field_too_large", {"limit": FIELD_LIMIT}
-                    # The row where the cell starts, not where the reader gave up.
-                    raise _refuse(src.path, line, key, **params) from None
-                # A quote never closed swallows the rest of the file: point at its row.
-                at = line if "unexpected end of data" in message else reader.line_num
-                raise _refuse(src.path, at, "file.csv_error", reason=message) from None
-            start, line = line, reader.line_num + 1
-            # One look at the whole row, not one per cell (a starter between the cells:
-            # no mark composes across them).
-            joined = "\x1f".join(cells)
-            if "\x00" in joined:  # csv accepts NUL since Python 3.11
-                raise _refuse(src.path, _nul_line(start, cells), "file.nul")
-            if not joined.replace("\x1f", "").strip():
-                continue
-            if (
-                "\r" not in joined
-                and "'" not in joined
-                and (joined.isascii() or unicodedata.is_normalized("NFC", joined))
-            ):
-                yield start, [c.strip() for c in cells]  # the common case: nothing to clean
-            else:
-                yield start, [_clean(c) for c in cells]
+        normalized = unicodedata.is_normalized
+        try:
+            for cells in reader:
+                start, line = line, reader.line_num + 1
+                # One look at the whole row, not one per cell (a starter between the
+                # cells: no mark composes across them; "\x1f" is a space to isspace()).
+                joined = "\x1f".join(cells)
+                if "\x00" in joined:  # csv accepts NUL since Python 3.11
+                    raise _refuse(src.path, _nul_line(start, cells), "file.nul")
+                if not joined or joined.isspace():
+                    continue
+                if (
+                    "\r" in joined
+                    or "'" in joined
+                    or not (joined.isascii() or normalized("NFC", joined))
+                ):
+                    yield start, [_clean(c) for c in cells]
+                else:
+                    yield start, [c.strip() for c in cells]  # the common case
+        except csv.Error as exc:
+            message = str(exc)
+            if "NUL" in message:
+                raise _refuse(src.path, reader.line_num, "file.nul") from None
+            if "field larger" in message:
+                key, params = "file.field_too_large", {"limit": FIELD_LIMIT}
+                # The row where the cell starts, not where the reader gave up.
+                raise _refuse(src.path, line, key, **params) from None
+            # A quote never closed swallows the rest of the file: point at its row.
+            at = line if "unexpected end of data" in message else reader.line_num
+            raise _refuse(src.path, at, "file.csv_error", reason=message) from None
 
 
 def _nul_line(start: int, cells: list[str]) -> int:

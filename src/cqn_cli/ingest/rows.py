@@ -36,6 +36,7 @@ class RowLoader:
     """The shared half of a loader (see ``engine.Loader``): columns, parsing, problems."""
 
     fields: Sequence[Field] = ()
+    checks_references = False  # see ``engine.Loader``
 
     def __init__(self, db: Database, *, as_of: dt.date, today: dt.date) -> None:
         self.db = db

@@ -424,15 +424,20 @@ def locked_error(path: Path | None) -> DatabaseError:
     return DatabaseError("db.locked", path=where, seconds=seconds)
 
 
-def begin(db: Database, detail: str | None = None) -> None:
+def begin(db: Database, detail: str | None = None, *, foreign_keys: bool = True) -> None:
     """Take the write lock (waiting up to the busy timeout) and open an audit session.
 
     Taking it up front lets SQLite wait out another writer; a read transaction
-    that later tried to write would fail at once.
+    that later tried to write would fail at once. ``foreign_keys=False``: the caller
+    checks every reference it writes itself (SQLite switches them only between
+    transactions; ``commit`` and ``rollback`` switch them on again).
     """
+    if not foreign_keys:
+        db.conn.execute("PRAGMA foreign_keys = OFF")
     try:
         db.conn.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as exc:
+        _foreign_keys_on(db)
         if "locked" in str(exc).lower() or "busy" in str(exc).lower():
             raise locked_error(db_file(db)) from None
         raise
@@ -462,7 +467,14 @@ def commit(db: Database) -> None:
     )
     conn.execute("UPDATE audit_session SET open = 0 WHERE open = 1")
     conn.commit()
+    _foreign_keys_on(db)
     _remove_note(db)
+
+
+def _foreign_keys_on(db: Database) -> None:
+    """As every connection has them (``open_db``), whatever ``begin`` was asked."""
+    with contextlib.suppress(sqlite3.Error):  # a connection gone needs no pragma
+        db.conn.execute("PRAGMA foreign_keys = ON")
 
 
 def optimize(db: Database) -> None:
@@ -476,6 +488,7 @@ def rollback(db: Database) -> None:
     try:
         db.conn.rollback()
     finally:
+        _foreign_keys_on(db)
         _remove_note(db)
 
 
