@@ -845,6 +845,7 @@ def test_a_big_attendance_file_leaves_the_schema_and_the_audit_as_they_were(
 
     setup(cqn, query, tmp_path, "groups", "members", "attendance")  # 4 marks held
     monkeypatch.setattr(activity, "BATCH", 2)
+    monkeypatch.setattr(activity, "NEW_MARKS_BATCH", 2)
     monkeypatch.setattr(activity, "INDEX_LATER", 1)
     dropped: list[str] = []
     real_left_out = activity.left_out

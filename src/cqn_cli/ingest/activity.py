@@ -359,12 +359,12 @@ _MEETING_CELLS = ("ma_hop", "ngay", "loai", "ma_nhom", "tieu_de")
 _PERSON_BOUND = 1 << 32
 # Marks written by one import before it may build the index by person afresh at its end.
 INDEX_LATER = 50_000
-# A batch of marks (meeting id, person id, status) given as one JSON array.
+# The new marks of one meeting with one status: the people's ids as a JSON array.
 _MARKS_FROM_JSON = (
     "INSERT OR IGNORE INTO attendance (meeting_id, person_id, status)"
-    " SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'),"
-    " json_extract(value, '$[2]') FROM json_each(?)"
+    " SELECT ?1, value, ?2 FROM json_each(?3)"
 )
+NEW_MARKS_BATCH = 20_000
 
 
 @dataclass
@@ -394,7 +394,9 @@ class AttendanceLoader(_ActivityLoader):
         self._marked: dict[int | tuple[int, int], int] = {}  # (meeting, person) → line
         self._new_meetings: list[tuple[Any, ...]] = []
         self._marks: list[tuple[int, int, str]] = []  # for meetings held before this file
-        self._new_marks: list[tuple[int, int, str]] = []  # for meetings this file made
+        # For meetings this file made: (meeting, status) → people, and how many.
+        self._new_marks: dict[tuple[int, str], list[int]] = {}
+        self._new_count = 0
         # A file's rows repeat their meeting (code, date, kind, group, title) and their
         # people: the cells of a part once checked in a good row are known by the cells
         # themselves, and a row made only of known parts needs no parsing again. Every
@@ -466,10 +468,18 @@ class AttendanceLoader(_ActivityLoader):
         if other is not None:
             return [self.problem(line, None, None, "row.marked_twice", other=other)]
         self._marked[key] = line
+        if meeting.line is None:
+            self._marks.append((meeting.id, pk, status))
+            if len(self._marks) >= BATCH:
+                self._flush()
+            return []
         # A meeting this file made has no marks held: nothing to update.
-        marks = self._marks if meeting.line is None else self._new_marks
-        marks.append((meeting.id, pk, status))
-        if len(marks) >= BATCH:
+        people = self._new_marks.get((meeting.id, status))
+        if people is None:
+            people = self._new_marks[meeting.id, status] = []
+        people.append(pk)
+        self._new_count += 1
+        if self._new_count >= NEW_MARKS_BATCH:
             self._flush()
         return []
 
@@ -486,20 +496,23 @@ class AttendanceLoader(_ActivityLoader):
         if self._new_marks:
             # The marks of a meeting this session made are part of its creation: the audit
             # trigger's WHEN passes over each of them, so it is left out while they go in,
-            # as one statement over the batch (a third of the time of executemany's rows).
+            # as one statement over the batch (a third of the time of executemany's rows;
+            # grouped by meeting and mark, the JSON is mostly the people's ids).
             if self._index_back is None and self._new_written >= max(self._held, INDEX_LATER):
                 # As many marks again as were held: the index by person is built once at
                 # the end rather than grown mark by mark (random inserts, page after page).
                 self._index_back = left_out(self.db, "index", "attendance_person")
+            groups = [(m, status, json.dumps(ids)) for (m, status), ids in self._new_marks.items()]
             put_back = left_out(self.db, "trigger", "audit_attendance_insert")
             try:
-                inserted = conn.execute(_MARKS_FROM_JSON, [json.dumps(self._new_marks)]).rowcount
+                inserted = conn.executemany(_MARKS_FROM_JSON, groups).rowcount
             finally:
                 put_back()
             self._new_written += inserted
             self.counts.inserted += inserted
-            self.counts.unchanged += len(self._new_marks) - inserted  # 0: foreign keys hold
+            self.counts.unchanged += self._new_count - inserted  # 0: one mark a person
             self._new_marks.clear()
+            self._new_count = 0
         if self._marks:
             # New marks are inserted; held ones updated only where the status changed.
             # (rowcount, not total_changes: the audit triggers' writes are not counted.)
