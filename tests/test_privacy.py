@@ -71,6 +71,39 @@ def test_every_write_command_is_audited_with_its_command(cqn: Run, held: None) -
     assert all(r["changes"] == {} for r in rows if r["action"] == "insert")
 
 
+def test_people_imported_in_batches_are_audited_as_the_trigger_audits_one(
+    cqn: Run, query: Query, tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An import writes its people's audit rows a batch at once, with the row trigger left
+    out: the same rows, in the same order, as the trigger writes for a person added by
+    another program, and the trigger is there afterwards, as it was."""
+    from cqn_cli.ingest import roster
+
+    monkeypatch.setattr(roster, "BATCH", 2)  # two batches: ids 1-2, then 3
+    schema = "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name"
+    before = query(schema)
+    ok(cqn, "import", "roster", write_csv(tmp_path / "r.csv", ROSTER), "--as-of", "2019-12-31")
+    assert query(schema) == before
+    [(session,)] = query("SELECT id FROM audit_session WHERE command = 'cqn import roster r.csv'")
+    conn = sqlite3.connect(db_path)
+    with conn:  # another program: the trigger itself writes the row
+        conn.execute(
+            "INSERT INTO person (full_name, name_key, search_key, ward_id, created_at,"
+            " updated_at) VALUES ('Võ Văn Em', 'vo van em', 'vo van em', 'tk-xuan-ha', 'x', 'x')"
+        )
+    conn.close()
+    rows = query(
+        "SELECT session_id, entity, entity_key, person_id, action, changes, at IS NULL"
+        " FROM audit WHERE entity = 'person' ORDER BY id"
+    )
+    assert rows == [
+        (session, "person", "CQN000001", 1, "insert", None, 1),
+        (session, "person", "CQN000002", 2, "insert", None, 1),
+        (session, "person", "CQN000003", 3, "insert", None, 1),
+        (None, "person", "CQN000004", 4, "insert", None, 0),  # outside cqn: its own time
+    ]
+
+
 def test_an_edit_records_old_and_new_values_masked_unless_revealed(cqn: Run, held: None) -> None:
     ok(cqn, "person", "edit", "CQN000001", "--phone", "0912345678", "--rank", "Trung úy")
     [row] = audit(cqn, "--limit", "1")

@@ -326,6 +326,27 @@ _AUDIT_KEY: dict[str, tuple[str, str]] = {
 _SESSION = "(SELECT id FROM audit_session WHERE open = 1)"
 
 
+def _audit_row(table: str, action: str, row: str, changes: str) -> str:
+    """The audit row an ``action`` on ``row`` (NEW, OLD, or an alias) of ``table`` writes."""
+    key, person = _AUDIT_KEY[table]
+    return (
+        "INSERT INTO audit (session_id, entity, entity_key, person_id, action, changes,"
+        f" at) SELECT s, '{table}', {key.replace('R.', row + '.')},"
+        f" {person.replace('R.', row + '.')}, '{action}', {changes},"
+        " CASE WHEN s IS NULL THEN strftime('%Y-%m-%dT%H:%M:%S', 'now', 'localtime') END"
+        f" FROM (SELECT {_SESSION} AS s)"
+    )
+
+
+def audit_inserted(table: str, where: str) -> str:
+    """What ``audit_{table}_insert`` writes, for every row ``R`` of ``table`` that ``where``
+    names, at once and in the order of their rowids: for a bulk insert made with that
+    trigger left out (``store.db.left_out``). Built from the same parts as the trigger."""
+    return (
+        f"{_audit_row(table, 'insert', 'R', 'NULL')}, {table} AS R WHERE {where} ORDER BY R.rowid"
+    )
+
+
 def _audit_triggers(table: str) -> list[str]:
     """Three triggers that write every change of ``table`` to ``audit``.
 
@@ -334,16 +355,11 @@ def _audit_triggers(table: str) -> list[str]:
     changed column, old → new; a delete records the values that went.
     """
     columns = _AUDITED[table]
-    key, person = _AUDIT_KEY[table]
 
     def insert(action: str, row: str, changes: str, when: str = "") -> str:
         return (
             f"CREATE TRIGGER audit_{table}_{action} AFTER {action.upper()} ON {table}{when}"
-            " BEGIN INSERT INTO audit (session_id, entity, entity_key, person_id, action, changes,"
-            f" at) SELECT s, '{table}', {key.replace('R.', row + '.')},"
-            f" {person.replace('R.', row + '.')}, '{action}', {changes},"
-            " CASE WHEN s IS NULL THEN strftime('%Y-%m-%dT%H:%M:%S', 'now', 'localtime') END"
-            f" FROM (SELECT {_SESSION} AS s); END"
+            f" BEGIN {_audit_row(table, action, row, changes)}; END"
         )
 
     pairs = " UNION ALL ".join(f"SELECT '{c}' AS k, OLD.{c} AS o, NEW.{c} AS n" for c in columns)
