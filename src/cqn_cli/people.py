@@ -81,6 +81,19 @@ def _once(pairs: list[tuple[int, Held]]) -> list[tuple[int, Held]]:
     return kept
 
 
+@lru_cache(maxsize=64)
+def _lookup_sql(wards: int | None, by_cccd: bool) -> str:
+    """``PersonIndex.lookup``'s query: a name (in ``wards`` wards, if given), or a number."""
+    # The name as written is left out: the index answers alone (see ``name_of``).
+    columns = "id, name_key, birth_date, ward_id, national_id, NULL"
+    where = "name_key = ?"
+    if wards is not None:
+        where += f" AND ward_id IN ({', '.join('?' * wards)})"
+    if by_cccd:
+        where = f"({where}) OR national_id = ?"
+    return f"SELECT {columns} FROM person WHERE {where}"
+
+
 class PersonIndex:
     """The identity keys of the people held, for one import or command.
 
@@ -179,17 +192,11 @@ class PersonIndex:
         ``name_key`` (only those held in ``wards``, if given: a common name has hundreds of
         holders in a city) in the order of their ids; pending changes applied, so a
         person this import moves out of ``wards`` may still be among them."""
-        # The name as written is left out: the index answers alone (see ``name_of``).
-        columns = "id, name_key, birth_date, ward_id, national_id, NULL"
-        if wards is None:
-            sql, args = "name_key = ?", [name_key]
-        else:
-            marks = ", ".join("?" for _ in wards)
-            sql, args = f"name_key = ? AND ward_id IN ({marks})", [name_key, *wards]
+        args = [name_key] if wards is None else [name_key, *wards]
         if cccd is not None:
-            sql = f"({sql}) OR national_id = ?"
             args.append(cccd)
-        rows = self._conn.execute(f"SELECT {columns} FROM person WHERE {sql}", args).fetchall()
+        sql = _lookup_sql(None if wards is None else len(wards), cccd is not None)
+        rows = self._conn.execute(sql, args).fetchall()
         pending = self._pending
         found = {pk: pending.get(pk) or Held(*held) for pk, *held in rows}
         for pk in self._pending_names.get(name_key, ()):

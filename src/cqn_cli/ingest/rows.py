@@ -66,6 +66,7 @@ class RowLoader:
             )
             for c in self.columns
         ]
+        self._last_index = max((c.index for c in self.columns), default=-1)
 
     def parse(self, line: int, cells: Sequence[Cell]) -> tuple[dict[str, Any], list[RowProblem]]:
         """Every mapped cell parsed (keyed by the field's English name), or the problems."""
@@ -77,6 +78,20 @@ class RowLoader:
         except TypeError:  # a workbook's date cells
             joined = "".join(map(str, cells))
         bom = "\ufeff" in joined  # two files joined: refused in whichever column it is
+        if not bom and width > self._last_index:
+            # The common row: every mapped cell there, none to refuse for what it holds.
+            try:
+                for index, key, parse, empty, required, _ in self._plan:
+                    raw = cells[index]
+                    if raw != "":
+                        values[key] = parse(raw)
+                    elif required:
+                        raise FieldProblem("value.required")
+                    else:
+                        values[key] = empty
+                return values, problems
+            except FieldProblem:
+                values.clear()  # the long way below names every problem of the row
         for index, key, parse, empty, required, col in self._plan:
             raw = cells[index] if index < width else ""
             try:
