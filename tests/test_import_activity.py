@@ -841,12 +841,12 @@ def test_a_big_attendance_file_leaves_the_schema_and_the_audit_as_they_were(
     over them anyway) and, past as many marks as were held, without the index by person,
     built again at the end: afterwards the schema is the same text, the marks of a held
     meeting are audited one by one as ever, and a file refused half way changes nothing."""
-    from cqn_cli.ingest import activity
+    from cqn_cli.ingest import activity, rows
 
     setup(cqn, query, tmp_path, "groups", "members", "attendance")  # 4 marks held
     monkeypatch.setattr(activity, "BATCH", 2)
     monkeypatch.setattr(activity, "NEW_MARKS_BATCH", 2)
-    monkeypatch.setattr(activity, "INDEX_LATER", 1)
+    monkeypatch.setattr(rows, "INDEX_LATER", 1)
     dropped: list[str] = []
     real_left_out = activity.left_out
 
@@ -855,6 +855,7 @@ def test_a_big_attendance_file_leaves_the_schema_and_the_audit_as_they_were(
         return real_left_out(db, kind, name)
 
     monkeypatch.setattr(activity, "left_out", spy)
+    monkeypatch.setattr(rows, "left_out", spy)
     schema = "SELECT type, name, sql FROM sqlite_master ORDER BY type, name"
     before = query(schema)
     new_rows = [

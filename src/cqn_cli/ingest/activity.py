@@ -12,7 +12,7 @@ import datetime as dt
 import difflib
 import json
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
@@ -21,7 +21,7 @@ from cqn_cli.dates import precision_prefix_compare
 from cqn_cli.errors import FieldProblem, RowProblem
 from cqn_cli.ingest.fields import ATTENDANCE, GROUPS, MEMBERS, VISITS, Field, HeaderMap
 from cqn_cli.ingest.read import Cell
-from cqn_cli.ingest.rows import BATCH, RowLoader
+from cqn_cli.ingest.rows import BATCH, LaterIndexes, RowLoader
 from cqn_cli.people import PersonResolver, now_iso
 from cqn_cli.store.db import Database, left_out
 from cqn_cli.wards import WardIndex, check_default_ward
@@ -357,8 +357,6 @@ def _overlap(a_from: str, a_to: str | None, b_from: str, b_to: str | None) -> bo
 _MEETING_CELLS = ("ma_hop", "ngay", "loai", "ma_nhom", "tieu_de")
 # Person ids below this are packed with their meeting's id into one int (see ``_mark``).
 _PERSON_BOUND = 1 << 32
-# Marks written by one import before it may build the index by person afresh at its end.
-INDEX_LATER = 50_000
 # The new marks of one meeting with one status: the people's ids as a JSON array.
 _MARKS_FROM_JSON = (
     "INSERT OR IGNORE INTO attendance (meeting_id, person_id, status)"
@@ -412,9 +410,9 @@ class AttendanceLoader(_ActivityLoader):
         self._known_meetings: dict[Any, _Meeting] = {}
         self._known_people: dict[Any, int] = {}
         self._known_marks: dict[Cell, str] = {}
-        self._held = self.db.execute("SELECT count(*) FROM attendance").fetchone()[0]
-        self._new_written = 0
-        self._index_back: Callable[[], None] | None = None
+        # Past as many marks again as were held, the index by person is built once at the
+        # end rather than grown mark by mark (random inserts, page after page).
+        self._later = LaterIndexes(self.db, "attendance", ["attendance_person"])
 
     def row(self, line: int, cells: Sequence[Cell]) -> list[RowProblem]:
         if len(cells) >= self._reach:
@@ -498,17 +496,14 @@ class AttendanceLoader(_ActivityLoader):
             # trigger's WHEN passes over each of them, so it is left out while they go in,
             # as one statement over the batch (a third of the time of executemany's rows;
             # grouped by meeting and mark, the JSON is mostly the people's ids).
-            if self._index_back is None and self._new_written >= max(self._held, INDEX_LATER):
-                # As many marks again as were held: the index by person is built once at
-                # the end rather than grown mark by mark (random inserts, page after page).
-                self._index_back = left_out(self.db, "index", "attendance_person")
+            self._later.before_writing()
             groups = [(m, status, json.dumps(ids)) for (m, status), ids in self._new_marks.items()]
             put_back = left_out(self.db, "trigger", "audit_attendance_insert")
             try:
                 inserted = conn.executemany(_MARKS_FROM_JSON, groups).rowcount
             finally:
                 put_back()
-            self._new_written += inserted
+            self._later.written += inserted
             self.counts.inserted += inserted
             self.counts.unchanged += self._new_count - inserted  # 0: one mark a person
             self._new_marks.clear()
@@ -529,8 +524,7 @@ class AttendanceLoader(_ActivityLoader):
 
     def finish(self) -> list[RowProblem]:
         self._flush()
-        if self._index_back is not None:
-            self._index_back()
+        self._later.finish()
         # The foreign keys of every mark written, checked once for each meeting and person
         # this import found or made (both were read from the database or written before
         # their marks: this holds).

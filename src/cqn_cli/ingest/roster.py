@@ -23,7 +23,7 @@ from cqn_cli.i18n import t
 from cqn_cli.ingest.engine import Warning
 from cqn_cli.ingest.fields import ROSTER, Field, HeaderMap, parser_for
 from cqn_cli.ingest.read import Cell
-from cqn_cli.ingest.rows import BATCH, PERSONAL, Column, RowLoader
+from cqn_cli.ingest.rows import BATCH, PERSONAL, Column, LaterIndexes, RowLoader
 from cqn_cli.people import (
     BOOL_COLUMNS,
     PERSON_COLUMNS,
@@ -50,6 +50,7 @@ _INSERT_COLUMNS = (
     "roster_digest",
 )
 
+_LATER_INDEXES = ("person_roster", "person_ward", "person_uid")
 _AUDIT_INSERTS = audit_inserted("person", "R.id BETWEEN ?1 AND ?2")
 
 # Part of every roster digest (see ``RosterLoader._unchanged``): bump it when what a row
@@ -103,6 +104,8 @@ class RosterLoader(RowLoader):
         super().start(header, header_cells, header_line)
         self.wards = WardIndex(self.db)
         self.people = PersonIndex(self.db)
+        # Not the indexes an import looks people up by (names, national ids): the others.
+        self._later = LaterIndexes(self.db, "person", _LATER_INDEXES)
         # Namesakes are looked for on today's map, wider than the file's.
         self.people.index_places(lambda w: self.wards.on_map(w, self.today).id)
         if self.default_ward:
@@ -158,6 +161,7 @@ class RosterLoader(RowLoader):
 
     def finish(self) -> list[RowProblem]:
         self._flush()
+        self._later.finish()
         return []
 
     # -- a row imported before ---------------------------------------------------------
@@ -410,6 +414,7 @@ class RosterLoader(RowLoader):
     def _flush(self) -> None:
         conn = self.db.conn
         if self._inserts:
+            self._later.before_writing()
             # Audited as the trigger would, but for the batch at once (a third of the
             # inserts' time row by row): its ids are this import's, one after the other.
             put_back = left_out(self.db, "trigger", "audit_person_insert")
@@ -418,6 +423,7 @@ class RosterLoader(RowLoader):
                 conn.execute(_AUDIT_INSERTS, [self._inserts[0][0], self._inserts[-1][0]])
             finally:
                 put_back()
+            self._later.written += len(self._inserts)
             self._inserts.clear()
         if self._updates:
             cursor = conn.executemany(self._update_sql, self._updates)

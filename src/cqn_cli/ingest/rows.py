@@ -11,10 +11,12 @@ from cqn_cli.errors import FieldProblem, RowProblem
 from cqn_cli.ingest.engine import Counts, Warning
 from cqn_cli.ingest.fields import Field, HeaderMap, empty_value, parser_for
 from cqn_cli.ingest.read import Cell
-from cqn_cli.store.db import Database
+from cqn_cli.store.db import Database, left_out
 from cqn_cli.values import mask_cccd_text
 
 BATCH = 2000
+# Rows written by one import before it may build some indexes afresh at its end.
+INDEX_LATER = 50_000
 WARNINGS_DETAILED = 1000  # warnings kept in full; later ones are only counted (imports.py
 # shows 50 and the number of the rest)
 PERSONAL = frozenset({"so_cccd", "dien_thoai"})  # masked wherever a value is shown
@@ -133,3 +135,27 @@ class RowLoader:
 
     def finish(self) -> list[RowProblem]:
         return []
+
+
+class LaterIndexes:
+    """Indexes of ``table`` that a big import builds once at its end (``finish``) rather
+    than grows row by row: once it has written as many rows as the table held when it
+    began (and at least ``INDEX_LATER``), they are left out (``store.db.left_out``). An
+    index built over a whole table at once is several times cheaper than one grown by
+    random inserts; nothing the import reads goes through them."""
+
+    def __init__(self, db: Database, table: str, names: Sequence[str]) -> None:
+        self.db = db
+        self.names = names
+        self.held: int = db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        self.written = 0
+        self._put_back: list[Callable[[], None]] | None = None
+
+    def before_writing(self) -> None:
+        """Called before each batch is written."""
+        if self._put_back is None and self.written >= max(self.held, INDEX_LATER):
+            self._put_back = [left_out(self.db, "index", name) for name in self.names]
+
+    def finish(self) -> None:
+        for put_back in self._put_back or ():
+            put_back()
