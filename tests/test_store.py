@@ -243,3 +243,45 @@ def test_an_index_or_trigger_left_out_for_a_bulk_write_comes_back_as_it_was(
     assert db.execute(schema).fetchall() == before == other.execute(schema).fetchall()
     other.close()
     db.close()
+
+
+def test_indexes_built_later_are_built_at_once_past_the_sort_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``LaterIndexes``: left out once an import has written as many rows as were held
+    (and ``INDEX_LATER``); built there and then when the table reaches ``sort_limit``
+    rows, and never left out again; built by ``finish`` otherwise."""
+    from cqn_cli.ingest import rows
+
+    monkeypatch.setattr(rows, "INDEX_LATER", 2)
+    db = open_db(tmp_path / "cqn.db", create=True)
+
+    def there() -> bool:
+        sql = "SELECT 1 FROM sqlite_master WHERE name = 'attendance_person'"
+        return db.execute(sql).fetchone() is not None
+
+    begin(db)
+    later = rows.LaterIndexes(db, "attendance", ["attendance_person"], sort_limit=5)
+    later.written = 1
+    later.before_writing()
+    assert there()  # fewer rows than INDEX_LATER
+    later.written = 2
+    later.before_writing()
+    assert not there()
+    later.written = 5
+    later.before_writing()
+    assert there()  # built at the limit
+    later.written = 6
+    later.before_writing()
+    later.finish()
+    assert there()
+    rollback(db)
+    begin(db)
+    unlimited = rows.LaterIndexes(db, "attendance", ["attendance_person"])
+    unlimited.written = 10**9
+    unlimited.before_writing()
+    assert not there()
+    unlimited.finish()
+    assert there()
+    rollback(db)
+    db.close()

@@ -51,6 +51,7 @@ _INSERT_COLUMNS = (
 )
 
 _LATER_INDEXES = ("person_roster", "person_ward", "person_uid")
+SORT_LIMIT = 250_000  # people: past this, those indexes are grown (see ``LaterIndexes``)
 _AUDIT_INSERTS = audit_inserted("person", "R.id BETWEEN ?1 AND ?2")
 
 # Part of every roster digest (see ``RosterLoader._unchanged``): bump it when what a row
@@ -105,7 +106,7 @@ class RosterLoader(RowLoader):
         self.wards = WardIndex(self.db)
         self.people = PersonIndex(self.db)
         # Not the indexes an import looks people up by (names, national ids): the others.
-        self._later = LaterIndexes(self.db, "person", _LATER_INDEXES)
+        self._later = LaterIndexes(self.db, "person", _LATER_INDEXES, sort_limit=SORT_LIMIT)
         # Namesakes are looked for on today's map, wider than the file's.
         self.people.index_places(lambda w: self.wards.on_map(w, self.today).id)
         if self.default_ward:

@@ -138,24 +138,41 @@ class RowLoader:
 
 
 class LaterIndexes:
-    """Indexes of ``table`` that a big import builds once at its end (``finish``) rather
-    than grows row by row: once it has written as many rows as the table held when it
-    began (and at least ``INDEX_LATER``), they are left out (``store.db.left_out``). An
-    index built over a whole table at once is several times cheaper than one grown by
-    random inserts; nothing the import reads goes through them."""
+    """Indexes of ``table`` that a big import builds once rather than grows row by row:
+    once it has written as many rows as the table held when it began (and at least
+    ``INDEX_LATER``), they are left out (``store.db.left_out``) and built again in
+    ``finish``. An index built over a whole table at once is several times cheaper than
+    one grown by random inserts; nothing the import reads goes through them.
 
-    def __init__(self, db: Database, table: str, names: Sequence[str]) -> None:
+    ``sort_limit``: the sort that builds them holds the whole index in memory (as the
+    temporary store is); past that many rows in the table they are built there and then,
+    and grown as usual after, so that a city-sized import's memory stays flat."""
+
+    def __init__(
+        self, db: Database, table: str, names: Sequence[str], *, sort_limit: int | None = None
+    ) -> None:
         self.db = db
         self.names = names
         self.held: int = db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
         self.written = 0
+        self.sort_limit = sort_limit
         self._put_back: list[Callable[[], None]] | None = None
+        self._built = False
 
     def before_writing(self) -> None:
         """Called before each batch is written."""
-        if self._put_back is None and self.written >= max(self.held, INDEX_LATER):
+        big = self.sort_limit is not None and self.held + self.written >= self.sort_limit
+        if self._put_back is not None:
+            if big:
+                self.finish()
+        elif not self._built and not big and self.written >= max(self.held, INDEX_LATER):
             self._put_back = [left_out(self.db, "index", name) for name in self.names]
 
     def finish(self) -> None:
-        for put_back in self._put_back or ():
+        """Build the indexes left out, if any (then, and from then on, they are grown)."""
+        if self._put_back is None:
+            return
+        for put_back in self._put_back:
             put_back()
+        self._put_back = None
+        self._built = True
