@@ -780,6 +780,22 @@ def test_bad_attendance_rows_refuse_the_file(
     assert lines[-1] == f"{f}: 1 dòng lỗi; không ghi gì."
 
 
+def test_an_attendance_file_naming_nobody_is_refused_row_by_row(
+    cqn: Run, query: Query, tmp_path: Path
+) -> None:
+    """No column that names a person (a sheet cut short): each row says so, no crash."""
+    setup(cqn, query, tmp_path, "groups", "members")
+    f = write_csv(
+        tmp_path / "a.csv",
+        "Mã cuộc họp,Ngày họp,Loại,Mã nhóm,Điểm danh\n"
+        "H1,15/03/2019,Họp quý,XH-CLB01,có mặt\nH1,15/03/2019,Họp quý,XH-CLB01,vắng\n",
+    )
+    lines = refused(cqn, query, "attendance", f)
+    assert [s.split(":")[1] for s in lines[:-1]] == ["2", "3"]
+    assert all("thiếu người" in s for s in lines[:-1]), lines
+    assert lines[-1] == f"{f}: 2 dòng lỗi; không ghi gì."
+
+
 def test_attendance_disagreeing_with_a_held_meeting_is_refused(
     cqn: Run, query: Query, tmp_path: Path
 ) -> None:

@@ -12,7 +12,7 @@ import datetime as dt
 import difflib
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
@@ -365,6 +365,12 @@ _MARKS_FROM_JSON = (
 NEW_MARKS_BATCH = 20_000
 
 
+def _cells_at(indexes: Sequence[int]) -> Callable[[Sequence[Cell]], Any]:
+    """The cells of a row at ``indexes``, as one key (none: a file naming nobody, whose
+    rows are all refused, so that key is never known good)."""
+    return itemgetter(*indexes) if indexes else lambda cells: ()
+
+
 @dataclass
 class _Meeting:
     id: int
@@ -403,8 +409,8 @@ class AttendanceLoader(_ActivityLoader):
         at = {c.field.name: c.index for c in self.columns}
         meeting_part = [at[n] for n in _MEETING_CELLS if n in at]
         person_part = [i for n, i in at.items() if n not in _MEETING_CELLS and n != "trang_thai"]
-        self._meeting_cells = itemgetter(*meeting_part)
-        self._person_cells = itemgetter(*person_part)
+        self._meeting_cells = _cells_at(meeting_part)
+        self._person_cells = _cells_at(person_part)
         self._status_cell = at["trang_thai"]
         self._reach = max(at.values()) + 1  # a shorter row (a workbook's) goes the long way
         self._known_meetings: dict[Any, _Meeting] = {}
