@@ -88,6 +88,23 @@ def write_csv(
     return path
 
 
+def calls_to(
+    monkeypatch: pytest.MonkeyPatch, pick: Callable[..., Any], *places: tuple[Any, str]
+) -> list[Any]:
+    """Each call of the function at each (module or class, name): ``pick(*its arguments)``
+    recorded in the list returned, then the function called as ever."""
+    seen: list[Any] = []
+    for owner, name in places:
+        real = getattr(owner, name)
+
+        def recorded(*args: Any, _real: Callable[..., Any] = real, **kwargs: Any) -> Any:
+            seen.append(pick(*args))
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(owner, name, recorded)
+    return seen
+
+
 def file_digest(path: Path) -> bytes:
     import hashlib
 

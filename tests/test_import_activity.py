@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from openpyxl import Workbook
 
-from conftest import Run, write_csv
+from conftest import Run, calls_to, write_csv
 
 Query = Callable[..., list[tuple[Any, ...]]]
 
@@ -826,14 +826,7 @@ def test_a_row_made_of_parts_already_checked_is_still_checked_whole(
     from cqn_cli.ingest.rows import RowLoader
 
     setup(cqn, query, tmp_path, "groups", "members")
-    parsed: list[int] = []
-    real_parse = RowLoader.parse
-
-    def spy(self: RowLoader, line: int, cells: Any) -> Any:
-        parsed.append(line)
-        return real_parse(self, line, cells)
-
-    monkeypatch.setattr(RowLoader, "parse", spy)
+    parsed = calls_to(monkeypatch, lambda loader, line, cells: line, (RowLoader, "parse"))
     q1 = "H1,15/03/2019,Họp quý,XH-CLB01"
     f = write_csv(
         tmp_path / "a.csv",
@@ -863,15 +856,9 @@ def test_a_big_attendance_file_leaves_the_schema_and_the_audit_as_they_were(
     monkeypatch.setattr(activity, "BATCH", 2)
     monkeypatch.setattr(activity, "NEW_MARKS_BATCH", 2)
     monkeypatch.setattr(rows, "INDEX_LATER", 1)
-    dropped: list[str] = []
-    real_left_out = activity.left_out
-
-    def spy(db: Any, kind: str, name: str) -> Any:
-        dropped.append(name)
-        return real_left_out(db, kind, name)
-
-    monkeypatch.setattr(activity, "left_out", spy)
-    monkeypatch.setattr(rows, "left_out", spy)
+    dropped = calls_to(
+        monkeypatch, lambda db, kind, name: name, (activity, "left_out"), (rows, "left_out")
+    )
     schema = "SELECT type, name, sql FROM sqlite_master ORDER BY type, name"
     before = query(schema)
     new_rows = [

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from conftest import Run, write_csv
+from conftest import Run, calls_to, write_csv
 
 Query = Callable[..., list[tuple[Any, ...]]]
 
@@ -82,14 +82,7 @@ def test_people_imported_in_batches_are_audited_as_the_trigger_audits_one(
 
     monkeypatch.setattr(roster, "BATCH", 2)  # two batches: ids 1-2, then 3
     monkeypatch.setattr(rows, "INDEX_LATER", 1)  # the second batch without them
-    dropped: list[str] = []
-    real_left_out = rows.left_out
-
-    def spy(db: Any, kind: str, name: str) -> Any:
-        dropped.append(name)
-        return real_left_out(db, kind, name)
-
-    monkeypatch.setattr(rows, "left_out", spy)
+    dropped = calls_to(monkeypatch, lambda db, kind, name: name, (rows, "left_out"))
     schema = "SELECT type, name, sql FROM sqlite_master ORDER BY type, name"
     before = query(schema)
     ok(cqn, "import", "roster", write_csv(tmp_path / "r.csv", ROSTER), "--as-of", "2019-12-31")
