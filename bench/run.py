@@ -44,8 +44,15 @@ class Row:
     rows: int | None = None
     ratio: str = ""
     target: str = ""
-    met: bool | None = None
+    met: bool | str | None = None  # a str: each part of a target said apart
     peak_mb: float | None = None
+
+
+def both(cli: bool, library: bool) -> bool | str:
+    """Met, or which half of a "× CLI, × library" target is."""
+    if cli == library:
+        return cli
+    return f"CLI {'yes' if cli else '**no**'}, library {'yes' if library else '**no**'}"
 
 
 def _bin(name: str) -> str:
@@ -283,7 +290,7 @@ def main() -> None:
                 100_000,
                 f"{t_cli / t_cqn:.2f}× CLI, {t_lib / t_cqn:.2f}× library",
                 "≥ 2.5× CLI, ≥ 0.6× library",
-                t_cli / t_cqn >= 2.5 and t_lib / t_cqn >= 0.6,
+                both(t_cli / t_cqn >= 2.5, t_lib / t_cqn >= 0.6),
             )
         )
         t_again, _ = run(
@@ -334,7 +341,7 @@ def main() -> None:
                 marks,
                 f"{t_cli / t_cqn:.2f}× CLI, {t_lib / t_cqn:.2f}× library",
                 "≥ 3× CLI, ≥ 0.75× library",
-                t_cli / t_cqn >= 3 and t_lib / t_cqn >= 0.75,
+                both(t_cli / t_cqn >= 3, t_lib / t_cqn >= 0.75),
             )
         )
 
@@ -450,7 +457,10 @@ def write(results: list[Row]) -> None:
     for r in results:
         rate = f"{r.rows / r.seconds:,.0f}" if r.rows else ""
         peak = f"{r.peak_mb:,.0f}" if r.peak_mb else ""
-        met = "" if r.met is None else ("yes" if r.met else "**no**")
+        if isinstance(r.met, str):
+            met = r.met
+        else:
+            met = "" if r.met is None else ("yes" if r.met else "**no**")
         lines.append(
             f"| {r.what} | {r.seconds * 1000:,.0f} | {rate} | {peak} | {r.ratio} | {r.target}"
             f" | {met} |"

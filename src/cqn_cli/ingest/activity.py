@@ -468,10 +468,9 @@ class AttendanceLoader(_ActivityLoader):
         """One person's mark at a meeting, both known good: queued, unless marked already."""
         # One int rather than a pair: a third of the memory of two million of them.
         key = meeting.id << 32 | pk if pk < _PERSON_BOUND else (meeting.id, pk)
-        other = self._marked.get(key)
-        if other is not None:
+        other = self._marked.setdefault(key, line)
+        if other != line:
             return [self.problem(line, None, None, "row.marked_twice", other=other)]
-        self._marked[key] = line
         if meeting.line is None:
             self._marks.append((meeting.id, pk, status))
             if len(self._marks) >= BATCH:
