@@ -199,12 +199,17 @@ def rows(src: Source) -> Iterator[tuple[int, list[Cell]]]:
     Raises ImportRefused at the line where the file stops being readable CSV.
     """
     found = _xlsx_rows(src) if src.kind == "xlsx" else _csv_rows(src)
-    if src.legacy is None:
-        yield from found
-        return
+    # Handed on as they are: a generator around another costs a step for every row.
+    return found if src.legacy is None else _from_legacy(found, src.legacy)
+
+
+def _from_legacy(
+    found: Iterator[tuple[int, list[Cell]]], legacy_font: tuple[str, str]
+) -> Iterator[tuple[int, list[Cell]]]:
+    """The rows of a file typed in an old font (``--legacy``), in Unicode."""
     from cqn_cli import legacy
 
-    kind, how = src.legacy
+    kind, how = legacy_font
 
     def convert(cell: Cell) -> Cell:
         if not isinstance(cell, str) or cell.isascii():
