@@ -910,8 +910,19 @@ def test_marks_are_written_with_their_references_checked_at_once(
     options = ImportOptions(as_of=dt.date(2019, 12, 31), today=dt.date.today(), force=True)
     db = open_db(db_path)
     good = write_csv(tmp_path / "a.csv", ATTENDANCE)
+    from cqn_cli.ingest.activity import AttendanceLoader
+    from cqn_cli.store.db import IMPORT_CACHE, READ_CACHE
+
+    caches = calls_to(
+        monkeypatch,
+        lambda loader: loader.db.execute("PRAGMA cache_size").fetchone()[0],
+        (AttendanceLoader, "finish"),
+    )
     assert importer("attendance")(db, good, options).counts.inserted == 4
     assert db.execute("PRAGMA foreign_keys").fetchone() == (1,)
+    # The import's small page cache while it ran, the readers' again after it.
+    assert caches == [IMPORT_CACHE]
+    assert db.execute("PRAGMA cache_size").fetchone() == (READ_CACHE,)
     with pytest.raises(ImportRefused):
         importer("attendance")(db, write_csv(tmp_path / "b.csv", ATT_HEADER + "H,x,y,z,1,P\n"),
                                options)  # fmt: skip

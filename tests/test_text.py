@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from cqn_cli.errors import UsageError
 from cqn_cli.ingest.fields import ROSTER, header_key, map_header, parse_map_options
-from cqn_cli.text import encode_cp1258, fold, mask, match_key, nfc, vn_name_sort_key
+from cqn_cli.text import encode_cp1258, fold, mask, match_and_fold, match_key, nfc, vn_name_sort_key
 
 TONES = ["", "\u0300", "\u0309", "\u0303", "\u0301", "\u0323"]  # none huyền hỏi ngã sắc nặng
 VOWELS = "aăâeêioôơuưy"
@@ -312,3 +312,15 @@ def test_vn_name_sort_key_is_a_total_order(names: list[str]) -> None:
     assert sorted(once, key=vn_name_sort_key) == once
     rotated = names[1:] + names[:1]
     assert sorted(rotated, key=vn_name_sort_key) == once
+
+
+@given(
+    st.text(
+        alphabet=st.sampled_from("aăâeêioôơuưyđĐ ÀÁẢÃẠàáảãạ\u0300\u0301\u0303 \tNguyễnVănAn"),
+        max_size=40,
+    )
+)
+def test_match_and_fold_is_both_keys_at_once(text: str) -> None:
+    """``match_and_fold`` (what an import stores beside each name) reads the words once and
+    gives what ``match_key`` and ``fold`` give one by one."""
+    assert match_and_fold(text) == (match_key(text), fold(text))

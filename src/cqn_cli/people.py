@@ -19,7 +19,7 @@ from cqn_cli.errors import DataError, FieldProblem, NotFound, UsageError
 from cqn_cli.i18n import t
 from cqn_cli.ingest.fields import ROSTER
 from cqn_cli.store.db import write
-from cqn_cli.text import closest, fold, mask, match_key, vn_name_sort_key
+from cqn_cli.text import closest, fold, mask, match_and_fold, match_key, vn_name_sort_key
 
 # Database columns of a person, in the order of SPEC §3; each is the field's English alias.
 PERSON_COLUMNS: tuple[str, ...] = tuple(f.english for f in ROSTER)
@@ -407,10 +407,10 @@ def set_status(db: Database, person: str, status: str, on: dt.date | None) -> di
     return show_person(db, str(record["id"]))
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)  # the names that repeat most; a city's 40,000 would be 17 MB
 def name_keys(full_name: str) -> tuple[str, str]:
     """(match key, search key) stored beside a name (names repeat: remembered)."""
-    return match_key(full_name), fold(full_name)
+    return match_and_fold(full_name)
 
 
 def roster_by_ward(db: Database, day: dt.date) -> list[dict[str, Any]]:

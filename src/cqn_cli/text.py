@@ -56,9 +56,16 @@ def _syllable_key(syllable: str) -> str:
     return f"{base}{tone}" if tone else base
 
 
+def _words(text: str) -> list[str]:
+    return nfc(text).lower().split(" ")
+
+
 def match_key(text: str) -> str:
     """Key under which two spellings of one name are equal (case, NFC, tone placement)."""
-    words = nfc(text).lower().split(" ")
+    return _match_key(_words(text))
+
+
+def _match_key(words: list[str]) -> str:
     if all(w.isascii() for w in words):
         return " ".join(words)
     return " ".join(_syllable_key(w) for w in words)
@@ -75,8 +82,17 @@ def _fold_word(word: str) -> str:
 
 def fold(text: str) -> str:
     """Lower case, no diacritics, ``đ`` → ``d``, whitespace collapsed."""
-    words = nfc(text).lower().split(" ")
+    return _fold(_words(text))
+
+
+def _fold(words: list[str]) -> str:
     return " ".join(w if w.isascii() else _fold_word(w) for w in words)
+
+
+def match_and_fold(text: str) -> tuple[str, str]:
+    """``(match_key(text), fold(text))``, the words read once."""
+    words = _words(text)
+    return _match_key(words), _fold(words)
 
 
 @lru_cache(maxsize=65536)  # a listing's names share a few hundred words

@@ -287,6 +287,7 @@ def run_import(
     # Inside a caller's transaction (a dry run over several files) this file is a
     # savepoint: undone alone if refused, kept for the next files' checks if not.
     nested = conn.in_transaction
+    conn.execute(f"PRAGMA cache_size = {store.IMPORT_CACHE}")
     if nested:
         conn.execute("SAVEPOINT import_file")
     else:
@@ -375,6 +376,8 @@ def run_import(
                     conn.execute("RELEASE import_file")
                 else:
                     store.rollback(db)
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute(f"PRAGMA cache_size = {store.READ_CACHE}")
 
 
 def import_files(
