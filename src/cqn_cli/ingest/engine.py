@@ -287,13 +287,13 @@ def run_import(
     # Inside a caller's transaction (a dry run over several files) this file is a
     # savepoint: undone alone if refused, kept for the next files' checks if not.
     nested = conn.in_transaction
-    conn.execute(f"PRAGMA cache_size = {store.IMPORT_CACHE}")
     if nested:
         conn.execute("SAVEPOINT import_file")
     else:
         store.begin(db, path.name, foreign_keys=not loader.checks_references)
     committed = False
     try:
+        conn.execute(f"PRAGMA cache_size = {store.IMPORT_CACHE}")  # restored below
         loader.start(header, header_cells, header_line)
         bad_lines: dict[int, str] = {}
         any_row = False
