@@ -152,21 +152,31 @@ class LaterIndexes:
         self, db: Database, table: str, names: Sequence[str], *, sort_limit: int | None = None
     ) -> None:
         self.db = db
+        self.table = table
         self.names = names
-        self.held: int = db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
         self.written = 0
         self.sort_limit = sort_limit
+        self._held: int | None = None  # rows there before the import, once it matters
         self._put_back: list[Callable[[], None]] | None = None
         self._built = False
 
     def before_writing(self) -> None:
         """Called before each batch is written."""
-        big = self.sort_limit is not None and self.held + self.written >= self.sort_limit
         if self._put_back is not None:
-            if big:
+            if self._past_limit():
                 self.finish()
-        elif not self._built and not big and self.written >= max(self.held, INDEX_LATER):
+            return
+        if self._built or self.written < INDEX_LATER:
+            return
+        if self._held is None:  # counted once, not by every small import (`person add`)
+            total = self.db.execute(f"SELECT count(*) FROM {self.table}").fetchone()[0]
+            self._held = max(total - self.written, 0)
+        if self.written >= self._held and not self._past_limit():
             self._put_back = [left_out(self.db, "index", name) for name in self.names]
+
+    def _past_limit(self) -> bool:
+        held = self._held or 0
+        return self.sort_limit is not None and held + self.written >= self.sort_limit
 
     def finish(self) -> None:
         """Build the indexes left out, if any (then, and from then on, they are grown)."""
