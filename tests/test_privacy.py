@@ -109,6 +109,19 @@ def test_people_imported_in_batches_are_audited_as_the_trigger_audits_one(
     ]
 
 
+def test_an_import_audits_nothing_the_trigger_would_not(
+    cqn: Run, query: Query, tmp_path: Path, db_path: Path
+) -> None:
+    """The people of an import are audited a batch at once only in the trigger's stead:
+    with the trigger dropped by hand, no audit row for them, as before."""
+    conn = sqlite3.connect(db_path)
+    conn.execute("DROP TRIGGER audit_person_insert")
+    conn.close()
+    ok(cqn, "import", "roster", write_csv(tmp_path / "r.csv", ROSTER), "--as-of", "2019-12-31")
+    assert query("SELECT count(*) FROM person") == [(3,)]
+    assert query("SELECT count(*) FROM audit WHERE entity = 'person'") == [(0,)]
+
+
 def test_an_edit_records_old_and_new_values_masked_unless_revealed(cqn: Run, held: None) -> None:
     ok(cqn, "person", "edit", "CQN000001", "--phone", "0912345678", "--rank", "Trung úy")
     [row] = audit(cqn, "--limit", "1")

@@ -228,6 +228,7 @@ def test_an_index_or_trigger_left_out_for_a_bulk_write_comes_back_as_it_was(
     begin(db)
     put_index_back = left_out(db, "index", "attendance_person")
     put_trigger_back = left_out(db, "trigger", "audit_attendance_insert")
+    assert put_index_back is not None and put_trigger_back is not None
     names = {name for _, name, _ in db.execute(schema)}
     assert "attendance_person" not in names and "audit_attendance_insert" not in names
     assert other.execute(schema).fetchall() == before  # the last commit, whole
@@ -237,7 +238,7 @@ def test_an_index_or_trigger_left_out_for_a_bulk_write_comes_back_as_it_was(
     commit(db)
     assert db.execute(schema).fetchall() == before
     begin(db)
-    left_out(db, "index", "no_such_index")()  # nothing to leave out, nothing to put back
+    assert left_out(db, "index", "no_such_index") is None  # nothing to leave out
     left_out(db, "index", "attendance_person")
     rollback(db)
     assert db.execute(schema).fetchall() == before == other.execute(schema).fetchall()
@@ -284,4 +285,31 @@ def test_indexes_built_later_are_built_at_once_past_the_sort_limit(
     unlimited.finish()
     assert there()
     rollback(db)
+    db.close()
+
+
+def test_foreign_keys_come_back_on_when_a_transaction_cannot_begin(tmp_path: Path) -> None:
+    """``begin(foreign_keys=False)`` switches them off for its transaction only: if that
+    transaction never begins (Ctrl-C while waiting for the lock, a file that is no
+    database), they are on again for whatever the connection does next."""
+    from cqn_cli.store.db import Database
+
+    db = open_db(tmp_path / "cqn.db", create=True)
+
+    class Interrupted:
+        def __init__(self, conn: sqlite3.Connection) -> None:
+            self._conn = conn
+
+        def execute(self, sql: str, *args: object) -> sqlite3.Cursor:
+            if sql == "BEGIN IMMEDIATE":
+                raise KeyboardInterrupt
+            return self._conn.execute(sql, *args)
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(self._conn, name)
+
+    with pytest.raises(KeyboardInterrupt):
+        begin(Database(Interrupted(db.conn)), foreign_keys=False)  # type: ignore[arg-type]
+    assert db.execute("PRAGMA foreign_keys").fetchone() == (1,)
+    assert not db.conn.in_transaction
     db.close()

@@ -507,7 +507,8 @@ class AttendanceLoader(_ActivityLoader):
             try:
                 inserted = conn.executemany(_MARKS_FROM_JSON, groups).rowcount
             finally:
-                put_back()
+                if put_back is not None:
+                    put_back()
             self._later.written += inserted
             self.counts.inserted += inserted
             self.counts.unchanged += self._new_count - inserted  # 0: one mark a person

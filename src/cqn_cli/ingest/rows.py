@@ -172,7 +172,8 @@ class LaterIndexes:
             total = self.db.execute(f"SELECT count(*) FROM {self.table}").fetchone()[0]
             self._held = max(total - self.written, 0)
         if self.written >= self._held and not self._past_limit():
-            self._put_back = [left_out(self.db, "index", name) for name in self.names]
+            left = (left_out(self.db, "index", name) for name in self.names)
+            self._put_back = [put_back for put_back in left if put_back is not None]
 
     def _past_limit(self) -> bool:
         held = self._held or 0

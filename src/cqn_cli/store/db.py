@@ -221,9 +221,10 @@ def reading(db: Database) -> Iterator[None]:
         db.conn.rollback()
 
 
-def left_out(db: Database, kind: str, name: str) -> Callable[[], None]:
+def left_out(db: Database, kind: str, name: str) -> Callable[[], None] | None:
     """Inside the caller's write transaction: the index or trigger ``name`` dropped for a
-    bulk write; returns what creates it again exactly as it was (a no-op if it is there).
+    bulk write; returns what creates it again exactly as it was (a no-op if it is there),
+    or None if there was none to leave out.
 
     A trigger whose WHEN is false for every row of the write costs a third of its time
     to weigh row by row; an index built once over a table is several times cheaper than
@@ -236,7 +237,7 @@ def left_out(db: Database, kind: str, name: str) -> Callable[[], None]:
     found = "SELECT sql FROM sqlite_master WHERE type = ? AND name = ?"
     row = conn.execute(found, [kind, name]).fetchone()
     if row is None:
-        return lambda: None
+        return None
     conn.execute(f'DROP {"INDEX" if kind == "index" else "TRIGGER"} "{name}"')
 
     def put_back() -> None:
@@ -439,9 +440,10 @@ def begin(db: Database, detail: str | None = None, *, foreign_keys: bool = True)
         db.conn.execute("PRAGMA foreign_keys = OFF")
     try:
         db.conn.execute("BEGIN IMMEDIATE")
-    except sqlite3.OperationalError as exc:
+    except BaseException as exc:  # Ctrl-C while waiting, a file that is no database…
         _foreign_keys_on(db)
-        if "locked" in str(exc).lower() or "busy" in str(exc).lower():
+        text = str(exc).lower()
+        if isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text):
             raise locked_error(db_file(db)) from None
         raise
     command = f"{_command} {detail}" if detail else _command
