@@ -893,6 +893,36 @@ def test_a_big_attendance_file_leaves_the_schema_and_the_audit_as_they_were(
     assert audited == [("XH1-2019Q1 CQN000003", "update")]
 
 
+def test_the_audit_trail_gets_a_files_changes_in_the_order_of_its_batches(
+    cqn: Run, query: Query, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """New meetings and the marks of held ones are written every ``BATCH`` marks of
+    either kind, as they always were (only the unaudited marks of new meetings wait for
+    bigger batches): a change made in an earlier batch comes first in the trail."""
+    from cqn_cli.ingest import activity
+
+    setup(cqn, query, tmp_path, "groups", "members", "attendance")
+    monkeypatch.setattr(activity, "BATCH", 3)
+    q1 = "XH1-2019Q1,15/03/2019,Họp quý,XH-CLB01"
+    f = write_csv(
+        tmp_path / "a.csv",
+        ATT_HEADER + "M1,10/05/2019,Họp quý,XH-CLB01,CQN000001,có mặt\n"
+        "M1,10/05/2019,Họp quý,XH-CLB01,CQN000002,có mặt\n"
+        f"{q1},CQN000001,vắng\n"  # the third mark: written with the first batch
+        f"{q1},CQN000006,có mặt\n",  # a guest's new mark: with the last
+    )
+    imported(cqn, "attendance", f)
+    audited = query(
+        "SELECT a.entity, a.entity_key, a.action FROM audit a"
+        " JOIN audit_session s ON s.id = a.session_id WHERE s.command LIKE '%a.csv' ORDER BY a.id"
+    )
+    assert audited == [
+        ("meeting", "M1", "insert"),
+        ("attendance", "XH1-2019Q1 CQN000001", "update"),
+        ("attendance", "XH1-2019Q1 CQN000006", "insert"),
+    ]
+
+
 def test_marks_are_written_with_their_references_checked_at_once(
     cqn: Run, query: Query, tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

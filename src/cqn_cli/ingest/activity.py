@@ -401,6 +401,7 @@ class AttendanceLoader(_ActivityLoader):
         # For meetings this file made: (meeting, status) → people, and how many.
         self._new_marks: dict[tuple[int, str], list[int]] = {}
         self._new_count = 0
+        self._queued = 0  # marks of either kind since the last flush
         # A file's rows repeat their meeting (code, date, kind, group, title) and their
         # people: the cells of a part once checked in a good row are known by the cells
         # themselves, and a row made only of known parts needs no parsing again. Every
@@ -473,20 +474,22 @@ class AttendanceLoader(_ActivityLoader):
             return [self.problem(line, None, None, "row.marked_twice", other=other)]
         if meeting.line is None:
             self._marks.append((meeting.id, pk, status))
-            if len(self._marks) >= BATCH:
-                self._flush()
-            return []
-        # A meeting this file made has no marks held: nothing to update.
-        people = self._new_marks.get((meeting.id, status))
-        if people is None:
-            people = self._new_marks[meeting.id, status] = []
-        people.append(pk)
-        self._new_count += 1
-        if self._new_count >= NEW_MARKS_BATCH:
-            self._flush()
+        else:  # a meeting this file made has no marks held: nothing to update
+            people = self._new_marks.get((meeting.id, status))
+            if people is None:
+                people = self._new_marks[meeting.id, status] = []
+            people.append(pk)
+            self._new_count += 1
+        self._queued += 1
+        if self._queued >= BATCH:
+            self._flush(all_marks=self._new_count >= NEW_MARKS_BATCH)
         return []
 
-    def _flush(self) -> None:
+    def _flush(self, *, all_marks: bool = True) -> None:
+        """What is queued written: the new meetings and the marks of held ones every
+        ``BATCH`` marks, as ever (the audit trail gets its rows in the same order); the
+        marks of new meetings, which it does not record, ``NEW_MARKS_BATCH`` at a time."""
+        self._queued = 0
         conn = self.db.conn
         if self._new_meetings:
             conn.executemany(
@@ -496,7 +499,7 @@ class AttendanceLoader(_ActivityLoader):
             )
             self._new_meetings.clear()
         insert = "INSERT OR IGNORE INTO attendance (meeting_id, person_id, status) VALUES (?, ?, ?)"
-        if self._new_marks:
+        if self._new_marks and all_marks:
             # The marks of a meeting this session made are part of its creation: the audit
             # trigger's WHEN passes over each of them, so it is left out while they go in,
             # as one statement over the batch (a third of the time of executemany's rows;
