@@ -851,13 +851,14 @@ def test_a_big_attendance_file_leaves_the_schema_and_the_audit_as_they_were(
     built again at the end: afterwards the schema is the same text, the marks of a held
     meeting are audited one by one as ever, and a file refused half way changes nothing."""
     from cqn_cli.ingest import activity, rows
+    from cqn_cli.store import db as store
 
     setup(cqn, query, tmp_path, "groups", "members", "attendance")  # 4 marks held
     monkeypatch.setattr(activity, "BATCH", 2)
     monkeypatch.setattr(activity, "NEW_MARKS_BATCH", 2)
     monkeypatch.setattr(rows, "INDEX_LATER", 1)
     dropped = calls_to(
-        monkeypatch, lambda db, kind, name: name, (activity, "left_out"), (rows, "left_out")
+        monkeypatch, lambda db, kind, name: name, (store, "left_out"), (rows, "left_out")
     )
     schema = "SELECT type, name, sql FROM sqlite_master ORDER BY type, name"
     before = query(schema)

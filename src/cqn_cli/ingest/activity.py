@@ -23,7 +23,7 @@ from cqn_cli.ingest.fields import ATTENDANCE, GROUPS, MEMBERS, VISITS, Field, He
 from cqn_cli.ingest.read import Cell
 from cqn_cli.ingest.rows import BATCH, LaterIndexes, RowLoader
 from cqn_cli.people import PersonResolver, now_iso
-from cqn_cli.store.db import Database, left_out
+from cqn_cli.store.db import Database, trigger_left_out
 from cqn_cli.wards import WardIndex, check_default_ward
 
 
@@ -498,7 +498,6 @@ class AttendanceLoader(_ActivityLoader):
                 self._new_meetings,
             )
             self._new_meetings.clear()
-        insert = "INSERT OR IGNORE INTO attendance (meeting_id, person_id, status) VALUES (?, ?, ?)"
         if self._new_marks and all_marks:
             # The marks of a meeting this session made are part of its creation: the audit
             # trigger's WHEN passes over each of them, so it is left out while they go in,
@@ -506,12 +505,8 @@ class AttendanceLoader(_ActivityLoader):
             # grouped by meeting and mark, the JSON is mostly the people's ids).
             self._later.before_writing()
             groups = [(m, status, json.dumps(ids)) for (m, status), ids in self._new_marks.items()]
-            put_back = left_out(self.db, "trigger", "audit_attendance_insert")
-            try:
+            with trigger_left_out(self.db, "audit_attendance_insert"):
                 inserted = conn.executemany(_MARKS_FROM_JSON, groups).rowcount
-            finally:
-                if put_back is not None:
-                    put_back()
             self._later.written += inserted
             self.counts.inserted += inserted
             self.counts.unchanged += self._new_count - inserted  # 0: one mark a person
@@ -520,6 +515,9 @@ class AttendanceLoader(_ActivityLoader):
         if self._marks:
             # New marks are inserted; held ones updated only where the status changed.
             # (rowcount, not total_changes: the audit triggers' writes are not counted.)
+            insert = (
+                "INSERT OR IGNORE INTO attendance (meeting_id, person_id, status) VALUES (?, ?, ?)"
+            )
             inserted = conn.executemany(insert, self._marks).rowcount
             updated = conn.executemany(
                 "UPDATE attendance SET status = ?3 WHERE meeting_id = ?1 AND person_id = ?2"
@@ -538,7 +536,7 @@ class AttendanceLoader(_ActivityLoader):
         # this import found or made (both were read from the database or written before
         # their marks: this holds).
         meetings = [m.id for m in self.meetings.values()]
-        people = {*self._known_people.values(), *self._person_cache.values()}
+        people = set(self._person_cache.values())  # every person resolved (known ones too)
         missing = self.db.execute(
             "SELECT (SELECT count(*) FROM json_each(?1) WHERE value NOT IN"
             " (SELECT id FROM meeting)) + (SELECT count(*) FROM json_each(?2) WHERE value"

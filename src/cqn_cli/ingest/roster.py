@@ -34,7 +34,7 @@ from cqn_cli.people import (
     name_keys,
     now_iso,
 )
-from cqn_cli.store.db import Database, left_out, write
+from cqn_cli.store.db import Database, trigger_left_out, write
 from cqn_cli.store.migrations import audit_inserted
 from cqn_cli.values import cccd_contradictions, mask_cccd_text, parse_cccd
 from cqn_cli.wards import WardIndex, check_default_ward
@@ -418,14 +418,10 @@ class RosterLoader(RowLoader):
             self._later.before_writing()
             # Audited as the trigger would, but for the batch at once (a third of the
             # inserts' time row by row): its ids are this import's, one after the other.
-            put_back = left_out(self.db, "trigger", "audit_person_insert")
-            try:
+            with trigger_left_out(self.db, "audit_person_insert") as stood_in_for:
                 conn.executemany(self._insert_sql, self._inserts)
-                if put_back is not None:  # (a trigger dropped by hand audits nothing)
+                if stood_in_for:
                     conn.execute(_AUDIT_INSERTS, [self._inserts[0][0], self._inserts[-1][0]])
-            finally:
-                if put_back is not None:
-                    put_back()
             self._later.written += len(self._inserts)
             self._inserts.clear()
         if self._updates:

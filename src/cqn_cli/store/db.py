@@ -25,7 +25,7 @@ READ_CACHE = -65536
 # An import's: it adds to most of its indexes in order (ids) or builds them at its end
 # (``ingest.rows.LaterIndexes``), and what it looks up is near what it just wrote. A
 # small cache costs a 100,000-row roster import some 5 % of its time (a million-row one
-# 10 %) and keeps its memory flat: a million rows peak within 1.5× of 10,000 (bench/).
+# 12 %) and keeps its memory flat: a million rows peak within 1.5× of 10,000 (bench/).
 IMPORT_CACHE = -4096
 
 
@@ -245,6 +245,19 @@ def left_out(db: Database, kind: str, name: str) -> Callable[[], None] | None:
             conn.execute(row[0])
 
     return put_back
+
+
+@contextlib.contextmanager
+def trigger_left_out(db: Database, name: str) -> Iterator[bool]:
+    """``left_out`` for the statements of a ``with`` block: the trigger ``name`` is back
+    after it, however it ends; gives whether there was one to leave out (a trigger
+    dropped by hand is not stood in for)."""
+    put_back = left_out(db, "trigger", name)
+    try:
+        yield put_back is not None
+    finally:
+        if put_back is not None:
+            put_back()
 
 
 A = TypeVar("A")
