@@ -843,6 +843,37 @@ def test_a_row_made_of_parts_already_checked_is_still_checked_whole(
     assert parsed == [2, 3, 4, 6]  # line 5 was known whole
 
 
+@pytest.mark.parametrize("after", [1, 10**9], ids=["one by one first", "all at once"])
+def test_people_named_by_number_are_found_alike_one_by_one_or_all_at_once(
+    cqn: Run, query: Query, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, after: int
+) -> None:
+    """Past one number named for every NUMBERS_AFTER people held, an activity import reads
+    who holds every number in one go instead of asking for each: the people found, and
+    the numbers nobody holds, are the same either way."""
+    from cqn_cli import people
+
+    monkeypatch.setattr(people, "NUMBERS_AFTER", after)
+    setup(cqn, query, tmp_path, "groups", "members")
+    asked = calls_to(monkeypatch, lambda idx, number: number, (people.PersonIndex, "holder"))
+    header = "Mã cuộc họp,Ngày họp,Loại,Mã nhóm,Số CCCD,Họ và tên,Điểm danh\n"
+    q1 = "H1,15/03/2019,Họp quý,XH-CLB01"
+    rows = f"{q1},{AN},,có mặt\n{q1},{BINH},,vắng\n{q1},{DUNG},Phạm Văn Dũng,có mặt\n"
+    bad = write_csv(tmp_path / "bad.csv", header + rows + f"{q1},048052000199,,có mặt\n")
+    lines = refused(cqn, query, "attendance", bad)
+    assert lines[0] == f"{bad}:5:5 [Số CCCD]: không có CQN nào mang số CCCD 0480******99"
+    assert lines[-1] == f"{bad}: 1 dòng lỗi; không ghi gì."
+    # Six people held: at NUMBERS_AFTER = 1 the first six numbers are asked for one by
+    # one, else none is; a number with a name to compare always is.
+    assert asked == ([AN, BINH, DUNG, "048052000199"] if after == 1 else [DUNG])
+    asked.clear()
+    imported(cqn, "attendance", write_csv(tmp_path / "good.csv", header + rows))
+    assert [m for m in marks(query) if m[0] == "H1"] == [
+        ("H1", 1, "present"),
+        ("H1", 2, "absent"),
+        ("H1", 4, "present"),
+    ]
+
+
 def test_a_big_attendance_file_leaves_the_schema_and_the_audit_as_they_were(
     cqn: Run, query: Query, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -96,7 +96,7 @@ class _ActivityLoader(RowLoader):
     def start(self, header: HeaderMap, header_cells: Sequence[Cell], header_line: int) -> None:
         super().start(header, header_cells, header_line)
         self.wards = WardIndex(self.db)
-        self.people = PersonResolver(self.db, self.as_of, self.wards)
+        self.people = PersonResolver(self.db, self.as_of, self.wards, numbers_at_once=True)
         self.groups = GroupIndex(self.db)
         self._person_cache: dict[tuple[Any, ...], int] = {}
 
