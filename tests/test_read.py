@@ -445,6 +445,72 @@ def test_round_trip_through_csv_writer(
     assert as_nfc(list(rows(src))) == expected
 
 
+def _outcome(path: Path) -> list[tuple[int, list[Cell]]] | tuple[int, str]:
+    """The rows of a file, or the line and reason it is refused at."""
+    try:
+        return read(path, encoding="utf-8", delimiter=",")
+    except ImportRefused as refusal:
+        return refusal.problems[0].line, refusal.problems[0].key
+
+
+def _as_read(text: str) -> list[tuple[int, list[Cell]]] | tuple[int, str]:
+    """What SPEC §3 makes of ``text``, row by row: a NUL refuses the file at its line; a
+    row of nothing but spaces is passed over; each cell has its line breaks as "\\n", its
+    tone marks in NFC, its spaces stripped and a leading apostrophe dropped."""
+    got: list[tuple[int, list[Cell]]] = []
+    reader = csv.reader(io.StringIO(text, newline=""))
+    line = 1
+    for cells in reader:
+        start, line = line, reader.line_num + 1
+        raw = "".join(cells)
+        if "\x00" in raw:
+            before = raw[: raw.index("\x00")].replace("\r\n", "\n").replace("\r", "\n")
+            return start + before.count("\n"), "file.nul"
+        if not raw.strip():
+            continue
+        row: list[Cell] = []
+        for written in cells:
+            lines = written.replace("\r\n", "\n").replace("\r", "\n")
+            cell = unicodedata.normalize("NFC", lines).strip()
+            row.append(cell[1:].lstrip() if cell.startswith("'") else cell)
+        got.append((start, row))
+    return got
+
+
+# Cells with what a row is looked at closely for: NUL, a spreadsheet's apostrophe, tone
+# marks typed apart (NFC), line breaks of every kind, and spaces to strip.
+_ODD_CELL = st.text(alphabet="aễe\u0301 '\"\r\n,\x00", max_size=6)
+_ODD_ROW = st.tuples(
+    st.lists(_ODD_CELL, min_size=1, max_size=4), st.sampled_from(["\n", "\r\n", "\r"])
+)
+
+
+@settings(deadline=None, max_examples=300)
+@given(
+    table=st.lists(_ODD_ROW, min_size=1, max_size=10),
+    block=st.sampled_from([1, 2, 3, 5, 8, 13, 40, 1 << 20]),
+)
+def test_a_file_is_read_alike_in_blocks_of_any_size(
+    table: list[tuple[list[str], str]], block: int, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The reader takes a file a block of lines at a time and looks closely only at the
+    rows of blocks that need it: in blocks of one character, of a few lines, or one for
+    the whole file, it reads the rows, their line numbers and its refusals alike."""
+    from unittest import mock
+
+    from cqn_cli.ingest import read as reader
+
+    text = ""
+    for cells, terminator in table:
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator=terminator).writerow(cells)
+        text += buf.getvalue()
+    f = tmp_path_factory.mktemp("blocks") / "t.csv"
+    f.write_bytes(text.encode("utf-8"))
+    with mock.patch.object(reader, "CHUNK", block):
+        assert _outcome(f) == _as_read(text)
+
+
 # --- .xlsx ----------------------------------------------------------------------------
 
 

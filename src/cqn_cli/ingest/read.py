@@ -224,6 +224,50 @@ def _from_legacy(
         yield line, [convert(c) for c in cells]
 
 
+class _Blocks:
+    """The lines of a text, read a megabyte at a time, each block ending at a line's end;
+    ``odd_to``: the last line (1 = the first) of the latest block holding anything that a
+    row must be looked at closely for (``_plain``); 0 while none has.
+
+    A row of one line after ``odd_to`` needs only its cells stripped."""
+
+    def __init__(self, text: io.TextIOBase) -> None:
+        self.text = text
+        self.odd_to = 0
+
+    def __iter__(self) -> Iterator[str]:
+        rest, lines = "", 0
+        while True:
+            chunk = self.text.read(CHUNK)
+            if not chunk:
+                block, rest = rest, ""
+            else:
+                chunk = rest + chunk
+                # After the last line break, not after a "\r" that may come before "\n".
+                end = max(chunk.rfind("\n"), chunk.rfind("\r", 0, -1)) + 1
+                block, rest = chunk[:end], chunk[end:]
+            if block:
+                split = list(io.StringIO(block, newline=""))  # split as the file would be
+                lines += len(split)
+                if not _plain(block):
+                    self.odd_to = lines
+                yield from split
+            elif not chunk:
+                return
+
+
+def _plain(text: str) -> bool:
+    """Whether the whole lines ``text`` hold nothing that a row of one line is looked at
+    closely for: no NUL, no apostrophe, nothing to put in NFC (a line break is a starter:
+    lines each in NFC are in NFC together). A carriage return is only ever in a cell of
+    a row of several lines."""
+    return (
+        "\x00" not in text
+        and "'" not in text
+        and (text.isascii() or unicodedata.is_normalized("NFC", text))
+    )
+
+
 def _csv_rows(src: Source) -> Iterator[tuple[int, list[Cell]]]:
     assert src.encoding is not None
     csv.field_size_limit(FIELD_LIMIT)
@@ -231,12 +275,18 @@ def _csv_rows(src: Source) -> Iterator[tuple[int, list[Cell]]]:
         if src.bom:
             raw.read(3 if src.encoding == "utf-8" else 2)
         text = io.TextIOWrapper(raw, encoding=src.encoding, newline="")
-        reader = csv.reader(text, delimiter=src.delimiter, strict=True)
+        blocks = _Blocks(text)
+        reader = csv.reader(blocks, delimiter=src.delimiter, strict=True)
         line = 1
         normalized = unicodedata.is_normalized
         try:
             for cells in reader:
                 start, line = line, reader.line_num + 1
+                if line - start == 1 and start > blocks.odd_to:  # the common case
+                    stripped: list[Cell] = [c.strip() for c in cells]
+                    if any(stripped):
+                        yield start, stripped
+                    continue
                 # One look at the whole row, not one per cell (a starter between the
                 # cells: no mark composes across them; "\x1f" is a space to isspace()).
                 joined = "\x1f".join(cells)
@@ -251,7 +301,7 @@ def _csv_rows(src: Source) -> Iterator[tuple[int, list[Cell]]]:
                 ):
                     yield start, [_clean(c) for c in cells]
                 else:
-                    yield start, [c.strip() for c in cells]  # the common case
+                    yield start, [c.strip() for c in cells]
         except csv.Error as exc:
             message = str(exc)
             if "NUL" in message:
