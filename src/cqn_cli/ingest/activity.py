@@ -13,7 +13,7 @@ import difflib
 import json
 import sqlite3
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
 
@@ -355,8 +355,6 @@ def _overlap(a_from: str, a_to: str | None, b_from: str, b_to: str | None) -> bo
 
 # The cells of an attendance row that name its meeting (the rest name the person, and the mark).
 _MEETING_CELLS = ("ma_hop", "ngay", "loai", "ma_nhom", "tieu_de")
-# Person ids below this are packed with their meeting's id into one int (see ``_mark``).
-_PERSON_BOUND = 1 << 32
 # The new marks of one meeting with one status: the people's ids as a JSON array.
 _MARKS_FROM_JSON = (
     "INSERT OR IGNORE INTO attendance (meeting_id, person_id, status)"
@@ -378,6 +376,9 @@ class _Meeting:
     date: str
     kind: str
     line: int | None  # first line of this file that named it; None if held before
+    # Person → the line of this file that marked them here: one small table a meeting,
+    # at hand while its rows come (a file's rows mostly go meeting by meeting).
+    marked: dict[int, int] = field(default_factory=dict)
 
 
 class AttendanceLoader(_ActivityLoader):
@@ -395,7 +396,6 @@ class AttendanceLoader(_ActivityLoader):
             self.meetings[code.casefold()] = _Meeting(mid, gid, date, kind, None)
         row = self.db.execute("SELECT coalesce(max(id), 0) FROM meeting").fetchone()
         self._next_meeting = int(row[0]) + 1
-        self._marked: dict[int | tuple[int, int], int] = {}  # (meeting, person) → line
         self._new_meetings: list[tuple[Any, ...]] = []
         self._marks: list[tuple[int, int, str]] = []  # for meetings held before this file
         # For meetings this file made: (meeting, status) → people, and how many.
@@ -467,9 +467,7 @@ class AttendanceLoader(_ActivityLoader):
 
     def _mark(self, line: int, meeting: _Meeting, pk: int, status: str) -> list[RowProblem]:
         """One person's mark at a meeting, both known good: queued, unless marked already."""
-        # One int rather than a pair: a third of the memory of two million of them.
-        key = meeting.id << 32 | pk if pk < _PERSON_BOUND else (meeting.id, pk)
-        other = self._marked.setdefault(key, line)
+        other = meeting.marked.setdefault(pk, line)
         if other != line:
             return [self.problem(line, None, None, "row.marked_twice", other=other)]
         if meeting.line is None:
