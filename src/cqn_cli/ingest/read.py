@@ -19,6 +19,9 @@ from pathlib import Path
 from cqn_cli.errors import ImportRefused, RowProblem, UsageError
 
 CHUNK = 1 << 20
+# Characters of a CSV file read at once (see ``_Blocks``): more is no faster, and each
+# is held several times over while its lines are split.
+BLOCK = 1 << 16
 FIELD_LIMIT = 100_000  # characters in one cell; a bigger one is refused, not read
 _SEPARATORS = (",", ";", "\t")
 
@@ -225,9 +228,9 @@ def _from_legacy(
 
 
 class _Blocks:
-    """The lines of a text, read a megabyte at a time, each block ending at a line's end;
-    ``odd_to``: the last line (1 = the first) of the latest block holding anything that a
-    row must be looked at closely for (``_plain``); 0 while none has.
+    """The lines of a text, read ``BLOCK`` characters at a time, each block ending at a
+    line's end; ``odd_to``: the last line (1 = the first) of the latest block holding
+    anything that a row must be looked at closely for (``_plain``); 0 while none has.
 
     A row of one line after ``odd_to`` needs only its cells stripped."""
 
@@ -238,7 +241,7 @@ class _Blocks:
     def __iter__(self) -> Iterator[str]:
         rest, lines = "", 0
         while True:
-            chunk = self.text.read(CHUNK)
+            chunk = self.text.read(BLOCK)
             if not chunk:
                 block, rest = rest, ""
             else:
