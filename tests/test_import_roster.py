@@ -9,7 +9,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import sqlite3
 import stat
+import sys
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
@@ -19,7 +21,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from typer.testing import CliRunner
 
-from conftest import SAMPLE, Run, file_digest, write_csv
+from conftest import SAMPLE, Run, calls_to, file_digest, write_csv
 from cqn_cli.cli.app import app
 
 Query = Callable[..., list[tuple[Any, ...]]]
@@ -1084,3 +1086,181 @@ def test_someone_new_under_a_name_the_file_just_changed_is_added_without_a_false
     assert "có thể trùng" not in r.output
     held = query("SELECT full_name, national_id FROM person ORDER BY id")
     assert held == [("Trần Thị Bính", "048165000123"), ("Trần Thị Bình", "048165000999")]
+
+
+# ---- a big first import: rows read and checked by a second process ------------------------
+
+# Rows of every kind an import says something about, in one file: good ones, a namesake
+# (warned), a number typed short (warned), one that disagrees with the gender (warned), a
+# ward nobody knows, a bad date, a number twice, a row too long, a status without its
+# date, an empty row, a person twice without a number.
+MIXED = (
+    "Họ và tên,Ngày sinh,Giới tính,Số CCCD,Phường,Trạng thái,Ngày trạng thái\n"
+    f"Nguyễn Văn An,15/03/1952,Nam,{AN_CCCD},Xuân Hà,,\n"
+    f"Trần Thị Bình,1960,Nữ,{BINH_CCCD},Xuân Hà,,\n"
+    "Nguyễn Văn An,20/05/1958,Nam,,Xuân Hà,,\n"
+    "Lê Văn Cường,1950,Nam,48050000303,An Khê,,\n"
+    "Phạm Thị Dung,1955,Nữ,048055000404,An Khê,,\n"
+    "Võ Văn Em,1956,Nam,,Xuân Hòa Bình,,\n"
+    "Đỗ Văn Phúc,31/02/1957,Nam,,An Khê,,\n"
+    f"Hồ Văn Giang,1958,Nam,{AN_CCCD},An Khê,,\n"
+    "Lý Văn Hải,1959,Nam,,An Khê,,,thừa\n"
+    "Mai Văn Ích,1961,Nam,,An Khê,chuyển đi,\n"
+    ",,,,,,\n"
+    "Ngô Văn Khánh,1962,Nam,,Thạc Gián,,\n"
+    "Ngô Văn Khánh,1962,Nam,,Thạc Gián,,\n"
+)
+
+
+def import_on(db: Path, *args: Any) -> Any:
+    """``cqn --db DB import …`` on a database of its own (``init`` first)."""
+    runner = CliRunner()
+    if not db.exists():
+        assert runner.invoke(app, ["--db", str(db), "init"]).exit_code == 0
+    return runner.invoke(app, ["--db", str(db), "import", *map(str, args)])
+
+
+def written(db: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """What an import wrote, but for what differs by nature from one import to another
+    (the uid of a person, the time of day)."""
+    conn = sqlite3.connect(db)
+    try:
+        return {
+            "person": conn.execute(
+                "SELECT id, full_name, birth_date, gender, national_id, ward_id, status,"
+                " status_since, roster_digest IS NOT NULL FROM person ORDER BY id"
+            ).fetchall(),
+            "audit": conn.execute(
+                "SELECT entity, entity_key, person_id, action, changes FROM audit ORDER BY id"
+            ).fetchall(),
+            "log": conn.execute(
+                "SELECT rows, inserted, updated, rejected FROM import_log"
+            ).fetchall(),
+        }
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def apart(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Any roster file is read and checked by a second process (on two cores, as forked
+    here); the lines parsed in this one are listed."""
+    import os
+
+    from cqn_cli.ingest import engine
+    from cqn_cli.ingest.rows import RowLoader
+
+    if sys.platform != "linux":
+        pytest.skip("a second process is forked on Linux only")
+    monkeypatch.setattr(engine, "APART_BYTES", 0)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    return calls_to(monkeypatch, lambda loader, line, cells: line, (RowLoader, "parse"))
+
+
+@pytest.mark.parametrize("how", [(), ("--skip-bad", "--rejects", "REJECTS")], ids=["all", "skip"])
+def test_a_big_first_import_checked_by_a_second_process_says_and_writes_the_same(
+    tmp_path: Path, apart: list[int], monkeypatch: pytest.MonkeyPatch, how: tuple[str, ...]
+) -> None:
+    from cqn_cli.ingest import engine
+
+    f = write_csv(tmp_path / "ds.csv", MIXED)
+    outcome = {}
+    for name in ("apart", "here"):
+        if name == "here":
+            monkeypatch.setattr(engine, "APART_BYTES", 1 << 60)
+        (tmp_path / name).mkdir()
+        rejects = tmp_path / name / "rejects.csv"  # named alike: said alike
+        opts = [str(rejects) if o == "REJECTS" else o for o in how]
+        r = import_on(tmp_path / name / "a.db", "roster", f, *AS_2019, *opts)
+        outcome[name] = (
+            r.exit_code,
+            r.stdout,
+            r.stderr.replace(str(tmp_path / name), "…"),
+            written(tmp_path / name / "a.db"),
+            rejects.read_bytes() if rejects.exists() else None,
+        )
+        if name == "apart":
+            assert apart == []  # every row was parsed in the other process
+    assert outcome["apart"] == outcome["here"]
+    code, stdout, stderr, db, rejected = outcome["apart"]
+    assert code == (0 if how else 1)
+    said = (stdout + stderr).splitlines()
+    problems = [
+        (7, "không có phường 'Xuân Hòa Bình'"),
+        (8, "ngày không tồn tại"),
+        (9, "trùng với dòng 2"),
+        (10, "dòng có 8 ô, tiêu đề có 7"),
+        (11, "cần ngày trạng thái"),
+        (14, "trùng người ở dòng 13"),
+    ]
+    warnings = [(4, "có thể trùng với CQN000001"), (5, "đã thêm 0"), (6, "không khớp giới tính")]
+    for line, what in warnings + problems if how else problems:
+        assert any(s.startswith(f"{f}:{line}") and what in s for s in said) or (
+            how and (line, what) in problems and what in rejected.decode("utf-8")
+        ), what
+    if how:
+        assert db["log"] == [(12, 6, 0, 6)]
+        assert [p[1] for p in db["person"]] == [
+            "Nguyễn Văn An",
+            "Trần Thị Bình",
+            "Nguyễn Văn An",
+            "Lê Văn Cường",
+            "Phạm Thị Dung",
+            "Ngô Văn Khánh",
+        ]
+    else:
+        assert db["person"] == [] and db["log"] == []
+
+
+def test_a_file_unreadable_halfway_is_refused_alike_by_a_second_process(
+    tmp_path: Path, apart: list[int]
+) -> None:
+    rows = "".join(f"Người {i},1950,Nam,,Xuân Hà,,\n" for i in range(1, 6))
+    f = write_csv(tmp_path / "ds.csv", MIXED.splitlines()[0] + "\n" + rows + 'Sai,"1950\n')
+    r = import_on(tmp_path / "a.db", "roster", f, *AS_2019)
+    assert r.exit_code == 1
+    assert r.stderr.splitlines()[0].startswith(f"{f}:7:")
+    assert written(tmp_path / "a.db")["person"] == []
+    assert apart == []  # the refusal came from the other process
+
+
+def test_an_import_interrupted_leaves_no_second_process_behind(
+    tmp_path: Path, apart: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import multiprocessing
+
+    from cqn_cli.ingest.roster import RosterLoader
+
+    def interrupted(loader: Any, line: int, checked: Any) -> Any:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(RosterLoader, "take", interrupted)
+    rows = "".join(f"Người {i},1950,Nam,,Xuân Hà,,\n" for i in range(1, 3000))
+    f = write_csv(tmp_path / "ds.csv", MIXED.splitlines()[0] + "\n" + rows)
+    r = import_on(tmp_path / "a.db", "roster", f, *AS_2019)
+    assert r.exit_code != 0
+    assert multiprocessing.active_children() == []
+    assert written(tmp_path / "a.db")["person"] == []
+
+
+def test_an_import_that_may_know_rows_again_reads_them_itself(
+    tmp_path: Path, apart: list[int]
+) -> None:
+    """Once the roster holds rows imported before, an unchanged row is known from its
+    digest and not read at all: no second process reads every row instead."""
+    f = write_csv(tmp_path / "ds.csv", MIXED.splitlines()[0] + "\n" + MIXED.splitlines()[1] + "\n")
+    assert import_on(tmp_path / "a.db", "roster", f, *AS_2019).exit_code == 0
+    assert apart == []
+    assert (
+        import_on(
+            tmp_path / "a.db",
+            "roster",
+            write_csv(tmp_path / "b.csv", MIXED),
+            *AS_2019,
+            "--skip-bad",
+            "--rejects",
+            tmp_path / "r.csv",
+        ).exit_code
+        == 0
+    )
+    assert apart == [3, 4, 5, 6, 7, 8, 9, 11, 13, 14]  # line 2 known unchanged; 10 too long

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 import json
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
@@ -102,6 +103,133 @@ class Loader(Protocol):
         it involves may already be written inside the transaction.
         """
         ...
+
+
+class PreparesApart(Loader, Protocol):
+    """A loader whose rows can be prepared (read, parsed, checked on their own) in a
+    second process while this one matches and writes them: ``row(line, cells)`` is then
+    ``take(line, prepare(line, cells))``."""
+
+    def prepares_apart(self) -> bool:
+        """Whether this import's rows may be prepared apart (asked after ``start``)."""
+        ...
+
+    def prepare(self, line: int, cells: Sequence[Cell]) -> Any:
+        """What a row is on its own: reads neither the database nor what earlier rows
+        did, changes nothing; its answer is pickled."""
+        ...
+
+    def take(self, line: int, prepared: Any) -> list[RowProblem]:
+        """``row`` for a prepared row."""
+        ...
+
+
+# A file this big, of a loader that ``PreparesApart``, is read and prepared by a second
+# process (from the ``fork`` of this one, where the system has it, and with two cores).
+APART_BYTES = 1 << 20
+PREPARED_BATCH = 500  # rows sent from one process to the other at once
+
+
+def _apart(loader: Loader, src: Source) -> PreparesApart | None:
+    """``loader``, if this file's rows are to be prepared in a second process."""
+    prepares = getattr(loader, "prepares_apart", None)
+    if prepares is None or src.kind != "csv" or src.path.stat().st_size < APART_BYTES:
+        return None
+    import multiprocessing
+    import os
+    import sys
+
+    if sys.platform != "linux" or (os.cpu_count() or 1) < 2:
+        return None
+    if "fork" not in multiprocessing.get_all_start_methods() or not prepares():
+        return None
+    return loader  # type: ignore[return-value]  # it has prepare and take (see above)
+
+
+def _field_count(line: int, cells: Sequence[Cell], width: int, strict: bool) -> list[RowProblem]:
+    """The problem of a row of more or fewer cells than the header has, if any."""
+    found = len(cells)
+    if (found > width and any(c != "" for c in cells[width:])) or (strict and found < width):
+        return [
+            RowProblem(
+                line, None, None, None, "row.field_count", {"found": found, "expected": width}
+            )
+        ]
+    return []
+
+
+def prepared_apart(
+    data: Iterator[tuple[int, list[Cell]]], loader: PreparesApart, width: int, strict: bool
+) -> Iterator[tuple[int, list[RowProblem], Any]]:
+    """The rows of ``data`` as (line, problem of its width, ``loader.prepare``), read and
+    prepared by a child process: a ``fork`` of this one, which goes on reading where
+    this one stopped, touches no database and ends with the last row, or with what
+    stopped it (raised here after the rows before it)."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    receiving, sending = context.Pipe(duplex=False)
+    child = context.Process(
+        target=_prepare, args=(sending, data, loader, width, strict), daemon=True
+    )
+    # What both hold is shared until one writes to it: the collector, looking through
+    # every object, would write to them all (and each process copy them all).
+    gc.freeze()
+    try:
+        child.start()
+    finally:
+        gc.unfreeze()
+    sending.close()
+    try:
+        while True:
+            sent = receiving.recv()
+            if isinstance(sent, list):
+                yield from sent
+                continue
+            if sent is None:
+                return
+            if sent[0] == "refused":
+                raise ImportRefused(sent[1], sent[2])
+            raise sent[1]
+    finally:
+        receiving.close()
+        if child.is_alive():  # this import stopped first (refused, interrupted)
+            child.terminate()
+        child.join()
+
+
+def _prepare(
+    sending: Any,
+    data: Iterator[tuple[int, list[Cell]]],
+    loader: PreparesApart,
+    width: int,
+    strict: bool,
+) -> None:
+    """The child of ``prepared_apart``."""
+    batch: list[tuple[int, list[RowProblem], Any]] = []
+    try:
+        try:
+            for line, cells in data:
+                problems = _field_count(line, cells, width, strict) if len(cells) != width else []
+                batch.append((line, problems, None if problems else loader.prepare(line, cells)))
+                if len(batch) >= PREPARED_BATCH:
+                    sending.send(batch)
+                    batch = []
+            sending.send(batch)
+            sending.send(None)
+        except ImportRefused as refused:  # the file, unreadable past the rows sent
+            sending.send(batch)
+            sending.send(("refused", refused.path, refused.problems))
+        except Exception as exc:  # a fault: raised over there as it would be here
+            sending.send(batch)
+            try:
+                sending.send(("error", exc))
+            except Exception:  # not picklable
+                sending.send(("error", RuntimeError(repr(exc))))
+    except (OSError, KeyboardInterrupt):  # the parent is gone, or going
+        pass
+    finally:
+        sending.close()
 
 
 def _find_header(
@@ -296,34 +424,33 @@ def run_import(
         conn.execute(f"PRAGMA cache_size = {store.IMPORT_CACHE}")  # restored below
         loader.start(header, header_cells, header_line)
         bad_lines: dict[int, str] = {}
-        any_row = False
         counts, check_row = loader.counts, loader.row
-        for line, cells in data:
-            any_row = True
-            counts.rows += 1
-            if tick is not None and not counts.rows % TICK_EVERY:
-                tick(display, counts.rows)
-            found = len(cells)
-            if found != width and (
-                (found > width and any(c != "" for c in cells[width:]))
-                or (strict_width and found < width)
-            ):
-                row_problems = [
-                    RowProblem(
-                        line,
-                        None,
-                        None,
-                        None,
-                        "row.field_count",
-                        {"found": found, "expected": width},
-                    )
-                ]
-            else:
-                row_problems = check_row(line, cells)
-            if row_problems:
-                problems.extend(row_problems)
-                bad_lines.setdefault(line, row_problems[0].key)
-        if not any_row:
+        apart = _apart(loader, src)
+        if apart is None:
+            for line, cells in data:
+                counts.rows += 1
+                if tick is not None and not counts.rows % TICK_EVERY:
+                    tick(display, counts.rows)
+                if len(cells) != width:
+                    row_problems = _field_count(line, cells, width, strict_width)
+                    if not row_problems:
+                        row_problems = check_row(line, cells)
+                else:
+                    row_problems = check_row(line, cells)
+                if row_problems:
+                    problems.extend(row_problems)
+                    bad_lines.setdefault(line, row_problems[0].key)
+        else:
+            # The same, the rows read and prepared by a second process meanwhile.
+            for line, width_problems, prepared in prepared_apart(data, apart, width, strict_width):
+                counts.rows += 1
+                if tick is not None and not counts.rows % TICK_EVERY:
+                    tick(display, counts.rows)
+                row_problems = width_problems or apart.take(line, prepared)
+                if row_problems:
+                    problems.extend(row_problems)
+                    bad_lines.setdefault(line, row_problems[0].key)
+        if not counts.rows:
             problems.append(RowProblem(header_line, None, None, None, "file.no_rows"))
         late = loader.finish()
         problems.extend(late)

@@ -23,7 +23,7 @@ from cqn_cli.i18n import t
 from cqn_cli.ingest.engine import Warning
 from cqn_cli.ingest.fields import ROSTER, Field, HeaderMap, parser_for
 from cqn_cli.ingest.read import Cell
-from cqn_cli.ingest.rows import BATCH, PERSONAL, Column, LaterIndexes, RowLoader
+from cqn_cli.ingest.rows import BATCH, PERSONAL, LaterIndexes, RowLoader
 from cqn_cli.people import (
     BOOL_COLUMNS,
     PERSON_COLUMNS,
@@ -58,6 +58,17 @@ _AUDIT_INSERTS = audit_inserted("person", "R.id BETWEEN ?1 AND ?2")
 # means changes (parsing, identity, the upsert), so that no digest written by an older
 # reading is taken for "this row changes nothing".
 DIGEST_VERSION = "1"
+
+
+# What ``RosterLoader._checked`` makes of a row (see there).
+_Checked = tuple[
+    list[RowProblem],
+    list[tuple[str, str]],
+    dict[str, Any],
+    str | None,
+    str | None,
+    tuple[str, str],
+]
 
 
 class LineOf:
@@ -145,20 +156,26 @@ class RosterLoader(RowLoader):
             self._digests_held = self.db.execute(held).fetchone() is not None
 
     def row(self, line: int, cells: Sequence[Cell]) -> list[RowProblem]:
-        width = len(cells)
-        cccd_col = self._cccd_column
-        raw_cccd = None
-        if cccd_col is not None and cccd_col.index < width and cells[cccd_col.index] != "":
-            raw_cccd = (cccd_col, str(cells[cccd_col.index]))
-        digest = None
-        if raw_cccd is not None and self._context is not None:
-            digest = self._digest(cells)
-            if self._digests_held and self._unchanged(line, raw_cccd[1], digest):
-                return []
-        values, problems = self.parse(line, cells)
+        raw_cccd, digest = self._cccd_and_digest(cells)
+        if raw_cccd and digest and self._digests_held and self._unchanged(line, raw_cccd, digest):
+            return []
+        return self.take(line, self._checked(line, cells, raw_cccd, digest))
+
+    # -- engine.PreparesApart: a first import's rows are read and checked by a second
+    # process meanwhile (none can be one imported before, which would need no reading).
+    def prepares_apart(self) -> bool:
+        return not self._digests_held and not self.insert_only
+
+    def prepare(self, line: int, cells: Sequence[Cell]) -> _Checked:
+        return self._checked(line, cells, *self._cccd_and_digest(cells))
+
+    def take(self, line: int, checked: _Checked) -> list[RowProblem]:
+        problems, warnings, values, cccd, stored, keys = checked
+        for name, key in warnings:
+            self.warn(line, self.col(name), key)
         if problems:
             return problems
-        return self.check_and_queue(line, values, raw_cccd, digest)
+        return self._identify_and_queue(line, values, cccd, stored, keys)
 
     def finish(self) -> list[RowProblem]:
         self._flush()
@@ -227,14 +244,24 @@ class RosterLoader(RowLoader):
         return True
 
     # -- the work -----------------------------------------------------------------
-    def check_and_queue(
-        self,
-        line: int,
-        values: dict[str, Any],
-        raw_cccd: tuple[Column, str] | None,
-        digest: str | None = None,
-    ) -> list[RowProblem]:
-        problems: list[RowProblem] = []
+    def _cccd_and_digest(self, cells: Sequence[Cell]) -> tuple[str | None, str | None]:
+        """A row's national id as written, and its digest (see ``_digest``) if it has one."""
+        col = self._cccd_column
+        if col is None or col.index >= len(cells) or cells[col.index] == "":
+            return None, None
+        raw = str(cells[col.index])
+        return raw, None if self._context is None else self._digest(cells)
+
+    def _checked(
+        self, line: int, cells: Sequence[Cell], raw_cccd: str | None, digest: str | None
+    ) -> _Checked:
+        """A row on its own (reading nothing of the database, changing nothing): its
+        problems, its warnings (field, reason), its values, its national id, the digest
+        to store, its name keys."""
+        values, problems = self.parse(line, cells)
+        if problems:
+            return problems, [], values, None, None, ("", "")
+        warnings: list[tuple[str, str]] = []
         # Ward: the cell, else --ward.
         written_ward = values.get("ward") or self.default_ward
         if not written_ward:
@@ -249,26 +276,24 @@ class RosterLoader(RowLoader):
         # Citizen id.
         cccd: str | None = None
         if raw_cccd is not None:
-            col, raw = raw_cccd
             try:
-                cccd, padded = parse_cccd(raw)
+                cccd, padded = parse_cccd(raw_cccd)
             except FieldProblem as p:
-                problems.append(self.problem(line, col, mask_cccd_text(raw), p.key, **p.params))
+                shown = mask_cccd_text(raw_cccd)
+                problems.append(self.problem(line, self._cccd_column, shown, p.key, **p.params))
             else:
                 if padded:
-                    self.warn(line, col, "warn.cccd_padded")
+                    warnings.append(("so_cccd", "warn.cccd_padded"))
                     digest = None  # said again each time the row is imported
                 for what in cccd_contradictions(
                     cccd, values.get("gender"), values.get("birth_date")
                 ):
-                    self.warn(line, col, f"warn.cccd_{what}")
+                    warnings.append(("so_cccd", f"warn.cccd_{what}"))
                     digest = None
         values["national_id"] = cccd
         problems.extend(self._cross_checks(line, values))
-        if problems:
-            return problems
         stored = None if digest is None else f"{self._today_iso} {digest}"
-        return self._identify_and_queue(line, values, cccd, stored)
+        return problems, warnings, values, cccd, stored, name_keys(values["full_name"])
 
     def _cross_checks(self, line: int, values: dict[str, Any]) -> list[RowProblem]:
         return [
@@ -277,11 +302,16 @@ class RosterLoader(RowLoader):
         ]
 
     def _identify_and_queue(
-        self, line: int, values: dict[str, Any], cccd: str | None, digest: str | None
+        self,
+        line: int,
+        values: dict[str, Any],
+        cccd: str | None,
+        digest: str | None,
+        keys: tuple[str, str],
     ) -> list[RowProblem]:
         idx = self.people
         name = values["full_name"]
-        name_key, search_key = name_keys(name)
+        name_key, search_key = keys
         birth, ward_id = values.get("birth_date"), values["ward"]
         pk: int | None = None
         held: Held | None = None
