@@ -407,7 +407,7 @@ def set_status(db: Database, person: str, status: str, on: dt.date | None) -> di
     return show_person(db, str(record["id"]))
 
 
-@lru_cache(maxsize=8192)  # the names that repeat most; a city's 40,000 would be 17 MB
+@lru_cache(maxsize=2048)  # the names that repeat most (a city's 40,000: 17 MB)
 def name_keys(full_name: str) -> tuple[str, str]:
     """(match key, search key) stored beside a name (names repeat: remembered)."""
     return match_and_fold(full_name)

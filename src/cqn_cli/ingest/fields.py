@@ -215,7 +215,7 @@ def _remembering(parse: Callable[[Cell], object]) -> Callable[[Cell], object]:
         except KeyError:
             pass
         result = parse(value)
-        if len(seen) < 200_000:  # bounded: a file of all-different dates stays streaming
+        if len(seen) < 20_000:  # bounded (~3 MB): a file of all-different dates streams
             seen[value] = result
         return result
 
