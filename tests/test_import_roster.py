@@ -1264,3 +1264,36 @@ def test_an_import_that_may_know_rows_again_reads_them_itself(
         == 0
     )
     assert apart == [3, 4, 5, 6, 7, 8, 9, 11, 13, 14]  # line 2 known unchanged; 10 too long
+
+
+class _Unsendable(Exception):
+    def __init__(self, what: str, detail: int) -> None:  # pickled as (what,): lost
+        super().__init__(what)
+        self.detail = detail
+
+
+@pytest.mark.parametrize("fault", [ValueError("boom"), _Unsendable("boom", 7)])
+def test_a_fault_while_preparing_rows_apart_stops_the_import_as_it_would_here(
+    tmp_path: Path, apart: list[int], monkeypatch: pytest.MonkeyPatch, fault: Exception
+) -> None:
+    import multiprocessing
+
+    from cqn_cli.ingest.roster import RosterLoader
+
+    real = RosterLoader.prepare
+
+    def failing(loader: RosterLoader, line: int, cells: Any) -> Any:
+        if line == 5:
+            raise fault
+        return real(loader, line, cells)
+
+    monkeypatch.setattr(RosterLoader, "prepare", failing)
+    taken = calls_to(monkeypatch, lambda loader, line, checked: line, (RosterLoader, "take"))
+    rows = "".join(f"Người {i},1950,Nam,,Xuân Hà,,\n" for i in range(1, 9))
+    f = write_csv(tmp_path / "ds.csv", MIXED.splitlines()[0] + "\n" + rows)
+    r = import_on(tmp_path / "a.db", "roster", f, *AS_2019)
+    assert r.exit_code != 0
+    assert "boom" in r.output or "boom" in repr(r.exception)
+    assert taken == [2, 3, 4]  # the rows before it, and no other
+    assert multiprocessing.active_children() == []
+    assert written(tmp_path / "a.db")["person"] == []

@@ -222,14 +222,22 @@ def _prepare(
             sending.send(("refused", refused.path, refused.problems))
         except Exception as exc:  # a fault: raised over there as it would be here
             sending.send(batch)
-            try:
-                sending.send(("error", exc))
-            except Exception:  # not picklable
-                sending.send(("error", RuntimeError(repr(exc))))
+            sending.send(("error", _portable(exc)))
     except (OSError, KeyboardInterrupt):  # the parent is gone, or going
         pass
     finally:
         sending.close()
+
+
+def _portable(exc: Exception) -> Exception:
+    """``exc`` if it survives being sent to another process, else what it says."""
+    import pickle
+
+    try:
+        pickle.loads(pickle.dumps(exc))
+    except Exception:
+        return RuntimeError(repr(exc))
+    return exc
 
 
 def _find_header(
