@@ -12,6 +12,7 @@ import datetime as dt
 import gc
 import json
 import sqlite3
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -176,7 +177,11 @@ def prepared_apart(
     # every object, would write to them all (and each process copy them all).
     gc.freeze()
     try:
-        child.start()
+        with warnings.catch_warnings():
+            # Python 3.12+ warns of a fork beside other threads (a terminal's progress
+            # bar has one): the child takes none of their locks, it prints nothing.
+            warnings.filterwarnings("ignore", "This process .* is multi-threaded")
+            child.start()
     finally:
         gc.unfreeze()
     sending.close()
