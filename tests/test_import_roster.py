@@ -1153,7 +1153,7 @@ def apart(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     if sys.platform != "linux":
         pytest.skip("a second process is forked on Linux only")
     monkeypatch.setattr(engine, "APART_BYTES", 0)
-    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
     return calls_to(monkeypatch, lambda loader, line, cells: line, (RowLoader, "parse"))
 
 
@@ -1297,3 +1297,78 @@ def test_a_fault_while_preparing_rows_apart_stops_the_import_as_it_would_here(
     assert taken == [2, 3, 4]  # the rows before it, and no other
     assert multiprocessing.active_children() == []
     assert written(tmp_path / "a.db")["person"] == []
+
+
+def test_a_second_process_killed_stops_the_import_saying_so(
+    tmp_path: Path, apart: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Killed (by hand, or by the system short of memory): the import says so, writes
+    nothing, and exits as a shell reports a command killed by that signal."""
+    import multiprocessing
+    import os
+    import signal
+
+    from cqn_cli.ingest.roster import RosterLoader
+
+    real = RosterLoader.prepare
+
+    def killed_at_line_5(loader: RosterLoader, line: int, cells: Any) -> Any:
+        if line == 5:
+            os.kill(os.getpid(), signal.SIGKILL)  # in the child: this is the child
+        return real(loader, line, cells)
+
+    monkeypatch.setattr(RosterLoader, "prepare", killed_at_line_5)
+    rows = "".join(f"Người {i},1950,Nam,,Xuân Hà,,\n" for i in range(1, 9))
+    f = write_csv(tmp_path / "ds.csv", MIXED.splitlines()[0] + "\n" + rows)
+    r = import_on(tmp_path / "a.db", "roster", f, *AS_2019)
+    assert r.exit_code == 128 + signal.SIGKILL
+    assert r.stderr.splitlines()[-1] == (
+        f"{f}: tiến trình thứ hai đọc tệp đã bị dừng (tín hiệu 9); không ghi gì."
+    )
+    assert multiprocessing.active_children() == []
+    assert written(tmp_path / "a.db")["person"] == []
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="a second process on Linux only")
+def test_the_second_process_ends_when_the_import_is_killed(tmp_path: Path) -> None:
+    """The import killed outright (no clean-up of its own): its second process finds
+    the pipe closed and ends, instead of waiting forever beside the files it holds."""
+    import os
+    import signal
+    import subprocess
+    import time
+
+    if len(os.sched_getaffinity(0)) < 2:
+        pytest.skip("one core: no second process")
+    rows = "".join(
+        f"Người {i},1950,Nam,,Xuân Hà,Tổ {i % 50},Ghi chú dài {i}\n" for i in range(60_000)
+    )
+    f = write_csv(
+        tmp_path / "ds.csv",
+        "Họ và tên,Ngày sinh,Giới tính,Số CCCD,Phường,Tổ dân phố,Ghi chú\n" + rows,
+    )
+    assert f.stat().st_size >= (1 << 20)
+    db = tmp_path / "a.db"
+    assert CliRunner().invoke(app, ["--db", str(db), "init"]).exit_code == 0
+    parent = subprocess.Popen(
+        [sys.executable, "-m", "cqn_cli", "--db", str(db), "import", "roster", str(f), *AS_2019],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    children: list[int] = []
+    deadline = time.monotonic() + 20
+    while not children and time.monotonic() < deadline and parent.poll() is None:
+        time.sleep(0.02)
+        try:
+            with open(f"/proc/{parent.pid}/task/{parent.pid}/children") as listed:
+                children = [int(pid) for pid in listed.read().split()]
+        except OSError:
+            break
+    assert children, "no second process seen"
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+    deadline = time.monotonic() + 10
+    while Path(f"/proc/{children[0]}").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    state = Path(f"/proc/{children[0]}/stat")
+    assert not state.exists() or state.read_text().split()[2] == "Z", "still running"

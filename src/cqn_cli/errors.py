@@ -45,6 +45,16 @@ class DatabaseError(CqnError):
     exit_code = EXIT_DATABASE
 
 
+class Stopped(CqnError):
+    """A process of the command was stopped from outside (killed by hand, or by the
+    system short of memory); nothing was written. Exits as a shell reports a command
+    killed by that signal: 128 and its number."""
+
+    def __init__(self, key: str, signal: int, **params: Any) -> None:
+        super().__init__(key, signal=signal, **params)
+        self.exit_code = 128 + signal if signal > 0 else EXIT_DATA
+
+
 class FieldProblem(Exception):
     """A value that a parser refuses: ``key`` and ``params`` describe the reason."""
 

@@ -509,6 +509,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Cannot merge {ward} into itself.",
     ),
     # ---- import -----------------------------------------------------------
+    "import.reader_stopped": (
+        "{path}: tiến trình thứ hai đọc tệp đã bị dừng (tín hiệu {signal}); không ghi gì.",
+        "{path}: the second process reading the file was stopped (signal {signal});"
+        " nothing was written.",
+    ),
     "import.refused": (
         "{path}: {count} dòng lỗi; không ghi gì.",
         "{path}: {count} bad row(s); nothing was written.",

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from cqn_cli.errors import ImportRefused, RowProblem
+from cqn_cli.errors import ImportRefused, RowProblem, Stopped
 from cqn_cli.i18n import t
 from cqn_cli.ingest import read
 from cqn_cli.ingest.fields import Field, HeaderMap, looks_like_header, map_header
@@ -140,7 +140,7 @@ def _apart(loader: Loader, src: Source) -> PreparesApart | None:
     import os
     import sys
 
-    if sys.platform != "linux" or (os.cpu_count() or 1) < 2:
+    if sys.platform != "linux" or len(os.sched_getaffinity(0)) < 2:  # the cores it may use
         return None
     if "fork" not in multiprocessing.get_all_start_methods() or not prepares():
         return None
@@ -160,18 +160,23 @@ def _field_count(line: int, cells: Sequence[Cell], width: int, strict: bool) -> 
 
 
 def prepared_apart(
-    data: Iterator[tuple[int, list[Cell]]], loader: PreparesApart, width: int, strict: bool
+    data: Iterator[tuple[int, list[Cell]]],
+    loader: PreparesApart,
+    width: int,
+    strict: bool,
+    path: str,
 ) -> Iterator[tuple[int, list[RowProblem], Any]]:
     """The rows of ``data`` as (line, problem of its width, ``loader.prepare``), read and
     prepared by a child process: a ``fork`` of this one, which goes on reading where
     this one stopped, touches no database and ends with the last row, or with what
-    stopped it (raised here after the rows before it)."""
+    stopped it (raised here after the rows before it). If this process dies, the child
+    finds the pipe closed and ends; if the child is killed, ``Stopped`` is raised."""
     import multiprocessing
 
     context = multiprocessing.get_context("fork")
     receiving, sending = context.Pipe(duplex=False)
     child = context.Process(
-        target=_prepare, args=(sending, data, loader, width, strict), daemon=True
+        target=_prepare, args=(receiving, sending, data, loader, width, strict), daemon=True
     )
     # What both hold is shared until one writes to it: the collector, looking through
     # every object, would write to them all (and each process copy them all).
@@ -185,9 +190,17 @@ def prepared_apart(
     finally:
         gc.unfreeze()
     sending.close()
+    close = getattr(data, "close", None)
+    if close is not None:
+        close()  # this process reads no more of the file (the child goes on)
     try:
         while True:
-            sent = receiving.recv()
+            try:
+                sent = receiving.recv()
+            except EOFError:  # gone without a word: killed (by hand, or short of memory)
+                child.join()
+                signal = -child.exitcode if child.exitcode and child.exitcode < 0 else 0
+                raise Stopped("import.reader_stopped", signal, path=path) from None
             if isinstance(sent, list):
                 yield from sent
                 continue
@@ -204,6 +217,7 @@ def prepared_apart(
 
 
 def _prepare(
+    receiving: Any,
     sending: Any,
     data: Iterator[tuple[int, list[Cell]]],
     loader: PreparesApart,
@@ -211,6 +225,7 @@ def _prepare(
     strict: bool,
 ) -> None:
     """The child of ``prepared_apart``."""
+    receiving.close()  # the parent's end: once the parent is gone, a send fails
     batch: list[tuple[int, list[RowProblem], Any]] = []
     try:
         try:
@@ -455,7 +470,9 @@ def run_import(
                     bad_lines.setdefault(line, row_problems[0].key)
         else:
             # The same, the rows read and prepared by a second process meanwhile.
-            for line, width_problems, prepared in prepared_apart(data, apart, width, strict_width):
+            for line, width_problems, prepared in prepared_apart(
+                data, apart, width, strict_width, display
+            ):
                 counts.rows += 1
                 if tick is not None and not counts.rows % TICK_EVERY:
                     tick(display, counts.rows)

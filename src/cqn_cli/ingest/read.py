@@ -239,16 +239,22 @@ class _Blocks:
         self.odd_to = 0
 
     def __iter__(self) -> Iterator[str]:
-        rest, lines = "", 0
+        rest: list[str] = []  # read since the last line break (a long line: many reads)
+        lines = 0
         while True:
             chunk = self.text.read(BLOCK)
             if not chunk:
-                block, rest = rest, ""
+                block = "".join(rest)
+                rest = []
             else:
-                chunk = rest + chunk
-                # After the last line break, not after a "\r" that may come before "\n".
+                # After the last line break, not after a "\r" that may come before "\n"
+                # (a "\r" left at the end of ``rest`` is joined to this chunk's "\n").
                 end = max(chunk.rfind("\n"), chunk.rfind("\r", 0, -1)) + 1
-                block, rest = chunk[:end], chunk[end:]
+                if not end:
+                    rest.append(chunk)
+                    continue
+                block = "".join([*rest, chunk[:end]])
+                rest = [chunk[end:]]
             if block:
                 split = list(io.StringIO(block, newline=""))  # split as the file would be
                 lines += len(split)
