@@ -230,8 +230,9 @@ def _prepare(
     try:
         try:
             for line, cells in data:
-                problems = _field_count(line, cells, width, strict) if len(cells) != width else []
-                batch.append((line, problems, None if problems else loader.prepare(line, cells)))
+                problems = len(cells) != width and _field_count(line, cells, width, strict)
+                prepared = None if problems else loader.prepare(line, cells)
+                batch.append((line, problems or [], prepared))
                 if len(batch) >= PREPARED_BATCH:
                     sending.send(batch)
                     batch = []
@@ -459,12 +460,8 @@ def run_import(
                 counts.rows += 1
                 if tick is not None and not counts.rows % TICK_EVERY:
                     tick(display, counts.rows)
-                if len(cells) != width:
-                    row_problems = _field_count(line, cells, width, strict_width)
-                    if not row_problems:
-                        row_problems = check_row(line, cells)
-                else:
-                    row_problems = check_row(line, cells)
+                found = len(cells) != width and _field_count(line, cells, width, strict_width)
+                row_problems = found or check_row(line, cells)
                 if row_problems:
                     problems.extend(row_problems)
                     bad_lines.setdefault(line, row_problems[0].key)

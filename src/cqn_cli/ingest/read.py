@@ -287,7 +287,6 @@ def _csv_rows(src: Source) -> Iterator[tuple[int, list[Cell]]]:
         blocks = _Blocks(text)
         reader = csv.reader(blocks, delimiter=src.delimiter, strict=True)
         line = 1
-        normalized = unicodedata.is_normalized
         try:
             for cells in reader:
                 start, line = line, reader.line_num + 1
@@ -303,11 +302,7 @@ def _csv_rows(src: Source) -> Iterator[tuple[int, list[Cell]]]:
                     raise _refuse(src.path, _nul_line(start, cells), "file.nul")
                 if not joined or joined.isspace():
                     continue
-                if (
-                    "\r" in joined
-                    or "'" in joined
-                    or not (joined.isascii() or normalized("NFC", joined))
-                ):
+                if "\r" in joined or not _plain(joined):
                     yield start, [_clean(c) for c in cells]
                 else:
                     yield start, [c.strip() for c in cells]
