@@ -239,6 +239,36 @@ def test_a_command_builds_its_own_group_only() -> None:
             "cqn person list: thừa trong lệnh: Xuân Hà.",
             "cqn person list: not expected here: Xuân Hà.",
         ),
+        (  # a day that does not exist is said so, not "write dd/mm/yyyy"
+            ["stats", "gathering", "--as-of", "31/02/2019"],
+            "'31/02/2019': ngày không tồn tại.",
+            "'31/02/2019': no such day.",
+        ),
+        (
+            ["stats", "attendance", "--from", "1/1/1800"],
+            "'1/1/1800': năm trước 1900.",
+            "'1/1/1800': year before 1900.",
+        ),
+        (  # a year at the end of the calendar: its last quarter would end past it
+            ["stats", "meetings", "--from", "01/01/9999", "--to", "31/12/9999"],
+            "'01/01/9999': năm sau 9998.",
+            "'01/01/9999': year after 9998.",
+        ),
+        (
+            ["stats", "gatherings", "--period", "9999"],
+            "Kỳ không hợp lệ: '9999': năm phải từ 1900 đến 9998.",
+            "Invalid period: '9999': the year must be from 1900 to 9998.",
+        ),
+        (
+            ["report", "--period", "0001Q1"],
+            "Kỳ không hợp lệ: '0001Q1': năm phải từ 1900 đến 9998.",
+            "Invalid period: '0001Q1': the year must be from 1900 to 9998.",
+        ),
+        (
+            ["stats", "inactive", "--as-of", "2019"],
+            "'2019': không phải ngày (viết dd/mm/yyyy).",
+            "'2019': not a date (write dd/mm/yyyy).",
+        ),
     ],
 )
 def test_a_refused_value_is_said_in_the_chosen_language(

@@ -21,6 +21,9 @@ _ISO_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 _YEAR = re.compile(r"^(\d+)$")
 
 MIN_YEAR = 1900
+# The last year an option date or period may name: what is computed around it (a
+# quarter's end, 15 days past 22/12, the period after) stays within Python's calendar.
+MAX_YEAR = 9998
 
 
 def _check_year(text: str, year_text: str) -> int:
@@ -103,7 +106,10 @@ def parse_day(value: object) -> dt.date:
     """
     if isinstance(value, dt.date):
         return value
-    return dt.date.fromisoformat(parse_date(value, today=dt.date.max))
+    day = dt.date.fromisoformat(parse_date(value, today=dt.date.max))
+    if day.year > MAX_YEAR:
+        raise FieldProblem("date.too_far", value=str(value))
+    return day
 
 
 def precision_prefix_compare(a: str, b: str) -> int:

@@ -402,8 +402,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "usage.extra_args": ("thừa trong lệnh: {args}.", "not expected here: {args}."),
     "usage.see_help": ("xem '{command} --help'.", "see '{command} --help'."),
     "usage.bad_date": (
-        "Ngày không hợp lệ: '{value}' (viết dd/mm/yyyy).",
-        "Invalid date: '{value}' (write dd/mm/yyyy).",
+        "'{value}': {reason}.",
+        "'{value}': {reason}.",
     ),
     "usage.bad_map": (
         "--map phải có dạng 'Tiêu đề=trường': '{value}'.",
@@ -583,6 +583,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "two-digit year: write the year in full",
     ),
     "date.too_old": ("năm trước 1900", "year before 1900"),
+    "date.too_far": ("năm sau 9998", "year after 9998"),
     "date.no_such_day": ("ngày không tồn tại", "no such day"),
     "date.future": ("ngày trong tương lai", "date in the future"),
     "date.partial_not_allowed": (
@@ -833,6 +834,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "usage.bad_period": (
         "Kỳ không hợp lệ: '{value}' (viết 2019, 2019Q2 hoặc 2019-05).",
         "Invalid period: '{value}' (write 2019, 2019Q2 or 2019-05).",
+    ),
+    "usage.period_year": (
+        "Kỳ không hợp lệ: '{value}': năm phải từ 1900 đến 9998.",
+        "Invalid period: '{value}': the year must be from 1900 to 9998.",
     ),
     "usage.period_and_dates": (
         "Dùng --period hoặc --from/--to, không dùng cả hai.",

@@ -394,7 +394,7 @@ def set_status(db: Database, person: str, status: str, on: dt.date | None) -> di
     if on is not None:
         shown = {"date": on.strftime("%d/%m/%Y"), "id": format_id(record["id"])}
         if on > dt.date.today():
-            raise DataError("person.status_in_future", **shown)
+            raise UsageError("person.status_in_future", **shown)  # an option date: exit 2
         birth = record["birth_date"]
         if birth and precision_prefix_compare(on.isoformat(), birth) < 0:
             raise DataError("person.status_before_birth", name=record["full_name"], **shown)

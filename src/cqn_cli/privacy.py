@@ -12,7 +12,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from cqn_cli.errors import DataError
+from cqn_cli.errors import DataError, UsageError
 from cqn_cli.people import format_id, get_record, mask_value, now_iso, to_row
 from cqn_cli.store.db import Database, write
 
@@ -99,7 +99,7 @@ def set_consent(
     if record["forgotten_on"]:
         raise DataError("person.forgotten", id=format_id(record["id"]))
     if on > dt.date.today():
-        raise DataError("consent.in_future", date=on.strftime("%d/%m/%Y"))
+        raise UsageError("consent.in_future", date=on.strftime("%d/%m/%Y"))  # --on: exit 2
     with write(db):
         db.execute(
             "UPDATE person SET consent = ?, consent_on = ?,"

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cqn_cli import figures
+from cqn_cli.dates import MAX_YEAR, MIN_YEAR
 from cqn_cli.errors import UsageError
 from cqn_cli.store.db import Database
 
@@ -66,6 +67,8 @@ def period_of(text: str) -> Period:
     if not m:
         raise UsageError("usage.bad_period", value=text)
     year = int(m.group(1))
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise UsageError("usage.period_year", value=text)
     if m.group(2):
         q = int(m.group(2))
         start = dt.date(year, 3 * q - 2, 1)

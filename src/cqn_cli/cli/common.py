@@ -193,8 +193,11 @@ def parse_option_date(value: str) -> dt.date:
     """An option date (``dd/mm/yyyy`` or ISO); a bad one is a usage error (exit 2)."""
     try:
         return parse_day(value)
-    except FieldProblem:
-        raise typer.BadParameter(t("usage.bad_date", value=value)) from None
+    except FieldProblem as p:
+        # A partial date is not a day: said as such, not as a column's rule.
+        key = "date.bad" if p.key == "date.partial_not_allowed" else p.key
+        reason = t(key, **p.params)
+        raise typer.BadParameter(t("usage.bad_date", value=value, reason=reason)) from None
 
 
 def vocabulary(parse: Callable[[str], str], key: str) -> Callable[[str], str]:
