@@ -127,3 +127,28 @@ def test_listing_xlsx_reads_back_into_a_new_database(sample_db: Path, tmp_path: 
     before = _json(sample_db, "person", "list", "--ward", "Tam Thuận", "--reveal")["rows"]
     after = _json(fresh, "person", "list", "--reveal")["rows"]
     assert [[p[k] for k in keys] for p in after] == [[p[k] for k in keys] for p in before]
+
+
+def test_a_file_is_written_in_the_format_its_name_promises_or_not_at_all(
+    sample_db: Path, tmp_path: Path
+) -> None:
+    """``-o x.md`` for a listing, ``-o x.csv`` for the report: formats the command does
+    not write. Refused (exit 2, no file) rather than CSV in a .md or Markdown in a .csv;
+    a name that promises nothing (``.txt``, none) gets the command's own default."""
+    for args, name in (
+        (("group", "list"), "nhom.md"),
+        (("person", "list"), "ds.xls"),
+        (("report", "--period", "2019"), "bao-cao.csv"),
+        (("report", "--period", "2019"), "bao-cao.pdf"),
+    ):
+        r = cqn(sample_db, *args, "-o", tmp_path / name, code=2)
+        assert "-f" in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
+        assert not (tmp_path / name).exists()
+    cqn(sample_db, "group", "list", "-o", tmp_path / "nhom.txt")
+    printed = cqn(sample_db, "group", "list", "-f", "csv").stdout
+    assert (tmp_path / "nhom.txt").read_text(encoding="utf-8-sig") == printed
+    cqn(sample_db, "report", "--period", "2019", "-o", tmp_path / "bao-cao")
+    assert (tmp_path / "bao-cao").read_text(encoding="utf-8").startswith("# ")
+    # -f says what the name does not: it wins.
+    cqn(sample_db, "report", "--period", "2019", "-f", "md", "-o", tmp_path / "r.csv")
+    assert (tmp_path / "r.csv").read_text(encoding="utf-8").startswith("# ")

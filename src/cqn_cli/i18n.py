@@ -340,6 +340,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "bảng chỉ để xem trên màn hình; ghi tệp thì chọn -f xlsx, csv hoặc json.",
         "a table is for the screen; to write a file choose -f xlsx, csv or json.",
     ),
+    "usage.suffix_not_offered": (
+        "lệnh này không ghi được dạng tệp mà tên {path} chỉ ra; đặt tên tệp đuôi {suffixes}"
+        " hoặc chọn -f.",
+        "this command does not write the kind of file {path} is named for; name it"
+        " {suffixes}, or choose -f.",
+    ),
     "usage.xlsx_needs_file": (
         "tệp XLSX cần nơi ghi: thêm -o TỆP.xlsx.",
         "an XLSX workbook needs somewhere to go: add -o FILE.xlsx.",

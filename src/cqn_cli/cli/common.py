@@ -3,7 +3,7 @@
 import contextlib
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -223,7 +223,40 @@ class Format(StrEnum):
     xlsx = "xlsx"
 
 
-_BY_SUFFIX = {".xlsx": "xlsx", ".json": "json", ".csv": "csv"}
+# What a file's suffix promises: a file so named is written in that format or not at all
+# (Markdown in a ``.csv`` opens in Excel as one column of garbage). Other suffixes (none,
+# ``.txt``) promise nothing: the command's default format.
+_PROMISED = {
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".json": "json",
+    ".xlsx": "xlsx",
+    ".xlsm": "xlsx",
+    ".xls": "xls",
+    ".ods": "ods",
+    ".md": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".pdf": "pdf",
+    ".docx": "docx",
+    ".doc": "doc",
+}
+
+
+def format_of_file(path: Path, offered: Iterable[str], default: str) -> str:
+    """The format ``-o path`` asks for by its suffix: one of ``offered``, else
+    ``default`` when the suffix names no format; a format not offered is exit 2."""
+    from cqn_cli.errors import UsageError
+
+    offered = [f for f in offered if f != "table"]
+    promised = _PROMISED.get(path.suffix.lower())
+    if promised is None:
+        return default
+    if promised not in offered:
+        first = {f: s for s, f in reversed(_PROMISED.items())}  # .html, not .htm
+        suffixes = ", ".join(first[f] for f in offered)
+        raise UsageError("usage.suffix_not_offered", path=str(path), suffixes=suffixes)
+    return promised
 
 
 def resolve_format(fmt: Format | None) -> str:
@@ -241,7 +274,7 @@ def resolve_format(fmt: Format | None) -> str:
     if fmt is not None:
         chosen = fmt.value
     elif target is not None:
-        chosen = _BY_SUFFIX.get(target.suffix.lower(), "csv")
+        chosen = format_of_file(target, Format, "csv")
     else:
         chosen = out.default_format()
     if target is not None:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from cqn_cli.cli.common import output_file, parse_option_date, state, today
+from cqn_cli.cli.common import format_of_file, output_file, parse_option_date, state, today
 from cqn_cli.i18n import t
 
 
@@ -17,9 +17,6 @@ class ReportFormat(StrEnum):
     html = "html"
     xlsx = "xlsx"
     json = "json"
-
-
-_BY_SUFFIX = {".md": "md", ".html": "html", ".htm": "html", ".xlsx": "xlsx", ".json": "json"}
 
 
 def report_cmd(
@@ -49,9 +46,7 @@ def report_cmd(
     chosen = choose_period(date_from, date_to, period, today())
     with working(t("progress.report")):
         built = report.build(state(ctx).db(), chosen)
-    kind = (
-        fmt.value if fmt else (_BY_SUFFIX.get(output.suffix.lower(), "md") if output else "table")
-    )
+    kind = fmt.value if fmt else (format_of_file(output, ReportFormat, "md") if output else "table")
     emit(built, kind, output_file(ctx, output) if output is not None else None)
 
 
