@@ -390,7 +390,8 @@ def test_leaving_on_a_future_date_is_refused(cqn: Run, query: Query, tmp_path: P
 #   expected (members that day, on the roster): An, Dũng (joins that day), Hùng, Khánh = 4
 #   not expected: Bình (left 30/06), Cường (moved out 01/06), Giang (leaves that day)
 #   marks: An, Dũng present; Hùng excused; Khánh unmarked → absent;
-#          Cường, Em (never a member), Giang present → 3 guests; Bình excused → nowhere.
+#          Cường, Em (never a member), Giang present, Bình excused → 4 guests (SPEC §4:
+#          "Marks recorded for others count as present guests", whatever they say).
 SEPT = {
     "code": "XH-CLB01-20190901",
     "date": "2019-09-01",
@@ -401,7 +402,7 @@ SEPT = {
     "present": 2,
     "excused": 1,
     "absent": 1,
-    "guests": 3,
+    "guests": 4,
 }
 
 
@@ -478,7 +479,7 @@ def test_meeting_record_prints_the_tally(cqn: Run, query: Query, tmp_path: Path)
     ward(cqn, query, tmp_path)
     r = record_september(cqn)
     assert r.stdout.strip() == (
-        "Cuộc họp XH-CLB01-20190901: dự kiến 4, có mặt 2, vắng có phép 1, vắng 1, khách 3."
+        "Cuộc họp XH-CLB01-20190901: dự kiến 4, có mặt 2, vắng có phép 1, vắng 1, khách 4."
     )
     assert query(
         "SELECT mt.code, mt.date, mt.kind, mt.title, a.person_id, a.status FROM attendance a"
@@ -593,7 +594,7 @@ def test_meeting_list_json_rows_worked_by_hand(cqn: Run, query: Query, tmp_path:
         "present": 1 + 3 + 2 + 2,
         "excused": 0 + 1 + 1 + 0,
         "absent": 1 + 2 + 1 + 2,
-        "guests": 0 + 1 + 3 + 0,
+        "guests": 0 + 1 + 4 + 0,
     }
     assert as_json(cqn, "meeting", "list", "--group", "XH-BLL01")["rows"] == [board]
     got = as_json(cqn, "meeting", "list", "--from", "01/05/2019", "--to", "30/09/2019")
@@ -640,13 +641,14 @@ def test_meeting_show_lists_every_expected_member_and_the_guests(
         {"person_id": "CQN000004", "name": "Phạm Văn Dũng", "status": "present", "expected": True},
         {"person_id": "CQN000007", "name": "Hồ Văn Hùng", "status": "excused", "expected": True},
         {"person_id": "CQN000008", "name": "Bùi Văn Khánh", "status": "absent", "expected": True},
+        {"person_id": "CQN000002", "name": "Trần Thị Bình", "status": "excused", "expected": False},
         {"person_id": "CQN000003", "name": "Lê Văn Cường", "status": "present", "expected": False},
         {"person_id": "CQN000005", "name": "Võ Văn Em", "status": "present", "expected": False},
         {"person_id": "CQN000006", "name": "Đỗ Văn Giang", "status": "present", "expected": False},
     ]
     table = ok(cqn, "meeting", "show", "XH-CLB01-20190901", "--format", "table").stdout
     assert "Bùi Văn Khánh" in table
-    assert "Trần Thị Bình" not in table  # excused, but not a member that day: not listed
+    assert "Trần Thị Bình" in table  # excused, not a member that day: a guest, as marked
 
 
 def test_meeting_show_of_an_unknown_meeting(cqn: Run, query: Query) -> None:

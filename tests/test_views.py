@@ -376,7 +376,7 @@ MARKS = [  # (meeting, person, status)
     (5, 2, "present"),
     (5, 3, "present"),  # Cường, moved out on 01/02: a guest
     (6, 1, "present"),
-    (6, 8, "excused"),  # Hà, not a member, excused: not a guest either
+    (6, 8, "excused"),  # Hà, not a member, excused: a guest all the same (SPEC §4)
 ]
 
 
@@ -434,7 +434,7 @@ def test_meeting_attendance_by_hand(hand_db: Path) -> None:
         tally("TG-Q1", "2025-01-15", "quarterly", "TG-CLB", 2, 1, 0, 1, 0),  # not Giang
         tally("TT-M2", "2025-02-01", "other", "TT-BLL", 1, 0, 0, 1, 0),  # An, no mark
         tally("XH-Q2", "2025-03-10", "quarterly", "XH-CLB", 2, 2, 0, 0, 1),  # Cường a guest
-        tally("XH-G", "2025-04-25", "gathering", "XH-CLB", 2, 1, 0, 1, 0),  # Hà excused
+        tally("XH-G", "2025-04-25", "gathering", "XH-CLB", 2, 1, 0, 1, 1),  # Hà a guest
     ]
     db = open_db(hand_db)
     assert drop(read_view(hand_db, "meeting_attendance"), "meeting_code") == drop(

@@ -143,7 +143,7 @@ def meeting_tallies_sql(where: str) -> str:
         SELECT a.meeting_id, count(*) AS guests
         FROM attendance a JOIN selected s ON s.id = a.meeting_id
         LEFT JOIN expected e ON e.meeting_id = a.meeting_id AND e.person_id = a.person_id
-        WHERE e.person_id IS NULL AND a.status = 'present'
+        WHERE e.person_id IS NULL
         GROUP BY a.meeting_id
     )
     SELECT mt.code, mt.date, mt.kind, g.code AS group_code, mt.title,
@@ -171,9 +171,9 @@ def meeting_tallies(
 ) -> list[dict[str, Any]]:
     """Meetings with ``expected``, ``present``, ``excused``, ``absent`` and ``guests``.
 
-    An expected member with no mark is absent; marks of people not expected that
-    day, when present, are guests (SPEC §4).
-    """
+    An expected member with no mark is absent; a mark of anyone not expected that day
+    makes them a guest, whatever it says (SPEC §4: "Marks recorded for others count as
+    present guests")."""
     where, params = ["1 = 1"], {}
     if code is not None:
         where.append("mt.code = :code")
@@ -195,7 +195,8 @@ def meeting_tallies(
 
 
 def meeting_marks(db: Database, meeting_code: str) -> list[dict[str, Any]]:
-    """Everyone expected at a meeting (unmarked = absent) and every guest, with their mark."""
+    """Everyone expected at a meeting (unmarked = absent) and every guest (anyone else
+    marked), with their mark as recorded."""
     sql = f"""
     WITH selected AS (SELECT id, group_id, date FROM meeting WHERE code = :code),
     {_expected_cte("selected")}
@@ -208,7 +209,7 @@ def meeting_marks(db: Database, meeting_code: str) -> list[dict[str, Any]]:
     SELECT a.person_id, p.full_name, a.status, 0
     FROM attendance a JOIN selected s ON s.id = a.meeting_id
     JOIN person p ON p.id = a.person_id
-    WHERE a.status = 'present' AND a.person_id NOT IN (SELECT person_id FROM expected)
+    WHERE a.person_id NOT IN (SELECT person_id FROM expected)
     """
     return [dict(r) for r in db.query(sql, {"code": meeting_code})]
 

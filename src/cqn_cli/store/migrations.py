@@ -491,3 +491,13 @@ def _roster_digest(db: Database) -> None:
         BEGIN UPDATE person SET roster_digest = NULL WHERE id = NEW.id; END;
         """,
     )
+
+
+@migration("0012_guests_of_any_mark")
+def _guests_of_any_mark(db: Database) -> None:
+    """The figure views again: ``meeting_attendance.guests`` counts every mark of someone
+    not expected, whatever it says (SPEC §4 "Marks recorded for others count as present
+    guests"); it counted only the marks "present"."""
+    from cqn_cli.store.views import create_views
+
+    create_views(db)

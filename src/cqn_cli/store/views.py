@@ -72,7 +72,8 @@ meeting_attendance: one row per meeting (SPEC §4 "expected at a meeting"), as
             that day (a person with overlapping memberships counts once);
   present, excused: expected members marked so; absent = expected - present - excused
             (an expected member with no mark is absent);
-  guests:   people marked present who were not expected (not in any rate).
+  guests:   people marked (present, excused or absent) who were not expected; SPEC §4
+            counts marks recorded for others as present guests (not in any rate).
 """,
         f"""SELECT code AS meeting_code, date, kind, group_code, title,
            expected, present, excused, absent, guests
