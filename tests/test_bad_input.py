@@ -314,6 +314,61 @@ def test_the_verdict_counts_bad_rows_not_problems(
     assert err.splitlines()[-1] == f"{path}: 1 bad row(s); nothing was written.", err
 
 
+@pytest.mark.parametrize(
+    ("kind", "text", "places"),
+    [
+        (  # a two-digit year, a 5-digit CCCD and a mistyped ward, each at its column
+            "roster",
+            "Họ và tên,Ngày sinh,Giới tính,Số CCCD,Phường\n"
+            "Ngô Văn Tư,05/05/55,Nam,12345,Tam Thun\n",
+            {(2, 2), (2, 4), (2, 5)},
+        ),
+        (  # a founding day that does not exist beside a ward that does not either
+            "groups",
+            "Mã nhóm,Tên nhóm,Loại,Phường,Ngày thành lập\nXH-CLB09,CLB mới,CLB,Xuân Haa,31/02/2019\n",
+            {(2, 4), (2, 5)},
+        ),
+        (  # nobody holds that CCCD; the gift is negative; no such group
+            "visits",
+            "Số CCCD,Ngày thăm,Lý do,Quà tặng,Mã nhóm\n048099999999,20/08/2019,ốm đau,-5,XH-CLB99\n",
+            {(2, 1), (2, 4), (2, 5)},
+        ),
+        (  # a mark that is not one, for nobody known, at a group that does not exist
+            "attendance",
+            "Mã cuộc họp,Ngày,Loại,Mã nhóm,Mã CQN,Trạng thái\n"
+            "Q9,10/10/2019,họp quý,XH-CLB99,CQN009999,có lẽ\n",
+            {(2, 4), (2, 5), (2, 6)},
+        ),
+    ],
+    ids=["roster", "groups", "visits", "attendance"],
+)
+def test_every_mistake_of_a_row_is_listed(
+    kind: str,
+    text: str,
+    places: set[tuple[int, int]],
+    base_db: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    """A refused cell does not hide the row's other mistakes (the clerk fixes the row
+    once, not once per mistake): each is a line of its own at its line and column."""
+    path = tmp_path / f"{kind}.csv"
+    path.write_text(text, encoding="utf-8")
+    db = tmp_path / "cqn.db"
+    shutil.copyfile(base_db, db)
+    capfd.readouterr()
+    code = run_main(
+        tmp_path, monkeypatch, "--db", str(db), "--lang", "en", "import", kind, str(path),
+        "--as-of", "2019-12-31",
+    )  # fmt: skip
+    err = capfd.readouterr().err
+    assert code == 1, err
+    said = {line.split(" ")[0] for line in err.splitlines()[:-1]}
+    assert said == {f"{path}:{line}:{column}" for line, column in places}, err
+    assert err.splitlines()[-1] == f"{path}: 1 bad row(s); nothing was written.", err
+
+
 # ---- the comparison is not vacuous --------------------------------------------------------
 
 GOOD_VISITS = (

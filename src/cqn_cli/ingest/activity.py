@@ -19,7 +19,15 @@ from typing import Any
 
 from cqn_cli.dates import precision_prefix_compare
 from cqn_cli.errors import FieldProblem, RowProblem
-from cqn_cli.ingest.fields import ATTENDANCE, GROUPS, MEMBERS, VISITS, Field, HeaderMap
+from cqn_cli.ingest.fields import (
+    ATTENDANCE,
+    GROUPS,
+    MEMBERS,
+    PERSON_REF,
+    VISITS,
+    Field,
+    HeaderMap,
+)
 from cqn_cli.ingest.read import Cell
 from cqn_cli.ingest.rows import BATCH, LaterIndexes, RowLoader
 from cqn_cli.people import PersonResolver, now_iso
@@ -90,6 +98,10 @@ class GroupIndex:
         return FieldProblem("ref.unknown_group", value=code)
 
 
+# The cells that name a person (``PersonResolver.resolve``).
+_PERSON_REFERENCE = tuple(f.name for f in PERSON_REF)
+
+
 class _ActivityLoader(RowLoader):
     """Shared by the loaders that name people and groups."""
 
@@ -135,13 +147,23 @@ class _ActivityLoader(RowLoader):
     def person_and_group(
         self, line: int, cells: Sequence[Cell]
     ) -> tuple[dict[str, Any], int | None, Group | None, list[RowProblem]]:
-        """A row parsed, with the person and the group (if any) it names, or the problems."""
+        """A row parsed, with the person and the group (if any) it names, or the problems:
+        all of them (a refused date does not hide an unknown person), except a reference
+        whose own cells are refused."""
         values, problems = self.parse(line, cells)
-        if problems:
-            return values, None, None, problems
-        pk, problems = self.person(line, values)
-        group, more = self.group(line, values.get("group_code"))
-        return values, pk, group, problems + more
+        refused = {p.column for p in problems}
+        pk = group = None
+        if not self._among(refused, _PERSON_REFERENCE):
+            pk, more = self.person(line, values)
+            problems += more
+        if not self._among(refused, ("ma_nhom",)):
+            group, more = self.group(line, values.get("group_code"))
+            problems += more
+        return values, pk, group, problems
+
+    def _among(self, columns: set[int | None], fields: Sequence[str]) -> bool:
+        """Whether any of ``fields`` is in one of ``columns`` (1-based) of the file."""
+        return any(c is not None and c.index + 1 in columns for c in map(self.col, fields))
 
     def group(
         self, line: int, code: str | None, field: str = "ma_nhom"
@@ -176,19 +198,23 @@ class GroupsLoader(_ActivityLoader):
 
     def row(self, line: int, cells: Sequence[Cell]) -> list[RowProblem]:
         values, problems = self.parse(line, cells)
+        ward_id = ""
+        if not self._among({p.column for p in problems}, ("phuong",)):  # a bad date too
+            written = values.get("ward") or self.default_ward
+            if not written:
+                problems.append(self.problem(line, self.col("phuong"), None, "value.required"))
+            else:
+                try:
+                    ward_id = self.wards.resolve(written, self.as_of).id
+                except FieldProblem as p:
+                    col = self.col("phuong")
+                    problems.append(self.problem(line, col, written, p.key, **p.params))
         if problems:
             return problems
         code = values["code"]
         if code.casefold() in self._lines:
             other = self._lines[code.casefold()]
             return [self.problem(line, self.col("ma_nhom"), code, "row.code_twice", other=other)]
-        written = values.get("ward") or self.default_ward
-        if not written:
-            return [self.problem(line, self.col("phuong"), None, "value.required")]
-        try:
-            ward_id = self.wards.resolve(written, self.as_of).id
-        except FieldProblem as p:
-            return [self.problem(line, self.col("phuong"), written, p.key, **p.params)]
         founded, dissolved = values.get("founded_on"), values.get("dissolved_on")
         if founded and dissolved and dissolved <= founded:
             col = self.col("ngay_giai_the")
@@ -428,12 +454,7 @@ class AttendanceLoader(_ActivityLoader):
             status = self._known_marks.get(cells[self._status_cell])
             if meeting is not None and pk is not None and status is not None:
                 return self._mark(line, meeting, pk, status)
-        values, problems = self.parse(line, cells)
-        if problems:
-            return problems
-        group, problems = self.group(line, values["group_code"])
-        pk, more = self.person(line, values)
-        problems += more
+        values, pk, group, problems = self.person_and_group(line, cells)
         if problems or group is None or pk is None:
             return problems
         code, date, kind = values["meeting_code"], values["date"], values["kind"]

@@ -261,12 +261,15 @@ class RosterLoader(RowLoader):
         problems, its warnings (field, reason), its values, its national id, the digest
         to store, its name keys."""
         values, problems = self.parse(line, cells)
-        if problems:
-            return problems, [], values, None, None, ("", "")
+        # A refused cell does not hide the row's other mistakes: the ward and the citizen
+        # id are looked at all the same (the checks across fields need every field).
+        refused = {p.column for p in problems}
         warnings: list[tuple[str, str]] = []
         # Ward: the cell, else --ward.
         written_ward = values.get("ward") or self.default_ward
-        if not written_ward:
+        if self.ward_column is not None and self.ward_column.index + 1 in refused:
+            pass  # said already
+        elif not written_ward:
             problems.append(self.problem(line, self.ward_column, None, "value.required"))
         else:
             try:
@@ -292,6 +295,8 @@ class RosterLoader(RowLoader):
                 ):
                     warnings.append(("so_cccd", f"warn.cccd_{what}"))
                     digest = None
+        if refused:
+            return problems, [], values, None, None, ("", "")
         values["national_id"] = cccd
         problems.extend(self._cross_checks(line, values))
         stored = None if digest is None else f"{self._today_iso} {digest}"
