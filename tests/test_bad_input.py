@@ -325,12 +325,14 @@ def test_the_verdict_counts_bad_rows_not_problems(
         ),
         (  # a founding day that does not exist beside a ward that does not either
             "groups",
-            "Mã nhóm,Tên nhóm,Loại,Phường,Ngày thành lập\nXH-CLB09,CLB mới,CLB,Xuân Haa,31/02/2019\n",
+            "Mã nhóm,Tên nhóm,Loại,Phường,Ngày thành lập\n"
+            "XH-CLB09,CLB mới,CLB,Xuân Haa,31/02/2019\n",
             {(2, 4), (2, 5)},
         ),
         (  # nobody holds that CCCD; the gift is negative; no such group
             "visits",
-            "Số CCCD,Ngày thăm,Lý do,Quà tặng,Mã nhóm\n048099999999,20/08/2019,ốm đau,-5,XH-CLB99\n",
+            "Số CCCD,Ngày thăm,Lý do,Quà tặng,Mã nhóm\n"
+            "048099999999,20/08/2019,ốm đau,-5,XH-CLB99\n",
             {(2, 1), (2, 4), (2, 5)},
         ),
         (  # a mark that is not one, for nobody known, at a group that does not exist

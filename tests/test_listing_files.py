@@ -152,3 +152,16 @@ def test_a_file_is_written_in_the_format_its_name_promises_or_not_at_all(
     # -f says what the name does not: it wins.
     cqn(sample_db, "report", "--period", "2019", "-f", "md", "-o", tmp_path / "r.csv")
     assert (tmp_path / "r.csv").read_text(encoding="utf-8").startswith("# ")
+
+
+def test_a_file_that_cannot_be_written_is_said_in_the_clerks_language(
+    sample_db: Path, tmp_path: Path
+) -> None:
+    """The system's reason ("No such file or directory") in the chosen language."""
+    target = tmp_path / "khong-co" / "nhom.csv"
+    r = cqn(sample_db, "group", "list", "-o", target, code=2)
+    assert r.stderr.strip() == f"Không ghi được {target}: không có tệp hay thư mục đó."
+    report = target.with_suffix(".md")
+    r = RUNNER.invoke(app, ["--lang", "en", "--db", str(sample_db), "report", "-o", report])
+    assert r.exit_code == 2
+    assert r.stderr.strip() == f"Cannot write {report}: no such file or folder."

@@ -23,6 +23,7 @@ from openpyxl import Workbook
 
 from conftest import SAMPLE, Run, write_csv
 from cqn_cli.errors import ImportRefused, RowProblem, UsageError
+from cqn_cli.i18n import t
 from cqn_cli.ingest.read import FIELD_LIMIT, Cell, Source, detect, rows
 from cqn_cli.text import encode_cp1258
 
@@ -365,6 +366,8 @@ def test_unterminated_quote_at_end_of_file(tmp_path: Path) -> None:
     f.write_bytes(b'a,b\n1,2\n3,"abc\n')
     p = refused(f)
     assert (p.line, p.key) == (3, "file.csv_error")
+    # In the clerk's language, not Python's csv module's ("unexpected end of data").
+    assert p.params["reason"] == t("csv.unclosed_quote") != "unexpected end of data"
 
 
 def test_unterminated_quote_names_the_line_it_opens_on(tmp_path: Path) -> None:
@@ -380,6 +383,7 @@ def test_text_after_a_closing_quote(tmp_path: Path) -> None:
     f.write_bytes(b'a,b\n1,2\n3,"x"y\n')
     p = refused(f)
     assert (p.line, p.key) == (3, "file.csv_error")
+    assert p.params["reason"] == t("csv.after_quote")  # not "',' expected after '\"'"
 
 
 def test_rows_before_a_refusal_are_yielded_first(tmp_path: Path) -> None:

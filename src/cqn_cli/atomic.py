@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 from cqn_cli.errors import UsageError
+from cqn_cli.i18n import os_reason
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -21,7 +22,7 @@ def write_atomically(path: Path, data: bytes) -> None:
     try:
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     except OSError as exc:
-        raise UsageError("usage.cannot_write", path=str(path), reason=exc.strerror) from None
+        raise UsageError("usage.cannot_write", path=str(path), reason=os_reason(exc)) from None
     try:
         os.fchmod(fd, 0o600)
         with os.fdopen(fd, "wb") as out:
@@ -31,7 +32,7 @@ def write_atomically(path: Path, data: bytes) -> None:
         os.replace(tmp, target)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise UsageError("usage.cannot_write", path=str(path), reason=exc.strerror) from None
+        raise UsageError("usage.cannot_write", path=str(path), reason=os_reason(exc)) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

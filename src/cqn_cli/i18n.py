@@ -6,6 +6,7 @@ Ground floor. ``t(key, **params)`` formats the message in the current language
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import sys
@@ -779,6 +780,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "file.not_found": ("không có tệp", "no such file"),
     "file.unreadable": ("không đọc được tệp: {reason}", "cannot read the file: {reason}"),
     "file.csv_error": ("lỗi định dạng CSV: {reason}", "malformed CSV: {reason}"),
+    "csv.unclosed_quote": (
+        "một dấu ngoặc kép mở ở dòng này không bao giờ được đóng",
+        "a quote opened on this line is never closed",
+    ),
+    "csv.after_quote": (
+        "sau dấu ngoặc kép đóng phải là dấu phân cách hoặc hết dòng",
+        "a closing quote must be followed by the separator or the end of the line",
+    ),
     "file.nul": ("tệp chứa ký tự NUL (không phải văn bản CSV?)", "NUL byte (not a CSV text file?)"),
     "file.decode": (
         "không giải mã được theo bảng mã {encoding} (byte {offset})",
@@ -1425,6 +1434,34 @@ _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+# What the system said of a file, in the clerk's language: the errors a clerk meets
+# (anything else keeps the system's own words).
+_OS_REASONS = {
+    errno.ENOENT: ("không có tệp hay thư mục đó", "no such file or folder"),
+    errno.EACCES: ("không có quyền", "permission denied"),
+    errno.EPERM: ("không được phép", "not permitted"),
+    errno.ENOSPC: ("ổ đĩa đã đầy", "the disk is full"),
+    errno.EDQUOT: ("đã hết hạn mức ổ đĩa", "the disk quota is used up"),
+    errno.EROFS: ("ổ đĩa chỉ đọc", "the disk is read-only"),
+    errno.EISDIR: ("là một thư mục", "it is a folder"),
+    errno.ENOTDIR: (
+        "một phần của đường dẫn không phải thư mục",
+        "part of the path is not a folder",
+    ),
+    errno.ENAMETOOLONG: ("tên quá dài", "the name is too long"),
+    errno.EIO: ("lỗi đọc ghi của ổ đĩa", "the disk failed to read or write"),
+    errno.EBUSY: ("tệp đang bận", "the file is busy"),
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why the system refused, as the clerk reads it."""
+    known = _OS_REASONS.get(exc.errno or 0)
+    if known is None:
+        return exc.strerror or str(exc)
+    return known[0] if lang() == "vi" else known[1]
 
 
 def show_value(value: Any) -> Any:

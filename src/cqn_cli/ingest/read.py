@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cqn_cli.errors import ImportRefused, RowProblem, UsageError
+from cqn_cli.i18n import os_reason, t
 
 CHUNK = 1 << 20
 # Characters of a CSV file read at once (see ``_Blocks``): more is no faster, and each
@@ -124,7 +125,7 @@ def detect(
     except FileNotFoundError:
         raise _refuse(path, 0, "file.not_found") from None
     except OSError as exc:
-        raise _refuse(path, 0, "file.unreadable", reason=exc.strerror) from None
+        raise _refuse(path, 0, "file.unreadable", reason=os_reason(exc)) from None
     if head.startswith(b"PK\x03\x04"):
         xlsx = Source(path=path, sha256=digest, kind="xlsx", sheet=sheet)
         xlsx.legacy = (legacy, "cp1252") if legacy else None
@@ -315,7 +316,10 @@ def _csv_rows(src: Source) -> Iterator[tuple[int, list[Cell]]]:
                 # The row where the cell starts, not where the reader gave up.
                 raise _refuse(src.path, line, key, **params) from None
             # A quote never closed swallows the rest of the file: point at its row.
-            at = line if "unexpected end of data" in message else reader.line_num
+            unclosed = "unexpected end of data" in message
+            at = line if unclosed else reader.line_num
+            if unclosed or "expected after" in message:  # csv's words, said in the clerk's
+                message = t("csv.unclosed_quote" if unclosed else "csv.after_quote")
             raise _refuse(src.path, at, "file.csv_error", reason=message) from None
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from cqn_cli.errors import DatabaseError
+from cqn_cli.i18n import os_reason
 
 DEFAULT_BUSY_TIMEOUT_S = 15.0
 
@@ -147,7 +148,7 @@ def open_db(
         except FileExistsError:
             pass
         except OSError as exc:
-            raise DatabaseError("db.cannot_create", path=str(path), reason=exc.strerror) from None
+            raise DatabaseError("db.cannot_create", path=str(path), reason=os_reason(exc)) from None
     if create:
         with contextlib.suppress(OSError):  # init makes an existing file private too
             os.chmod(path, 0o600)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from cqn_cli.errors import DatabaseError, UsageError
+from cqn_cli.i18n import os_reason
 from cqn_cli.store.db import Database, applied_names, pending, schema_version
 
 # Relations checked row by row even where a foreign key declares them: a file
@@ -118,7 +119,7 @@ def backup(db: Database, target: Path) -> dict[str, Any]:
     try:
         fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     except OSError as exc:
-        raise UsageError("usage.cannot_write", path=str(target), reason=exc.strerror) from None
+        raise UsageError("usage.cannot_write", path=str(target), reason=os_reason(exc)) from None
     os.close(fd)
     tmp = Path(tmp_name)
     os.chmod(tmp, 0o600)
@@ -141,7 +142,7 @@ def backup(db: Database, target: Path) -> dict[str, Any]:
         os.replace(tmp, target)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise UsageError("usage.cannot_write", path=str(target), reason=exc.strerror) from None
+        raise UsageError("usage.cannot_write", path=str(target), reason=os_reason(exc)) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
