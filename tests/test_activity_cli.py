@@ -258,8 +258,11 @@ def test_group_list_csv_has_the_keys_as_header(cqn: Run, query: Query, tmp_path:
     ward(cqn, query, tmp_path)
     out = ok(cqn, "group", "list", "--format", "csv", "--as-of", "2019-07-15").stdout
     lines = out.splitlines()
-    assert lines[0] == "code,name,kind,ward,founded_on,dissolved_on,members"
-    assert lines[1] == "XH-CLB01,CLB Cựu chiến binh tổ 5,clb,Phường Xuân Hà,2015-01-01,,4"
+    # The keys of the JSON rows (SPEC §5 group rows), ward_code included.
+    assert lines[0] == "code,name,kind,ward_code,ward,founded_on,dissolved_on,members"
+    assert lines[1] == "XH-CLB01,CLB Cựu chiến binh tổ 5,clb,20209,Phường Xuân Hà,2015-01-01,,4"
+    doc = as_json(cqn, "group", "list", "--as-of", "2019-07-15")
+    assert lines[0].split(",") == list(doc["rows"][0])
 
 
 def test_group_show_lists_current_members_with_roles_and_joining_dates(

@@ -182,8 +182,11 @@ def test_a_change_made_by_another_program_is_audited_too(
     [row] = audit(cqn, "--limit", "1")
     assert row["command"] is None
     assert row["changes"] == {"rank": [None, "Đại úy"]}
-    table = ok(cqn, "audit", "list", "--limit", "1", "-f", "csv").stdout
+    table = ok(cqn, "audit", "list", "--limit", "1", "-f", "table").stdout
     assert "(ngoài cqn)" in table and "Cấp bậc: ∅ → Đại úy" in table
+    # CSV, for scripts, keeps the stored words and the changes as JSON has them.
+    csv_text = ok(cqn, "audit", "list", "--limit", "1", "-f", "csv").stdout
+    assert ',person,CQN000003,CQN000003,update,"{""rank"": [null, ""Đại úy""]}"' in csv_text
     assert row["at"]  # a change outside cqn has no session: the trigger gives its time
 
 

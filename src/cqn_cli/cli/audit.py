@@ -71,7 +71,7 @@ def list_cmd(
 
     rows = audit_rows(state(ctx).db(), person=person, since=since, limit=limit, reveal=reveal)
     chosen = resolve_format(fmt)
-    if chosen != "json":
+    if chosen in ("table", "xlsx"):  # for reading; JSON and CSV keep the stored words
         for row in rows:
             row["changes"] = _changes_text(row)
             row["entity"] = t(f"entity.{row['entity']}")

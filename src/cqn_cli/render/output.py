@@ -128,6 +128,8 @@ def _csv_value(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, list):
         return ";".join(str(v) for v in value)
+    if isinstance(value, dict):  # an audit row's changes: as JSON shows them
+        return neutralise_formula(json.dumps(value, ensure_ascii=False))
     return neutralise_formula(str(value))
 
 
@@ -142,8 +144,9 @@ def render_rows(
     write: Callable[[str], object] | None = None,
     total_row: bool = False,
 ) -> None:
-    """Print ``rows`` in ``fmt``: JSON carries every key, CSV and table the ``columns``,
-    XLSX the ``columns`` under their headings in the clerk's language."""
+    """Print ``rows`` in ``fmt``: JSON and CSV carry every key (a script reads the same
+    fields from either), the table and XLSX the ``columns``, under their headings in the
+    clerk's language."""
     out = write or sys.stdout.write
     if fmt == "xlsx":
         _emit(_listing_xlsx(rows, columns, title))
@@ -159,7 +162,7 @@ def render_rows(
     if fmt == "csv":
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\r\n" if _target else "\n")
-        keys = [c.key for c in columns]
+        keys = list(dict.fromkeys(k for row in rows for k in row)) or [c.key for c in columns]
         writer.writerow(keys)
         writer.writerows([_csv_value(row.get(k)) for k in keys] for row in rows)
         if _target:  # a file gets the BOM that tells Excel it is UTF-8
