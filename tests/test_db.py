@@ -279,7 +279,13 @@ def test_merge_refuses_itself_a_missing_file_and_an_older_schema(
     conn = sqlite3.connect(other)
     conn.execute("CREATE TABLE t (x)")
     conn.close()
-    assert cqn(district, "db", "merge", other).exit_code == 3
+    r = cqn(district, "--lang", "en", "db", "merge", other)
+    assert r.exit_code == 3 and "not cqn's" in r.stderr, r.stderr
+    # Not SQLite at all (a mistyped name, a damaged copy): said so, not "another program's".
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(bytes(range(256)) * 16)
+    r = cqn(district, "--lang", "en", "db", "merge", junk)
+    assert r.exit_code == 3 and "not a valid database or is damaged" in r.stderr, r.stderr
 
 
 # ---- what a careless hand, a crash or another program can do ----------------------------

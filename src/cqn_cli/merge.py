@@ -19,7 +19,15 @@ from typing import Any
 
 from cqn_cli.errors import CqnError, DatabaseError, UsageError
 from cqn_cli.people import PERSON_COLUMNS, format_id, mask_value, name_keys, now_iso
-from cqn_cli.store.db import Database, applied_names, commit, db_file, rollback, schema_version
+from cqn_cli.store.db import (
+    Database,
+    applied_names,
+    classify,
+    commit,
+    db_file,
+    rollback,
+    schema_version,
+)
 from cqn_cli.store.db import begin as begin_write
 
 # The columns compared for each kind of record (identity columns excluded).
@@ -79,8 +87,8 @@ def _open_theirs(path: Path, ours: list[str]) -> sqlite3.Connection:
         conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
         conn.row_factory = sqlite3.Row
         names = applied_names(conn)
-    except sqlite3.DatabaseError:
-        raise DatabaseError("db.not_cqn_other", path=str(path)) from None
+    except sqlite3.DatabaseError as exc:  # not SQLite, damaged, or another program's
+        raise classify(exc, path) or DatabaseError("db.not_cqn_other", path=str(path)) from None
     if sorted(names) != sorted(ours):
         conn.close()
         newer = sorted(set(names) - set(ours))
