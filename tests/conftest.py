@@ -115,13 +115,13 @@ def file_digest(path: Path) -> bytes:
 def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A database holding ``sample_data/``, loaded once for the whole run: read it, or copy
     it before changing anything."""
-    from cqn_cli.demo import load_sample
+    from cqn_cli.demo import load_sample, sample_files
     from cqn_cli.store.db import open_db
 
     path = tmp_path_factory.mktemp("sample") / "sample.db"
     assert CliRunner().invoke(app, ["--db", str(path), "init"]).exit_code == 0
     db = open_db(path)
-    for _ in load_sample(db, SAMPLE):
+    for _ in load_sample(db, sample_files(SAMPLE)):
         pass
     db.close()
     return path

@@ -112,3 +112,17 @@ def test_every_sample_file_forced_in_again_changes_nothing(cqn: Run, query) -> N
         assert r.exit_code == 0, r.output
         assert "thêm 0, cập nhật 0," in r.stdout, (path, r.stdout)
     assert {t: query(f"SELECT * FROM {t} ORDER BY 1, 2") for t in tables} == before
+
+
+def test_demo_without_the_sample_makes_no_database(tmp_path: Path) -> None:
+    """Run outside the source checkout: a missing input (exit 2), said before a database
+    is made, so nothing is left behind."""
+    from typer.testing import CliRunner
+
+    from cqn_cli.cli.app import app
+
+    db = tmp_path / "demo.db"
+    r = CliRunner().invoke(app, ["--db", str(db), "demo", "--data", str(tmp_path / "none")])
+    assert r.exit_code == 2
+    assert "sample" in r.stderr or "mẫu" in r.stderr
+    assert not db.exists()

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
-from cqn_cli.errors import DataError
+from cqn_cli.errors import UsageError
 from cqn_cli.ingest.engine import ImportOptions, ImportResult, importer
 from cqn_cli.stats import period_of
 from cqn_cli.store.db import Database
@@ -25,22 +25,23 @@ KINDS = (
 )
 
 
-def sample_files(data_dir: Path) -> Iterator[tuple[str, Path]]:
-    """Every sample file with the kind of import it is, in loading order."""
+def sample_files(data_dir: Path) -> list[tuple[str, Path]]:
+    """Every sample file with the kind of import it is, in loading order; a missing
+    sample is a missing input (exit 2)."""
     if not (data_dir / "roster").is_dir():
-        raise DataError("demo.missing", path=str(data_dir / "roster"))
+        raise UsageError("demo.missing", path=str(data_dir / "roster"))
+    found = []
     for kind, name in KINDS:
         where = data_dir / name
         if where.is_file():
-            yield kind, where
+            found.append((kind, where))
         elif where.is_dir():
-            for path in sorted(where.iterdir()):
-                if path.suffix.lower() in SUFFIXES:
-                    yield kind, path
+            found += [(kind, p) for p in sorted(where.iterdir()) if p.suffix.lower() in SUFFIXES]
+    return found
 
 
-def load_sample(db: Database, data_dir: Path) -> Iterator[ImportResult]:
+def load_sample(db: Database, files: list[tuple[str, Path]]) -> Iterator[ImportResult]:
     """Import every sample file (each all or nothing), yielding each file's result."""
     options = ImportOptions(as_of=SAMPLE_AS_OF, today=dt.date.today())
-    for kind, path in sample_files(data_dir):
+    for kind, path in files:
         yield importer(kind)(db, path, options)

@@ -285,10 +285,11 @@ def demo(
     from cqn_cli.cli.imports import print_result
     from cqn_cli.cli.people import print_roster_by_ward
     from cqn_cli.cli.report import emit
-    from cqn_cli.demo import SAMPLE_PERIOD, load_sample
+    from cqn_cli.demo import SAMPLE_PERIOD, load_sample, sample_files
 
+    files = sample_files(data)  # no sample: said before a database is made
     db = state(ctx).db(create=True)
-    for result in load_sample(db, data):
+    for result in load_sample(db, files):
         print_result(result, max_warnings=2)
     # The sample's year, then where its people are on today's ward map.
     emit(report.build(db, SAMPLE_PERIOD), "table", None)
