@@ -402,3 +402,26 @@ def test_detect_legacy_rosters(
         for v in [*HEADER.split(","), *values]
     ]
     assert detect(shown + ascii_cells) == kind
+
+
+# ---- UTF-8 read as Windows-1252 and saved again ------------------------------------------
+
+
+@PROPERTY
+@given(st.lists(st.sampled_from(["Nguyễn", "Văn", "Thị", "Hoà", "Thuỷ", "Đức", "Trần"]), min_size=1,
+                max_size=4), st.sampled_from(["", " Hùng", " An"]))  # fmt: skip
+def test_utf8_read_as_windows_1252_is_undone(words: list[str], tail: str) -> None:
+    """Whatever the Vietnamese name, once its UTF-8 is read through Windows-1252 (an
+    unassigned byte as its C1 control, as Windows does) it is known and undone."""
+    name = " ".join(words) + tail
+    garbled = through(name.encode("utf-8"), "cp1252")
+    assert garbled != name
+    assert legacy.undo_double_utf8(garbled) == name
+
+
+def test_real_text_is_never_taken_for_double_utf8(unicode_roster: str) -> None:
+    """Vietnamese (composed or not), Western names and ASCII are left alone."""
+    values = cells(unicode_roster) + EUROPEAN + ["Nguyen Van An", "K12/7", ""]
+    for v in values:
+        for form in ("NFC", "NFD"):
+            assert legacy.undo_double_utf8(unicodedata.normalize(form, v)) is None, v

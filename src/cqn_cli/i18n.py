@@ -319,6 +319,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "tệp được gõ bằng {font}: '{seen}' là '{fixed}'; hãy nhập lại với --legacy {kind}.",
         "the file was typed in {font}: '{seen}' is '{fixed}'; import it with --legacy {kind}.",
     ),
+    "file.double_utf8": (
+        "chữ Việt của tệp đã bị hỏng (UTF-8 bị đọc như Windows-1252 rồi lưu lại): '{seen}'"
+        " là '{fixed}'; hãy xuất lại từ tệp gốc dưới dạng CSV UTF-8.",
+        "the file's Vietnamese letters were garbled (UTF-8 read as Windows-1252 and saved"
+        " again): '{seen}' is '{fixed}'; export it again from the original as CSV UTF-8.",
+    ),
+    "value.lost_letters": (
+        "có '?' thay cho chữ bị mất khi tệp được lưu bằng bảng mã không có chữ Việt;"
+        " hãy lưu lại tệp gốc dưới dạng CSV UTF-8",
+        "holds '?' where letters were lost when the file was saved in a code page without"
+        " Vietnamese letters; save the original again as CSV UTF-8",
+    ),
     "file.legacy_other": (
         "tệp này trông như gõ bằng {font}, không phải {kind}: hãy dùng --legacy {other}.",
         "this file looks typed in {font}, not {kind}: use --legacy {other}.",
@@ -770,6 +782,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "file.missing_column": (
         "thiếu cột bắt buộc '{field}' ({aliases})",
         "missing required column '{field}' ({aliases})",
+    ),
+    "file.missing_column_among": (
+        "thiếu cột bắt buộc '{field}' ({aliases}); các cột không nhận ra: {unknown};"
+        " chỉ cột nào là '{field}' bằng --map 'Tiêu đề={field}'",
+        "missing required column '{field}' ({aliases}); columns not recognised: {unknown};"
+        " say which is '{field}' with --map 'Header={field}'",
+    ),
+    "file.lost_letters": (
+        "dòng tiêu đề có '?' thay cho chữ bị mất ({seen}): tệp đã được lưu bằng bảng mã"
+        " không có chữ Việt; hãy lưu lại tệp gốc dưới dạng CSV UTF-8",
+        "the header holds '?' where letters were lost ({seen}): the file was saved in a"
+        " code page without Vietnamese letters; save the original again as CSV UTF-8",
     ),
     "file.duplicate_column": (
         "cột '{header}' trùng trường '{field}' với cột {other}",

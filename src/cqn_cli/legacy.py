@@ -433,6 +433,23 @@ def _is_vietnamese(text: str) -> bool:
     return good > 0 and bad * 5 <= good
 
 
+def undo_double_utf8(text: str) -> str | None:
+    """What ``text`` was when it is UTF-8 read as Windows-1252 and saved again (an
+    export opened in Western Excel, say): ``Nguyá»…n`` → ``Nguyễn``; None when it
+    is not such text. Real Vietnamese and Western names never are: their letters do
+    not spell UTF-8 byte sequences in Windows-1252, and what is undone must read as
+    Vietnamese."""
+    if text.isascii():
+        return None
+    page = _code_page("cp1252")
+    try:
+        data = bytes(page[ch] if ch in page else ord(ch) for ch in text)
+        fixed = unicodedata.normalize("NFC", data.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError):  # a character beyond the page, or not UTF-8
+        return None
+    return fixed if fixed != text and _is_vietnamese(fixed) else None
+
+
 # --- Detection -----------------------------------------------------------------------
 
 _THROUGH = ("cp1252", "cp1258")

@@ -326,6 +326,12 @@ def _check_legacy(src: Source, asked: str | None) -> None:
             raise ImportRefused(str(src.path), [problem])
         return
     if kind is None:
+        for line, cell in sample:  # Unicode garbled another way: UTF-8 read as 8-bit
+            fixed = legacy.undo_double_utf8(cell)
+            if fixed is not None:
+                params = {"seen": cell, "fixed": fixed}
+                problem = RowProblem(line, None, None, None, "file.double_utf8", params)
+                raise ImportRefused(str(src.path), [problem])
         return
     through = "cp1258" if src.encoding == "cp1258" else "cp1252"
     for line, cell in sample:
@@ -338,17 +344,23 @@ def _check_legacy(src: Source, asked: str | None) -> None:
 
 
 def _missing_columns(header: HeaderMap, fields: Sequence[Field], line: int) -> list[RowProblem]:
+    """A required column the header does not name; with the headers it holds that name
+    nothing (and ``--map``), or the letters its code page lost (``H? v� t�n``)."""
+    missing = [f for f in fields if f.required and f.name not in header.columns]
+    unknown = ", ".join(header.unknown)
+    if missing and any("?" in h or "\ufffd" in h for h in header.unknown):
+        return [RowProblem(line, None, None, None, "file.lost_letters", {"seen": unknown})]
+    key = "file.missing_column_among" if unknown else "file.missing_column"
     return [
         RowProblem(
             line,
             None,
             None,
             None,
-            "file.missing_column",
-            {"field": f.name, "aliases": ", ".join(f.aliases)},
+            key,
+            {"field": f.name, "aliases": ", ".join(f.aliases), "unknown": unknown},
         )
-        for f in fields
-        if f.required and f.name not in header.columns
+        for f in missing
     ]
 
 

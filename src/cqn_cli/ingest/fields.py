@@ -264,6 +264,8 @@ def _name(value: Cell) -> str:
     name = nfc(str(value))
     if not name:
         raise FieldProblem("value.required")
+    if "?" in name or "\ufffd" in name:  # a letter a code page could not hold: lost
+        raise FieldProblem("value.lost_letters")
     return check_text(name)
 
 
