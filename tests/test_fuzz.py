@@ -1314,4 +1314,10 @@ def test_a_damaged_workbook_is_rows_or_a_refused_file(
         list(rows(detect(f)))
     except ImportRefused as refused:
         [problem] = refused.problems
-        assert problem.key in {"file.bad_xlsx", "file.decode", "file.nul", "file.csv_error"}
+        assert problem.key in {
+            "file.bad_xlsx",
+            "file.not_xlsx",
+            "file.decode",
+            "file.nul",
+            "file.csv_error",
+        }

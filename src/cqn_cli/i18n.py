@@ -821,6 +821,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "ô quá lớn (trên {limit} ký tự)",
         "field too large (over {limit} chars)",
     ),
+    "file.old_xls": (
+        "đây là sổ Excel 97-2003 (.xls): hãy mở trong Excel và lưu thành .xlsx hoặc CSV UTF-8",
+        "an Excel 97-2003 workbook (.xls): open it in Excel and save it as .xlsx or CSV UTF-8",
+    ),
+    "file.not_xlsx": (
+        "tên là .xlsx nhưng không phải sổ Excel (bị cắt, hỏng hoặc là tệp khác đổi tên)",
+        "named .xlsx but not an Excel workbook (cut short, damaged, or another file renamed)",
+    ),
     "file.bad_xlsx": ("không đọc được tệp Excel: {reason}", "cannot read the Excel file: {reason}"),
     "file.unknown_ward": ("không có phường '{value}'", "no ward '{value}'"),
     "file.unknown_ward_suggest": (

@@ -126,6 +126,10 @@ def detect(
         raise _refuse(path, 0, "file.not_found") from None
     except OSError as exc:
         raise _refuse(path, 0, "file.unreadable", reason=os_reason(exc)) from None
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):  # OLE2: Excel 97-2003
+        raise _refuse(path, 0, "file.old_xls")
+    if not head.startswith(b"PK\x03\x04") and path.suffix.lower() in (".xlsx", ".xlsm"):
+        raise _refuse(path, 0, "file.not_xlsx")  # renamed, cut short, or not Excel's
     if head.startswith(b"PK\x03\x04"):
         xlsx = Source(path=path, sha256=digest, kind="xlsx", sheet=sheet)
         xlsx.legacy = (legacy, "cp1252") if legacy else None
