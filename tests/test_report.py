@@ -163,6 +163,24 @@ def test_terminal_report_off_a_tty_has_no_colour(loaded: Run) -> None:
 def test_period_errors_are_exit_2(loaded: Run) -> None:
     assert loaded("report", "--period", "2019Q5").exit_code == 2
     assert loaded("report", "--period", "2019", "--from", "01/01/2019").exit_code == 2
+    assert loaded("report", "--from", "01/01/2030").exit_code == 2  # ends today: backwards
+
+
+def test_an_open_end_of_a_period() -> None:
+    """``--to`` alone: from the first of January of its year (the first half of 2019,
+    not every quarter since 1900); ``--from`` alone: to today; neither: this year."""
+    import datetime as dt
+
+    from cqn_cli.stats import Period, choose_period
+
+    today = dt.date(2026, 12, 7)
+    half = choose_period(None, dt.date(2019, 6, 30), None, today)
+    assert half == Period(dt.date(2019, 1, 1), dt.date(2019, 6, 30))
+    since = choose_period(dt.date(2019, 3, 1), None, None, today)
+    assert since == Period(dt.date(2019, 3, 1), today)
+    assert choose_period(None, None, None, today) == Period(
+        dt.date(2026, 1, 1), dt.date(2026, 12, 31), "2026"
+    )
 
 
 def test_the_report_is_one_view_of_the_database(

@@ -87,14 +87,17 @@ def period_of(text: str) -> Period:
 def choose_period(
     start: dt.date | None, end: dt.date | None, period: str | None, today: dt.date
 ) -> Period:
-    """``--period`` or ``--from/--to`` (either end may be left out); default: this year."""
+    """``--period`` or ``--from/--to``; default: this year. Either end may be left out:
+    ``--to`` alone runs from the first of January of its year (``--to 30/06/2019`` is
+    the first half of 2019, not every quarter since 1900), ``--from`` alone to today."""
     if period is not None:
         if start is not None or end is not None:
             raise UsageError("usage.period_and_dates")
         return period_of(period)
     if start is None and end is None:
         return period_of(str(today.year))
-    chosen = Period(start or dt.date(1900, 1, 1), end or today)
+    end = end or today
+    chosen = Period(start or dt.date(end.year, 1, 1), end)
     if chosen.end < chosen.start:
         raise UsageError("usage.period_backwards")
     return chosen
