@@ -77,6 +77,26 @@ def test_every_command_has_help_with_an_example(
     assert "cqn" in out.stdout
 
 
+@pytest.mark.parametrize(
+    ("env", "argv", "chosen"),
+    [
+        ("en", [], "en"),
+        ("en_US.UTF-8", [], "en"),
+        ("VI_VN", [], "vi"),
+        ("fr", [], "vi"),
+        ("", [], "vi"),
+        ("en", ["--lang", "vi"], "vi"),  # the command line wins
+    ],
+)
+def test_the_language_from_cqn_lang_or_the_command_line(
+    monkeypatch: pytest.MonkeyPatch, env: str, argv: list[str], chosen: str
+) -> None:
+    from cqn_cli.i18n import detect_lang
+
+    monkeypatch.setenv("CQN_LANG", env)
+    assert detect_lang(argv) == chosen
+
+
 def test_catalogue_has_both_languages_with_the_same_placeholders() -> None:
     fmt = string.Formatter()
     for key, (vi, en) in MESSAGES.items():

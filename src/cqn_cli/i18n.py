@@ -30,7 +30,8 @@ def detect_lang(argv: list[str] | None = None) -> str:
         if arg.startswith("--lang="):
             value = arg.split("=", 1)[1]
             return value if value in LANGS else "vi"
-    env = os.environ.get("CQN_LANG", "").strip().lower()
+    # A locale's name says its language first (``en_US.UTF-8``); anything else: vi.
+    env = os.environ.get("CQN_LANG", "").strip().lower()[:2]
     return env if env in LANGS else "vi"
 
 
