@@ -804,9 +804,22 @@ def test_ward_written_in_a_file_is_read_at_the_import_date(
     assert ward_of_import(cqn, query, tmp_path, written, *opts) == expected
 
 
-def test_code_20218_in_2025_is_thac_gian(cqn: Run, query: Query, tmp_path: Path) -> None:
-    _, code, name = ward_of_import(cqn, query, tmp_path, "20218", "--as-of", "2025-03-01")
-    assert (code, name) == ("20218", "Phường Thạc Gián")
+@pytest.mark.parametrize(
+    ("as_of", "ward_id"),
+    [
+        ("2024-12-31", "tk-vinh-trung"),  # Vĩnh Trung's code, its last day
+        ("2025-01-01", "tk-thac-gian"),  # the enlarged Thạc Gián's from its first day…
+        ("2025-06-30", "tk-thac-gian"),  # …to its last
+        ("2025-07-01", "tk-vinh-trung"),  # nobody's since: the latest that bore it
+    ],
+)
+def test_code_20218_in_the_first_half_of_2025_is_thac_gian(
+    cqn: Run, query: Query, tmp_path: Path, as_of: str, ward_id: str
+) -> None:
+    """The reference's trap: 20218 was Vĩnh Trung until 31/12/2024 and is the enlarged
+    Thạc Gián from 01/01/2025, which the shipped registry holds as Thạc Gián (20221)."""
+    got, _, _ = ward_of_import(cqn, query, tmp_path, "20218", "--as-of", as_of)
+    assert got == ward_id
 
 
 @pytest.mark.parametrize(

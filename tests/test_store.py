@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import sqlite3
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlite_utils import Database
@@ -38,12 +41,13 @@ def test_new_database_is_private_and_fully_migrated(tmp_path: Path) -> None:
     # Every table is STRICT: a text in an integer column is refused, ids stay text.
     strict = {r[0] for r in db.execute("SELECT name FROM pragma_table_list WHERE strict = 1")}
     assert {"ward", "person", "import_log", "ward_alias"} <= strict
-    # The seeded registry: the Thanh Khê lineage with its successors, and the enlarged
-    # Thạc Gián of 2025 (code 20218) as a ward of its own.
-    assert db.execute("SELECT count(*) FROM ward").fetchone()[0] == 13
-    assert db.execute("SELECT successor_id FROM ward WHERE id = 'tk-hoa-khe'").fetchone() == (
-        "tk-thanh-khe-dong",
-    )
+    # The seeded registry is the shipped one (shared/reference/wards-thanh-khe.csv, kept
+    # in the package), row for row; the enlarged Thạc Gián's code of 2025, 20218, is a
+    # code Thạc Gián bore for a time.
+    assert registry(db) == shipped_registry()
+    assert db.execute("SELECT * FROM ward_dated_code").fetchall() == [
+        ("20218", "tk-thac-gian", "2025-01-01", "2025-06-30")
+    ]
     # The -wal file SQLite made is private too.
     wal = Path(str(path) + "-wal")
     if wal.exists():
@@ -67,7 +71,54 @@ def test_first_schema_migrates_forward(tmp_path: Path) -> None:
     assert old.execute("SELECT count(*) FROM ward").fetchone()[0] == 0
     old.close()
     db = open_db(path)
-    assert db.execute("SELECT count(*) FROM ward").fetchone()[0] == 13
+    assert registry(db) == shipped_registry()
+
+
+def registry(db: Any) -> list[tuple[str | None, ...]]:
+    return [tuple(r) for r in db.execute(f"SELECT {', '.join(_WARD_COLUMNS)} FROM ward")]
+
+
+_WARD_COLUMNS = ("id", "code", "name", "district", "province", "valid_from", "valid_to",
+                 "successor_id")  # fmt: skip
+
+
+def shipped_registry() -> list[tuple[str | None, ...]]:
+    text = (Path(__file__).resolve().parents[1] / "src/cqn_cli/data/wards-thanh-khe.csv").read_text(
+        encoding="utf-8"
+    )
+    return [tuple(r[c] or None for c in _WARD_COLUMNS) for r in csv.DictReader(io.StringIO(text))]
+
+
+def test_the_thac_gian_of_2025_becomes_thac_gian(tmp_path: Path) -> None:
+    """A database made before 0013 held the enlarged Thạc Gián of 2025 as a ward of its
+    own (0003): its people, groups and aliases are Thạc Gián's after it, and the
+    registry is the shipped one."""
+    path = tmp_path / "old.db"
+    old = Database(path)
+    migration_set().apply(old, stop_before="0013_thac_gian_one_ward")
+    stamp = "2025-03-01T00:00:00"
+    old.execute(
+        "INSERT INTO person (full_name, name_key, search_key, ward_id, created_at, updated_at)"
+        " VALUES ('An', 'an', 'an', 'tk-thac-gian-2025', ?, ?)",
+        [stamp, stamp],
+    )
+    old.execute(
+        "INSERT INTO groups (code, name, kind, ward_id, created_at, updated_at)"
+        " VALUES ('TG', 'CLB', 'clb', 'tk-thac-gian-2025', ?, ?)",
+        [stamp, stamp],
+    )
+    old.execute("INSERT INTO ward_alias VALUES ('tk-thac-gian-2025', 'TG mở rộng')")
+    old.execute("INSERT INTO ward_alias VALUES ('tk-thac-gian-2025', 'TG')")
+    old.execute("INSERT INTO ward_alias VALUES ('tk-thac-gian', 'TG')")
+    old.conn.commit()
+    old.close()
+    db = open_db(path)
+    assert registry(db) == shipped_registry()
+    assert db.execute("SELECT ward_id FROM person").fetchall() == [("tk-thac-gian",)]
+    assert db.execute("SELECT ward_id FROM groups").fetchall() == [("tk-thac-gian",)]
+    aliases = db.execute("SELECT ward_id, alias FROM ward_alias ORDER BY alias").fetchall()
+    assert aliases == [("tk-thac-gian", "TG"), ("tk-thac-gian", "TG mở rộng")]
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
 
 
 def test_missing_database_is_not_created_by_other_commands(tmp_path: Path) -> None:

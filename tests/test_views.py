@@ -176,7 +176,7 @@ def test_every_view_equals_its_figure_on_the_sample(sample_db: Path, day: dt.dat
         assert views[name] == rows, name  # the same rows in the same order
     check_people(sample_db, day, views)
     assert len(views["meeting_attendance"]) == 350
-    assert len(views["ward_map_today"]) == 13
+    assert len(views["ward_map_today"]) == 12
     if day == dt.date(2019, 12, 31):  # the sample's year: every figure has rows to compare
         assert all(views[name] for name in VIEWS)
         assert len(views["gathering_by_ward"]) == 10
@@ -330,8 +330,8 @@ def test_the_sqlite3_command_reads_the_views(sample_db: Path) -> None:
 
 # ---- a small database, worked out by hand -------------------------------------------------
 
-# Wards on the 2025 map: Tam Thuận → Xuân Hà (20209); Vĩnh Trung and Thạc Gián → the
-# enlarged Thạc Gián (20218); from 01/07/2025 all of them → Thanh Khê (20209).
+# Wards on the 2025 map: Tam Thuận → Xuân Hà (20209); Vĩnh Trung → Thạc Gián (20221);
+# from 01/07/2025 all of them → Thanh Khê (20209).
 PEOPLE = [  # (name, ward, registered_on, status, status_since): ids 1..8
     ("An", "tk-tam-thuan", None, "active", None),  # a merged ward
     ("Bình", "tk-xuan-ha", None, "active", None),  # two overlapping memberships
@@ -415,7 +415,7 @@ def hand_db(tmp_path: Path) -> Path:
 
 
 XUAN_HA = {"ward_code": "20209", "ward_name": "Phường Xuân Hà"}
-THAC_GIAN_2025 = {"ward_code": "20218", "ward_name": "Phường Thạc Gián"}
+THAC_GIAN_2025 = {"ward_code": "20221", "ward_name": "Phường Thạc Gián"}  # with Vĩnh Trung
 THANH_KHE = {"ward_code": "20209", "ward_name": "Phường Thanh Khê"}
 
 
@@ -479,12 +479,12 @@ def test_views_by_hand_on_the_2025_map(hand_db: Path) -> None:
         ("CQN000001", "An", "tk-xuan-ha", 1),
         ("CQN000002", "Bình", "tk-xuan-ha", 1),
         ("CQN000004", "Dũng", "tk-xuan-ha", 0),
-        ("CQN000005", "Em", "tk-thac-gian-2025", 1),
-        ("CQN000006", "Phúc", "tk-thac-gian-2025", 0),
+        ("CQN000005", "Em", "tk-thac-gian", 1),
+        ("CQN000006", "Phúc", "tk-thac-gian", 0),
     ]
     mapped = {r["ward_id"]: r["map_ward_id"] for r in views["ward_map_today"]}
     assert mapped["tk-tam-thuan"] == "tk-xuan-ha"
-    assert mapped["tk-vinh-trung"] == mapped["tk-thac-gian"] == "tk-thac-gian-2025"
+    assert mapped["tk-vinh-trung"] == mapped["tk-thac-gian"] == "tk-thac-gian"
     assert mapped["dn-thanh-khe"] == "dn-thanh-khe"
     for name, rows in figure_rows(hand_db, day).items():
         assert views[name] == rows, name

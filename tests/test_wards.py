@@ -28,11 +28,9 @@ WARDS_2019 = {
     "tk-an-khe",
     "tk-hoa-khe",
 }
-# From 01/01/2025: Hòa Khê, Tam Thuận, Vĩnh Trung and Tân Chính merged away; Thạc Gián
-# enlarged with Vĩnh Trung is a ward of its own, bearing Vĩnh Trung's code 20218.
-WARDS_2025 = (
-    WARDS_2019 - {"tk-hoa-khe", "tk-tam-thuan", "tk-vinh-trung", "tk-tan-chinh", "tk-thac-gian"}
-) | {"tk-thac-gian-2025"}
+# From 01/01/2025: Hòa Khê, Tam Thuận, Vĩnh Trung and Tân Chính merged away (Vĩnh Trung
+# into Thạc Gián, which bore its code 20218 until 30/06/2025).
+WARDS_2025 = WARDS_2019 - {"tk-hoa-khe", "tk-tam-thuan", "tk-vinh-trung", "tk-tan-chinh"}
 # From 01/07/2025: the two wards of Đà Nẵng.
 WARDS_NOW = {"dn-thanh-khe", "dn-an-khe"}
 
@@ -67,11 +65,11 @@ def imported_ward(cqn: Run, query: Query, tmp_path: Path, ward: str, as_of: str)
 # ---- ward list -------------------------------------------------------------------------------
 
 
-def test_list_shows_the_thirteen_seeded_wards(cqn: Run) -> None:
+def test_list_shows_the_twelve_seeded_wards(cqn: Run) -> None:
     doc = ward_rows(cqn)
     assert doc["params"] == {"as_of": None}
     assert {r["id"] for r in doc["rows"]} == WARDS_2019 | WARDS_2025 | WARDS_NOW
-    assert doc["total"] == {"count": 13}
+    assert doc["total"] == {"count": 12}
     hoa_khe = next(r for r in doc["rows"] if r["id"] == "tk-hoa-khe")
     assert hoa_khe == {
         "id": "tk-hoa-khe",
@@ -177,7 +175,7 @@ def test_add_a_ward(cqn: Run, query: Query) -> None:
     assert query(
         "SELECT code, name, valid_from, valid_to, successor_id FROM ward WHERE code = '20501'"
     ) == [("20501", "Phường Hòa Bình", "2030-01-01", None, None)]
-    assert query("SELECT count(*) FROM ward") == [(14,)]
+    assert query("SELECT count(*) FROM ward") == [(13,)]
     assert "w-hoa-binh" in ward_ids(cqn, "--as-of", "2030-01-01")
     assert "w-hoa-binh" not in ward_ids(cqn, "--as-of", "2029-12-31")
 
@@ -192,7 +190,7 @@ def test_add_a_ward(cqn: Run, query: Query) -> None:
 def test_add_refusals(cqn: Run, query: Query, args: tuple[str, ...]) -> None:
     r = cqn("ward", "add", *args)
     assert r.exit_code == 1
-    assert query("SELECT count(*) FROM ward") == [(13,)]
+    assert query("SELECT count(*) FROM ward") == [(12,)]
 
 
 def test_merge_then_the_old_name_is_read_by_date(cqn: Run, query: Query, tmp_path: Path) -> None:

@@ -77,6 +77,11 @@ class WardIndex:
         for r in db.query("SELECT ward_id, alias FROM ward_alias ORDER BY alias"):
             self.aliases.setdefault(r["ward_id"], []).append(r["alias"])
             self._add_name(r["ward_id"], strip_prefix(r["alias"]))
+        # Codes a ward bore for a time besides its own (the enlarged Thạc Gián's 20218).
+        self.dated_codes: dict[str, list[tuple[str, str | None, str | None]]] = {}
+        for r in db.query("SELECT code, ward_id, valid_from, valid_to FROM ward_dated_code"):
+            borne = (r["ward_id"], r["valid_from"], r["valid_to"])
+            self.dated_codes.setdefault(r["code"], []).append(borne)
         self._cache: dict[tuple[str, dt.date], Ward | FieldProblem] = {}
         self._map_cache: dict[tuple[str, dt.date], Ward] = {}
 
@@ -112,6 +117,13 @@ class WardIndex:
         if not text:
             raise FieldProblem("value.required")
         candidates = self._by_code.get(text) if text.isdigit() else None
+        if text.isdigit():
+            day = as_of.isoformat()
+            candidates = set(candidates or ()) | {
+                ward_id
+                for ward_id, start, end in self.dated_codes.get(text, ())
+                if (start is None or start <= day) and (end is None or day <= end)
+            }
         if not candidates:
             candidates = self._by_key.get(match_key(text))
         if not candidates:

@@ -189,10 +189,11 @@ class RosterLoader(RowLoader):
         """What, besides its cells, decides what a row means: the reading of the file (its
         header and the options) and the ward registry that names its wards (as this import
         holds it in ``self.wards``)."""
-        registry = [
+        registry: list[Any] = [
             [*astuple(w), sorted(self.wards.aliases.get(w.id, ()))]
             for w in self.wards.wards.values()
         ]
+        registry.append(sorted(self.wards.dated_codes.items()))
         columns = sorted((c.index, c.field.name) for c in self.columns)
         context: list[Any] = [DIGEST_VERSION, self._epoch(), self.default_ward, columns]
         context += [[str(c) for c in header_cells], registry]

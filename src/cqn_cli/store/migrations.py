@@ -501,3 +501,52 @@ def _guests_of_any_mark(db: Database) -> None:
     from cqn_cli.store.views import create_views
 
     create_views(db)
+
+
+@migration("0013_thac_gian_one_ward")
+def _thac_gian_one_ward(db: Database) -> None:
+    """Thạc Gián is one ward until 30/06/2025, as the shipped registry has it (SPEC §4:
+    "The registry ships the Thanh Khê lineage"), undoing 0003: Vĩnh Trung merged into it
+    on 01/01/2025. The enlarged ward's official code, 20218 (Vĩnh Trung's before), is a
+    code it bore for a time (table ``ward_dated_code``): a file of the first half of 2025 that
+    writes 20218 means Thạc Gián; one of 2019, Vĩnh Trung.
+
+    What 0003's ward held (people, groups, aliases, a ward merged into it by hand) moves
+    to Thạc Gián: on a map of 2019 they are counted under Thạc Gián (20221), not under
+    a second "Phường Thạc Gián" bearing Vĩnh Trung's code."""
+    _run(
+        db,
+        """
+        CREATE TABLE ward_dated_code (
+            code TEXT NOT NULL,
+            ward_id TEXT NOT NULL REFERENCES ward(id),
+            valid_from TEXT,
+            valid_to TEXT,
+            PRIMARY KEY (code, ward_id)
+        ) STRICT
+        """,
+    )
+    old, kept = "tk-thac-gian-2025", "tk-thac-gian"
+    enlarged = db.execute("SELECT valid_to, successor_id FROM ward WHERE id = ?", [old]).fetchone()
+    if enlarged is None or db.execute("SELECT 1 FROM ward WHERE id = ?", [kept]).fetchone() is None:
+        return  # a registry edited by hand beyond recognition: left as it is
+    db.execute("UPDATE ward SET valid_to = ?, successor_id = ? WHERE id = ?", [*enlarged, kept])
+    # Every reference to the ward of 0003, whatever table holds it.
+    tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    for table in tables:
+        for fk in db.execute(f'PRAGMA foreign_key_list("{table}")').fetchall():
+            if fk[2] == "ward" and fk[4] in ("id", None):
+                column = fk[3]
+                if table == "ward_alias":  # an alias both had is kept once
+                    db.execute(
+                        "DELETE FROM ward_alias WHERE ward_id = ? AND alias IN"
+                        " (SELECT alias FROM ward_alias WHERE ward_id = ?)",
+                        [old, kept],
+                    )
+                db.execute(f'UPDATE "{table}" SET "{column}" = ? WHERE "{column}" = ?', [kept, old])
+    db.execute("DELETE FROM ward WHERE id = ?", [old])
+    db.execute(
+        "INSERT INTO ward_dated_code (code, ward_id, valid_from, valid_to)"
+        " VALUES ('20218', ?, '2025-01-01', ?)",
+        [kept, enlarged[0]],
+    )
