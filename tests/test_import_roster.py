@@ -810,7 +810,7 @@ def test_ward_written_in_a_file_is_read_at_the_import_date(
         ("2024-12-31", "tk-vinh-trung"),  # Vĩnh Trung's code, its last day
         ("2025-01-01", "tk-thac-gian"),  # the enlarged Thạc Gián's from its first day…
         ("2025-06-30", "tk-thac-gian"),  # …to its last
-        ("2025-07-01", "tk-vinh-trung"),  # nobody's since: the latest that bore it
+        ("2025-07-01", "tk-thac-gian"),  # nobody's since: the latest that bore it
     ],
 )
 def test_code_20218_in_the_first_half_of_2025_is_thac_gian(

@@ -44,7 +44,7 @@ class Period:
         if self.label is not None:
             months = {4: 12, 6: 3, 7: 1}[len(self.label)]
             start = self.start - relativedelta(months=months)
-            return period_of(self.label_of(start, months))
+            return period_of(self.label_of(start, months), checked=False)  # 1899 for 1900
         length = self.end - self.start
         end = self.start - dt.timedelta(days=1)
         return Period(end - length, end)
@@ -61,13 +61,15 @@ class Period:
 _PERIOD = re.compile(r"^(\d{4})(?:[Qq]([1-4])|-(\d{1,2}))?$")
 
 
-def period_of(text: str) -> Period:
-    """``2019``, ``2019Q2`` or ``2019-05`` as a period; anything else is a usage error."""
+def period_of(text: str, *, checked: bool = True) -> Period:
+    """``2019``, ``2019Q2`` or ``2019-05`` as a period; anything else is a usage error,
+    and so is a year the options do not take (unless not ``checked``: a period worked
+    out from one that was)."""
     m = _PERIOD.match(text.strip())
     if not m:
         raise UsageError("usage.bad_period", value=text)
     year = int(m.group(1))
-    if not MIN_YEAR <= year <= MAX_YEAR:
+    if checked and not MIN_YEAR <= year <= MAX_YEAR:
         raise UsageError("usage.period_year", value=text)
     if m.group(2):
         q = int(m.group(2))

@@ -42,6 +42,21 @@ class Ward:
         return strip_prefix(self.name)
 
 
+def _at(written: str, spans: list[tuple[Ward, str | None, str | None]], as_of: dt.date) -> Ward:
+    """Of the wards that bore a name or code (each from ``start`` to ``end``), the one
+    that bore it on ``as_of``, else the latest that did."""
+    day = as_of.isoformat()
+    bearing = {w.id: w for w, start, end in spans if (start or "") <= day <= (end or "9999")}
+    if len(bearing) == 1:
+        return next(iter(bearing.values()))
+    if len(bearing) > 1:
+        listed = ", ".join(
+            f"{w.name} ({w.code}, {w.district or w.province})" for w in bearing.values()
+        )
+        raise FieldProblem("file.ambiguous_ward", value=written, candidates=listed)
+    return max(spans, key=lambda s: (s[2] or "9999", s[1] or ""))[0]
+
+
 def strip_prefix(text: str) -> str:
     """``Phường Xuân Hà`` / ``P. Xuân Hà`` / ``P Xuân Hà`` → ``Xuân Hà``."""
     return _PREFIX.sub("", nfc(text), count=1).strip()
@@ -116,16 +131,15 @@ class WardIndex:
         text = strip_prefix(written)
         if not text:
             raise FieldProblem("value.required")
-        candidates = self._by_code.get(text) if text.isdigit() else None
-        if text.isdigit():
-            day = as_of.isoformat()
-            candidates = set(candidates or ()) | {
-                ward_id
-                for ward_id, start, end in self.dated_codes.get(text, ())
-                if (start is None or start <= day) and (end is None or day <= end)
-            }
-        if not candidates:
-            candidates = self._by_key.get(match_key(text))
+        if text.isdigit():  # each ward bore a code for its life, some another for a time
+            spans = [(self.wards[w], self.wards[w].valid_from, self.wards[w].valid_to)
+                     for w in self._by_code.get(text, ())]  # fmt: skip
+            spans += [
+                (self.wards[w], start, end) for w, start, end in self.dated_codes.get(text, ())
+            ]
+            if spans:
+                return _at(written, spans, as_of)
+        candidates = self._by_key.get(match_key(text))
         if not candidates:
             loose = self._by_fold.get(fold(text), set())
             names = {match_key(self.wards[w].short_name) for w in loose}
@@ -141,14 +155,7 @@ class WardIndex:
                 )
             raise FieldProblem("file.unknown_ward", value=written)
         wards = [self.wards[w] for w in candidates]
-        in_force = [w for w in wards if w.in_force(as_of)]
-        if len(in_force) == 1:
-            return in_force[0]
-        if len(in_force) > 1:
-            listed = ", ".join(f"{w.name} ({w.code}, {w.district or w.province})" for w in in_force)
-            raise FieldProblem("file.ambiguous_ward", value=written, candidates=listed)
-        # None in force that day: the latest ward that bore the name.
-        return max(wards, key=lambda w: (w.valid_to or "9999", w.valid_from or ""))
+        return _at(written, [(w, w.valid_from, w.valid_to) for w in wards], as_of)
 
     def reference(self, ward_id: str, today: dt.date) -> str:
         """How to write a ward so that it reads back as this very ward: its name when the
