@@ -140,6 +140,8 @@ def test_a_file_is_written_in_the_format_its_name_promises_or_not_at_all(
         (("person", "list"), "ds.xls"),
         (("report", "--period", "2019"), "bao-cao.csv"),
         (("report", "--period", "2019"), "bao-cao.pdf"),
+        (("export", "people"), "nguoi.md"),
+        (("person", "list"), "ds.xlsm"),  # Excel will not open a plain workbook so named
     ):
         r = cqn(sample_db, *args, "-o", tmp_path / name, code=2)
         assert "-f" in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr

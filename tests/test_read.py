@@ -685,3 +685,17 @@ def test_cli_nul_byte_refused(cqn: Run, query: Any, tmp_path: Path) -> None:
     assert r.exit_code == 1
     assert f"{f}:3: NUL byte" in r.output
     assert query("SELECT count(*) FROM person") == [(0,)]
+
+
+def test_a_csv_named_xlsx_is_read_as_csv_and_anything_else_is_no_workbook(
+    tmp_path: Path,
+) -> None:
+    """A CSV renamed .xlsx (it happens) is read as what it is; a file with bytes no text
+    has (a PDF renamed) is said to be no workbook, not refused for an encoding."""
+    f = tmp_path / "ds.xlsx"
+    f.write_text("Họ và tên,Phường\nNguyễn Văn An,Xuân Hà\n", encoding="utf-8")
+    assert read(f) == [(1, ["Họ và tên", "Phường"]), (2, ["Nguyễn Văn An", "Xuân Hà"])]
+    f.write_bytes(b"%PDF-1.4\n\x00\x01\x02 binary")
+    assert refused(f).key == "file.not_xlsx"
+    f.write_bytes(b"caf\xe9 \x81\x8d\x8f\x90\x9d" * 4)  # no text in any encoding tried
+    assert refused(f).key == "file.not_xlsx"

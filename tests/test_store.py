@@ -75,7 +75,8 @@ def test_first_schema_migrates_forward(tmp_path: Path) -> None:
 
 
 def registry(db: Any) -> list[tuple[str | None, ...]]:
-    return [tuple(r) for r in db.execute(f"SELECT {', '.join(_WARD_COLUMNS)} FROM ward")]
+    sql = f"SELECT {', '.join(_WARD_COLUMNS)} FROM ward ORDER BY id"
+    return [tuple(r) for r in db.execute(sql)]
 
 
 _WARD_COLUMNS = ("id", "code", "name", "district", "province", "valid_from", "valid_to",
@@ -86,7 +87,8 @@ def shipped_registry() -> list[tuple[str | None, ...]]:
     text = (Path(__file__).resolve().parents[1] / "src/cqn_cli/data/wards-thanh-khe.csv").read_text(
         encoding="utf-8"
     )
-    return [tuple(r[c] or None for c in _WARD_COLUMNS) for r in csv.DictReader(io.StringIO(text))]
+    rows = [tuple(r[c] or None for c in _WARD_COLUMNS) for r in csv.DictReader(io.StringIO(text))]
+    return sorted(rows, key=lambda r: str(r[0]))
 
 
 def test_the_thac_gian_of_2025_becomes_thac_gian(tmp_path: Path) -> None:
@@ -119,6 +121,15 @@ def test_the_thac_gian_of_2025_becomes_thac_gian(tmp_path: Path) -> None:
     aliases = db.execute("SELECT ward_id, alias FROM ward_alias ORDER BY alias").fetchall()
     assert aliases == [("tk-thac-gian", "TG"), ("tk-thac-gian", "TG mở rộng")]
     assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+    # Audited as the migration's work, not as a hand edit outside cqn.
+    commands = db.execute(
+        "SELECT DISTINCT s.command FROM audit a JOIN audit_session s ON s.id = a.session_id"
+        " WHERE a.entity_key LIKE 'tk-%' OR a.entity = 'person'"
+    ).fetchall()
+    assert commands == [("cqn: 0013_thac_gian_one_ward",)]
+    unattributed = "SELECT count(*) FROM audit WHERE session_id IS NULL AND action != 'insert'"
+    assert db.execute(unattributed).fetchone() == (0,)  # (the inserts are this test's own)
+    assert db.execute("SELECT count(*) FROM audit_session WHERE open = 1").fetchone() == (0,)
 
 
 def test_missing_database_is_not_created_by_other_commands(tmp_path: Path) -> None:

@@ -16,7 +16,16 @@ from hypothesis import strategies as st
 
 from cqn_cli.errors import UsageError
 from cqn_cli.ingest.fields import ROSTER, header_key, map_header, parse_map_options
-from cqn_cli.text import encode_cp1258, fold, mask, match_and_fold, match_key, nfc, vn_name_sort_key
+from cqn_cli.text import (
+    encode_cp1258,
+    fold,
+    lost_letters,
+    mask,
+    match_and_fold,
+    match_key,
+    nfc,
+    vn_name_sort_key,
+)
 
 TONES = ["", "\u0300", "\u0309", "\u0303", "\u0301", "\u0323"]  # none huyền hỏi ngã sắc nặng
 VOWELS = "aăâeêioôơuưy"
@@ -324,3 +333,21 @@ def test_match_and_fold_is_both_keys_at_once(text: str) -> None:
     """``match_and_fold`` (what an import stores beside each name) reads the words once and
     gives what ``match_key`` and ``fold`` give one by one."""
     assert match_and_fold(text) == (match_key(text), fold(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "lost"),
+    [
+        ("Nguy?n V?n An", True),  # saved as Windows-1252
+        ("Ph??ng", True),
+        ("H? và tên", True),
+        ("S? CCCD", True),
+        ("Tr\ufffdn", True),  # read as UTF-8 when it was not
+        ("Còn sống?", False),  # a question
+        ("Đã mất ?", False),
+        ("Nguyễn Văn An", False),
+        ("", False),
+    ],
+)
+def test_lost_letters(text: str, lost: bool) -> None:
+    assert lost_letters(text) is lost

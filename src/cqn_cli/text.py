@@ -15,6 +15,7 @@ Three keys are derived from a written name:
 from __future__ import annotations
 
 import difflib
+import re
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
@@ -26,6 +27,17 @@ _TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
 # The Vietnamese alphabet order; letters outside it sort after, by code point.
 _ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
 _LETTER_RANK = {ch: i for i, ch in enumerate(_ALPHABET)}
+
+
+_LOST_LETTER = re.compile(r"\w\?(?!\s*$)")
+
+
+def lost_letters(text: str) -> bool:
+    """Whether ``text`` shows letters a code page could not hold: ``?`` inside a word
+    (``Nguy?n``, ``Ph??ng``, ``H? và tên``; not a question's last mark) or U+FFFD."""
+    if "?" not in text and "\ufffd" not in text:
+        return False
+    return "\ufffd" in text or _LOST_LETTER.search(text) is not None
 
 
 def nfc(text: str) -> str:

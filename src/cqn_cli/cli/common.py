@@ -231,7 +231,7 @@ _PROMISED = {
     ".tsv": "tsv",
     ".json": "json",
     ".xlsx": "xlsx",
-    ".xlsm": "xlsx",
+    ".xlsm": "xlsm",  # macro-enabled: Excel refuses a plain workbook so named
     ".xls": "xls",
     ".ods": "ods",
     ".md": "md",

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from cqn_cli.cli.common import RevealOpt, output_file, state, today
+from cqn_cli.cli.common import RevealOpt, format_of_file, output_file, state, today
 from cqn_cli.i18n import fmt_int, lang, t
 
 
@@ -25,9 +25,6 @@ class ExportFormat(StrEnum):
     csv = "csv"
     json = "json"
     xlsx = "xlsx"
-
-
-_BY_SUFFIX = {".csv": "csv", ".txt": "csv", ".json": "json", ".xlsx": "xlsx"}
 
 
 def export_cmd(
@@ -48,7 +45,7 @@ def export_cmd(
     from cqn_cli.render import files
     from cqn_cli.render.output import result_line
 
-    chosen = fmt.value if fmt else _BY_SUFFIX.get(output.suffix.lower(), "csv") if output else "csv"
+    chosen = fmt.value if fmt else format_of_file(output, ExportFormat, "csv") if output else "csv"
     if chosen == "xlsx" and output is None:
         raise UsageError("usage.xlsx_needs_output")
     columns, rows = export_rows(state(ctx).db(), kind.value, today=today(), reveal=reveal)

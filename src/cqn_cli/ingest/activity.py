@@ -151,6 +151,10 @@ class _ActivityLoader(RowLoader):
         all of them (a refused date does not hide an unknown person), except a reference
         whose own cells are refused."""
         values, problems = self.parse(line, cells)
+        if not problems:  # the common row: nothing refused to step around
+            pk, problems = self.person(line, values)
+            group, more = self.group(line, values.get("group_code"))
+            return values, pk, group, problems + more
         refused = {p.column for p in problems}
         pk = group = None
         if not self._among(refused, _PERSON_REFERENCE):

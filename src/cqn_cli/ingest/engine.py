@@ -25,6 +25,7 @@ from cqn_cli.ingest.fields import Field, HeaderMap, looks_like_header, map_heade
 from cqn_cli.ingest.read import Cell, Source
 from cqn_cli.store import db as store
 from cqn_cli.store.db import Database
+from cqn_cli.text import lost_letters
 
 HEADER_SEARCH_ROWS = 10
 ANALYZE_AFTER = 10_000  # rows written by one import before the planner's statistics are redone
@@ -348,7 +349,7 @@ def _missing_columns(header: HeaderMap, fields: Sequence[Field], line: int) -> l
     nothing (and ``--map``), or the letters its code page lost (``H? v� t�n``)."""
     missing = [f for f in fields if f.required and f.name not in header.columns]
     unknown = ", ".join(header.unknown)
-    if missing and any("?" in h or "\ufffd" in h for h in header.unknown):
+    if missing and any(lost_letters(h) for h in header.unknown):
         return [RowProblem(line, None, None, None, "file.lost_letters", {"seen": unknown})]
     key = "file.missing_column_among" if unknown else "file.missing_column"
     return [

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from cqn_cli.dates import parse_date
 from cqn_cli.errors import FieldProblem, RowProblem, UsageError
 from cqn_cli.ingest.read import Cell
-from cqn_cli.text import fold, nfc
+from cqn_cli.text import fold, lost_letters, nfc
 from cqn_cli.values import (
     check_text,
     parse_bool,
@@ -264,7 +264,7 @@ def _name(value: Cell) -> str:
     name = nfc(str(value))
     if not name:
         raise FieldProblem("value.required")
-    if "?" in name or "\ufffd" in name:  # a letter a code page could not hold: lost
+    if lost_letters(name):  # letters a code page could not hold
         raise FieldProblem("value.lost_letters")
     return check_text(name)
 

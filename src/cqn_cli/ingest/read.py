@@ -128,8 +128,11 @@ def detect(
         raise _refuse(path, 0, "file.unreadable", reason=os_reason(exc)) from None
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):  # OLE2: Excel 97-2003
         raise _refuse(path, 0, "file.old_xls")
-    if not head.startswith(b"PK\x03\x04") and path.suffix.lower() in (".xlsx", ".xlsm"):
-        raise _refuse(path, 0, "file.not_xlsx")  # renamed, cut short, or not Excel's
+    # Named .xlsx without being one: a CSV renamed is read as one; anything else is not
+    # text, and is said to be no workbook rather than an encoding's failure.
+    named_xlsx = path.suffix.lower() in (".xlsx", ".xlsm") and not head.startswith(b"PK")
+    if named_xlsx and b"\x00" in head:
+        raise _refuse(path, 0, "file.not_xlsx")
     if head.startswith(b"PK\x03\x04"):
         xlsx = Source(path=path, sha256=digest, kind="xlsx", sheet=sheet)
         xlsx.legacy = (legacy, "cp1252") if legacy else None
@@ -162,6 +165,8 @@ def detect(
         src.legacy = (legacy, "bytes" if eight_bit else "cp1252")
         if eight_bit:
             src.encoding = "latin-1"  # byte for byte: each cell is decoded from its bytes
+    if bad is not None and named_xlsx:
+        raise _refuse(path, 0, "file.not_xlsx")
     if bad is not None:
         raise _refuse(path, _line_at(path, bad), "file.decode", encoding=src.encoding, offset=bad)
     src.delimiter = delimiter or _sniff_delimiter(_decoded_head(head, src, skip))

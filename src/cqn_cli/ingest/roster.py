@@ -281,7 +281,10 @@ class RosterLoader(RowLoader):
                 )
         # Citizen id.
         cccd: str | None = None
-        if raw_cccd is not None:
+        cccd_column = self._cccd_column
+        if cccd_column is not None and cccd_column.index + 1 in refused:
+            pass  # said already (a byte-order mark in it, say)
+        elif raw_cccd is not None:
             try:
                 cccd, padded = parse_cccd(raw_cccd)
             except FieldProblem as p:

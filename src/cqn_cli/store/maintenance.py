@@ -24,6 +24,10 @@ _ORPHANS: tuple[tuple[str, str], ...] = (
         " AND successor_id NOT IN (SELECT id FROM ward)",
     ),
     ("ward_alias.ward", "SELECT alias FROM ward_alias WHERE ward_id NOT IN (SELECT id FROM ward)"),
+    (
+        "ward_dated_code.ward",
+        "SELECT code FROM ward_dated_code WHERE ward_id NOT IN (SELECT id FROM ward)",
+    ),
     ("groups.ward", "SELECT code FROM groups WHERE ward_id NOT IN (SELECT id FROM ward)"),
     (
         "membership.person",
