@@ -668,6 +668,25 @@ def test_skip_bad_rejects_in_utf8_with_commas(cqn: Run, query: Query, tmp_path: 
     assert "năm chỉ có 2 chữ số" in table[1][4]
 
 
+def test_the_reason_of_a_short_row_is_under_its_heading(
+    cqn: Run, query: Query, tmp_path: Path
+) -> None:
+    """A row cut short (a workbook drops empty cells at a row's end; a CSV one field
+    short) still has its reason in the reason column, not in a data column that the
+    fixed file would read back as data."""
+    f = write_csv(
+        tmp_path / "in.csv",
+        "Họ và tên,Phường,Ghi chú\nNguyễn Văn An,Xuân Hà,\nTrần Văn Bình,Nowhere\n",
+    )
+    rejects = tmp_path / "rejects.csv"
+    r = cqn("import", "roster", f, *AS_2019, "--skip-bad", "--rejects", rejects)
+    assert r.exit_code == 0, r.output
+    table = list(csv.reader(io.StringIO(rejects.read_text(encoding="utf-8")), delimiter=","))
+    assert table[0] == ["Họ và tên", "Phường", "Ghi chú", "Lý do"]
+    assert table[1][:3] == ["Trần Văn Bình", "Nowhere", ""]
+    assert len(table[1]) == 4 and "2" in table[1][3]
+
+
 def test_skip_bad_without_rejects_is_a_usage_error(cqn: Run, query: Query, tmp_path: Path) -> None:
     f = roster(tmp_path, "r.csv", "Nguyễn Văn An,15/03/1952,Nam,,Xuân Hà,")
     r = cqn("import", "roster", f, *AS_2019, "--skip-bad")

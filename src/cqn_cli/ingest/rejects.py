@@ -32,12 +32,16 @@ def write_rejects(
 ) -> None:
     """Write the header and every refused row of ``src`` to ``target``, atomically, mode 0600."""
     reasons = _reasons(problems)
-    table: list[list[str]] = []
+    kept: list[tuple[list[str], str]] = []  # (cells, reason), the header first
     for line, cells in read.rows(src):
         if line == header_line:
-            table.append([_as_text(c) for c in cells] + [t("col.reason")])
+            kept.insert(0, ([_as_text(c) for c in cells], t("col.reason")))
         elif line in reasons:
-            table.append([_as_text(c) for c in cells] + [reasons[line]])
+            kept.append(([_as_text(c) for c in cells], reasons[line]))
+    # The reason in a column of its own, under its heading, however short a row was cut
+    # (a workbook drops empty cells at the end of a row) or long it ran.
+    width = max((len(cells) for cells, _ in kept), default=0)
+    table = [cells + [""] * (width - len(cells)) + [reason] for cells, reason in kept]
     write_atomically(target, _encode(src, table, target))
 
 
