@@ -377,6 +377,27 @@ def test_every_mistake_of_a_row_is_listed(
     assert err.splitlines()[-1] == f"{path}: 1 bad row(s); nothing was written.", err
 
 
+def test_every_bad_row_is_listed_however_many(
+    base_db: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    """SPEC §3: the command lists every bad row; 1,500 of them are 1,500 lines."""
+    path = tmp_path / "many.csv"
+    rows = "".join(f"Người Số {i},1/2/55,Xuân Hà\n" for i in range(1500))
+    path.write_text("Họ và tên,Ngày sinh,Phường\n" + rows, encoding="utf-8")
+    db = tmp_path / "cqn.db"
+    shutil.copyfile(base_db, db)
+    capfd.readouterr()
+    code = run_main(tmp_path, monkeypatch, "--db", str(db), "--lang", "en", "import", "roster",
+                    str(path), "--as-of", "2019-12-31")  # fmt: skip
+    lines = capfd.readouterr().err.splitlines()
+    assert code == 1
+    assert [line.split(" ")[0] for line in lines[:-1]] == [f"{path}:{n}:2" for n in range(2, 1502)]
+    assert lines[-1] == f"{path}: 1500 bad row(s); nothing was written."
+
+
 # ---- the comparison is not vacuous --------------------------------------------------------
 
 GOOD_VISITS = (

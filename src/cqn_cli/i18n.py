@@ -587,7 +587,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{where}: possible duplicate of {candidates} (same name, same ward on today's map); "
         "this row is a new person.",
     ),
-    "import.more_problems": ("… và {count} lỗi khác.", "… and {count} more problems."),
     "warn.renamed": (
         "{where}: đổi họ tên '{old}' thành '{new}' theo số CCCD; hãy kiểm tra lại số.",
         "{where}: name changed from '{old}' to '{new}' by the national id; check the number.",

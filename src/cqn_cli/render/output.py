@@ -26,7 +26,6 @@ if TYPE_CHECKING:  # Rich is imported by what draws on a terminal: CSV and JSON 
 
 FORMATS = ("table", "csv", "json", "xlsx")
 _NO_WRAP = frozenset({"id", "code", "ward_code", "national_id", "phone", "person_id"})
-MAX_PROBLEMS_SHOWN = 1000
 PLAIN_WIDTH = 160
 WIDE = 120  # below this many columns, optional columns are left out of tables
 
@@ -228,10 +227,8 @@ def result_line(text: str) -> None:
 def report_error(exc: CqnError) -> None:
     """An error as the user reads it: one line per refused value, then the verdict."""
     if isinstance(exc, ImportRefused):
-        for problem in exc.problems[:MAX_PROBLEMS_SHOWN]:
+        for problem in exc.problems:  # every one (SPEC §3), however many
             message(describe_problem(exc.path, problem))
-        if len(exc.problems) > MAX_PROBLEMS_SHOWN:
-            message(t("import.more_problems", count=len(exc.problems) - MAX_PROBLEMS_SHOWN))
     if isinstance(exc, OptionsRefused):
         for problem in exc.problems:
             message(describe_problem("", problem, with_path=False))
