@@ -594,7 +594,7 @@ def test_by_hand_the_same_warnings_as_an_import(
     pk = roster["Lê Văn Ân"]
     padded = cqn("person", "edit", pk, "--national-id", "48049000123")
     assert padded.exit_code == 0, padded.output
-    assert "--national-id: số CCCD chỉ có 11 chữ số" in padded.stderr
+    assert "--national-id: số CCCD mất số 0 đầu" in padded.stderr
     assert query("SELECT national_id FROM person WHERE full_name = 'Lê Văn Ân'") == [
         ("048049000123",)
     ]

@@ -570,8 +570,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path}: ignored unknown columns: {columns}.",
     ),
     "warn.cccd_padded": (
-        "{where}: số CCCD chỉ có 11 chữ số (Excel làm mất số 0 đầu); đã thêm 0.",
-        "{where}: the id had 11 digits (Excel dropped the leading zero); a 0 was added.",
+        "{where}: số CCCD mất số 0 đầu (Excel coi nó là một số); đã thêm lại.",
+        "{where}: the id had lost its leading zeros (Excel took it for a number); they were"
+        " put back.",
     ),
     "warn.cccd_gender": (
         "{where}: chữ số thế kỷ/giới tính của CCCD không khớp giới tính.",
@@ -708,6 +709,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the national id belongs to {person}, whose name and birth date differ from this row",
     ),
     "ref.unknown_id": ("không có CQN mã {value}", "no person with id {value}"),
+    "ref.id_disagrees": (
+        "số CCCD thuộc về {person}, không phải người có mã CQN trên dòng này",
+        "the national id belongs to {person}, not to the person of this row's cqn id",
+    ),
     "ref.missing": (
         "thiếu người: ghi số CCCD, mã CQN, hoặc họ tên + ngày sinh + phường",
         "no person given: write the national id, the person id, or name + birth date + ward",

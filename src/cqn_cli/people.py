@@ -502,15 +502,18 @@ class PersonResolver:
                 found = self._holder_of(number)
                 if found is None:
                     raise FieldProblem("ref.unknown_cccd", value=mask_cccd_text(number))
-                return found
-            holding = idx.holder(number)
-            if holding is None:
-                raise FieldProblem("ref.unknown_cccd", value=mask_cccd_text(number))
-            pk, held = holding
-            other_name = name is not None and match_key(name) != held.name_key
-            if other_name and not compatible_dates(held.birth, birth):
-                raise FieldProblem("ref.disagrees", person=idx.label(pk))
-            return pk
+            else:
+                holding = idx.holder(number)
+                if holding is None:
+                    raise FieldProblem("ref.unknown_cccd", value=mask_cccd_text(number))
+                found, held = holding
+                other_name = match_key(name) != held.name_key
+                if other_name and not compatible_dates(held.birth, birth):
+                    raise FieldProblem("ref.disagrees", person=idx.label(found))
+            # A ma_cqn beside it must name the same person.
+            if person_id and parse_id(person_id) != found:
+                raise FieldProblem("ref.id_disagrees", person=idx.label(found))
+            return found
         if person_id:
             found = parse_id(person_id)
             if found is None or idx.held(found) is None:
