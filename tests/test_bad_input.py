@@ -347,8 +347,13 @@ def test_the_verdict_counts_bad_rows_not_problems(
             "An,1950,Nam,\ufeff048095001234,Xuân Hà\n",
             [(2, 4)],
         ),
+        (  # a gender that is none, and a death without its date: the check across fields
+            "roster",  # is made on the cells that were read
+            "Họ và tên,Phường,Giới tính,Trạng thái\nAn,Xuân Hà,Nữx,từ trần\n",
+            [(2, 3), (2, 4)],
+        ),
     ],
-    ids=["roster", "groups", "visits", "attendance", "roster-once"],
+    ids=["roster", "groups", "visits", "attendance", "roster-once", "roster-across"],
 )
 def test_every_mistake_of_a_row_is_listed(
     kind: str,

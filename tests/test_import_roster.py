@@ -1404,3 +1404,34 @@ def test_the_second_process_ends_when_the_import_is_killed(tmp_path: Path) -> No
         time.sleep(0.05)
     state = Path(f"/proc/{children[0]}/stat")
     assert not state.exists() or state.read_text().split()[2] == "Z", "still running"
+
+
+def test_an_update_is_checked_with_what_is_held_and_keeps_its_precision(
+    cqn: Run, query: Query, tmp_path: Path
+) -> None:
+    """A row that updates a person is checked as the person will be: a discharge before
+    the enlistment held (which the row leaves blank) is refused, nothing written; a
+    birth date given less precisely (1955) than held (12/03/1955) keeps the held one."""
+    head = "Họ và tên,Ngày sinh,Số CCCD,Phường"
+    first = write_csv(
+        tmp_path / "a.csv", f"{head},Ngày nhập ngũ\nAn,12/03/1955,048055000123,Xuân Hà,1975\n"
+    )
+    assert cqn("import", "roster", first, *AS_2019).exit_code == 0
+    before = query("SELECT * FROM person")
+    early = write_csv(
+        tmp_path / "b.csv", f"{head},Ngày xuất ngũ\nAn,1955,048055000123,Xuân Hà,1970\n"
+    )
+    r = cqn("import", "roster", early, *AS_2019, lang="en")
+    assert r.exit_code == 1
+    assert (
+        "b.csv:2:5 [Ngày xuất ngũ] '1970': discharged before enlisting, with what is held of"
+        in r.stderr
+    )
+    assert query("SELECT * FROM person") == before
+    later = write_csv(
+        tmp_path / "c.csv", f"{head},Ngày xuất ngũ\nAn,1955,048055000123,Xuân Hà,1979\n"
+    )
+    assert cqn("import", "roster", later, *AS_2019).exit_code == 0
+    assert query("SELECT birth_date, enlisted_on, discharged_on FROM person") == [
+        ("1955-03-12", "1975", "1979")
+    ]

@@ -664,6 +664,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "discharged before enlisting",
     ),
     "row.enlist_before_birth": ("nhập ngũ trước ngày sinh", "enlisted before birth"),
+    "row.against_held": (
+        "{reason}, với những gì đang lưu về {person}",
+        "{reason}, with what is held of {person}",
+    ),
     "row.status_before_birth": ("ngày trạng thái trước ngày sinh", "status date before birth"),
     "person.status_before_birth": (
         "Ngày {date} trước ngày sinh của {id} {name}.",

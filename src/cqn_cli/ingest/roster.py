@@ -14,7 +14,7 @@ import json
 import secrets
 from array import array
 from collections.abc import Sequence
-from dataclasses import astuple
+from dataclasses import astuple, replace
 from typing import Any
 
 from cqn_cli.dates import precision_prefix_compare
@@ -300,6 +300,15 @@ class RosterLoader(RowLoader):
                     warnings.append(("so_cccd", f"warn.cccd_{what}"))
                     digest = None
         if refused:
+            # And the checks across fields that the refused cells leave whole (each needs
+            # both its dates; a status needs its date unless that date was refused).
+            since = self.col("ngay_trang_thai")
+            since_refused = since is not None and since.index + 1 in refused
+            problems += [
+                p
+                for p in self._cross_checks(line, values)
+                if not (since_refused and p.key == "row.status_date_required")
+            ]
             return problems, [], values, None, None, ("", "")
         values["national_id"] = cccd
         problems.extend(self._cross_checks(line, values))
@@ -418,6 +427,10 @@ class RosterLoader(RowLoader):
                 # Allowed (SPEC §3: only name AND birth date differing is a conflict), but said.
                 old = idx.name_of(pk, held)
                 self.warn(line, self.col("ho_ten"), "warn.renamed", old=old, new=name)
+            against = self._against_held(line, pk, held, values)
+            if against:
+                return against
+            birth = values.get("birth_date")  # as precise as what was held
             row = [values.get(c) for c in self._present]
             row += (name_key, search_key, cccd, self._now, pk)
             self._updates.append(tuple(row))
@@ -437,6 +450,32 @@ class RosterLoader(RowLoader):
         if len(self._inserts) + len(self._updates) >= BATCH:
             self._flush()
         return []
+
+    def _against_held(
+        self, line: int, pk: int, held: Held, values: dict[str, Any]
+    ) -> list[RowProblem]:
+        """A row that updates ``pk``, with what is held of them: a date the row gives less
+        precisely than the one held (1955 for 12/03/1955) keeps the held one (as a blank
+        cell does), and the checks across fields hold for the person as they will be
+        (a discharge the row gives before an enlistment it leaves as held is refused)."""
+        row = self.db.execute(
+            f"SELECT {', '.join(_HELD_DATES)} FROM person WHERE id = ?", [pk]
+        ).fetchone()
+        merged = dict(zip(_HELD_DATES, row, strict=True))
+        for name in _PARTIAL_DATES:
+            new, old = values.get(name), merged[name]
+            if new and old and len(old) > len(new) and old.startswith(new):
+                values[name] = old
+        for name in _HELD_DATES:
+            if values.get(name) is not None:
+                merged[name] = values[name]
+        person = self.people.label(pk, held)
+        return [
+            replace(
+                p, key="row.against_held", params={"reason": t(p.key, **p.params), "person": person}
+            )
+            for p in self._cross_checks(line, merged)
+        ]
 
     def _places(self, ward_id: str) -> frozenset[str]:
         """The wards a person of ``ward_id`` may be matched or warned about in: the same
@@ -477,6 +516,11 @@ class RosterLoader(RowLoader):
             self._digest_updates.clear()
         self.people.written()
         self.counts.unchanged = self._matched - self.counts.updated
+
+
+# What an update is checked against, of what is held of the person (``_against_held``).
+_HELD_DATES = ("birth_date", "enlisted_on", "discharged_on", "status", "status_since")
+_PARTIAL_DATES = ("birth_date", "enlisted_on", "discharged_on")
 
 
 def cross_problems(values: dict[str, Any]) -> list[tuple[str, str | None, str, dict[str, Any]]]:
