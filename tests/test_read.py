@@ -557,6 +557,30 @@ def test_xlsx_rows(tmp_path: Path) -> None:
     assert type(got[3][1][1]) is dt.date
 
 
+@pytest.mark.parametrize(
+    ("number_format", "cell"),
+    [
+        ("yyyy", "1975"),  # 1975 typed, stored as 01/01/1975, shown as a year
+        ("mm/yyyy", "03/1975"),  # 03/1975 typed: Excel's own format for it
+        ("mmm-yy", "03/1975"),
+        ('"năm "yyyy', "1975"),  # a literal text in the format is not a letter of it
+        ("dd/mm/yyyy", dt.date(1975, 3, 1)),  # a day shown: a day
+        ("[$-42A]dd/mm/yyyy;@", dt.date(1975, 3, 1)),
+        ("m/d/yy h:mm", dt.date(1975, 3, 1)),
+    ],
+)
+def test_a_date_cell_is_as_precise_as_the_sheet_shows_it(
+    tmp_path: Path, number_format: str, cell: object
+) -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Ngày nhập ngũ"])
+    ws.append([dt.datetime(1975, 3, 1)])
+    ws["A2"].number_format = number_format
+    wb.save(tmp_path / "d.xlsx")
+    assert read(tmp_path / "d.xlsx")[1] == (2, [cell])
+
+
 def test_xlsx_sheet_chosen(tmp_path: Path) -> None:
     f = make_workbook(tmp_path / "r.xlsx")
     src = detect(f, sheet="Khác")

@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -351,20 +352,32 @@ def _clean(cell: str) -> str:
     return cell[1:].lstrip() if cell.startswith("'") else cell
 
 
-def _xlsx_cell(value: object) -> Cell:
+def _xlsx_cell(value: object, number_format: str = "General") -> Cell:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "1" if value else "0"
-    if isinstance(value, dt.datetime):
-        return value.date()
     if isinstance(value, dt.date):
-        return value
+        day = value.date() if isinstance(value, dt.datetime) else value
+        return _shown_precision(day, number_format)
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else repr(value)
     if isinstance(value, int):
         return str(value)
     return _clean(str(value))
+
+
+_FORMAT_LITERALS = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
+
+
+def _shown_precision(day: dt.date, number_format: str) -> Cell:
+    """A date cell as precise as the sheet shows it: Excel stores ``03/1975`` typed in a
+    cell as 01/03/1975 shown ``mm/yyyy``, and ``1975`` formatted as a year as 01/01/1975;
+    those are partial dates (``03/1975``, ``1975``), not the first of the month or year."""
+    shown = _FORMAT_LITERALS.sub("", number_format.lower())
+    if "d" in shown or "y" not in shown:  # a day shown, or not a date format at all
+        return day
+    return f"{day.month:02d}/{day.year}" if "m" in shown else f"{day.year}"
 
 
 def _broken_workbook_errors() -> tuple[type[BaseException], ...]:
@@ -408,8 +421,8 @@ def _xlsx_rows(src: Source) -> Iterator[tuple[int, list[Cell]]]:
             ws = wb[src.sheet]
         else:
             ws = wb.worksheets[0]
-        for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
-            cells = [_xlsx_cell(v) for v in values]
+        for number, row in enumerate(ws.iter_rows(), start=1):
+            cells = [_xlsx_cell(c.value, getattr(c, "number_format", "General")) for c in row]
             while cells and cells[-1] == "":
                 cells.pop()
             if cells:
