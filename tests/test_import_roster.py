@@ -1435,3 +1435,32 @@ def test_an_update_is_checked_with_what_is_held_and_keeps_its_precision(
     assert query("SELECT birth_date, enlisted_on, discharged_on FROM person") == [
         ("1955-03-12", "1975", "1979")
     ]
+
+
+def test_every_warning_goes_to_the_warnings_file(cqn: Run, query: Query, tmp_path: Path) -> None:
+    """The terminal shows the first 50 warnings; ``--warnings FILE`` holds all of them
+    (each possible duplicate named), a row each with its line, as CSV or XLSX."""
+    names = [f"Người Số {i}" for i in range(60)]
+    held = write_csv(tmp_path / "a.csv", "Họ và tên,Ngày sinh,Phường\n"
+                     + "".join(f"{n},1950,Xuân Hà\n" for n in names))  # fmt: skip
+    assert cqn("import", "roster", held, *AS_2019).exit_code == 0
+    again = write_csv(tmp_path / "b.csv", "Họ và tên,Ngày sinh,Phường\n"
+                      + "".join(f"{n},1951,Xuân Hà\n" for n in names))  # fmt: skip
+    target = tmp_path / "canh-bao.csv"
+    refused = cqn("import", "roster", again, *AS_2019, "--warnings", tmp_path / "c.md")
+    assert refused.exit_code == 2 and query("SELECT count(*) FROM person") == [(60,)]
+    r = cqn("import", "roster", again, *AS_2019, "--warnings", target, lang="en")
+    assert r.exit_code == 0, r.output
+    assert f"… and 10 more warnings, all of them in {target}." in r.stderr
+    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8-sig"))))
+    assert [int(row["Line"]) for row in rows] == list(range(2, 62))
+    assert all("possible duplicate" in row["Warning"] or "may be" in row["Warning"] for row in rows)
+    for row, name in zip(rows, names, strict=True):
+        assert name in row["Warning"]
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    book = tmp_path / "canh-bao.xlsx"
+    third = write_csv(tmp_path / "d.csv", "Họ và tên,Ngày sinh,Phường\n"
+                      + "".join(f"{n},1952,Xuân Hà\n" for n in names))  # fmt: skip
+    assert cqn("import", "roster", third, *AS_2019, "--warnings", book, lang="vi").exit_code == 0
+    sheet = load_workbook(book).active
+    assert sheet.max_row == 61 and sheet.cell(1, 5).value == "Cảnh báo"

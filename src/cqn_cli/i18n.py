@@ -135,6 +135,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Ghi các dòng hợp lệ, bỏ qua dòng lỗi (cần --rejects).",
         "Write the good rows and skip the bad ones (needs --rejects).",
     ),
+    "opt.warnings_file": (
+        "Tệp ghi mọi cảnh báo (có thể trùng người, số CCCD thêm số 0…): CSV, hoặc .xlsx.",
+        "File receiving every warning (possible duplicates, padded CCCDs…): CSV, or .xlsx.",
+    ),
     "opt.rejects": (
         "Tệp ghi các dòng lỗi kèm cột lý do (cùng định dạng tệp nhập).",
         "File receiving the bad rows with a reason column (same format as the input).",
@@ -446,12 +450,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "No sheet '{sheet}'; the sheets are: {sheets}.",
     ),
     "usage.rejects_is_input": (
-        "--rejects không được trùng tệp đang nhập.",
-        "--rejects must not be the file being imported.",
+        "{option} không được trùng tệp đang nhập.",
+        "{option} must not be the file being imported.",
     ),
     "usage.rejects_bad_path": (
-        "Không ghi được tệp --rejects {path}: thư mục không có, hoặc đó là một thư mục.",
-        "Cannot write --rejects {path}: no such directory, or it is a directory.",
+        "Không ghi được tệp {option} {path}: thư mục không có, hoặc đó là một thư mục.",
+        "Cannot write {option} {path}: no such directory, or it is a directory.",
     ),
     "usage.bad_ward": ("--ward: {reason}", "--ward: {reason}"),
     "usage.bad_delimiter": (
@@ -592,7 +596,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{where}: đổi họ tên '{old}' thành '{new}' theo số CCCD; hãy kiểm tra lại số.",
         "{where}: name changed from '{old}' to '{new}' by the national id; check the number.",
     ),
-    "warn.more": ("… và {count} cảnh báo khác.", "… and {count} more warnings."),
+    "warn.more": (
+        "… và {count} cảnh báo khác (ghi đủ ra tệp: --warnings TỆP).",
+        "… and {count} more warnings (all of them to a file: --warnings FILE).",
+    ),
+    "warn.more_in_file": (
+        "… và {count} cảnh báo khác, có đủ trong {path}.",
+        "… and {count} more warnings, all of them in {path}.",
+    ),
     # ---- reasons (row problems) ---------------------------------------------
     "date.bad": (
         "không phải ngày (viết dd/mm/yyyy)",
@@ -1096,6 +1107,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "col.people": ("Số người (mọi trạng thái)", "People (any status)"),
     "col.on_roster": ("Đang trong danh sách", "On the roster"),
     "col.reason": ("Lý do", "Reason"),
+    "col.warnings": ("Cảnh báo", "Warnings"),
     "title.people": ("Danh sách CQN ({count} người)", "People ({count})"),
     "title.wards": ("Danh mục phường", "Wards"),
     "title.roster_by_ward": (

@@ -12,6 +12,7 @@ from cqn_cli.cli.common import (
     Command,
     commands,
     complete_ward,
+    format_of_file,
     output_file,
     parse_option_date,
     state,
@@ -21,7 +22,7 @@ from cqn_cli.errors import EXIT_DATA, ImportRefused, UsageError
 from cqn_cli.i18n import fmt_int, t
 
 if TYPE_CHECKING:
-    from cqn_cli.ingest.engine import ImportOptions, ImportResult
+    from cqn_cli.ingest.engine import ImportOptions, ImportResult, Warning
 
 app = commands()
 
@@ -49,6 +50,9 @@ SkipBadOpt = Annotated[bool, typer.Option("--skip-bad", help=t("opt.skip_bad"))]
 RejectsOpt = Annotated[
     Path | None, typer.Option("--rejects", metavar="FILE", help=t("opt.rejects"))
 ]
+WarningsOpt = Annotated[
+    Path | None, typer.Option("--warnings", metavar="FILE", help=t("opt.warnings_file"))
+]
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", help=t("opt.dry_run"))]
 ForceOpt = Annotated[bool, typer.Option("--force", help=t("opt.force"))]
 ImportAsOfOpt = Annotated[
@@ -73,9 +77,12 @@ def build_options(kind: str, params: Mapping[str, Any]) -> "ImportOptions":
     if rejects is not None and len(files) > 1:
         raise UsageError("usage.rejects_one_file")
     if rejects is not None and files and rejects.resolve() == files[0].resolve():
-        raise UsageError("usage.rejects_is_input")
+        raise UsageError("usage.rejects_is_input", option="--rejects")
     if rejects is not None and (rejects.is_dir() or not rejects.resolve().parent.is_dir()):
-        raise UsageError("usage.rejects_bad_path", path=str(rejects))
+        raise UsageError("usage.rejects_bad_path", option="--rejects", path=str(rejects))
+    warnings_file: Path | None = params.get("warnings")
+    if warnings_file is not None and any(warnings_file.resolve() == f.resolve() for f in files):
+        raise UsageError("usage.rejects_is_input", option="--warnings")
     if delimiter is not None:
         delimiter = "\t" if delimiter.lower() in ("tab", "\\t") else delimiter
         if len(delimiter) != 1 or delimiter.isalnum() or delimiter in "\"'\r\n ":
@@ -102,6 +109,7 @@ def build_options(kind: str, params: Mapping[str, Any]) -> "ImportOptions":
         force=bool(params.get("force")),
         ward=params.get("ward"),
         legacy=params["legacy"].value if params.get("legacy") else None,
+        all_warnings=params.get("warnings") is not None,
     )
 
 
@@ -116,7 +124,23 @@ def _local_time(stamp: str) -> str:
     return moment.strftime("%d/%m/%Y %H:%M" if lang() == "vi" else "%Y-%m-%d %H:%M")
 
 
-def print_result(result: "ImportResult", max_warnings: int = MAX_WARNINGS_SHOWN) -> None:
+def warning_text(path: str, w: "Warning") -> str:
+    """A warning as the clerk reads it: ``file:line:column [Header]: …``."""
+    if w.line is None:
+        where = path
+    elif w.column is None:
+        where = f"{path}:{w.line}"
+    else:
+        where = f"{path}:{w.line}:{w.column} [{w.header}]"
+    return t(w.key, where=where, path=path, **w.params)
+
+
+def print_result(
+    result: "ImportResult",
+    max_warnings: int = MAX_WARNINGS_SHOWN,
+    *,
+    written_to: Path | None = None,
+) -> None:
     from cqn_cli.render.output import message, result_line
 
     if result.already_imported_at is not None:
@@ -126,16 +150,14 @@ def print_result(result: "ImportResult", max_warnings: int = MAX_WARNINGS_SHOWN)
     if result.skipped_title_rows:
         message(t("import.header_skipped", path=result.path, count=result.skipped_title_rows))
     for w in result.warnings[:max_warnings]:
-        if w.line is None:
-            where = result.path
-        elif w.column is None:
-            where = f"{result.path}:{w.line}"
-        else:
-            where = f"{result.path}:{w.line}:{w.column} [{w.header}]"
-        message(t(w.key, where=where, path=result.path, **w.params))
+        message(warning_text(result.path, w))
     total = len(result.warnings) + result.counts.warnings_not_kept
     if total > max_warnings:
-        message(t("warn.more", count=total - max_warnings))
+        more = total - max_warnings
+        if written_to is not None:
+            message(t("warn.more_in_file", count=more, path=str(written_to)))
+        else:
+            message(t("warn.more", count=more))
     c = result.counts
     counts = {
         "path": result.path,
@@ -159,8 +181,15 @@ def _run(ctx: typer.Context, kind: str) -> None:
     options = build_options(kind, ctx.params)
     if options.rejects is not None:
         output_file(ctx, options.rejects)
+    warnings_file: Path | None = ctx.params.get("warnings")
+    if warnings_file is not None:  # a name it cannot be written under: said before importing
+        output_file(ctx, warnings_file)
+        format_of_file(warnings_file, ("csv", "xlsx"), "csv")
+        if warnings_file.is_dir() or not warnings_file.resolve().parent.is_dir():
+            raise UsageError("usage.rejects_bad_path", option="--warnings", path=str(warnings_file))
     failed = False
     files, db = ctx.params["files"], state(ctx).db()
+    warned: list[ImportResult] = []
     with RowProgress() as bar:  # on a terminal only
         for outcome in import_files(db, files, importer(kind), options, bar.tick):
             bar.stop()
@@ -168,9 +197,52 @@ def _run(ctx: typer.Context, kind: str) -> None:
                 report_error(outcome)
                 failed = True
             else:
-                print_result(outcome)
+                print_result(outcome, written_to=warnings_file)
+                warned.append(outcome)
+    if warnings_file is not None:
+        write_warnings(warnings_file, warned)
     if failed:
         raise typer.Exit(EXIT_DATA)
+
+
+_WARNING_COLUMNS = (
+    ("file", "Tệp", "File"),
+    ("line", "Dòng", "Line"),
+    ("column", "Cột", "Column"),
+    ("header", "Tiêu đề", "Header"),
+    ("warning", "Cảnh báo", "Warning"),
+)
+
+
+def write_warnings(target: Path, results: "list[ImportResult]") -> None:
+    """Every warning of the files imported (``--warnings FILE``), a row each: the file,
+    line, column and heading, and the warning as the terminal says it; CSV for Excel,
+    or XLSX by the name's suffix. Written atomically, mode 0600, even when empty."""
+    from cqn_cli.atomic import write_atomically
+    from cqn_cli.exports import ExportColumn
+    from cqn_cli.i18n import lang
+    from cqn_cli.render import files
+
+    rows = [
+        {
+            "file": result.path,
+            "line": w.line,
+            "column": w.column,
+            "header": w.header,
+            "warning": warning_text(result.path, w),
+        }
+        for result in results
+        for w in result.warnings
+    ]
+    columns = [ExportColumn(key, vi, en, "int" if key in ("line", "column") else "text")
+               for key, vi, en in _WARNING_COLUMNS]  # fmt: skip
+    kind = format_of_file(target, ("csv", "xlsx"), "csv")
+    data = (
+        files.to_xlsx(columns, rows, lang(), t("col.warnings"))
+        if kind == "xlsx"
+        else files.to_csv(columns, rows, lang())
+    )
+    write_atomically(target, data)
 
 
 WardDefaultOpt = Annotated[
@@ -196,6 +268,7 @@ def _command(kind: str) -> Callable[..., None]:
             maps: MapOpt = None,
             skip_bad: SkipBadOpt = False,
             rejects: RejectsOpt = None,
+            warnings: WarningsOpt = None,
             dry_run: DryRunOpt = False,
             force: ForceOpt = False,
         ) -> None:
@@ -214,6 +287,7 @@ def _command(kind: str) -> Callable[..., None]:
         maps: MapOpt = None,
         skip_bad: SkipBadOpt = False,
         rejects: RejectsOpt = None,
+        warnings: WarningsOpt = None,
         dry_run: DryRunOpt = False,
         force: ForceOpt = False,
     ) -> None:

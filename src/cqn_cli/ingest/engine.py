@@ -46,6 +46,7 @@ class ImportOptions:
     ward: str | None = None  # --ward: the ward of rows that name none
     as_of_given: bool = True  # False when --as-of was left to default to today
     legacy: str | None = None  # --legacy tcvn3|vni: the file was typed in an old font
+    all_warnings: bool = False  # --warnings FILE: every warning kept to be written there
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,7 @@ class Loader(Protocol):
 
     fields: Sequence[Field]
     warnings: list[Warning]
+    all_warnings: bool  # keep every warning in full (else the first ones; the rest counted)
     counts: Counts
     # True: every reference the loader writes is one it found in the database or wrote
     # itself in this transaction, and ``finish`` checks them all at once; SQLite's
@@ -595,6 +597,7 @@ def importer(kind: str) -> Importer:
             loader = activity.AttendanceLoader(db, as_of=as_of, today=today)
         else:
             loader = activity.VisitsLoader(db, as_of=as_of, today=today)
+        loader.all_warnings = options.all_warnings
         return run_import(db, path, kind, loader, options, tick)
 
     return run

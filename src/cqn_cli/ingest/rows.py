@@ -121,9 +121,11 @@ class RowLoader:
             return RowProblem(line, None, None, value, key, params)
         return RowProblem(line, col.index + 1, col.header, value, key, params)
 
+    all_warnings = False  # every warning kept in full (--warnings FILE)
+
     def keeps_warnings(self) -> bool:
         """Whether a new warning is still kept in full (else ``warn`` only counts it)."""
-        return len(self.warnings) < WARNINGS_DETAILED
+        return self.all_warnings or len(self.warnings) < WARNINGS_DETAILED
 
     def warn(self, line: int, col: Column | None, key: str, **params: Any) -> None:
         if not self.keeps_warnings():
