@@ -1289,6 +1289,28 @@ def test_skip_bad_writes_the_good_rows_and_rejects_the_bad_one(
     ]
 
 
+def test_a_refused_first_row_does_not_make_its_meeting(
+    cqn: Run, query: Query, tmp_path: Path
+) -> None:
+    """A meeting's first row refused for its person (with another date, say: the person
+    and the date typed on the wrong line) makes no meeting: with --skip-bad its good rows
+    are imported, and that refused row is the one rejected; a refused row after the good
+    ones is told both its mistakes."""
+    setup(cqn, query, tmp_path, "groups", "members")
+    header, *body = ATTENDANCE.splitlines()
+    wrong = "XH1-2019Q1,16/03/2019,Họp quý,XH-CLB01,CQN000099,Có mặt"
+    f = write_csv(tmp_path / "a.csv", "\n".join([header, wrong, *body[:3]]) + "\n")
+    rejects = tmp_path / "rejects.csv"
+    r = cqn("import", "attendance", f, "--skip-bad", "--rejects", rejects)
+    assert r.exit_code == 0, r.output
+    assert summary(4, 3, 0, 0, 1) in r.stdout
+    assert query("SELECT code, date FROM meeting") == [("XH1-2019Q1", "2019-03-15")]
+    assert [row[:-1] for row in read_rejects(rejects)[1:]] == [wrong.split(",")]
+    after = write_csv(tmp_path / "b.csv", "\n".join([header, *body[:3], wrong]) + "\n")
+    lines = refused(cqn, query, "attendance", after, "--force")
+    assert [line.split(" ")[0] for line in lines[:-1]] == [f"{after}:5:1", f"{after}:5:5"]
+
+
 def test_dry_run_of_a_refused_file_lists_the_problem(
     cqn: Run, query: Query, tmp_path: Path
 ) -> None:

@@ -1435,6 +1435,11 @@ def test_an_update_is_checked_with_what_is_held_and_keeps_its_precision(
     assert query("SELECT birth_date, enlisted_on, discharged_on FROM person") == [
         ("1955-03-12", "1975", "1979")
     ]
+    # Said at the row's own cell, the held one being the other side.
+    born = write_csv(tmp_path / "e.csv", f"{head}\nAn,1980,048055000123,Xuân Hà\n")
+    r = cqn("import", "roster", born, *AS_2019, lang="en")
+    assert r.exit_code == 1
+    assert "e.csv:2:2 [Ngày sinh] '1980': enlisted before birth, with what is held of" in r.stderr
 
 
 def test_every_warning_goes_to_the_warnings_file(cqn: Run, query: Query, tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from conftest import SAMPLE, Run, write_csv
+from cqn_cli.dates import ShownDate, parse_date
 from cqn_cli.errors import ImportRefused, RowProblem, UsageError
 from cqn_cli.i18n import t
 from cqn_cli.ingest.read import FIELD_LIMIT, Cell, Source, detect, rows
@@ -557,28 +558,42 @@ def test_xlsx_rows(tmp_path: Path) -> None:
     assert type(got[3][1][1]) is dt.date
 
 
+MARCH = dt.date(1975, 3, 1)
+JANUARY = dt.date(1975, 1, 1)
+
+
 @pytest.mark.parametrize(
-    ("number_format", "cell"),
+    ("stored", "number_format", "cell"),
     [
-        ("yyyy", "1975"),  # 1975 typed, stored as 01/01/1975, shown as a year
-        ("mm/yyyy", "03/1975"),  # 03/1975 typed: Excel's own format for it
-        ("mmm-yy", "03/1975"),
-        ('"năm "yyyy', "1975"),  # a literal text in the format is not a letter of it
-        ("dd/mm/yyyy", dt.date(1975, 3, 1)),  # a day shown: a day
-        ("[$-42A]dd/mm/yyyy;@", dt.date(1975, 3, 1)),
-        ("m/d/yy h:mm", dt.date(1975, 3, 1)),
+        (JANUARY, "yyyy", ShownDate(JANUARY, "year")),  # 1975 typed, shown as a year
+        (MARCH, "mm/yyyy", ShownDate(MARCH, "month")),  # 03/1975 typed: Excel's format
+        (MARCH, "mmm-yy", ShownDate(MARCH, "month")),
+        (MARCH, "mmmm yyyy", ShownDate(MARCH, "month")),
+        (JANUARY, '"năm "yyyy', ShownDate(JANUARY, "year")),  # the literal is no letter
+        (MARCH, "yyyy", MARCH),  # not the first of a year: typed as a day
+        (dt.date(1975, 3, 15), "mm/yyyy", dt.date(1975, 3, 15)),  # nor of a month
+        (MARCH, "dd/mm/yyyy", MARCH),  # a day shown: a day
+        (MARCH, "[$-42A]dd/mm/yyyy;@", MARCH),
+        (MARCH, "yyyy-mm-dd", MARCH),
+        (MARCH, "yyyy h:mm", MARCH),  # a time shown: its m is minutes
+        (MARCH, "m/d/yy h:mm", MARCH),
     ],
 )
 def test_a_date_cell_is_as_precise_as_the_sheet_shows_it(
-    tmp_path: Path, number_format: str, cell: object
+    tmp_path: Path, stored: dt.date, number_format: str, cell: dt.date
 ) -> None:
     wb = Workbook()
     ws = wb.active
     ws.append(["Ngày nhập ngũ"])
-    ws.append([dt.datetime(1975, 3, 1)])
+    ws.append([dt.datetime(stored.year, stored.month, stored.day)])
     ws["A2"].number_format = number_format
     wb.save(tmp_path / "d.xlsx")
-    assert read(tmp_path / "d.xlsx")[1] == (2, [cell])
+    [(_, [got])] = read(tmp_path / "d.xlsx")[1:]
+    assert got == cell and type(got) is type(cell)
+    # A column of partial dates reads it at that precision; any other, as the day.
+    shown = {"year": "1975", "month": "1975-03"}.get(getattr(cell, "shown", ""))
+    assert parse_date(got, today=dt.date(2026, 1, 1), partial=True) == (shown or cell.isoformat())
+    assert parse_date(got, today=dt.date(2026, 1, 1)) == cell.isoformat()
 
 
 def test_xlsx_sheet_chosen(tmp_path: Path) -> None:
@@ -721,5 +736,7 @@ def test_a_csv_named_xlsx_is_read_as_csv_and_anything_else_is_no_workbook(
     assert read(f) == [(1, ["Họ và tên", "Phường"]), (2, ["Nguyễn Văn An", "Xuân Hà"])]
     f.write_bytes(b"%PDF-1.4\n\x00\x01\x02 binary")
     assert refused(f).key == "file.not_xlsx"
+    f.write_bytes(codecs.BOM_UTF16_LE + "Họ và tên\tPhường\r\nAn\tXuân Hà\r\n".encode("utf-16-le"))
+    assert read(f) == [(1, ["Họ và tên", "Phường"]), (2, ["An", "Xuân Hà"])]  # Unicode text
     f.write_bytes(b"caf\xe9 \x81\x8d\x8f\x90\x9d" * 4)  # no text in any encoding tried
     assert refused(f).key == "file.not_xlsx"

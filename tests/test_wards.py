@@ -185,6 +185,7 @@ def test_add_a_ward(cqn: Run, query: Query) -> None:
     [
         ("2O5O1", "Phường Hòa Bình"),  # letters O in the code
         ("20305", "Phường Mới", "--from", "2030-01-01"),  # An Khê's code, still in force
+        ("20218", "Phường Mới", "--from", "2025-03-01"),  # the enlarged Thạc Gián's then
     ],
 )
 def test_add_refusals(cqn: Run, query: Query, args: tuple[str, ...]) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 from cqn_cli.errors import FieldProblem
 
@@ -42,6 +43,28 @@ def _full(text: str, year: int, month: int, day: int) -> dt.date:
         raise FieldProblem("date.no_such_day", value=text) from None
 
 
+class ShownDate(dt.date):
+    """A workbook's date cell that the sheet shows only to its month or year (``shown``),
+    holding the first day of it: ``03/1975`` or ``1975`` typed into Excel. A column that
+    allows a partial date reads it as that month or year; any other, as the day."""
+
+    shown: str  # "month" or "year"
+
+    def __new__(cls, day: dt.date, shown: str) -> ShownDate:
+        made = super().__new__(cls, day.year, day.month, day.day)
+        made.shown = shown
+        return made
+
+    def __eq__(self, other: object) -> bool:  # not the same cell as the bare day
+        return isinstance(other, ShownDate) and other.shown == self.shown and super().__eq__(other)
+
+    def __hash__(self) -> int:
+        return hash((super().__hash__(), self.shown))
+
+    def __reduce__(self) -> tuple[Any, ...]:  # pickled to the process that reads rows
+        return (ShownDate, (dt.date(self.year, self.month, self.day), self.shown))
+
+
 def parse_date(value: object, *, today: dt.date, partial: bool = False) -> str:
     """Parse a written date; return its ISO form (of its own precision when partial).
 
@@ -54,6 +77,8 @@ def parse_date(value: object, *, today: dt.date, partial: bool = False) -> str:
     if isinstance(value, dt.date):
         if value > today:
             raise FieldProblem("date.future", value=value.isoformat())
+        if partial and isinstance(value, ShownDate):
+            return f"{value.year:04d}" if value.shown == "year" else value.isoformat()[:7]
         return value.isoformat()
     text = str(value).strip()
     m = _DAY_FIRST.match(text)

@@ -510,9 +510,14 @@ class PersonResolver:
                 other_name = match_key(name) != held.name_key
                 if other_name and not compatible_dates(held.birth, birth):
                     raise FieldProblem("ref.disagrees", person=idx.label(found))
-            # A ma_cqn beside it must name the same person.
-            if person_id and parse_id(person_id) != found:
-                raise FieldProblem("ref.id_disagrees", person=idx.label(found))
+            # A ma_cqn beside it must be one, and name the same person.
+            if person_id:
+                named_id = parse_id(person_id)
+                if named_id is None or idx.held(named_id) is None:
+                    shown = mask(person_id) if _digits(person_id) else person_id
+                    raise FieldProblem("ref.unknown_id", value=shown)
+                if named_id != found:
+                    raise FieldProblem("ref.id_disagrees", person=idx.label(found))
             return found
         if person_id:
             found = parse_id(person_id)

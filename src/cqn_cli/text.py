@@ -29,15 +29,18 @@ _ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
 _LETTER_RANK = {ch: i for i, ch in enumerate(_ALPHABET)}
 
 
-_LOST_LETTER = re.compile(r"\w\?(?!\s*$)")
+_LOST_LETTER = re.compile(r"\w\?")
+_LOST_LETTER_NOT_LAST = re.compile(r"\w\?(?!\s*$)")
 
 
-def lost_letters(text: str) -> bool:
-    """Whether ``text`` shows letters a code page could not hold: ``?`` inside a word
-    (``Nguy?n``, ``Ph??ng``, ``H? và tên``; not a question's last mark) or U+FFFD."""
+def lost_letters(text: str, *, asks: bool = False) -> bool:
+    """Whether ``text`` shows letters a code page could not hold: ``?`` after a letter
+    (``Nguy?n``, ``Ph??ng``, ``H? và tên``, ``Lê Minh V?``) or U+FFFD. ``asks``: the text
+    may end in a question (a header ``Còn sống?``), whose mark is no lost letter."""
     if "?" not in text and "\ufffd" not in text:
         return False
-    return "\ufffd" in text or _LOST_LETTER.search(text) is not None
+    letter = _LOST_LETTER_NOT_LAST if asks else _LOST_LETTER
+    return "\ufffd" in text or letter.search(text) is not None
 
 
 def nfc(text: str) -> str:

@@ -303,8 +303,12 @@ def add_ward(
         raise DataError("ward.bad_code", value=code)
     day = valid_from or dt.date.today()
     index = WardIndex(db)
+    iso = day.isoformat()
     for other in index.wards.values():
         if other.code == code and other.in_force(day):
+            raise DataError("ward.exists", value=code)
+    for _, start, end in index.dated_codes.get(code, ()):  # a code borne for a time
+        if (start or "") <= iso <= (end or "9999"):
             raise DataError("ward.exists", value=code)
     ward = Ward(
         id=_new_id(db, name),

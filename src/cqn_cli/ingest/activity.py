@@ -426,9 +426,6 @@ class AttendanceLoader(_ActivityLoader):
             self.meetings[code.casefold()] = _Meeting(mid, gid, date, kind, None)
         row = self.db.execute("SELECT coalesce(max(id), 0) FROM meeting").fetchone()
         self._next_meeting = int(row[0]) + 1
-        # A meeting of this file as its first row gave it (group, date, kind, line), while
-        # no row good enough to make it has come: its later rows must agree all the same.
-        self._first_seen: dict[str, tuple[int, str, str, int]] = {}
         self._new_meetings: list[tuple[Any, ...]] = []
         self._marks: list[tuple[int, int, str]] = []  # for meetings held before this file
         # For meetings this file made: (meeting, status) → people, and how many.
@@ -466,8 +463,6 @@ class AttendanceLoader(_ActivityLoader):
             return problems + self._disagreeing(line, values, group)
         code, date, kind = values["meeting_code"], values["date"], values["kind"]
         meeting = self.meetings.get(code.casefold())
-        if meeting is None and (disagreeing := self._disagreeing(line, values, group)):
-            return disagreeing
         if meeting is None:
             if not group.exists_on(date):
                 col = self.col("ngay")
@@ -498,19 +493,16 @@ class AttendanceLoader(_ActivityLoader):
     def _disagreeing(
         self, line: int, values: dict[str, Any], group: Group | None
     ) -> list[RowProblem]:
-        """A row (even one refused for its person or mark) whose meeting another row of
-        this file gave another group, date or kind; the first such row is remembered."""
+        """A row refused for its person or mark whose meeting, as held or as a good row of
+        this file made it, has another group, date or kind: said with the rest. (A refused
+        row makes no meeting: with --skip-bad the good rows after it are imported.)"""
         code, date, kind = values.get("meeting_code"), values.get("date"), values.get("kind")
-        if group is None or not code or date is None or kind is None:
+        held = self.meetings.get(code.casefold()) if code else None
+        if group is None or held is None or date is None or kind is None:
             return []
-        held = self.meetings.get(code.casefold())
-        if held is not None:
-            first = (held.group_id, held.date, held.kind, held.line if held.line else 0)
-        else:
-            first = self._first_seen.setdefault(code.casefold(), (group.id, date, kind, line))
-        if first[:3] == (group.id, date, kind):
+        if (held.group_id, held.date, held.kind) == (group.id, date, kind):
             return []
-        where = first[3] or "—"
+        where = held.line if held.line is not None else "—"
         return [self.problem(line, self.col("ma_hop"), code, "meeting.disagrees", other=where)]
 
     def _mark(self, line: int, meeting: _Meeting, pk: int, status: str) -> list[RowProblem]:

@@ -351,7 +351,7 @@ def _missing_columns(header: HeaderMap, fields: Sequence[Field], line: int) -> l
     nothing (and ``--map``), or the letters its code page lost (``H? v� t�n``)."""
     missing = [f for f in fields if f.required and f.name not in header.columns]
     unknown = ", ".join(header.unknown)
-    if missing and any(lost_letters(h) for h in header.unknown):
+    if missing and any(lost_letters(h, asks=True) for h in header.unknown):
         return [RowProblem(line, None, None, None, "file.lost_letters", {"seen": unknown})]
     key = "file.missing_column_among" if unknown else "file.missing_column"
     return [

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cqn_cli.dates import ShownDate
 from cqn_cli.errors import ImportRefused, RowProblem, UsageError
 from cqn_cli.i18n import os_reason, t
 
@@ -132,7 +133,8 @@ def detect(
     # Named .xlsx without being one: a CSV renamed is read as one; anything else is not
     # text, and is said to be no workbook rather than an encoding's failure.
     named_xlsx = path.suffix.lower() in (".xlsx", ".xlsm") and not head.startswith(b"PK")
-    if named_xlsx and b"\x00" in head:
+    utf16 = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _utf16_without_bom(head)
+    if named_xlsx and b"\x00" in head and not utf16:
         raise _refuse(path, 0, "file.not_xlsx")
     if head.startswith(b"PK\x03\x04"):
         xlsx = Source(path=path, sha256=digest, kind="xlsx", sheet=sheet)
@@ -372,12 +374,16 @@ _FORMAT_LITERALS = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
 
 def _shown_precision(day: dt.date, number_format: str) -> Cell:
     """A date cell as precise as the sheet shows it: Excel stores ``03/1975`` typed in a
-    cell as 01/03/1975 shown ``mm/yyyy``, and ``1975`` formatted as a year as 01/01/1975;
-    those are partial dates (``03/1975``, ``1975``), not the first of the month or year."""
+    cell as 01/03/1975 shown ``mm/yyyy``, and ``1975`` formatted as a year as 01/01/1975:
+    a ``ShownDate``, which a column of partial dates reads as that month or year. A day
+    other than the first (15/03/1975 shown ``mm/yyyy``) was typed as a day: it stays one,
+    as does a format showing a time (its ``m`` is minutes)."""
     shown = _FORMAT_LITERALS.sub("", number_format.lower())
-    if "d" in shown or "y" not in shown:  # a day shown, or not a date format at all
+    if "d" in shown or "y" not in shown or "h" in shown or "s" in shown or day.day != 1:
         return day
-    return f"{day.month:02d}/{day.year}" if "m" in shown else f"{day.year}"
+    if "m" in shown:
+        return ShownDate(day, "month")
+    return ShownDate(day, "year") if day.month == 1 else day
 
 
 def _broken_workbook_errors() -> tuple[type[BaseException], ...]:

@@ -14,7 +14,7 @@ import json
 import secrets
 from array import array
 from collections.abc import Sequence
-from dataclasses import astuple, replace
+from dataclasses import astuple
 from typing import Any
 
 from cqn_cli.dates import precision_prefix_compare
@@ -205,7 +205,11 @@ class RosterLoader(RowLoader):
         compare alike with each of them read every row alike (without ``--as-of`` the date
         is today, which should not make each day's import a new reading)."""
         wards = self.wards.wards.values()
-        dates = sorted({d for w in wards for d in (w.valid_from, w.valid_to) if d})
+        borne = [span for spans in self.wards.dated_codes.values() for span in spans]
+        dates = sorted(
+            {d for w in wards for d in (w.valid_from, w.valid_to) if d}
+            | {d for _, start, end in borne for d in (start, end) if d}
+        )
         day = self.as_of.isoformat()
         return [sum(d < day for d in dates), day if day in dates else None]
 
@@ -219,7 +223,10 @@ class RosterLoader(RowLoader):
         except TypeError:  # a workbook's numbers and dates
             plain = False
         if not plain:
-            typed = [c if isinstance(c, str) else [type(c).__name__, str(c)] for c in cells]
+            typed = [
+                c if isinstance(c, str) else [type(c).__name__, str(c), getattr(c, "shown", None)]
+                for c in cells
+            ]
             text = "\x1e" + json.dumps(typed, ensure_ascii=False)
         h.update(text.encode("utf-8", "surrogatepass"))
         return h.hexdigest()
@@ -457,7 +464,16 @@ class RosterLoader(RowLoader):
         """A row that updates ``pk``, with what is held of them: a date the row gives less
         precisely than the one held (1955 for 12/03/1955) keeps the held one (as a blank
         cell does), and the checks across fields hold for the person as they will be
-        (a discharge the row gives before an enlistment it leaves as held is refused)."""
+        (a discharge the row gives before an enlistment it leaves as held is refused).
+        A row that gives none of those dates but the birth date held (the phone changed,
+        say) changes nothing there, and reads nothing."""
+        birth = values.get("birth_date")
+        if (birth is None or (held.birth is not None and held.birth.startswith(birth))) and all(
+            values.get(name) is None for name in _HELD_DATES[1:]
+        ):
+            if birth is not None:
+                values["birth_date"] = held.birth  # as precise as held
+            return []
         row = self.db.execute(
             f"SELECT {', '.join(_HELD_DATES)} FROM person WHERE id = ?", [pk]
         ).fetchone()
@@ -469,13 +485,18 @@ class RosterLoader(RowLoader):
         for name in _HELD_DATES:
             if values.get(name) is not None:
                 merged[name] = values[name]
-        person = self.people.label(pk, held)
-        return [
-            replace(
-                p, key="row.against_held", params={"reason": t(p.key, **p.params), "person": person}
+        problems = []
+        for p in self._cross_checks(line, merged):
+            # Said at the cell of the row that meets what is held (the other is held).
+            given = next(f for f in _ACROSS[p.key] if values.get(_ENGLISH[f]) is not None)
+            reason = t(p.key, **p.params)
+            person = self.people.label(pk, held)
+            value = values[_ENGLISH[given]]
+            col = self.col(given) or self.col("trang_thai")
+            problems.append(
+                self.problem(line, col, value, "row.against_held", reason=reason, person=person)
             )
-            for p in self._cross_checks(line, merged)
-        ]
+        return problems
 
     def _places(self, ward_id: str) -> frozenset[str]:
         """The wards a person of ``ward_id`` may be matched or warned about in: the same
@@ -521,6 +542,14 @@ class RosterLoader(RowLoader):
 # What an update is checked against, of what is held of the person (``_against_held``).
 _HELD_DATES = ("birth_date", "enlisted_on", "discharged_on", "status", "status_since")
 _PARTIAL_DATES = ("birth_date", "enlisted_on", "discharged_on")
+# The two fields of each check across fields (``cross_problems``).
+_ACROSS = {
+    "row.status_date_required": ("trang_thai", "ngay_trang_thai"),
+    "row.discharge_before_enlist": ("ngay_xuat_ngu", "ngay_nhap_ngu"),
+    "row.enlist_before_birth": ("ngay_nhap_ngu", "ngay_sinh"),
+    "row.status_before_birth": ("ngay_trang_thai", "ngay_sinh"),
+}
+_ENGLISH = {f.name: f.english for f in ROSTER}
 
 
 def cross_problems(values: dict[str, Any]) -> list[tuple[str, str | None, str, dict[str, Any]]]:
