@@ -293,6 +293,26 @@ def test_bad_file_is_refused_clearly_and_changes_nothing(
     assert after[1] == before[1], "the database file changed"
 
 
+def import_copy(
+    base_db: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capfd: pytest.CaptureFixture[str],
+    kind: str,
+    path: Path,
+) -> tuple[int, str]:
+    """``cqn --lang en import KIND PATH --as-of 2019-12-31`` on a copy of the base
+    database: the exit code and what went to stderr."""
+    db = tmp_path / "cqn.db"
+    shutil.copyfile(base_db, db)
+    capfd.readouterr()
+    code = run_main(
+        tmp_path, monkeypatch, "--db", str(db), "--lang", "en", "import", kind, str(path),
+        "--as-of", "2019-12-31",
+    )  # fmt: skip
+    return code, capfd.readouterr().err
+
+
 def test_the_verdict_counts_bad_rows_not_problems(
     base_db: Path,
     tmp_path: Path,
@@ -301,14 +321,7 @@ def test_the_verdict_counts_bad_rows_not_problems(
 ) -> None:
     """roster-bom-joined-files.csv has one bad row (line 4, the second file's header)."""
     path = BAD / "roster-bom-joined-files.csv"
-    db = tmp_path / "cqn.db"
-    shutil.copyfile(base_db, db)
-    capfd.readouterr()
-    code = run_main(
-        tmp_path, monkeypatch, "--db", str(db), "--lang", "en", "import", "roster", str(path),
-        "--as-of", "2019-12-31",
-    )  # fmt: skip
-    err = capfd.readouterr().err
+    code, err = import_copy(base_db, tmp_path, monkeypatch, capfd, "roster", path)
     assert code == 1, err
     assert {line.split(" ")[0] for line in err.splitlines()[:-1]} >= {f"{path}:4:1"}, err
     assert err.splitlines()[-1] == f"{path}: 1 bad row(s); nothing was written.", err
@@ -368,14 +381,7 @@ def test_every_mistake_of_a_row_is_listed(
     once, not once per mistake): each is a line of its own at its line and column."""
     path = tmp_path / f"{kind}.csv"
     path.write_text(text, encoding="utf-8")
-    db = tmp_path / "cqn.db"
-    shutil.copyfile(base_db, db)
-    capfd.readouterr()
-    code = run_main(
-        tmp_path, monkeypatch, "--db", str(db), "--lang", "en", "import", kind, str(path),
-        "--as-of", "2019-12-31",
-    )  # fmt: skip
-    err = capfd.readouterr().err
+    code, err = import_copy(base_db, tmp_path, monkeypatch, capfd, kind, path)
     assert code == 1, err
     said = sorted(line.split(" ")[0] for line in err.splitlines()[:-1])
     assert said == sorted(f"{path}:{line}:{column}" for line, column in places), err
@@ -392,12 +398,8 @@ def test_every_bad_row_is_listed_however_many(
     path = tmp_path / "many.csv"
     rows = "".join(f"Người Số {i},1/2/55,Xuân Hà\n" for i in range(1500))
     path.write_text("Họ và tên,Ngày sinh,Phường\n" + rows, encoding="utf-8")
-    db = tmp_path / "cqn.db"
-    shutil.copyfile(base_db, db)
-    capfd.readouterr()
-    code = run_main(tmp_path, monkeypatch, "--db", str(db), "--lang", "en", "import", "roster",
-                    str(path), "--as-of", "2019-12-31")  # fmt: skip
-    lines = capfd.readouterr().err.splitlines()
+    code, err = import_copy(base_db, tmp_path, monkeypatch, capfd, "roster", path)
+    lines = err.splitlines()
     assert code == 1
     assert [line.split(" ")[0] for line in lines[:-1]] == [f"{path}:{n}:2" for n in range(2, 1502)]
     assert lines[-1] == f"{path}: 1500 bad row(s); nothing was written."
