@@ -133,7 +133,7 @@ def timed(fn: Callable[[], object]) -> float:
 
 # Each import, ours and each peer's, is run this many times, all of them in turn (a busy
 # moment of the machine falls on each alike), and the fastest run of each is kept.
-IMPORT_ROUNDS = 2
+IMPORT_ROUNDS = 3
 
 
 def best_in_turn(rounds: int, *runs: Callable[[int], float]) -> list[float]:
