@@ -1440,6 +1440,18 @@ def test_an_update_is_checked_with_what_is_held_and_keeps_its_precision(
     r = cqn("import", "roster", born, *AS_2019, lang="en")
     assert r.exit_code == 1
     assert "e.csv:2:2 [Ngày sinh] '1980': enlisted before birth, with what is held of" in r.stderr
+    # A contradiction all held (from before these checks) does not stop an update of
+    # something else.
+    conn = sqlite3.connect(tmp_path / "cqn.db")
+    with conn:
+        conn.execute("UPDATE person SET discharged_on = '1970'")
+    conn.close()
+    died = write_csv(
+        tmp_path / "f.csv",
+        f"{head},Trạng thái,Ngày trạng thái\nAn,,048055000123,Xuân Hà,từ trần,02/09/2019\n",
+    )
+    assert cqn("import", "roster", died, *AS_2019).exit_code == 0
+    assert query("SELECT status, discharged_on FROM person") == [("deceased", "1970")]
 
 
 def test_every_warning_goes_to_the_warnings_file(cqn: Run, query: Query, tmp_path: Path) -> None:

@@ -487,8 +487,12 @@ class RosterLoader(RowLoader):
                 merged[name] = values[name]
         problems = []
         for p in self._cross_checks(line, merged):
-            # Said at the cell of the row that meets what is held (the other is held).
-            given = next(f for f in _ACROSS[p.key] if values.get(_ENGLISH[f]) is not None)
+            # Said at the cell of the row that meets what is held (the other is held); a
+            # contradiction all of whose sides are held (kept from before these checks)
+            # is not this row's doing.
+            given = next((f for f in _ACROSS[p.key] if values.get(_ENGLISH[f]) is not None), None)
+            if given is None:
+                continue
             reason = t(p.key, **p.params)
             person = self.people.label(pk, held)
             value = values[_ENGLISH[given]]
