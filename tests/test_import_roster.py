@@ -1475,6 +1475,13 @@ def test_every_warning_goes_to_the_warnings_file(cqn: Run, query: Query, tmp_pat
     for row, name in zip(rows, names, strict=True):
         assert name in row["Warning"]
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    # The same file again imports nothing: the warnings of the run that did stay.
+    before = target.read_bytes()
+    assert cqn("import", "roster", again, *AS_2019, "--warnings", target).exit_code == 0
+    assert target.read_bytes() == before
+    # The rejects and the warnings are two files.
+    both = ("--skip-bad", "--rejects", target, "--warnings", target, "--force")
+    assert cqn("import", "roster", again, *AS_2019, *both).exit_code == 2
     book = tmp_path / "canh-bao.xlsx"
     third = write_csv(tmp_path / "d.csv", "Họ và tên,Ngày sinh,Phường\n"
                       + "".join(f"{n},1952,Xuân Hà\n" for n in names))  # fmt: skip

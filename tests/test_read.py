@@ -23,7 +23,7 @@ from openpyxl import Workbook
 
 from conftest import SAMPLE, Run, write_csv
 from cqn_cli.dates import ShownDate, parse_date
-from cqn_cli.errors import ImportRefused, RowProblem, UsageError
+from cqn_cli.errors import FieldProblem, ImportRefused, RowProblem, UsageError
 from cqn_cli.i18n import t
 from cqn_cli.ingest.read import FIELD_LIMIT, Cell, Source, detect, rows
 from cqn_cli.text import encode_cp1258
@@ -590,10 +590,18 @@ def test_a_date_cell_is_as_precise_as_the_sheet_shows_it(
     wb.save(tmp_path / "d.xlsx")
     [(_, [got])] = read(tmp_path / "d.xlsx")[1:]
     assert got == cell and type(got) is type(cell)
-    # A column of partial dates reads it at that precision; any other, as the day.
-    shown = {"year": "1975", "month": "1975-03"}.get(getattr(cell, "shown", ""))
-    assert parse_date(got, today=dt.date(2026, 1, 1), partial=True) == (shown or cell.isoformat())
-    assert parse_date(got, today=dt.date(2026, 1, 1)) == cell.isoformat()
+    # A column of partial dates reads it at that precision; any other refuses it, as it
+    # refuses 03/1975 or 1975 typed in a CSV (no day is invented).
+    today = dt.date(2026, 1, 1)
+    if isinstance(cell, ShownDate):
+        held = {"year": "1975", "month": "1975-03"}[cell.shown]
+        assert parse_date(got, today=today, partial=True) == held
+        with pytest.raises(FieldProblem) as refused:
+            parse_date(got, today=today)
+        assert refused.value.key == "date.partial_not_allowed"
+        assert refused.value.params["value"] == {"year": "1975", "month": "03/1975"}[cell.shown]
+    else:
+        assert parse_date(got, today=today, partial=True) == parse_date(got, today=today)
 
 
 def test_xlsx_sheet_chosen(tmp_path: Path) -> None:

@@ -176,6 +176,7 @@ def test_an_open_end_of_a_period() -> None:
     not every quarter since 1900); ``--from`` alone: to today; neither: this year."""
     import datetime as dt
 
+    from cqn_cli.errors import UsageError
     from cqn_cli.stats import Period, choose_period
 
     today = dt.date(2026, 12, 7)
@@ -183,6 +184,16 @@ def test_an_open_end_of_a_period() -> None:
     assert half == Period(dt.date(2019, 1, 1), dt.date(2019, 6, 30))
     since = choose_period(dt.date(2019, 3, 1), None, None, today)
     assert since == Period(dt.date(2019, 3, 1), today)
+    with pytest.raises(UsageError) as later:  # said as such, not as "--to before --from"
+        choose_period(dt.date(2027, 1, 1), None, None, today)
+    assert later.value.key == "usage.from_after_today"
+    # The period before: whole months by months (the half-year before a half-year, the
+    # quarter before a quarter given by dates), else as many days.
+    assert half.previous() == Period(dt.date(2018, 7, 1), dt.date(2018, 12, 31))
+    quarter = Period(dt.date(2019, 1, 1), dt.date(2019, 3, 31))
+    assert quarter.previous() == Period(dt.date(2018, 10, 1), dt.date(2018, 12, 31))
+    days = Period(dt.date(2019, 1, 10), dt.date(2019, 1, 19))
+    assert days.previous() == Period(dt.date(2018, 12, 31), dt.date(2019, 1, 9))
     assert choose_period(None, None, None, today) == Period(
         dt.date(2026, 1, 1), dt.date(2026, 12, 31), "2026"
     )

@@ -46,7 +46,9 @@ def _full(text: str, year: int, month: int, day: int) -> dt.date:
 class ShownDate(dt.date):
     """A workbook's date cell that the sheet shows only to its month or year (``shown``),
     holding the first day of it: ``03/1975`` or ``1975`` typed into Excel. A column that
-    allows a partial date reads it as that month or year; any other, as the day."""
+    allows a partial date reads it as that month or year; any other refuses it, as it
+    refuses ``03/1975`` typed in a CSV (no day is invented). Written as the sheet shows
+    it."""
 
     shown: str  # "month" or "year"
 
@@ -64,6 +66,9 @@ class ShownDate(dt.date):
     def __reduce__(self) -> tuple[Any, ...]:  # pickled to the process that reads rows
         return (ShownDate, (dt.date(self.year, self.month, self.day), self.shown))
 
+    def __str__(self) -> str:
+        return f"{self.year:04d}" if self.shown == "year" else f"{self.month:02d}/{self.year:04d}"
+
 
 def parse_date(value: object, *, today: dt.date, partial: bool = False) -> str:
     """Parse a written date; return its ISO form (of its own precision when partial).
@@ -77,7 +82,9 @@ def parse_date(value: object, *, today: dt.date, partial: bool = False) -> str:
     if isinstance(value, dt.date):
         if value > today:
             raise FieldProblem("date.future", value=value.isoformat())
-        if partial and isinstance(value, ShownDate):
+        if isinstance(value, ShownDate):
+            if not partial:
+                raise FieldProblem("date.partial_not_allowed", value=str(value))
             return f"{value.year:04d}" if value.shown == "year" else value.isoformat()[:7]
         return value.isoformat()
     text = str(value).strip()

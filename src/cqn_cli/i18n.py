@@ -364,6 +364,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "this command does not write the kind of file {path} is named for; name it"
         " {suffixes}, or choose -f.",
     ),
+    "usage.suffix_not_written": (
+        "không ghi được dạng tệp mà tên {path} chỉ ra; đặt tên tệp đuôi {suffixes}.",
+        "the kind of file {path} is named for is not written; name it {suffixes}.",
+    ),
+    "usage.warnings_is_rejects": (
+        "--warnings và --rejects phải là hai tệp khác nhau.",
+        "--warnings and --rejects must be two different files.",
+    ),
     "usage.xlsx_needs_file": (
         "tệp XLSX cần nơi ghi: thêm -o TỆP.xlsx.",
         "an XLSX workbook needs somewhere to go: add -o FILE.xlsx.",
@@ -911,6 +919,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Use --period or --from/--to, not both.",
     ),
     "usage.period_backwards": ("--to trước --from.", "--to is before --from."),
+    "usage.from_after_today": (
+        "--from {date} là sau hôm nay (--to mặc định là hôm nay): thêm --to.",
+        "--from {date} is after today (--to defaults to today): add --to.",
+    ),
     "usage.bad_last": ("--last phải từ 1 trở lên: {value}.", "--last must be 1 or more: {value}."),
     "col.rate": ("Tỷ lệ", "Rate"),
     "col.gathered": ("Đã tập hợp", "Gathered"),
@@ -1484,6 +1496,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
 
 
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_MONTH = re.compile(r"^\d{4}-\d{2}$")
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -1526,6 +1539,9 @@ def show_value(value: Any) -> Any:
     if _ISO_DAY.match(value) and lang() == "vi":
         year, month, day = value.split("-")
         return f"{day}/{month}/{year}"
+    if _ISO_MONTH.match(value) and lang() == "vi":
+        year, month = value.split("-")
+        return f"{month}/{year}"
     shown = _CONTROL.sub(lambda m: repr(m.group(0))[1:-1], value)
     return shown if len(shown) <= 80 else shown[:77] + "…"
 

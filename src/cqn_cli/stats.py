@@ -37,16 +37,21 @@ class Period:
         return {"from": self.start.isoformat(), "to": self.end.isoformat(), "period": self.label}
 
     def previous(self) -> Period:
-        """The period of equal length just before this one (a year before a year, a
-        quarter before a quarter, a month before a month)."""
+        """The period of equal length just before this one: a year before a year, a
+        quarter before a quarter, a month before a month; whole months given by dates
+        (01/01–30/06) the same number of months before; else the same number of days."""
         from dateutil.relativedelta import relativedelta
 
         if self.label is not None:
             months = {4: 12, 6: 3, 7: 1}[len(self.label)]
             start = self.start - relativedelta(months=months)
             return period_of(self.label_of(start, months), checked=False)  # 1899 for 1900
-        length = self.end - self.start
         end = self.start - dt.timedelta(days=1)
+        months = (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
+        if self.start.day == 1 and (self.end + dt.timedelta(days=1)).day == 1:
+            # Whole months (01/01–30/06: a half-year): the months just before.
+            return Period(self.start - relativedelta(months=months), end)
+        length = self.end - self.start
         return Period(end - length, end)
 
     @staticmethod
@@ -98,6 +103,8 @@ def choose_period(
         return period_of(period)
     if start is None and end is None:
         return period_of(str(today.year))
+    if end is None and start is not None and start > today:
+        raise UsageError("usage.from_after_today", date=start.strftime("%d/%m/%Y"))
     end = end or today
     chosen = Period(start or dt.date(end.year, 1, 1), end)
     if chosen.end < chosen.start:

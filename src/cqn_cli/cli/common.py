@@ -243,9 +243,10 @@ _PROMISED = {
 }
 
 
-def format_of_file(path: Path, offered: Iterable[str], default: str) -> str:
+def format_of_file(path: Path, offered: Iterable[str], default: str, *, option: bool = True) -> str:
     """The format ``-o path`` asks for by its suffix: one of ``offered``, else
-    ``default`` when the suffix names no format; a format not offered is exit 2."""
+    ``default`` when the suffix names no format; a format not offered is exit 2
+    (``option``: the command has ``-f`` to choose one, which the message offers)."""
     from cqn_cli.errors import UsageError
 
     offered = [f for f in offered if f != "table"]
@@ -255,7 +256,8 @@ def format_of_file(path: Path, offered: Iterable[str], default: str) -> str:
     if promised not in offered:
         first = {f: s for s, f in reversed(_PROMISED.items())}  # .html, not .htm
         suffixes = ", ".join(first[f] for f in offered)
-        raise UsageError("usage.suffix_not_offered", path=str(path), suffixes=suffixes)
+        key = "usage.suffix_not_offered" if option else "usage.suffix_not_written"
+        raise UsageError(key, path=str(path), suffixes=suffixes)
     return promised
 
 

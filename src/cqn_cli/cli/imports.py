@@ -83,6 +83,12 @@ def build_options(kind: str, params: Mapping[str, Any]) -> "ImportOptions":
     warnings_file: Path | None = params.get("warnings")
     if warnings_file is not None and any(warnings_file.resolve() == f.resolve() for f in files):
         raise UsageError("usage.rejects_is_input", option="--warnings")
+    if (
+        warnings_file is not None
+        and rejects is not None
+        and warnings_file.resolve() == rejects.resolve()
+    ):
+        raise UsageError("usage.warnings_is_rejects")
     if delimiter is not None:
         delimiter = "\t" if delimiter.lower() in ("tab", "\\t") else delimiter
         if len(delimiter) != 1 or delimiter.isalnum() or delimiter in "\"'\r\n ":
@@ -184,7 +190,7 @@ def _run(ctx: typer.Context, kind: str) -> None:
     warnings_file: Path | None = ctx.params.get("warnings")
     if warnings_file is not None:  # a name it cannot be written under: said before importing
         output_file(ctx, warnings_file)
-        format_of_file(warnings_file, ("csv", "xlsx"), "csv")
+        format_of_file(warnings_file, ("csv", "xlsx"), "csv", option=False)
         if warnings_file.is_dir() or not warnings_file.resolve().parent.is_dir():
             raise UsageError("usage.rejects_bad_path", option="--warnings", path=str(warnings_file))
     failed = False
@@ -199,7 +205,9 @@ def _run(ctx: typer.Context, kind: str) -> None:
             else:
                 print_result(outcome, written_to=warnings_file)
                 warned.append(outcome)
-    if warnings_file is not None:
+    # A run that imported nothing (a file already imported, or refused) leaves the file
+    # of an earlier run alone.
+    if warnings_file is not None and any(r.already_imported_at is None for r in warned):
         write_warnings(warnings_file, warned)
     if failed:
         raise typer.Exit(EXIT_DATA)
@@ -236,7 +244,7 @@ def write_warnings(target: Path, results: "list[ImportResult]") -> None:
     ]
     columns = [ExportColumn(key, vi, en, "int" if key in ("line", "column") else "text")
                for key, vi, en in _WARNING_COLUMNS]  # fmt: skip
-    kind = format_of_file(target, ("csv", "xlsx"), "csv")
+    kind = format_of_file(target, ("csv", "xlsx"), "csv", option=False)
     data = (
         files.to_xlsx(columns, rows, lang(), t("col.warnings"))
         if kind == "xlsx"

@@ -24,7 +24,7 @@ def _reasons(problems: Sequence[RowProblem]) -> dict[int, str]:
 
 
 def _as_text(cell: Cell) -> str:
-    return cell if isinstance(cell, str) else cell.isoformat()
+    return cell if isinstance(cell, str) else str(cell)  # a day in ISO; a month as shown
 
 
 def write_rejects(

@@ -313,20 +313,28 @@ class RosterLoader(RowLoader):
             since_refused = since is not None and since.index + 1 in refused
             problems += [
                 p
-                for p in self._cross_checks(line, values)
+                for p in self._cross_checks(line, values, cells)
                 if not (since_refused and p.key == "row.status_date_required")
             ]
             return problems, [], values, None, None, ("", "")
         values["national_id"] = cccd
-        problems.extend(self._cross_checks(line, values))
+        problems.extend(self._cross_checks(line, values, cells))
         stored = None if digest is None else f"{self._today_iso} {digest}"
         return problems, warnings, values, cccd, stored, name_keys(values["full_name"])
 
-    def _cross_checks(self, line: int, values: dict[str, Any]) -> list[RowProblem]:
-        return [
-            self.problem(line, self.col(name) or self.col("trang_thai"), value, key, **params)
-            for name, value, key, params in cross_problems(values)
-        ]
+    def _cross_checks(
+        self, line: int, values: dict[str, Any], cells: Sequence[Cell] = ()
+    ) -> list[RowProblem]:
+        """``cross_problems`` at their cells, each value as the row wrote it when the
+        row's ``cells`` are given (``01/1970``, not ``1970-01``)."""
+        found = []
+        for name, value, key, params in cross_problems(values):
+            col = self.col(name)
+            written = value
+            if col is not None and value is not None and col.index < len(cells):
+                written = str(cells[col.index])
+            found.append(self.problem(line, col or self.col("trang_thai"), written, key, **params))
+        return found
 
     def _identify_and_queue(
         self,
