@@ -1488,3 +1488,8 @@ def test_every_warning_goes_to_the_warnings_file(cqn: Run, query: Query, tmp_pat
     assert cqn("import", "roster", third, *AS_2019, "--warnings", book, lang="vi").exit_code == 0
     sheet = load_workbook(book).active
     assert sheet.max_row == 61 and sheet.cell(1, 5).value == "Cảnh báo"
+    # Without the option, the terminal says which one would write them all.
+    fourth = write_csv(tmp_path / "e.csv", "Họ và tên,Ngày sinh,Phường\n"
+                       + "".join(f"{n},1953,Xuân Hà\n" for n in names))  # fmt: skip
+    r = cqn("import", "roster", fourth, *AS_2019, lang="en")
+    assert "… and 10 more warnings (all of them to a file: --warnings FILE)." in r.stderr

@@ -604,7 +604,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{where}: đổi họ tên '{old}' thành '{new}' theo số CCCD; hãy kiểm tra lại số.",
         "{where}: name changed from '{old}' to '{new}' by the national id; check the number.",
     ),
-    "warn.more": (
+    "warn.more": ("… và {count} cảnh báo khác.", "… and {count} more warnings."),
+    "warn.more_hint": (
         "… và {count} cảnh báo khác (ghi đủ ra tệp: --warnings TỆP).",
         "… and {count} more warnings (all of them to a file: --warnings FILE).",
     ),

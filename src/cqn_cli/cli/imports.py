@@ -146,7 +146,10 @@ def print_result(
     max_warnings: int = MAX_WARNINGS_SHOWN,
     *,
     written_to: Path | None = None,
+    hint: bool = False,
 ) -> None:
+    """One file's outcome: its first warnings, how many more (and where they all are,
+    ``written_to``, or with ``hint`` the option that would write them), its counts."""
     from cqn_cli.render.output import message, result_line
 
     if result.already_imported_at is not None:
@@ -163,7 +166,7 @@ def print_result(
         if written_to is not None:
             message(t("warn.more_in_file", count=more, path=str(written_to)))
         else:
-            message(t("warn.more", count=more))
+            message(t("warn.more_hint" if hint else "warn.more", count=more))
     c = result.counts
     counts = {
         "path": result.path,
@@ -203,7 +206,7 @@ def _run(ctx: typer.Context, kind: str) -> None:
                 report_error(outcome)
                 failed = True
             else:
-                print_result(outcome, written_to=warnings_file)
+                print_result(outcome, written_to=warnings_file, hint=True)
                 warned.append(outcome)
     # A run that imported nothing (a file already imported, or refused) leaves the file
     # of an earlier run alone.
