@@ -472,6 +472,14 @@ class PersonResolver:
         held = self.index.next_id - 1  # at least as many as are held
         self._numbers_left = held // NUMBERS_AFTER if numbers_at_once else None
 
+    def _of_id(self, person_id: str) -> int:
+        """The person of a cqn id as written (``CQN000012``, ``12``), or FieldProblem."""
+        found = parse_id(person_id)
+        if found is None or self.index.held(found) is None:
+            shown = mask(person_id) if _digits(person_id) else person_id
+            raise FieldProblem("ref.unknown_id", value=shown)
+        return found
+
     def _holder_of(self, number: str) -> int | None:
         """Who holds ``number``, as ``resolve`` asks when no name is given to compare."""
         if self._holders is None:
@@ -511,20 +519,11 @@ class PersonResolver:
                 if other_name and not compatible_dates(held.birth, birth):
                     raise FieldProblem("ref.disagrees", person=idx.label(found))
             # A ma_cqn beside it must be one, and name the same person.
-            if person_id:
-                named_id = parse_id(person_id)
-                if named_id is None or idx.held(named_id) is None:
-                    shown = mask(person_id) if _digits(person_id) else person_id
-                    raise FieldProblem("ref.unknown_id", value=shown)
-                if named_id != found:
-                    raise FieldProblem("ref.id_disagrees", person=idx.label(found))
+            if person_id and self._of_id(person_id) != found:
+                raise FieldProblem("ref.id_disagrees", person=idx.label(found))
             return found
         if person_id:
-            found = parse_id(person_id)
-            if found is None or idx.held(found) is None:
-                shown = mask(person_id) if _digits(person_id) else person_id
-                raise FieldProblem("ref.unknown_id", value=shown)
-            return found
+            return self._of_id(person_id)
         if not name:
             raise FieldProblem("ref.missing")
         named = [

@@ -76,13 +76,12 @@ def build_options(kind: str, params: Mapping[str, Any]) -> "ImportOptions":
         raise UsageError("usage.skip_bad_needs_rejects")
     if rejects is not None and len(files) > 1:
         raise UsageError("usage.rejects_one_file")
-    if rejects is not None and files and rejects.resolve() == files[0].resolve():
-        raise UsageError("usage.rejects_is_input", option="--rejects")
-    if rejects is not None and (rejects.is_dir() or not rejects.resolve().parent.is_dir()):
-        raise UsageError("usage.rejects_bad_path", option="--rejects", path=str(rejects))
+    if rejects is not None:
+        _check_output("--rejects", rejects, files)
     warnings_file: Path | None = params.get("warnings")
-    if warnings_file is not None and any(warnings_file.resolve() == f.resolve() for f in files):
-        raise UsageError("usage.rejects_is_input", option="--warnings")
+    if warnings_file is not None:
+        _check_output("--warnings", warnings_file, files)
+        format_of_file(warnings_file, ("csv", "xlsx"), "csv", option=False)
     if (
         warnings_file is not None
         and rejects is not None
@@ -117,6 +116,15 @@ def build_options(kind: str, params: Mapping[str, Any]) -> "ImportOptions":
         legacy=params["legacy"].value if params.get("legacy") else None,
         all_warnings=params.get("warnings") is not None,
     )
+
+
+def _check_output(option: str, path: Path, files: list[Path]) -> None:
+    """A file an import writes beside its work (``--rejects``, ``--warnings``): not one of
+    its inputs, and somewhere a file can be written; else exit 2 before importing."""
+    if any(path.resolve() == f.resolve() for f in files):
+        raise UsageError("usage.rejects_is_input", option=option)
+    if path.is_dir() or not path.resolve().parent.is_dir():
+        raise UsageError("usage.rejects_bad_path", option=option, path=str(path))
 
 
 def _local_time(stamp: str) -> str:
@@ -188,14 +196,10 @@ def _run(ctx: typer.Context, kind: str) -> None:
     from cqn_cli.render.progress import RowProgress
 
     options = build_options(kind, ctx.params)
-    if options.rejects is not None:
-        output_file(ctx, options.rejects)
     warnings_file: Path | None = ctx.params.get("warnings")
-    if warnings_file is not None:  # a name it cannot be written under: said before importing
-        output_file(ctx, warnings_file)
-        format_of_file(warnings_file, ("csv", "xlsx"), "csv", option=False)
-        if warnings_file.is_dir() or not warnings_file.resolve().parent.is_dir():
-            raise UsageError("usage.rejects_bad_path", option="--warnings", path=str(warnings_file))
+    for written in (options.rejects, warnings_file):
+        if written is not None:  # not the database either
+            output_file(ctx, written)
     failed = False
     files, db = ctx.params["files"], state(ctx).db()
     warned: list[ImportResult] = []

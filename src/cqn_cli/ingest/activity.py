@@ -157,17 +157,13 @@ class _ActivityLoader(RowLoader):
             return values, pk, group, problems + more
         refused = {p.column for p in problems}
         pk = group = None
-        if not self._among(refused, _PERSON_REFERENCE):
+        if not self.among(refused, _PERSON_REFERENCE):
             pk, more = self.person(line, values)
             problems += more
-        if not self._among(refused, ("ma_nhom",)):
+        if not self.among(refused, ("ma_nhom",)):
             group, more = self.group(line, values.get("group_code"))
             problems += more
         return values, pk, group, problems
-
-    def _among(self, columns: set[int | None], fields: Sequence[str]) -> bool:
-        """Whether any of ``fields`` is in one of ``columns`` (1-based) of the file."""
-        return any(c is not None and c.index + 1 in columns for c in map(self.col, fields))
 
     def group(
         self, line: int, code: str | None, field: str = "ma_nhom"
@@ -202,18 +198,10 @@ class GroupsLoader(_ActivityLoader):
 
     def row(self, line: int, cells: Sequence[Cell]) -> list[RowProblem]:
         values, problems = self.parse(line, cells)
-        ward_id = ""
-        if not self._among({p.column for p in problems}, ("phuong",)):  # a bad date too
-            written = values.get("ward") or self.default_ward
-            if not written:
-                problems.append(self.problem(line, self.col("phuong"), None, "value.required"))
-            else:
-                try:
-                    ward_id = self.wards.resolve(written, self.as_of).id
-                except FieldProblem as p:
-                    col = self.col("phuong")
-                    problems.append(self.problem(line, col, written, p.key, **p.params))
-        if problems:
+        refused = {p.column for p in problems}  # a bad date does not hide a bad ward
+        ward_id, more = self.ward_of(line, values, refused, self.wards, self.default_ward)
+        problems += more
+        if problems or ward_id is None:
             return problems
         code = values["code"]
         if code.casefold() in self._lines:
@@ -481,9 +469,8 @@ class AttendanceLoader(_ActivityLoader):
             self._next_meeting += 1
             self.meetings[code.casefold()] = meeting
             self._new_meetings.append((meeting.id, code, group.id, date, kind, values.get("title")))
-        elif (meeting.group_id, meeting.date, meeting.kind) != (group.id, date, kind):
-            where = meeting.line if meeting.line is not None else "—"
-            return [self.problem(line, self.col("ma_hop"), code, "meeting.disagrees", other=where)]
+        elif disagreeing := self._disagreeing(line, values, group):
+            return disagreeing
         if len(cells) >= self._reach:  # every part of this row is now known good
             self._known_meetings[self._meeting_cells(cells)] = meeting
             self._known_people[self._person_cells(cells)] = pk
@@ -493,9 +480,10 @@ class AttendanceLoader(_ActivityLoader):
     def _disagreeing(
         self, line: int, values: dict[str, Any], group: Group | None
     ) -> list[RowProblem]:
-        """A row refused for its person or mark whose meeting, as held or as a good row of
-        this file made it, has another group, date or kind: said with the rest. (A refused
-        row makes no meeting: with --skip-bad the good rows after it are imported.)"""
+        """A row whose meeting, as held or as a good row of this file made it, has another
+        group, date or kind; a row refused for its person or mark is told so with the
+        rest. (A refused row makes no meeting: with --skip-bad the good rows after it are
+        imported.)"""
         code, date, kind = values.get("meeting_code"), values.get("date"), values.get("kind")
         held = self.meetings.get(code.casefold()) if code else None
         if group is None or held is None or date is None or kind is None:

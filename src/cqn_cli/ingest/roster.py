@@ -15,7 +15,7 @@ import secrets
 from array import array
 from collections.abc import Sequence
 from dataclasses import astuple
-from typing import Any
+from typing import Any, NamedTuple
 
 from cqn_cli.dates import precision_prefix_compare
 from cqn_cli.errors import DataError, FieldProblem, OptionsRefused, RowProblem
@@ -124,7 +124,6 @@ class RosterLoader(RowLoader):
         self.people.index_places(lambda w: self.wards.on_map(w, self.today).id)
         if self.default_ward:
             check_default_ward(self.wards, self.default_ward, self.as_of)
-        self.ward_column = self.col("phuong")
         self._cccd_column = self.col("so_cccd")
         present = [c.key for c in self.columns if c.field.name != "so_cccd"]
         if "ward" not in present:
@@ -273,25 +272,13 @@ class RosterLoader(RowLoader):
         # id are looked at all the same (the checks across fields need every field).
         refused = {p.column for p in problems}
         warnings: list[tuple[str, str]] = []
-        # Ward: the cell, else --ward.
-        written_ward = values.get("ward") or self.default_ward
-        if self.ward_column is not None and self.ward_column.index + 1 in refused:
-            pass  # said already
-        elif not written_ward:
-            problems.append(self.problem(line, self.ward_column, None, "value.required"))
-        else:
-            try:
-                values["ward"] = self.wards.resolve(written_ward, self.as_of).id
-            except FieldProblem as p:
-                problems.append(
-                    self.problem(line, self.ward_column, written_ward, p.key, **p.params)
-                )
-        # Citizen id.
+        ward_id, more = self.ward_of(line, values, refused, self.wards, self.default_ward)
+        problems += more
+        if ward_id is not None:
+            values["ward"] = ward_id
+        # Citizen id, unless its cell was refused already (a byte-order mark in it, say).
         cccd: str | None = None
-        cccd_column = self._cccd_column
-        if cccd_column is not None and cccd_column.index + 1 in refused:
-            pass  # said already (a byte-order mark in it, say)
-        elif raw_cccd is not None:
+        if raw_cccd is not None and not self.among(refused, ("so_cccd",)):
             try:
                 cccd, padded = parse_cccd(raw_cccd)
             except FieldProblem as p:
@@ -309,8 +296,7 @@ class RosterLoader(RowLoader):
         if refused:
             # And the checks across fields that the refused cells leave whole (each needs
             # both its dates; a status needs its date unless that date was refused).
-            since = self.col("ngay_trang_thai")
-            since_refused = since is not None and since.index + 1 in refused
+            since_refused = self.among(refused, ("ngay_trang_thai",))
             problems += [
                 p
                 for p in self._cross_checks(line, values, cells)
@@ -328,7 +314,7 @@ class RosterLoader(RowLoader):
         """``cross_problems`` at their cells, each value as the row wrote it when the
         row's ``cells`` are given (``01/1970``, not ``1970-01``)."""
         found = []
-        for name, value, key, params in cross_problems(values):
+        for name, value, key, params, _ in cross_problems(values):
             col = self.col(name)
             written = value
             if col is not None and value is not None and col.index < len(cells):
@@ -494,11 +480,13 @@ class RosterLoader(RowLoader):
             if values.get(name) is not None:
                 merged[name] = values[name]
         problems = []
-        for p in self._cross_checks(line, merged):
+        for p in cross_problems(merged):
             # Said at the cell of the row that meets what is held (the other is held); a
             # contradiction all of whose sides are held (kept from before these checks)
             # is not this row's doing.
-            given = next((f for f in _ACROSS[p.key] if values.get(_ENGLISH[f]) is not None), None)
+            given = next(
+                (f for f in (p.field, p.other) if values.get(_ENGLISH[f]) is not None), None
+            )
             if given is None:
                 continue
             reason = t(p.key, **p.params)
@@ -554,33 +542,40 @@ class RosterLoader(RowLoader):
 # What an update is checked against, of what is held of the person (``_against_held``).
 _HELD_DATES = ("birth_date", "enlisted_on", "discharged_on", "status", "status_since")
 _PARTIAL_DATES = ("birth_date", "enlisted_on", "discharged_on")
-# The two fields of each check across fields (``cross_problems``).
-_ACROSS = {
-    "row.status_date_required": ("trang_thai", "ngay_trang_thai"),
-    "row.discharge_before_enlist": ("ngay_xuat_ngu", "ngay_nhap_ngu"),
-    "row.enlist_before_birth": ("ngay_nhap_ngu", "ngay_sinh"),
-    "row.status_before_birth": ("ngay_trang_thai", "ngay_sinh"),
-}
 _ENGLISH = {f.name: f.english for f in ROSTER}
 
 
-def cross_problems(values: dict[str, Any]) -> list[tuple[str, str | None, str, dict[str, Any]]]:
-    """Checks across the fields of one person: (field, value, reason key, params) each."""
-    found: list[tuple[str, str | None, str, dict[str, Any]]] = []
+class Across(NamedTuple):
+    """A check across two fields of one person that fails: said at ``field`` (with its
+    ``value``), the other field of the two being ``other``."""
+
+    field: str
+    value: str | None
+    key: str
+    params: dict[str, Any]
+    other: str
+
+
+def cross_problems(values: dict[str, Any]) -> list[Across]:
+    """Checks across the fields of one person."""
+    found: list[Across] = []
     status = values.get("status")
     if status in ("moved_out", "deceased") and not values.get("status_since"):
+        params = {"status": t(f"status.{status}")}
         found.append(
-            ("ngay_trang_thai", None, "row.status_date_required", {"status": t(f"status.{status}")})
+            Across("ngay_trang_thai", None, "row.status_date_required", params, "trang_thai")
         )
     enlisted, discharged = values.get("enlisted_on"), values.get("discharged_on")
     birth = values.get("birth_date")
     if enlisted and discharged and precision_prefix_compare(discharged, enlisted) < 0:
-        found.append(("ngay_xuat_ngu", discharged, "row.discharge_before_enlist", {}))
+        found.append(
+            Across("ngay_xuat_ngu", discharged, "row.discharge_before_enlist", {}, "ngay_nhap_ngu")
+        )
     if enlisted and birth and precision_prefix_compare(enlisted, birth) < 0:
-        found.append(("ngay_nhap_ngu", enlisted, "row.enlist_before_birth", {}))
+        found.append(Across("ngay_nhap_ngu", enlisted, "row.enlist_before_birth", {}, "ngay_sinh"))
     since = values.get("status_since")
     if since and birth and precision_prefix_compare(since, birth) < 0:
-        found.append(("ngay_trang_thai", since, "row.status_before_birth", {}))
+        found.append(Across("ngay_trang_thai", since, "row.status_before_birth", {}, "ngay_sinh"))
     return found
 
 
@@ -664,7 +659,7 @@ def edit_person(
             values["national_id"], merged.get("gender"), merged.get("birth_date")
         ):
             warnings.append(Warning(None, None, "--national-id", f"warn.cccd_{what}"))
-    for name, value, key, params in cross_problems(merged):
+    for name, value, key, params, _ in cross_problems(merged):
         problems.append(RowProblem(0, None, _option_name(_by_name(name)), value, key, params))
     cccd = values.get("national_id")
     if cccd:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cqn_cli.errors import FieldProblem, RowProblem
 from cqn_cli.ingest.engine import Counts, Warning
@@ -13,6 +13,9 @@ from cqn_cli.ingest.fields import Field, HeaderMap, empty_value, parser_for
 from cqn_cli.ingest.read import Cell
 from cqn_cli.store.db import Database, left_out
 from cqn_cli.values import mask_cccd_text
+
+if TYPE_CHECKING:
+    from cqn_cli.wards import WardIndex
 
 BATCH = 2000
 # Rows written by one import before it may build some indexes afresh at its end.
@@ -113,6 +116,34 @@ class RowLoader:
     def col(self, name: str) -> Column | None:
         """The column of a field (by canonical name), if the file has it."""
         return self._by_name.get(name)
+
+    def among(self, columns: set[int | None], fields: Sequence[str]) -> bool:
+        """Whether any of ``fields`` is in one of ``columns`` (1-based) of the file: a cell
+        refused already, not to be looked at again."""
+        if not columns:  # the common row: nothing refused
+            return False
+        return any(c is not None and c.index + 1 in columns for c in map(self.col, fields))
+
+    def ward_of(
+        self,
+        line: int,
+        values: dict[str, Any],
+        refused: set[int | None],
+        wards: WardIndex,
+        default_ward: str | None,
+    ) -> tuple[str | None, list[RowProblem]]:
+        """The ward a row names (its cell, else ``--ward``) as read on the import's date,
+        or the problem; nothing when its cell was refused already."""
+        if self.among(refused, ("phuong",)):
+            return None, []
+        written = values.get("ward") or default_ward
+        col = self.col("phuong")
+        if not written:
+            return None, [self.problem(line, col, None, "value.required")]
+        try:
+            return wards.resolve(written, self.as_of).id, []
+        except FieldProblem as p:
+            return None, [self.problem(line, col, written, p.key, **p.params)]
 
     def problem(
         self, line: int, col: Column | None, value: str | None, key: str, /, **params: Any

@@ -463,18 +463,23 @@ def begin(db: Database, detail: str | None = None, *, foreign_keys: bool = True)
     command = f"{_command} {detail}" if detail else _command
     try:
         _leave_note(db, command)
-        # We hold the write lock: a session still open can only be a leftover of another
-        # program's hand edit; close it rather than refuse every write from now on.
-        db.conn.execute("UPDATE audit_session SET open = 0 WHERE open = 1")
-        db.conn.execute(
-            "INSERT INTO audit_session (command, started_at, open, audit_mark, meeting_mark)"
-            " VALUES (?, ?, 1, (SELECT coalesce(max(id), 0) FROM audit),"
-            " (SELECT coalesce(max(id), 0) FROM meeting))",
-            [command, dt.datetime.now().astimezone().isoformat(timespec="seconds")],
-        )
+        open_audit_session(db.conn, command)
     except BaseException:
         rollback(db)
         raise
+
+
+def open_audit_session(conn: sqlite3.Connection, command: str) -> None:
+    """Inside a write transaction: the changes from now on are ``command``'s in the audit
+    trail. A session still open can only be a leftover of another program's hand edit
+    (the write lock is ours): it is closed rather than refuse every write from now on."""
+    conn.execute("UPDATE audit_session SET open = 0 WHERE open = 1")
+    conn.execute(
+        "INSERT INTO audit_session (command, started_at, open, audit_mark, meeting_mark)"
+        " VALUES (?, ?, 1, (SELECT coalesce(max(id), 0) FROM audit),"
+        " (SELECT coalesce(max(id), 0) FROM meeting))",
+        [command, dt.datetime.now().astimezone().isoformat(timespec="seconds")],
+    )
 
 
 def commit(db: Database) -> None:

@@ -7,13 +7,12 @@ Never edit a migration that has shipped: add a new one. Identifiers are TEXT
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 from collections.abc import Callable
 from importlib import resources
 from typing import TYPE_CHECKING
 
-from cqn_cli.store.db import Database
+from cqn_cli.store.db import Database, open_audit_session
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -531,14 +530,7 @@ def _thac_gian_one_ward(db: Database) -> None:
     enlarged = db.execute("SELECT valid_to, successor_id FROM ward WHERE id = ?", [old]).fetchone()
     if enlarged is None or db.execute("SELECT 1 FROM ward WHERE id = ?", [kept]).fetchone() is None:
         return  # a registry edited by hand beyond recognition: left as it is
-    # Audited as the migration's work, not as a hand edit "outside cqn".
-    db.execute("UPDATE audit_session SET open = 0 WHERE open = 1")
-    db.execute(
-        "INSERT INTO audit_session (command, started_at, open, audit_mark, meeting_mark)"
-        " VALUES ('cqn: 0013_thac_gian_one_ward', ?, 1,"
-        " (SELECT coalesce(max(id), 0) FROM audit), (SELECT coalesce(max(id), 0) FROM meeting))",
-        [dt.datetime.now().astimezone().isoformat(timespec="seconds")],
-    )
+    open_audit_session(db.conn, "cqn: 0013_thac_gian_one_ward")  # not a hand edit
     db.execute("UPDATE ward SET valid_to = ?, successor_id = ? WHERE id = ?", [*enlarged, kept])
     # Every reference to the ward of 0003, whatever table holds it.
     tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
