@@ -360,3 +360,45 @@ def test_sqlite_utils_is_imported_to_migrate_only(tmp_path: Path) -> None:
     assert "sqlite_utils" in loaded("init")
     assert "sqlite_utils" not in loaded("person", "list")
     assert "sqlite_utils" not in loaded("ward", "list")
+
+
+_FULL = Path("/dev/full")  # a device on which every write fails: the disk is full
+
+
+@pytest.mark.skipif(not _FULL.is_char_device(), reason="needs /dev/full")
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["person", "list", "-f", "csv"],  # written as it goes
+        ["stats", "gathering", "-f", "json"],  # written at the end
+    ],
+)
+def test_output_to_a_full_disk_is_said_and_is_not_exit_0(tmp_path: Path, argv: list[str]) -> None:
+    db = tmp_path / "cqn.db"
+    subprocess.run([sys.executable, "-m", "cqn_cli", "--db", str(db), "init"], check=True)
+    with _FULL.open("w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "cqn_cli", "--db", str(db), "--lang", "en", *argv],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+    assert done.returncode == 2
+    assert done.stderr.strip() == "Cannot write standard output: the disk is full."
+
+
+@pytest.mark.skipif(not _FULL.is_char_device(), reason="needs /dev/full")
+def test_an_output_file_that_is_a_device_is_written_not_replaced(tmp_path: Path) -> None:
+    db = tmp_path / "cqn.db"
+    runner = CliRunner()
+    assert runner.invoke(app, ["--db", str(db), "init"]).exit_code == 0
+    result = runner.invoke(app, ["--db", str(db), "--lang", "en", "report", "-o", str(_FULL)])
+    assert result.exit_code == 2
+    assert f"Cannot write {_FULL}: the disk is full." in result.output
+    assert _FULL.is_char_device()  # not a file renamed over it
+    # A backup is a file: a device is refused before anything is copied.
+    result = runner.invoke(app, ["--db", str(db), "--lang", "en", "db", "backup", "/dev/null"])
+    assert result.exit_code == 2
+    assert "/dev/null is not a file" in result.output
+    assert Path("/dev/null").is_char_device()

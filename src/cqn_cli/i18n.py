@@ -475,6 +475,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Không ghi được {path}: {reason}.",
         "Cannot write {path}: {reason}.",
     ),
+    "stdout": ("đầu ra chuẩn", "standard output"),
     "usage.output_is_db": (
         "{path} là chính tệp cơ sở dữ liệu (hoặc tệp đi kèm); hãy chọn tệp khác.",
         "{path} is the database itself (or one of its files); choose another file.",
@@ -1383,6 +1384,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "On a conflict: keep ours, or take theirs (the merged file's).",
     ),
     "db.backup_no_folder": ("Không có thư mục {path}.", "No such folder: {path}."),
+    "db.backup_not_file": (
+        "{path} không phải là một tệp (mà là thiết bị hay đường ống); hãy chọn một tệp.",
+        "{path} is not a file (a device or a pipe); choose a file.",
+    ),
     "db.backup_failed": (
         "Bản sao lưu không khớp với cơ sở dữ liệu ({reason}); không ghi gì.",
         "The backup did not verify ({reason}); nothing was written.",

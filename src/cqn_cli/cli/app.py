@@ -1,5 +1,7 @@
 """The root of the CLI: composes the command groups, the global options and the error boundary."""
 
+import contextlib
+import errno
 import importlib
 import re
 import sqlite3
@@ -14,7 +16,7 @@ from cqn_cli import __version__
 from cqn_cli.cli import export, report
 from cqn_cli.cli.common import Command, Commands, State, state, today
 from cqn_cli.errors import EXIT_DATABASE, EXIT_USAGE, CqnError
-from cqn_cli.i18n import LANGS, set_lang, t
+from cqn_cli.i18n import LANGS, os_reason, set_lang, t
 
 
 def _hint(exc: click_exceptions.BadParameter) -> str:
@@ -313,14 +315,39 @@ def _crash_log() -> Path:
     return Path(name)
 
 
+# What writing the output may meet: its reader gone (``cqn … | head``), or its disk full.
+_OUTPUT_ERRORS = frozenset({errno.EPIPE, errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
+
+
+def _output_failed(exc: OSError) -> NoReturn:
+    """Standard output could not be written: said in one line (exit 2, as an ``-o`` file
+    that cannot be written); nothing is said when its reader has gone (exit 1, as Typer
+    does when that happens during a command)."""
+    import os
+
+    # Nothing more goes to it, not even Python's last flush at exit.
+    with contextlib.suppress(OSError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    if exc.errno == errno.EPIPE:
+        sys.exit(1)
+    sys.stderr.write(t("usage.cannot_write", path=t("stdout"), reason=os_reason(exc)) + "\n")
+    sys.exit(EXIT_USAGE)
+
+
 def main() -> None:
     """Console entry point: the app, plus the last resort for bugs."""
     try:
-        app()
+        try:
+            app()
+        finally:  # what is still buffered, now: a full disk is said, not lost at exit
+            sys.stdout.flush()
     except KeyboardInterrupt:  # Ctrl-C outside a command: nothing half-written either way
         sys.stderr.write(t("interrupted") + "\n")
         sys.exit(130)
-    except Exception as exc:  # a bug: never a traceback for the user
+    except Exception as exc:
+        if isinstance(exc, OSError) and exc.errno in _OUTPUT_ERRORS:
+            _output_failed(exc)
+        # A bug: never a traceback for the user.
         path = _crash_log()
         sys.stderr.write(t("crash", kind=type(exc).__name__, path=path) + "\n")
         sys.exit(70)

@@ -120,6 +120,8 @@ def backup(db: Database, target: Path) -> dict[str, Any]:
     target = target.resolve()  # not the database itself: cli.common.output_file sees to it
     if not target.parent.is_dir() or target.is_dir():
         raise UsageError("db.backup_no_folder", path=str(target.parent))
+    if target.exists() and not target.is_file():  # a device: the rename would replace it
+        raise UsageError("db.backup_not_file", path=str(target))
     try:
         fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     except OSError as exc:
