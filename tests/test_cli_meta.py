@@ -211,13 +211,18 @@ def test_a_command_builds_its_own_group_only() -> None:
         ),
         (
             ["audit", "list", "--limit", "0"],
-            "'0' không phải một số nguyên từ 1 trở lên.",
-            "'0' is not a whole number of 1 or more.",
+            "'0' không phải một số nguyên từ 1 đến 1.000.000.",
+            "'0' is not a whole number from 1 to 1,000,000.",
         ),
         (
             ["stats", "inactive", "--last", "bốn"],
-            "'bốn' không phải một số nguyên từ 1 trở lên.",
-            "'bốn' is not a whole number of 1 or more.",
+            "'bốn' không phải một số nguyên từ 1 đến 1.000.000.",
+            "'bốn' is not a whole number from 1 to 1,000,000.",
+        ),
+        (  # past SQLite's integers: was a crash
+            ["stats", "inactive", "--last", "100000000000000000000"],
+            "'100000000000000000000' không phải một số nguyên từ 1 đến 1.000.000.",
+            "'100000000000000000000' is not a whole number from 1 to 1,000,000.",
         ),
         (
             ["import", "roster", "{tmp}/danh-sách.csv"],

@@ -416,9 +416,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "'{value}' không phải một trong: {choices}.",
         "'{value}' is not one of: {choices}.",
     ),
-    "usage.whole_number_from": (
-        "'{value}' không phải một số nguyên từ {min} trở lên.",
-        "'{value}' is not a whole number of {min} or more.",
+    "usage.whole_number_between": (
+        "'{value}' không phải một số nguyên từ {min} đến {max}.",
+        "'{value}' is not a whole number from {min} to {max}.",
     ),
     "usage.path_missing": ("không có {path}.", "{path} does not exist."),
     "usage.path_directory": (

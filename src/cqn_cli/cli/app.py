@@ -16,7 +16,7 @@ from cqn_cli import __version__
 from cqn_cli.cli import export, report
 from cqn_cli.cli.common import Command, Commands, State, state, today
 from cqn_cli.errors import EXIT_DATABASE, EXIT_USAGE, CqnError
-from cqn_cli.i18n import LANGS, os_reason, set_lang, t
+from cqn_cli.i18n import LANGS, fmt_int, os_reason, set_lang, t
 
 
 def _hint(exc: click_exceptions.BadParameter) -> str:
@@ -58,8 +58,9 @@ def _reason(exc: click_exceptions.BadParameter) -> str:
     if desc.choices:
         choices = ", ".join(str(getattr(c, "value", c)) for c in desc.choices)
         return t("usage.one_of", value=value, choices=choices)
-    if desc.annotation is int and desc.parameter_info.min is not None:  # cqn's counts
-        return t("usage.whole_number_from", value=value, min=desc.parameter_info.min)
+    info = desc.parameter_info
+    if desc.annotation is int and info.min is not None and info.max is not None:  # counts
+        return t("usage.whole_number_between", value=value, min=info.min, max=fmt_int(info.max))
     return exc.message
 
 

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 import typer
 
 from cqn_cli.cli.common import (
+    MAX_COUNT,
     Command,
     FormatOpt,
     OutputOpt,
@@ -61,7 +62,7 @@ def list_cmd(
         dt.date | None,
         typer.Option("--since", parser=parse_option_date, metavar="DATE", help=t("opt.since")),
     ] = None,
-    limit: Annotated[int, typer.Option("--limit", min=1, help=t("opt.limit"))] = 100,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=MAX_COUNT, help=t("opt.limit"))] = 100,
     fmt: FormatOpt = None,
     output: OutputOpt = None,  # read by resolve_format (see OutputOpt)
     reveal: RevealOpt = False,

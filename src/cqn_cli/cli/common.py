@@ -24,6 +24,9 @@ if TYPE_CHECKING:
 # Help texts are built when the commands are declared: the language must be known then.
 set_lang(detect_lang())
 
+# The most a count option (``--last``, ``--limit``) takes: within SQLite's integers.
+MAX_COUNT = 1_000_000
+
 
 # Typer's own words in a help page, said in the clerk's language (line starts only).
 _HELP_WORDS = (

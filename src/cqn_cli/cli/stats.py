@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cqn_cli.cli.common import (
+    MAX_COUNT,
     Command,
     FormatOpt,
     OutputOpt,
@@ -254,7 +255,7 @@ def visits_cmd(
 def inactive_cmd(
     ctx: typer.Context,
     as_of: AsOf = None,
-    last: Annotated[int, typer.Option("--last", min=1, help=t("opt.last"))] = 4,
+    last: Annotated[int, typer.Option("--last", min=1, max=MAX_COUNT, help=t("opt.last"))] = 4,
     fmt: FormatOpt = None,
     output: OutputOpt = None,  # read by resolve_format (see OutputOpt)
 ) -> None:
