@@ -325,10 +325,33 @@ def test_an_erased_person_is_not_given_data_again_and_is_left_out_of_exports(
     assert len(visits.strip().splitlines()) == 1  # the header: An's visit went with him
 
 
+def test_a_masked_export_imported_again_changes_nothing(
+    cqn: Run, held: None, query: Query, tmp_path: Path
+) -> None:
+    ok(cqn, "person", "edit", "CQN000002", "--notes", "Thương binh 3/4", "--phone", "0905123456")
+    people, visits = tmp_path / "people.csv", tmp_path / "visits.csv"
+    ok(cqn, "export", "people", "-o", str(people))  # without --reveal: the stars
+    ok(cqn, "export", "visits", "-o", str(visits))
+    before = query("SELECT id, national_id, phone, notes FROM person ORDER BY id")
+    r = cqn("import", "roster", people, "--force")
+    assert r.exit_code == 1
+    masked = "giá trị đã bị che (tệp xuất không có --reveal): hãy xuất lại với --reveal"
+    assert f"{people}:3:21 [Ghi chú] '******': {masked}" in r.stderr.splitlines()
+    assert f"{people}:3:9 [Điện thoại] '0905****56': {masked}" in r.stderr.splitlines()
+    # With --skip-bad, only the rows that hide nothing go in: the stars never do.
+    rejects = tmp_path / "rejects.csv"
+    r = cqn("import", "roster", people, "--skip-bad", "--rejects", rejects, "--force")
+    assert r.exit_code == 0
+    assert query("SELECT id, national_id, phone, notes FROM person ORDER BY id") == before
+    r = cqn("import", "visits", visits, "--force")
+    assert r.exit_code == 1 and f"[Ghi chú] '******': {masked}" in r.stderr
+    assert query("SELECT notes FROM visit") == [(NOTES,)]
+
+
 def test_notes_in_person_rows_are_masked_unless_revealed(cqn: Run, held: None) -> None:
     ok(cqn, "person", "edit", "CQN000002", "--notes", "Thương binh 3/4")
     shown = json.loads(ok(cqn, "person", "show", "CQN000002", "-f", "json").stdout)
-    assert shown["notes"] == "*" * len("Thương binh 3/4")
+    assert shown["notes"] == "******"  # as long whatever they say
     revealed = json.loads(ok(cqn, "person", "show", "CQN000002", "-f", "json", "--reveal").stdout)
     assert revealed["notes"] == "Thương binh 3/4"
 

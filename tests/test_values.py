@@ -16,6 +16,7 @@ from cqn_cli.values import (
     parse_bool,
     parse_cccd,
     parse_gender,
+    parse_notes,
     parse_phone,
     parse_status,
 )
@@ -384,3 +385,22 @@ def test_cccd_of_provinces_001_to_009_gets_both_zeros_back() -> None:
     assert parse_cccd("1075001289") == ("001075001289", True)
     # A 10-digit text starting with 0 is no id that lost zeros (a phone number, say).
     assert refusal(parse_cccd, "0905123456").key == "value.bad_cccd_length"
+
+
+@pytest.mark.parametrize(
+    ("parse", "text"),
+    [
+        (parse_cccd, "0480******01"),
+        (parse_phone, "0905****56"),
+        (parse_phone, "**********"),
+        (parse_notes, "******"),
+        (parse_notes, " *** "),
+    ],
+)
+def test_a_value_as_shown_masked_is_refused_as_such(parse: object, text: str) -> None:
+    assert refusal(parse, text).key == "value.masked"
+
+
+@pytest.mark.parametrize("text", ["Thương binh 3*4", "*", "**", "Hạng * nhất", "1**"])
+def test_notes_with_a_star_or_two_are_notes(text: str) -> None:
+    assert parse_notes(text) == text

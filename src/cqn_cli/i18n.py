@@ -665,6 +665,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "amount too large (over {limit} VND)",
     ),
     "value.bad_phone": ("số điện thoại không hợp lệ", "invalid phone number"),
+    "value.masked": (
+        "giá trị đã bị che (tệp xuất không có --reveal): hãy xuất lại với --reveal",
+        "a masked value (a file listed or exported without --reveal): export again with --reveal",
+    ),
     "value.formula": (
         "giá trị trông như công thức bảng tính, bị từ chối",
         "looks like a spreadsheet formula; refused",

@@ -130,10 +130,17 @@ def vn_name_sort_key(full_name: str) -> tuple[object, ...]:
     return tuple(_word_sort_key(w) for w in ordered), full_name
 
 
+# A value hidden whole (notes): always as long, which says nothing of its length.
+HIDDEN = "******"
+
+
 def mask(value: str | None, keep_start: int = 4, keep_end: int = 2) -> str | None:
-    """``001175001289`` → ``0011******89``; short values are masked entirely."""
+    """``001175001289`` → ``0011******89``; short values are masked entirely; nothing
+    kept (notes) is ``HIDDEN``."""
     if value is None or value == "":
         return value
+    if keep_start == keep_end == 0:
+        return HIDDEN
     if len(value) <= keep_start + keep_end:
         return "*" * len(value)
     middle = len(value) - keep_start - keep_end

@@ -71,6 +71,23 @@ def parse_status(text: str) -> str:
 _DIGITS_SEP = re.compile(r"[\s.\-]")
 
 
+# What cqn shows for a personal value without --reveal: ``0480******01``, ``******``.
+_MASKED = re.compile(r"^\s*[0-9]*\*{3,}[0-9]*\s*$")
+
+
+def refuse_masked(text: str) -> None:
+    """A value as a listing or export without --reveal shows it: importing it would
+    put the stars in place of the real value."""
+    if _MASKED.match(text):
+        raise FieldProblem("value.masked")
+
+
+def parse_notes(text: str) -> str:
+    """Notes: any text, but not the stars that hide them."""
+    refuse_masked(text)
+    return check_text(text)
+
+
 def parse_cccd(text: str) -> tuple[str, bool]:
     """A 12-digit citizen id; returns (id, padded).
 
@@ -78,6 +95,7 @@ def parse_cccd(text: str) -> tuple[str, bool]:
     province code below 100 is lost), or 10 for province codes 001–009: such an
     id gets its zeros back and ``padded`` is True so that the caller can warn.
     """
+    refuse_masked(text)
     digits = text.strip()
     if digits.endswith(".0"):  # a number cell exported as float; before "." goes as a separator
         digits = digits[:-2]
@@ -156,6 +174,7 @@ def parse_phone(text: str) -> str:
     a number that lost its leading zero in Excel (``905123456``) gets it back.
     Mobile numbers have 10 digits, landlines 11 (``0236 3…``).
     """
+    refuse_masked(text)
     raw = text.strip()
     if raw.endswith(".0"):  # a number cell exported as float; before "." goes as a separator
         raw = raw[:-2]

@@ -151,8 +151,8 @@ def show_cmd(
 
     chosen = resolve_format(fmt)
     held = get_record(state(ctx).db(), person)
-    if chosen == "json":  # exactly the person row of SPEC §5
-        render_record(to_row(held, reveal=reveal), [], chosen)
+    if chosen in ("json", "csv"):  # for scripts: exactly the person row of SPEC §5
+        render_record(to_row(held, reveal=reveal), _all_columns(), chosen)
         return
     record = person_row(held, reveal=reveal)
     columns = [

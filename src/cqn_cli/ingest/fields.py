@@ -19,12 +19,13 @@ from cqn_cli.values import (
     parse_mark,
     parse_meeting_kind,
     parse_money,
+    parse_notes,
     parse_phone,
     parse_reason,
     parse_status,
 )
 
-# How a value is parsed: "text", "name", "date", "partial_date", "bool", "gender",
+# How a value is parsed: "text", "notes", "name", "date", "partial_date", "bool", "gender",
 # "phone", "status", "cccd" (kept as text here, checked by the importer), "ward" (idem).
 Kind = str
 
@@ -62,7 +63,7 @@ ROSTER: tuple[Field, ...] = (
     Field("ngay_dang_ky", ("Ngày đăng ký", "registered_on"), "date"),
     Field("trang_thai", ("Trạng thái", "status"), "status"),
     Field("ngay_trang_thai", ("Ngày trạng thái", "status_since"), "date"),
-    Field("ghi_chu", ("Ghi chú", "notes")),
+    Field("ghi_chu", ("Ghi chú", "notes"), "notes"),
 )
 
 # A person reference (SPEC §3): so_cccd; or ma_cqn; or ho_ten + ngay_sinh + phuong.
@@ -109,7 +110,7 @@ VISITS: tuple[Field, ...] = (
     Field("ly_do", ("Lý do", "reason"), "reason", required=True),
     Field("qua_tang", ("Quà tặng", "Tiền quà", "Số tiền", "gift"), "money"),
     Field("ma_nhom", ("Mã nhóm", "Mã CLB", "group_code"), "code"),
-    Field("ghi_chu", ("Ghi chú", "notes"), "text"),
+    Field("ghi_chu", ("Ghi chú", "notes"), "notes"),
 )
 
 FIELDS_OF = {
@@ -238,6 +239,8 @@ def parser_for(kind: Kind, today: dt.date) -> Callable[[Cell], object]:
         return lambda v: parse_money(str(v))
     if kind == "text":
         return lambda v: check_text(unicodedata.normalize("NFC", str(v)).strip())
+    if kind == "notes":  # hidden in listings: the stars are refused
+        return lambda v: parse_notes(unicodedata.normalize("NFC", str(v)).strip())
     return _remembering(_repeating_parser(kind, today))
 
 
