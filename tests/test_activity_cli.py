@@ -344,7 +344,7 @@ def test_group_join_is_checked_like_an_imported_membership(
     err = refused(cqn, query, "group", "join", "XH-CLB01", "CQN000099", "--on", "01/01/2019")
     assert "không có CQN mã CQN000099" in err
     err = refused(cqn, query, "group", "join", "XH-CLB01", "Nguyễn Văn Ba", "--on", "01/01/2019")
-    assert "không tìm thấy 'Nguyễn Văn Ba'" in err
+    assert err.splitlines()[0] == "không có ai tên 'Nguyễn Văn Ba'"  # no "[PERSON]" before it
     refused(cqn, query, "group", "join", "XH-CLB01", "CQN000005", "--on", f"01/01/{NEXT_YEAR}",
             code=2)  # fmt: skip
 
@@ -544,6 +544,25 @@ def test_meeting_record_again_updates_the_marks_of_the_same_meeting(
     ]
 
 
+def test_a_person_not_found_is_said_where_given_and_who_they_might_be(
+    cqn: Run, query: Query, tmp_path: Path
+) -> None:
+    ward(cqn, query, tmp_path)
+    sheet = tmp_path / "ky-ten.txt"
+    sheet.write_text("Nguyễn Văn An, 1952\nPham Van Dung\nBùi Văn Khánh, 1960\n", encoding="utf-8")
+    err = refused(cqn, query, "meeting", "record", "XH-CLB01", "--kind", "họp quý",
+                  "--on", "15/03/2019", "--present-file", sheet,
+                  "--excused", "Nguyễn Văn An", "--absent", "Hồ Văn Hùng, , An Khê")  # fmt: skip
+    assert err.splitlines() == [
+        # Written without its accents: who it might be is said, not taken.
+        f"[{sheet}:2]: không có ai tên 'Pham Van Dung'; có phải CQN000004 Phạm Văn Dũng?",
+        f"[{sheet}:3]: không ai tên 'Bùi Văn Khánh' có ngày sinh 1960",
+        f"[--excused Nguyễn Văn An]: người này đã được điểm danh ở {sheet}:1",
+        "[--absent Hồ Văn Hùng, , An Khê]: không ai tên 'Hồ Văn Hùng' ở phường An Khê",
+        "4 giá trị không hợp lệ; không ghi gì.",
+    ]
+
+
 def test_meeting_record_refusals_write_nothing(cqn: Run, query: Query, tmp_path: Path) -> None:
     ward(cqn, query, tmp_path)
     base = ("meeting", "record", "XH-CLB01", "--kind", "họp quý")
@@ -558,7 +577,7 @@ def test_meeting_record_refusals_write_nothing(cqn: Run, query: Query, tmp_path:
     # The same person twice, once by id and once by national id.
     err = refused(cqn, query, *base, "--on", "15/03/2019", "--present", "CQN000001",
                   "--excused", AN)  # fmt: skip
-    assert "người này đã được điểm danh ở cuộc họp này" in err
+    assert "[--excused 0480******01]: người này đã được điểm danh ở --present CQN000001" in err
     err = refused(cqn, query, *base, "--on", "15/03/2019")
     assert "Chưa có ai được điểm danh" in err
     refused(cqn, query, *base, "--on", f"15/03/{NEXT_YEAR}", "--present", "CQN000001", code=2)

@@ -30,12 +30,19 @@ from cqn_cli.text import closest, mask, vn_name_sort_key
 
 
 def _by_hand(
-    db: Database, loader: Loader, rows: Sequence[dict[str, str]], option_of: dict[str, str]
+    db: Database,
+    loader: Loader,
+    rows: Sequence[dict[str, str]],
+    option_of: dict[str, str],
+    sources: Sequence[str] | None = None,
 ) -> list[Warning]:
     """Feed rows keyed by canonical field name to a loader, in one write transaction.
 
-    ``option_of`` names the command option each field came from, for messages.
-    Any problem refuses everything (OptionsRefused); warnings are returned.
+    ``option_of`` names the command option each field came from, for messages; the
+    person's fields are ``PERSON``: where each row's person was given (``sources``,
+    ``--present`` or a sign-in sheet's ``file:line``), else the reference itself, which
+    the message quotes. Any problem refuses everything (OptionsRefused); warnings are
+    returned.
     """
     names = sorted({name for row in rows for name in row})
     header = HeaderMap({name: i for i, name in enumerate(names)}, [], [])
@@ -47,12 +54,19 @@ def _by_hand(
             problems += loader.row(i, [row.get(name, "") for name in names])
         problems += loader.finish()
         if problems:
-            raise OptionsRefused([_as_option(p) for p in problems])
+            raise OptionsRefused([_as_option(p, sources) for p in problems])
     return loader.warnings
 
 
-def _as_option(problem: RowProblem) -> RowProblem:
-    return RowProblem(0, None, problem.header, problem.value, problem.key, problem.params)
+def _as_option(problem: RowProblem, sources: Sequence[str] | None) -> RowProblem:
+    header, key, params = problem.header, problem.key, problem.params
+    if header == _PERSON and sources is None:
+        header = None
+    elif header in (_PERSON, None) and sources is not None:  # the person, or the whole mark
+        header = sources[problem.line - 1]
+    if key == "row.marked_twice" and sources is not None:  # the other row, as it was given
+        key, params = "meeting.marked_twice", {"other": sources[params["other"] - 1]}
+    return RowProblem(0, None, header, problem.value, key, params)
 
 
 def person_reference(text: str) -> dict[str, str]:
@@ -173,8 +187,8 @@ def join_group(
     return _by_hand(db, loader, [row], {**options, **_PERSON_OPTION})
 
 
-_PERSON_OPTION = {"so_cccd": "PERSON", "ma_cqn": "PERSON", "ho_ten": "PERSON"}
-_PERSON_OPTION |= {"ngay_sinh": "PERSON", "phuong": "PERSON"}
+_PERSON = "PERSON"  # see ``_by_hand``
+_PERSON_OPTION = dict.fromkeys(("so_cccd", "ma_cqn", "ho_ten", "ngay_sinh", "phuong"), _PERSON)
 
 
 def leave_group(db: Database, code: str, person: str, on: dt.date, *, today: dt.date) -> str:
@@ -192,7 +206,7 @@ def leave_group(db: Database, code: str, person: str, on: dt.date, *, today: dt.
             ward=ref.get("phuong"),
         )
     except FieldProblem as p:
-        raise OptionsRefused([RowProblem(0, None, "PERSON", None, p.key, p.params)]) from None
+        raise OptionsRefused([RowProblem(0, None, None, None, p.key, p.params)]) from None
     group = loaders.GroupIndex(db).get(code)
     if group is None:
         raise _no_group(db, code)
@@ -220,8 +234,9 @@ def _birth(text: str | None, today: dt.date) -> str | None:
 # ---- meetings ---------------------------------------------------------------------------
 
 
-def read_sign_in_sheet(path: Path) -> list[dict[str, str]]:
-    """A sign-in sheet: a CSV/XLSX with person-reference columns, or one reference per line."""
+def read_sign_in_sheet(path: Path) -> list[tuple[int, dict[str, str]]]:
+    """A sign-in sheet: a CSV/XLSX with person-reference columns, or one reference per
+    line; each person with the line of the file that names them."""
     from cqn_cli.ingest import read
     from cqn_cli.ingest.fields import PERSON_REF, map_header
 
@@ -231,15 +246,16 @@ def read_sign_in_sheet(path: Path) -> list[dict[str, str]]:
         return []
     mapped = map_header(rows[0][1], PERSON_REF, {}, rows[0][0]).columns
     if mapped:
+        kept = list(mapped.items())
         return [
-            {name: str(cells[i]) for name, i in mapped.items() if i < len(cells) and cells[i]}
-            for _, cells in rows[1:]
+            (line, {name: str(cells[i]) for name, i in kept if i < len(cells) and cells[i]})
+            for line, cells in rows[1:]
         ]
     if src.kind == "csv":
         text = path.read_bytes().decode(src.encoding or "utf-8", errors="replace")
-        lines = io.StringIO(text.lstrip("\ufeff"))
-        return [person_reference(line) for line in lines.read().splitlines() if line.strip()]
-    return [person_reference(str(cells[0])) for _, cells in rows if cells and cells[0]]
+        lines = io.StringIO(text.lstrip("\ufeff")).read().splitlines()
+        return [(n, person_reference(line)) for n, line in enumerate(lines, 1) if line.strip()]
+    return [(line, person_reference(str(cells[0]))) for line, cells in rows if cells and cells[0]]
 
 
 def record_meeting(
@@ -250,10 +266,11 @@ def record_meeting(
     kind: str,
     code: str | None,
     title: str | None,
-    marks: Sequence[tuple[dict[str, str], str]],
+    marks: Sequence[tuple[dict[str, str], str, str]],
     today: dt.date,
 ) -> tuple[str, list[Warning]]:
-    """``cqn meeting record``: a meeting and its marks, checked as ``import attendance``."""
+    """``cqn meeting record``: a meeting and its marks (person, mark, where it was given:
+    ``--present``, ``ky-ten.txt:3``), checked as ``import attendance``."""
     group = loaders.GroupIndex(db).get(group_code)
     if group is None:
         raise _no_group(db, group_code)
@@ -267,12 +284,13 @@ def record_meeting(
     base = {"ma_hop": code, "ngay": on.isoformat(), "loai": kind, "ma_nhom": group.code}
     if title:
         base["tieu_de"] = title
-    rows = [{**base, **ref, "trang_thai": status} for ref, status in marks]
+    rows = [{**base, **ref, "trang_thai": status} for ref, status, _ in marks]
     if not rows:
         raise DataError("meeting.no_marks")
     loader = loaders.AttendanceLoader(db, **_loader_args(today))
     options = {"ngay": "--on", "loai": "--kind", "ma_hop": "--code", "trang_thai": "--present"}
-    warnings = _by_hand(db, loader, rows, {**options, **_PERSON_OPTION, "ma_nhom": "GROUP"})
+    options |= {**_PERSON_OPTION, "ma_nhom": "GROUP"}
+    warnings = _by_hand(db, loader, rows, options, [source for _, _, source in marks])
     return code, warnings
 
 

@@ -553,7 +553,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "options.refused": (
         "{count} giá trị không hợp lệ; không ghi gì.",
-        "{count} invalid values; nothing was written.",
+        "{count} invalid value(s); nothing was written.",
     ),
     "import.already": (
         "{path}: tệp giống hệt đã nhập lúc {when}; không có gì thay đổi (dùng --force để nhập lại).",
@@ -750,6 +750,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "không tìm thấy '{value}' với ngày sinh và phường này",
         "nobody called '{value}' with this birth date and ward",
     ),
+    "ref.unknown_person_birth": (
+        "không ai tên '{value}' có ngày sinh {birth}",
+        "nobody called '{value}' was born on {birth}",
+    ),
+    "ref.unknown_person_ward": (
+        "không ai tên '{value}' ở phường {ward}",
+        "nobody called '{value}' lives in {ward}",
+    ),
+    "ref.unknown_name": ("không có ai tên '{value}'", "nobody is called '{value}'"),
+    "ref.unknown_name_suggest": (
+        "không có ai tên '{value}'; có phải {suggestion}?",
+        "nobody is called '{value}'; did you mean {suggestion}?",
+    ),
     "ref.ambiguous": (
         "khớp nhiều người: {candidates}; hãy ghi số CCCD hoặc mã CQN",
         "matches several people: {candidates}; give the national id or the person id",
@@ -804,6 +817,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "meeting.disagrees": (
         "cuộc họp này đã có với ngày, loại hoặc nhóm khác (dòng {other})",
         "this meeting is already known with another date, kind or group (line {other})",
+    ),
+    "meeting.marked_twice": (
+        "người này đã được điểm danh ở {other}",
+        "this person is already marked by {other}",
     ),
     "row.marked_twice": (
         "người này đã được điểm danh ở cuộc họp này (dòng {other})",

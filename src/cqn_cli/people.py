@@ -440,6 +440,11 @@ def roster_by_ward(db: Database, day: dt.date) -> list[dict[str, Any]]:
 NUMBERS_AFTER = 8
 
 
+# Unknown names for which a resolver looks for the same letters without their accents
+# (a scan of the roster each, where nobody is found): the first ones of a file.
+SUGGESTIONS = 20
+
+
 class PersonResolver:
     """A person reference of SPEC §3 resolved the same way in every file and command.
 
@@ -471,6 +476,7 @@ class PersonResolver:
         self._holders: dict[str, int] | None = None
         held = self.index.next_id - 1  # at least as many as are held
         self._numbers_left = held // NUMBERS_AFTER if numbers_at_once else None
+        self._suggestions_left = SUGGESTIONS
 
     def _of_id(self, person_id: str) -> int:
         """The person of a cqn id as written (``CQN000012``, ``12``), or FieldProblem."""
@@ -526,9 +532,8 @@ class PersonResolver:
             return self._of_id(person_id)
         if not name:
             raise FieldProblem("ref.missing")
-        named = [
-            (pk, h) for pk, h in idx.named(match_key(name)) if compatible_dates(h.birth, birth)
-        ]
+        namesakes = idx.named(match_key(name))
+        named = [(pk, h) for pk, h in namesakes if compatible_dates(h.birth, birth)]
         if ward:
             place = self.wards.resolve(ward, self.as_of).id
             named = [
@@ -538,6 +543,27 @@ class PersonResolver:
         if len(candidates) == 1:
             return candidates[0]
         if not candidates:
-            raise FieldProblem("ref.unknown_person", value=name)
+            raise self._nobody(name, birth, ward, bool(namesakes))
         listed = ", ".join(idx.label(pk) for pk in candidates[:5])
         raise FieldProblem("ref.ambiguous", candidates=listed)
+
+    def _nobody(self, name: str, birth: str | None, ward: str | None, held: bool) -> FieldProblem:
+        """Why nobody answers to a name (with a birth date, a ward): the name is held but
+        not with what was given, or it is not held, perhaps written without its accents
+        (``Nguyen Duc Chau``: who it might be is said, not guessed)."""
+        if held and birth and ward:
+            return FieldProblem("ref.unknown_person", value=name)
+        if held and birth:
+            return FieldProblem("ref.unknown_person_birth", value=name, birth=birth)
+        if held:
+            return FieldProblem("ref.unknown_person_ward", value=name, ward=ward)
+        if self._suggestions_left > 0:  # a file of unknown names is not read through each time
+            self._suggestions_left -= 1
+            alike = self._db.execute(
+                "SELECT id, full_name FROM person WHERE search_key = ? ORDER BY id LIMIT 3",
+                [fold(name)],
+            ).fetchall()
+            if alike:
+                listed = ", ".join(f"{format_id(pk)} {full}" for pk, full in alike)
+                return FieldProblem("ref.unknown_name_suggest", value=name, suggestion=listed)
+        return FieldProblem("ref.unknown_name", value=name)

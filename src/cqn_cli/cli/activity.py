@@ -259,13 +259,19 @@ def meeting_record(
 ) -> None:
     from cqn_cli.activity import person_reference, read_sign_in_sheet, record_meeting
     from cqn_cli.activity import show_meeting as load_meeting
+    from cqn_cli.people import masked_query
     from cqn_cli.render.output import result_line
 
-    marks = [(person_reference(r), "present") for r in present or []]
+    def given(option: str, refs: list[str] | None, mark: str) -> list[Any]:
+        """Each person of ``option`` with their mark and, for messages, where they were
+        given (a national id masked)."""
+        return [(person_reference(r), mark, f"{option} {masked_query(r)}") for r in refs or ()]
+
+    marks = given("--present", present, "present")
     if present_file is not None:
-        marks += [(ref, "present") for ref in read_sign_in_sheet(present_file)]
-    marks += [(person_reference(r), "excused") for r in excused or []]
-    marks += [(person_reference(r), "absent") for r in absent or []]
+        sheet = read_sign_in_sheet(present_file)
+        marks += [(ref, "present", f"{present_file}:{line}") for line, ref in sheet]
+    marks += given("--excused", excused, "excused") + given("--absent", absent, "absent")
     db = state(ctx).db()
     meeting_code, warnings = record_meeting(
         db, group, on=on, kind=kind, code=code, title=title, marks=marks, today=today()
