@@ -776,8 +776,15 @@ def test_row_without_a_ward_and_no_ward_option_is_refused(
     f = write_csv(tmp_path / "a.csv", "Họ và tên,Năm sinh\nNguyễn Văn An,1952\n")
     r = cqn("import", "roster", f, *AS_2019)
     assert r.exit_code == 1
-    assert "bắt buộc" in r.stderr
+    assert r.stderr.splitlines() == [  # once for the file, not once for each row
+        f"{f}:1: thiếu cột 'phuong' (Phường, ward): mỗi dòng cần một phường; nếu cả tệp"
+        " cùng một phường, ghi --ward 'Tên phường'",
+        f"{f}: tệp bị từ chối; không ghi gì.",
+    ]
     assert query("SELECT count(*) FROM person") == [(0,)]
+    # With --ward, the file is that ward's.
+    assert cqn("import", "roster", f, *AS_2019, "--ward", "Xuân Hà").exit_code == 0
+    assert query("SELECT ward_id FROM person") == [("tk-xuan-ha",)]
 
 
 def ward_of_import(

@@ -79,9 +79,13 @@ class RowProblem:
 class ImportRefused(DataError):
     """An import refused because of bad rows; ``problems`` lists every one."""
 
-    def __init__(self, path: str, problems: list[RowProblem]) -> None:
-        # The verdict counts rows (a row with three bad cells is one bad row).
-        super().__init__("import.refused", path=path, count=len({p.line for p in problems}))
+    def __init__(self, path: str, problems: list[RowProblem], *, rows: bool = False) -> None:
+        # ``rows``: refused for its rows, counted (a row with three bad cells is one bad
+        # row); else for what it is (its header, its format, bytes that do not read).
+        if rows:
+            super().__init__("import.refused", path=path, count=len({p.line for p in problems}))
+        else:
+            super().__init__("import.file_refused", path=path)
         self.path = path
         self.problems = problems
 

@@ -551,6 +551,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path}: {count} dòng lỗi; không ghi gì.",
         "{path}: {count} bad row(s); nothing was written.",
     ),
+    "import.file_refused": (
+        "{path}: tệp bị từ chối; không ghi gì.",
+        "{path}: the file is refused; nothing was written.",
+    ),
     "options.refused": (
         "{count} giá trị không hợp lệ; không ghi gì.",
         "{count} invalid value(s); nothing was written.",
@@ -834,6 +838,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "thiếu cột bắt buộc '{field}' ({aliases})",
         "missing required column '{field}' ({aliases})",
     ),
+    "file.missing_ward": (
+        "thiếu cột '{field}' ({aliases}): mỗi dòng cần một phường; nếu cả tệp cùng một"
+        " phường, ghi --ward 'Tên phường'",
+        "missing column '{field}' ({aliases}): every row needs a ward; if the whole file"
+        " is one ward, give --ward 'Ward name'",
+    ),
     "file.missing_column_among": (
         "thiếu cột bắt buộc '{field}' ({aliases}); các cột không nhận ra: {unknown};"
         " chỉ cột nào là '{field}' bằng --map 'Tiêu đề={field}'",
@@ -880,7 +890,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "tên là .xlsx nhưng không phải sổ Excel (bị cắt, hỏng hoặc là tệp khác đổi tên)",
         "named .xlsx but not an Excel workbook (cut short, damaged, or another file renamed)",
     ),
-    "file.bad_xlsx": ("không đọc được tệp Excel: {reason}", "cannot read the Excel file: {reason}"),
+    "file.bad_xlsx": (
+        "không đọc được sổ Excel này (hỏng hoặc bị cắt): hãy mở trong Excel và lưu lại",
+        "cannot read this Excel workbook (damaged or cut short): open it in Excel and save"
+        " it again",
+    ),
     "file.unknown_ward": ("không có phường '{value}'", "no ward '{value}'"),
     "file.unknown_ward_suggest": (
         "không có phường '{value}'; có phải '{suggestion}'?",

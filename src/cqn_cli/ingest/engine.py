@@ -346,25 +346,27 @@ def _check_legacy(src: Source, asked: str | None) -> None:
             )
 
 
-def _missing_columns(header: HeaderMap, fields: Sequence[Field], line: int) -> list[RowProblem]:
+def _missing_columns(
+    header: HeaderMap, fields: Sequence[Field], line: int, *, ward_needed: bool = False
+) -> list[RowProblem]:
     """A required column the header does not name; with the headers it holds that name
-    nothing (and ``--map``), or the letters its code page lost (``H? v� t�n``)."""
+    nothing (and ``--map``), or the letters its code page lost (``H? v� t�n``).
+    ``ward_needed``: every row needs a ward and no ``--ward`` gives one: the ward column
+    is required too (said once, not as an empty cell on every row)."""
     missing = [f for f in fields if f.required and f.name not in header.columns]
+    if ward_needed and "phuong" not in header.columns:
+        missing += [f for f in fields if f.name == "phuong"]
     unknown = ", ".join(header.unknown)
     if missing and any(lost_letters(h, asks=True) for h in header.unknown):
         return [RowProblem(line, None, None, None, "file.lost_letters", {"seen": unknown})]
-    key = "file.missing_column_among" if unknown else "file.missing_column"
-    return [
-        RowProblem(
-            line,
-            None,
-            None,
-            None,
-            key,
-            {"field": f.name, "aliases": ", ".join(f.aliases), "unknown": unknown},
-        )
-        for f in missing
-    ]
+    problems = []
+    for f in missing:
+        key = "file.missing_column_among" if unknown else "file.missing_column"
+        if f.name == "phuong":
+            key = "file.missing_ward"
+        params = {"field": f.name, "aliases": ", ".join(f.aliases), "unknown": unknown}
+        problems.append(RowProblem(line, None, None, None, key, params))
+    return problems
 
 
 def options_fingerprint(options: ImportOptions) -> str:
@@ -439,7 +441,10 @@ def run_import(
     header_line, header_cells, data, skipped = _find_header(src, loader, options.header_map)
     result.skipped_title_rows = skipped
     header = map_header(header_cells, loader.fields, options.header_map, header_line)
-    problems = header.problems + _missing_columns(header, loader.fields, header_line)
+    ward_needed = kind in ("roster", "groups") and not options.ward
+    problems = header.problems + _missing_columns(
+        header, loader.fields, header_line, ward_needed=ward_needed
+    )
     if header.unknown:
         loader.warnings.append(
             Warning(
@@ -499,7 +504,8 @@ def run_import(
         # A problem seen only once every row is in involves rows already written:
         # it refuses the whole file, --skip-bad or not.
         if problems and (late or not options.skip_bad):
-            raise ImportRefused(display, sorted(problems, key=lambda p: (p.line, p.column or 0)))
+            ordered = sorted(problems, key=lambda p: (p.line, p.column or 0))
+            raise ImportRefused(display, ordered, rows=counts.rows > 0)
         loader.counts.rejected = len(bad_lines)
         if options.dry_run:
             if nested:

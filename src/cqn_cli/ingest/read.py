@@ -416,9 +416,9 @@ def _xlsx_rows(src: Source) -> Iterator[tuple[int, list[Cell]]]:
     raw = src.path.open("rb")  # a file object: openpyxl checks the extension of a path
     try:
         wb = load_workbook(raw, read_only=True, data_only=True)
-    except broken as exc:
+    except broken:
         raw.close()
-        raise _refuse(src.path, 0, "file.bad_xlsx", reason=type(exc).__name__) from None
+        raise _refuse(src.path, 0, "file.bad_xlsx") from None
     number = 0
     try:
         if src.sheet is not None:
@@ -433,8 +433,8 @@ def _xlsx_rows(src: Source) -> Iterator[tuple[int, list[Cell]]]:
                 cells.pop()
             if cells:
                 yield number, cells
-    except broken as exc:
-        raise _refuse(src.path, number + 1, "file.bad_xlsx", reason=type(exc).__name__) from None
+    except broken:
+        raise _refuse(src.path, number + 1, "file.bad_xlsx") from None
     finally:
         wb.close()
         raw.close()
