@@ -695,6 +695,19 @@ def test_skip_bad_without_rejects_is_a_usage_error(cqn: Run, query: Query, tmp_p
     assert query("SELECT count(*) FROM person") == [(0,)]
 
 
+def test_rejects_without_skip_bad_is_a_usage_error(cqn: Run, query: Query, tmp_path: Path) -> None:
+    f = roster(tmp_path, "r.csv", "Nguyễn Văn An,31/02/1952,Nam,,Xuân Hà,")
+    rejects = tmp_path / "loi.csv"
+    r = cqn("import", "roster", f, *AS_2019, "--rejects", rejects, lang="en")
+    assert r.exit_code == 2
+    assert r.stderr.strip() == (
+        "--rejects goes with --skip-bad: without it, one bad row and nothing is written"
+        " (no row is rejected on its own)."
+    )
+    assert not rejects.exists()
+    assert query("SELECT count(*) FROM person") == [(0,)]
+
+
 # ---- --dry-run ---------------------------------------------------------------------------
 
 

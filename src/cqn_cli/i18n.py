@@ -449,6 +449,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "--skip-bad cần --rejects TỆP để ghi các dòng bị loại.",
         "--skip-bad needs --rejects FILE to keep the rejected rows.",
     ),
+    "usage.rejects_needs_skip_bad": (
+        "--rejects chỉ dùng với --skip-bad: không có nó, một dòng lỗi thì cả tệp không"
+        " được ghi (và không có dòng nào bị loại riêng).",
+        "--rejects goes with --skip-bad: without it, one bad row and nothing is written"
+        " (no row is rejected on its own).",
+    ),
     "usage.rejects_one_file": (
         "--rejects chỉ dùng khi nhập một tệp.",
         "--rejects works with one input file at a time.",

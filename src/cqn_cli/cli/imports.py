@@ -74,6 +74,8 @@ def build_options(kind: str, params: Mapping[str, Any]) -> "ImportOptions":
     encoding: str | None = params.get("encoding")
     if params.get("skip_bad") and rejects is None:
         raise UsageError("usage.skip_bad_needs_rejects")
+    if rejects is not None and not params.get("skip_bad"):  # all or nothing: none to keep
+        raise UsageError("usage.rejects_needs_skip_bad")
     if rejects is not None and len(files) > 1:
         raise UsageError("usage.rejects_one_file")
     if rejects is not None:
