@@ -75,6 +75,9 @@ def test_every_command_has_help_with_an_example(
     assert out.returncode == 0, out.stderr
     assert example in out.stdout
     assert "cqn" in out.stdout
+    # Values are said as what they are, not as Python's types (<str>, <list[Path]>…).
+    python_types = re.findall(r"<[^>]*(?:str|Path|int|list\[)[^>]*>|\{\w+…?\}", out.stdout)
+    assert python_types == []
 
 
 @pytest.mark.parametrize(

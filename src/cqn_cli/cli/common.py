@@ -47,10 +47,37 @@ _HELP_WORDS = (
 )
 
 
+# The types Typer shows beside an option, in Python's words (``<str>``, ``<list[str]>``):
+# said as what the value is; an argument's named already (``FILE…``) are left out.
+_HELP_TYPES = (
+    (re.compile(r"(?<=^  [A-Z])[A-Z_…]* <[^>]+>", re.MULTILINE), None),  # GROUP <str>
+    (re.compile(r"<(?:list\[)?str\]?>"), "help.type_text"),
+    (re.compile(r"<int range>"), "help.type_number"),
+    (re.compile(r"<file>"), "help.type_file"),
+)
+
+
+def _typed(name: str | None) -> Callable[[re.Match[str]], str]:
+    """The replacement of a type in a help page, as wide as it was (the columns stay)."""
+
+    def said(found: re.Match[str]) -> str:
+        if name is None:  # an argument: its name alone
+            return found.group().split(" <")[0].ljust(len(found.group()))
+        return f"<{t(name)}>".ljust(len(found.group()))
+
+    return said
+
+
 def translate_help(text: str) -> str:
     """A help page with Typer's English words in the chosen language."""
     from cqn_cli.i18n import lang
 
+    for pattern, name in _HELP_TYPES:
+        text = pattern.sub(_typed(name), text)
+    # The usage line: {FILE…}... → FILE…, {PERSON} → PERSON (the arguments, named).
+    usage, sep, rest = text.partition("\n")
+    usage = re.sub(r"\{([^{}\s]+)\}", r"\1", usage).replace("…...", "…")
+    text = usage + sep + rest
     if lang() == "en":
         return text
     for pattern, key in _HELP_WORDS:

@@ -90,7 +90,7 @@ def migrate_cmd(ctx: typer.Context) -> None:
 @app.command("merge", cls=Command, help=t("cmd.db.merge"))
 def merge_cmd(
     ctx: typer.Context,
-    files: Annotated[list[Path], typer.Argument(metavar="FILE...", help=t("arg.merge_files"))],
+    files: Annotated[list[Path], typer.Argument(metavar="FILE…", help=t("arg.merge_files"))],
     prefer: Annotated[Prefer | None, typer.Option("--prefer", help=t("opt.prefer"))] = None,
 ) -> None:
     from cqn_cli.merge import MergeConflicts, merge

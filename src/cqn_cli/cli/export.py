@@ -29,7 +29,7 @@ class ExportFormat(StrEnum):
 
 def export_cmd(
     ctx: typer.Context,
-    kind: Annotated[Kind, typer.Argument(help=t("arg.export_kind"))],
+    kind: Annotated[Kind, typer.Argument(metavar="KIND", help=t("arg.export_kind"))],
     fmt: Annotated[
         ExportFormat | None, typer.Option("--format", "-f", help=t("opt.export_format"))
     ] = None,

@@ -120,7 +120,7 @@ def list_cmd(
 @app.command("search", cls=Command, help=t("cmd.person.search"))
 def search_cmd(
     ctx: typer.Context,
-    text: Annotated[str, typer.Argument(help=t("arg.text"))],
+    text: Annotated[str, typer.Argument(metavar="TEXT", help=t("arg.text"))],
     fmt: FormatOpt = None,
     output: OutputOpt = None,  # read by resolve_format (see OutputOpt)
     reveal: RevealOpt = False,
@@ -140,7 +140,7 @@ def search_cmd(
 @app.command("show", cls=Command, help=t("cmd.person.show"))
 def show_cmd(
     ctx: typer.Context,
-    person: Annotated[str, typer.Argument(help=t("arg.person"))],
+    person: Annotated[str, typer.Argument(metavar="PERSON", help=t("arg.person"))],
     fmt: FormatOpt = None,
     output: OutputOpt = None,  # read by resolve_format (see OutputOpt)
     reveal: RevealOpt = False,
@@ -231,7 +231,7 @@ def add_cmd(
 @app.command("edit", cls=Command, help=t("cmd.person.edit"))
 def edit_cmd(
     ctx: typer.Context,
-    person: Annotated[str, typer.Argument(help=t("arg.person"))],
+    person: Annotated[str, typer.Argument(metavar="PERSON", help=t("arg.person"))],
     full_name: Annotated[str | None, typer.Option(help=t("col.full_name"))] = None,
     birth_date: Annotated[str | None, typer.Option(help=t("col.birth_date"))] = None,
     gender: Annotated[str | None, typer.Option(help=t("col.gender"))] = None,
@@ -289,7 +289,7 @@ def _parse_status(text: str) -> str:
 @app.command("status", cls=Command, help=t("cmd.person.status"))
 def status_cmd(
     ctx: typer.Context,
-    person: Annotated[str, typer.Argument(help=t("arg.person"))],
+    person: Annotated[str, typer.Argument(metavar="PERSON", help=t("arg.person"))],
     new_status: Annotated[
         str,
         typer.Argument(help=t("arg.new_status"), metavar="STATUS", parser=_parse_status),
@@ -331,7 +331,7 @@ def print_roster_by_ward(db: "Database", map_date: dt.date | None = None) -> Non
 @app.command("consent", cls=Command, help=t("cmd.person.consent"))
 def consent_cmd(
     ctx: typer.Context,
-    person: Annotated[str, typer.Argument(help=t("arg.person"))],
+    person: Annotated[str, typer.Argument(metavar="PERSON", help=t("arg.person"))],
     given: Annotated[bool, typer.Option("--given/--withdrawn", help=t("opt.consent"))] = True,
     on: OnOpt = None,
     purpose: Annotated[str | None, typer.Option("--purpose", help=t("opt.purpose"))] = None,
@@ -352,7 +352,7 @@ def consent_cmd(
 @app.command("export", cls=Command, help=t("cmd.person.export"))
 def export_cmd(
     ctx: typer.Context,
-    person: Annotated[str, typer.Argument(help=t("arg.person"))],
+    person: Annotated[str, typer.Argument(metavar="PERSON", help=t("arg.person"))],
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", metavar="FILE", dir_okay=False, help=t("opt.output")),
@@ -377,7 +377,7 @@ def export_cmd(
 @app.command("forget", cls=Command, help=t("cmd.person.forget"))
 def forget_cmd(
     ctx: typer.Context,
-    person: Annotated[str, typer.Argument(help=t("arg.person"))],
+    person: Annotated[str, typer.Argument(metavar="PERSON", help=t("arg.person"))],
     yes: Annotated[bool, typer.Option("--yes", help=t("opt.yes"))] = False,
 ) -> None:
     from cqn_cli.errors import UsageError

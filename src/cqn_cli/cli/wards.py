@@ -71,8 +71,8 @@ def list_cmd(
 @app.command("add", cls=Command, help=t("cmd.ward.add"))
 def add_cmd(
     ctx: typer.Context,
-    code: Annotated[str, typer.Argument(help=t("arg.code"))],
-    name: Annotated[str, typer.Argument(help=t("arg.name"))],
+    code: Annotated[str, typer.Argument(metavar="CODE", help=t("arg.code"))],
+    name: Annotated[str, typer.Argument(metavar="NAME", help=t("arg.name"))],
     valid_from: Annotated[
         dt.date | None,
         typer.Option("--from", parser=parse_option_date, metavar="DATE", help=t("opt.on")),
@@ -92,8 +92,8 @@ def add_cmd(
 @app.command("alias", cls=Command, help=t("cmd.ward.alias"))
 def alias_cmd(
     ctx: typer.Context,
-    ward: Annotated[str, typer.Argument(help=t("arg.ward"))],
-    alias: Annotated[str, typer.Argument(help=t("arg.alias"))],
+    ward: Annotated[str, typer.Argument(metavar="WARD", help=t("arg.ward"))],
+    alias: Annotated[str, typer.Argument(metavar="ALIAS", help=t("arg.alias"))],
     as_of: AsOfOpt = None,
 ) -> None:
     from cqn_cli.render.output import result_line
@@ -106,8 +106,8 @@ def alias_cmd(
 @app.command("merge", cls=Command, help=t("cmd.ward.merge"))
 def merge_cmd(
     ctx: typer.Context,
-    old: Annotated[list[str], typer.Argument(help=t("arg.old_wards"))],
-    into: Annotated[str, typer.Option("--into", help=t("arg.ward"))],
+    old: Annotated[list[str], typer.Argument(metavar="WARD…", help=t("arg.old_wards"))],
+    into: Annotated[str, typer.Option("--into", metavar="WARD", help=t("arg.ward"))],
     on: Annotated[
         dt.date, typer.Option("--on", parser=parse_option_date, metavar="DATE", help=t("opt.on"))
     ],
