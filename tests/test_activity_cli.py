@@ -544,6 +544,40 @@ def test_meeting_record_again_updates_the_marks_of_the_same_meeting(
     ]
 
 
+def test_what_is_recorded_again_is_said_as_held_not_as_new(
+    cqn: Run, query: Query, tmp_path: Path
+) -> None:
+    ward(cqn, query, tmp_path, members=False)
+    join = ("group", "join", "XH-CLB01", "CQN000001", "--on", "01/02/2015")
+    assert ok(cqn, *join).stdout.strip() == "CQN000001 tham gia XH-CLB01 từ 01/02/2015."
+    before = snapshot(query)
+    again = ok(cqn, *join).stdout.strip()
+    assert again == "CQN000001 đã là thành viên XH-CLB01 từ 01/02/2015; không đổi gì."
+    assert snapshot(query) == before
+    role = ok(cqn, *join, "--role", "Chủ nhiệm").stdout.strip()
+    assert role == "CQN000001 đã là thành viên XH-CLB01 từ 01/02/2015; đã cập nhật chức vụ."
+    assert query("SELECT role FROM membership") == [("Chủ nhiệm",)]
+
+    meeting = ("meeting", "record", "XH-CLB01", "--on", "15/03/2019", "--kind", "họp quý")
+    first = ok(cqn, *meeting, "--present", "CQN000001").stdout
+    assert "đã có từ trước" not in first
+    again = ok(cqn, *meeting, "--present", "CQN000001", "--excused", "CQN000002").stdout
+    assert again.splitlines()[0] == (
+        "Cuộc họp XH-CLB01-20190315 đã có từ trước: thêm 1 điểm danh, sửa 0, không đổi 1."
+    )
+    assert query("SELECT count(*) FROM meeting") == [(1,)]
+
+    visit = ("visit", "record", "CQN000001", "--on", "12/03/2019", "--reason", "ốm đau")
+    assert ok(cqn, *visit, "--gift", "500000").stdout.strip() == (
+        "Đã ghi lần thăm CQN000001 ngày 12/03/2019."
+    )
+    assert ok(cqn, *visit, "--gift", "500000").stdout.strip() == (
+        "Lần thăm CQN000001 ngày 12/03/2019 đã có, y như vậy; không đổi gì."
+    )
+    assert "đã cập nhật quà tặng" in ok(cqn, *visit, "--gift", "600000").stdout
+    assert query("SELECT gift FROM visit") == [(600_000,)]
+
+
 def test_a_person_not_found_is_said_where_given_and_who_they_might_be(
     cqn: Run, query: Query, tmp_path: Path
 ) -> None:

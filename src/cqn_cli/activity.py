@@ -6,6 +6,7 @@ identity rules as the imported files: one set of rules, whichever way in.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 from collections.abc import Sequence
@@ -22,11 +23,25 @@ from cqn_cli.errors import (
     UsageError,
 )
 from cqn_cli.ingest import activity as loaders
-from cqn_cli.ingest.engine import Loader, Warning
+from cqn_cli.ingest.engine import Counts, Loader, Warning
 from cqn_cli.ingest.fields import HeaderMap, header_key
 from cqn_cli.people import format_id
 from cqn_cli.store.db import Database, write
 from cqn_cli.text import closest, mask, vn_name_sort_key
+
+
+@dataclasses.dataclass(frozen=True)
+class Recorded:
+    """What a command typed by hand did: the loader's warnings, and its counts (a row
+    already held as given is ``unchanged``: said so, not as new)."""
+
+    warnings: list[Warning]
+    counts: Counts
+    existed: bool = False  # a meeting: held before this command (its marks were added to)
+
+    @property
+    def changed_nothing(self) -> bool:
+        return not (self.counts.inserted or self.counts.updated)
 
 
 def _by_hand(
@@ -35,14 +50,13 @@ def _by_hand(
     rows: Sequence[dict[str, str]],
     option_of: dict[str, str],
     sources: Sequence[str] | None = None,
-) -> list[Warning]:
+) -> Recorded:
     """Feed rows keyed by canonical field name to a loader, in one write transaction.
 
     ``option_of`` names the command option each field came from, for messages; the
     person's fields are ``PERSON``: where each row's person was given (``sources``,
     ``--present`` or a sign-in sheet's ``file:line``), else the reference itself, which
-    the message quotes. Any problem refuses everything (OptionsRefused); warnings are
-    returned.
+    the message quotes. Any problem refuses everything (OptionsRefused).
     """
     names = sorted({name for row in rows for name in row})
     header = HeaderMap({name: i for i, name in enumerate(names)}, [], [])
@@ -55,7 +69,7 @@ def _by_hand(
         problems += loader.finish()
         if problems:
             raise OptionsRefused([_as_option(p, sources) for p in problems])
-    return loader.warnings
+    return Recorded(loader.warnings, loader.counts)
 
 
 def _as_option(problem: RowProblem, sources: Sequence[str] | None) -> RowProblem:
@@ -159,7 +173,7 @@ def _role_rank(role: str | None) -> int:
     return 9
 
 
-def add_group(db: Database, values: dict[str, str], *, today: dt.date) -> list[Warning]:
+def add_group(db: Database, values: dict[str, str], *, today: dt.date) -> Recorded:
     """``cqn group add``: the checks of ``import groups`` for one group."""
     if loaders.GroupIndex(db).get(values["ma_nhom"]) is not None:
         raise DataError("group.exists", value=values["ma_nhom"])
@@ -177,7 +191,7 @@ def add_group(db: Database, values: dict[str, str], *, today: dt.date) -> list[W
 
 def join_group(
     db: Database, code: str, person: str, on: dt.date, role: str | None, *, today: dt.date
-) -> list[Warning]:
+) -> Recorded:
     """``cqn group join``: the checks of ``import members`` for one membership."""
     row = {**person_reference(person), "ma_nhom": code, "ngay_tham_gia": on.isoformat()}
     if role:
@@ -268,7 +282,7 @@ def record_meeting(
     title: str | None,
     marks: Sequence[tuple[dict[str, str], str, str]],
     today: dt.date,
-) -> tuple[str, list[Warning]]:
+) -> tuple[str, Recorded]:
     """``cqn meeting record``: a meeting and its marks (person, mark, where it was given:
     ``--present``, ``ky-ten.txt:3``), checked as ``import attendance``."""
     group = loaders.GroupIndex(db).get(group_code)
@@ -290,8 +304,10 @@ def record_meeting(
     loader = loaders.AttendanceLoader(db, **_loader_args(today))
     options = {"ngay": "--on", "loai": "--kind", "ma_hop": "--code", "trang_thai": "--present"}
     options |= {**_PERSON_OPTION, "ma_nhom": "GROUP"}
-    warnings = _by_hand(db, loader, rows, options, [source for _, _, source in marks])
-    return code, warnings
+    existed = db.execute("SELECT 1 FROM meeting WHERE code = ? COLLATE NOCASE", [code])
+    held = existed.fetchone() is not None
+    recorded = _by_hand(db, loader, rows, options, [source for _, _, source in marks])
+    return code, dataclasses.replace(recorded, existed=held)
 
 
 def meeting_rows(db: Database, **filters: Any) -> list[dict[str, Any]]:
@@ -329,7 +345,7 @@ def record_visit(
     group: str | None,
     notes: str | None,
     today: dt.date,
-) -> list[Warning]:
+) -> Recorded:
     """``cqn visit record``: one visit, checked as ``import visits``."""
     row = {**person_reference(person), "ngay": on.isoformat(), "ly_do": reason}
     for name, value in (("qua_tang", gift), ("ma_nhom", group), ("ghi_chu", notes)):

@@ -923,6 +923,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "group.added": ("Đã thêm nhóm {code} — {name}.", "Added group {code} — {name}."),
     "group.joined": ("{person} tham gia {group} từ {date}.", "{person} joined {group} on {date}."),
+    "group.already_joined": (
+        "{person} đã là thành viên {group} từ {date}; không đổi gì.",
+        "{person} is a member of {group} since {date} already; nothing changed.",
+    ),
+    "group.join_updated": (
+        "{person} đã là thành viên {group} từ {date}; đã cập nhật chức vụ.",
+        "{person} was a member of {group} since {date} already; their role updated.",
+    ),
     "group.left": ("{person} rời {group} từ {date}.", "{person} left {group} on {date}."),
     "meeting.not_found": ("Không có cuộc họp mã '{value}'.", "No meeting '{value}'."),
     "meeting.not_found_suggest": (
@@ -933,6 +941,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Chưa có ai được điểm danh: dùng --present, --excused, --absent hoặc --present-file.",
         "Nobody marked: use --present, --excused, --absent or --present-file.",
     ),
+    "meeting.recorded_again": (
+        "Cuộc họp {code} đã có từ trước: thêm {inserted} điểm danh, sửa {updated},"
+        " không đổi {unchanged}.",
+        "Meeting {code} was held already: {inserted} mark(s) added, {updated} changed,"
+        " {unchanged} unchanged.",
+    ),
     "meeting.recorded": (
         "Cuộc họp {code}: dự kiến {expected}, có mặt {present}, vắng có phép {excused}, "
         "vắng {absent}, khách {guests}.",
@@ -942,6 +956,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "visit.recorded": (
         "Đã ghi lần thăm {person} ngày {date}.",
         "Visit to {person} on {date} recorded.",
+    ),
+    "visit.already_recorded": (
+        "Lần thăm {person} ngày {date} đã có, y như vậy; không đổi gì.",
+        "The visit to {person} on {date} is held already, just so; nothing changed.",
+    ),
+    "visit.updated": (
+        "Lần thăm {person} ngày {date} đã có; đã cập nhật quà tặng, nhóm hoặc ghi chú.",
+        "The visit to {person} on {date} was held already; its gift, group or notes updated.",
     ),
     # ---- stats --------------------------------------------------------------
     "grp.stats": ("Các số liệu của báo cáo (SPEC §4).", "The figures of the report."),

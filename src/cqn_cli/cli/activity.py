@@ -184,7 +184,7 @@ def group_add(
         values["ngay_thanh_lap"] = founded
     if dissolved:
         values["ngay_giai_the"] = dissolved
-    _warnings(add_group(state(ctx).db(), values, today=today()))
+    _warnings(add_group(state(ctx).db(), values, today=today()).warnings)
     result_line(t("group.added", code=code, name=name))
 
 
@@ -199,8 +199,14 @@ def group_join(
     from cqn_cli.activity import join_group
     from cqn_cli.render.output import result_line
 
-    _warnings(join_group(state(ctx).db(), code, person, on, role, today=today()))
-    result_line(t("group.joined", person=person, group=code, date=on.strftime("%d/%m/%Y")))
+    done = join_group(state(ctx).db(), code, person, on, role, today=today())
+    _warnings(done.warnings)
+    key = "group.joined"
+    if done.changed_nothing:  # that very membership is held
+        key = "group.already_joined"
+    elif done.counts.updated:  # held, with another role
+        key = "group.join_updated"
+    result_line(t(key, person=person, group=code, date=on.strftime("%d/%m/%Y")))
 
 
 @group_app.command("leave", cls=Command, help=t("cmd.group.leave"))
@@ -273,10 +279,14 @@ def meeting_record(
         marks += [(ref, "present", f"{present_file}:{line}") for line, ref in sheet]
     marks += given("--excused", excused, "excused") + given("--absent", absent, "absent")
     db = state(ctx).db()
-    meeting_code, warnings = record_meeting(
+    meeting_code, done = record_meeting(
         db, group, on=on, kind=kind, code=code, title=title, marks=marks, today=today()
     )
-    _warnings(warnings)
+    _warnings(done.warnings)
+    if done.existed:  # marks added to a meeting held before: what changed is said
+        c = done.counts
+        said = {"inserted": c.inserted, "updated": c.updated, "unchanged": c.unchanged}
+        result_line(t("meeting.recorded_again", code=meeting_code, **said))
     tally = load_meeting(db, meeting_code)
     result_line(t("meeting.recorded", **{k: tally[k] for k in _TALLY_KEYS}))
 
@@ -371,19 +381,23 @@ def visit_record(
     from cqn_cli.activity import record_visit
     from cqn_cli.render.output import result_line
 
-    _warnings(
-        record_visit(
-            state(ctx).db(),
-            person,
-            on=on,
-            reason=reason,
-            gift=gift,
-            group=group,
-            notes=notes,
-            today=today(),
-        )
+    done = record_visit(
+        state(ctx).db(),
+        person,
+        on=on,
+        reason=reason,
+        gift=gift,
+        group=group,
+        notes=notes,
+        today=today(),
     )
-    result_line(t("visit.recorded", person=person, date=on.strftime("%d/%m/%Y")))
+    _warnings(done.warnings)
+    key = "visit.recorded"
+    if done.changed_nothing:  # that very visit is held
+        key = "visit.already_recorded"
+    elif done.counts.updated:  # held, with another gift or notes
+        key = "visit.updated"
+    result_line(t(key, person=person, date=on.strftime("%d/%m/%Y")))
 
 
 @visit_app.command("list", cls=Command, help=t("cmd.visit.list"))
