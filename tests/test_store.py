@@ -32,7 +32,7 @@ ALL_MIGRATIONS = [m.name for m in migration_set().pending(Database(memory=True))
 
 def test_new_database_is_private_and_fully_migrated(tmp_path: Path) -> None:
     path = tmp_path / "sub" / "cqn.db"
-    db = open_db(path, create=True)
+    db = open_db(path, create=True, make_folder=True)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert schema_version(db) == ALL_MIGRATIONS
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -181,6 +181,25 @@ def test_default_path_follows_cqn_db_then_xdg(
     assert result.exit_code == 0, result.output
     assert (tmp_path / "xdg" / "cqn" / "cqn.db").exists()
     assert stat.S_IMODE(os.stat(tmp_path / "xdg" / "cqn").st_mode) == 0o700
+
+
+@pytest.mark.parametrize("by", ["--db", "CQN_DB"])
+def test_a_database_in_a_folder_that_does_not_exist_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, by: str
+) -> None:
+    # The default place's folder is made; one typed by hand is a mistake, not one to make.
+    path = tmp_path / "nha" / "cqn.db"
+    argv = ["--lang", "en", "init"]
+    if by == "--db":
+        argv = ["--db", str(path), *argv]
+    else:
+        monkeypatch.setenv("CQN_DB", str(path))
+    result = CliRunner().invoke(app, argv)
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        f"No such folder: {path.parent}; check --db (or CQN_DB), or make the folder first."
+    )
+    assert not path.parent.exists()
 
 
 def test_other_sqlite_files_are_never_written(tmp_path: Path) -> None:

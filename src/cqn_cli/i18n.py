@@ -269,6 +269,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "arg.alias": ("Bí danh.", "Alias."),
     "arg.new_status": ("Trạng thái mới.", "New status."),
     # ---- errors: database -------------------------------------------------
+    "db.no_folder": (
+        "Không có thư mục {path}: hãy kiểm tra lại --db (hoặc CQN_DB), hay tạo thư mục trước.",
+        "No such folder: {path}; check --db (or CQN_DB), or make the folder first.",
+    ),
     "db.missing": (
         "Chưa có cơ sở dữ liệu {path}: hãy chạy 'cqn init' trước.",
         "No database at {path}: run 'cqn init' first.",

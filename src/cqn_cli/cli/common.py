@@ -146,9 +146,12 @@ class State:
     def db(self, *, create: bool = False, migrate: bool = True) -> "Database":
         """The database, opened (and migrated, unless told not to) once per command."""
         if self._db is None:
+            import os
+
             from cqn_cli.store.db import open_db, set_command
 
-            self._db = open_db(self.path(), create=create, migrate=migrate)
+            default = self.db_path is None and not os.environ.get("CQN_DB")
+            self._db = open_db(self.path(), create=create, migrate=migrate, make_folder=default)
             set_command(self.command)
         return self._db
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-from cqn_cli.errors import DatabaseError
+from cqn_cli.errors import DatabaseError, UsageError
 from cqn_cli.i18n import os_reason
 
 DEFAULT_BUSY_TIMEOUT_S = 15.0
@@ -120,16 +120,26 @@ def busy_timeout() -> float:
     return value if math.isfinite(value) and 0 <= value <= 3600 else DEFAULT_BUSY_TIMEOUT_S
 
 
-def _create_private_file(path: Path) -> None:
-    """Create an empty database file readable by its owner only (mode 0600)."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+def _create_private_file(path: Path, make_folder: bool) -> None:
+    """Create an empty database file readable by its owner only (mode 0600); its folder
+    too, if ``make_folder`` (the default place, under the user's data folder): a folder
+    named by hand that does not exist is a typing mistake, not one to make."""
+    if make_folder:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    elif not path.parent.is_dir():
+        raise UsageError("db.no_folder", path=str(path.parent))
     fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     os.close(fd)
     os.chmod(path, 0o600)  # whatever the umask said
 
 
 def open_db(
-    path: Path, *, create: bool = False, migrate: bool = True, handed_over: bool = False
+    path: Path,
+    *,
+    create: bool = False,
+    migrate: bool = True,
+    handed_over: bool = False,
+    make_folder: bool = False,
 ) -> Database:
     """Open (and with ``create`` make) the database, migrated to the current schema.
     ``handed_over``: the connection may be used by another thread than this one (one at a
@@ -144,7 +154,7 @@ def open_db(
         if not create:
             raise DatabaseError("db.missing", path=str(path))
         try:
-            _create_private_file(path)
+            _create_private_file(path, make_folder)
         except FileExistsError:
             pass
         except OSError as exc:
