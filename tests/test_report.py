@@ -164,11 +164,36 @@ def test_period_errors_are_exit_2(loaded: Run) -> None:
     assert loaded("report", "--period", "2019Q5").exit_code == 2
     assert loaded("report", "--period", "2019", "--from", "01/01/2019").exit_code == 2
     assert loaded("report", "--from", "01/01/2030").exit_code == 2  # ends today: backwards
-    # The first and last years taken: the period before 1900 is worked out, not refused;
-    # what is counted around 9998 (the last quarter, 15 days past 22/12) stays in the calendar.
-    for edge in ("1900", "1900Q1", "1900-01", "9998", "9998Q4", "9998-12"):
+    # A period that has not begun holds nothing: a mistyped year is said, not counted.
+    future = loaded("report", "--period", "2030", lang="en")
+    assert future.exit_code == 2
+    assert future.stderr.strip() == (
+        "The period 2030 has not begun: there is nothing to count yet."
+    )
+    r = loaded("stats", "meetings", "--from", "01/01/2030", "--to", "31/03/2030", lang="en")
+    assert r.exit_code == 2
+    assert "The period 01/01/2030–31/03/2030 has not begun" in r.stderr
+    # The first years taken: the period before 1900 is worked out, not refused.
+    for edge in ("1900", "1900Q1", "1900-01"):
         r = loaded("report", "--period", edge, "-f", "json")
         assert r.exit_code == 0, (edge, r.output)
+
+
+@pytest.mark.parametrize("edge", ["9998", "9998Q4", "9998-12"])
+def test_the_last_year_taken_stays_in_the_calendar(loaded: Run, db_path: Path, edge: str) -> None:
+    """What is counted around 9998 (the last quarter, 15 days past 22/12) is reckoned
+    without a date past the calendar (a report of the library, as cqn would in 9998)."""
+    from cqn_cli import report
+    from cqn_cli.stats import period_of
+    from cqn_cli.store.db import open_db
+
+    db = open_db(db_path)
+    try:
+        built = report.build(db, period_of(edge))
+    finally:
+        db.close()
+    assert built.period == period_of(edge)
+    assert {"gathering", "attendance_by_quarter", "gatherings"} <= {s.key for s in built.sections}
 
 
 def test_an_open_end_of_a_period() -> None:

@@ -991,6 +991,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Use --period or --from/--to, not both.",
     ),
     "usage.period_backwards": ("--to trước --from.", "--to is before --from."),
+    "usage.period_in_future": (
+        "Kỳ {period} chưa bắt đầu: chưa có gì để tính.",
+        "The period {period} has not begun: there is nothing to count yet.",
+    ),
     "usage.from_after_today": (
         "--from {date} là sau hôm nay (--to mặc định là hôm nay): thêm --to.",
         "--from {date} is after today (--to defaults to today): add --to.",

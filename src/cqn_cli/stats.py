@@ -100,15 +100,19 @@ def choose_period(
     if period is not None:
         if start is not None or end is not None:
             raise UsageError("usage.period_and_dates")
-        return period_of(period)
-    if start is None and end is None:
+        chosen = period_of(period)
+    elif start is None and end is None:
         return period_of(str(today.year))
-    if end is None and start is not None and start > today:
-        raise UsageError("usage.from_after_today", date=start.strftime("%d/%m/%Y"))
-    end = end or today
-    chosen = Period(start or dt.date(end.year, 1, 1), end)
-    if chosen.end < chosen.start:
-        raise UsageError("usage.period_backwards")
+    else:
+        if end is None and start is not None and start > today:
+            raise UsageError("usage.from_after_today", date=start.strftime("%d/%m/%Y"))
+        end = end or today
+        chosen = Period(start or dt.date(end.year, 1, 1), end)
+        if chosen.end < chosen.start:
+            raise UsageError("usage.period_backwards")
+    if chosen.start > today:  # nothing held can be in it: a mistyped year (2030 for 2020)
+        shown = chosen.label or f"{chosen.start:%d/%m/%Y}–{chosen.end:%d/%m/%Y}"
+        raise UsageError("usage.period_in_future", period=shown)
     return chosen
 
 
