@@ -1149,6 +1149,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{id} {name}: trạng thái {status}.",
         "{id} {name}: status {status}.",
     ),
+    "warn.back_on_roster": (
+        "Lưu ý: chỉ lưu một trạng thái, không lưu lịch sử; từ nay {id} được tính là có"
+        " trong danh sách cả trước và sau {left} (ngày chuyển đi/mất cũ; còn trong"
+        " 'cqn audit list'), nên số liệu của các kỳ đã qua có thể thay đổi.",
+        "Note: one status is held, not its history; {id} now counts as on the roster"
+        " before and after {left} (the old date, kept in 'cqn audit list'), so the"
+        " figures of past periods may change.",
+    ),
     "person.status_set": (
         "{id} {name}: trạng thái {status} từ {date}.",
         "{id} {name}: status {status} since {date}.",

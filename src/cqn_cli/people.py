@@ -386,9 +386,13 @@ def show_person(db: Database, person: str, *, reveal: bool = False) -> dict[str,
     return to_row(get_record(db, person), reveal=reveal)
 
 
-def set_status(db: Database, person: str, status: str, on: dt.date | None) -> dict[str, Any]:
-    """Record that a person moved out, died, or is active again, from ``on``."""
+def set_status(
+    db: Database, person: str, status: str, on: dt.date | None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Record that a person moved out, died, or is active again, from ``on``; the person
+    as they are now, and as they were (``status``, ``status_since``)."""
     record = get_record(db, person)
+    before = {"status": record["status"], "status_since": record["status_since"]}
     if status != "active" and on is None:
         raise UsageError("usage.status_needs_date", status=t(f"status.{status}"))
     if on is not None:
@@ -404,7 +408,7 @@ def set_status(db: Database, person: str, status: str, on: dt.date | None) -> di
             "UPDATE person SET status = ?, status_since = ?, updated_at = ? WHERE id = ?",
             [status, since, now_iso(), record["id"]],
         )
-    return show_person(db, str(record["id"]))
+    return show_person(db, str(record["id"])), before
 
 
 @lru_cache(maxsize=2048)  # the names that repeat most (a city's 40,000: 17 MB)

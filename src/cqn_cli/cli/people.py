@@ -297,14 +297,18 @@ def status_cmd(
     on: OnOpt = None,
 ) -> None:
     from cqn_cli.people import set_status
-    from cqn_cli.render.output import result_line
+    from cqn_cli.render.output import message, result_line
 
-    row = set_status(state(ctx).db(), person, new_status, on)
+    row, before = set_status(state(ctx).db(), person, new_status, on)
     words = {"id": row["id"], "name": row["full_name"], "status": t(f"status.{new_status}")}
     if on is None:
         result_line(t("person.status_set_undated", **words))
     else:
         result_line(t("person.status_set", date=on.strftime("%d/%m/%Y"), **words))
+    if new_status == "active" and before["status"] != "active":
+        # One status is held, not its history: the spell away is gone from the figures.
+        left = dt.date.fromisoformat(before["status_since"]).strftime("%d/%m/%Y")
+        message(t("warn.back_on_roster", id=row["id"], left=left))
 
 
 def print_roster_by_ward(db: "Database", map_date: dt.date | None = None) -> None:
