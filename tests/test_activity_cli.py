@@ -7,7 +7,9 @@ joined by command or imported. Every figure asserted is worked out by hand from 
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -285,6 +287,13 @@ def test_group_show_lists_current_members_with_roles_and_joining_dates(
     ]  # fmt: skip
     table = ok(cqn, "group", "show", "XH-CLB01", "--format", "table").stdout
     assert "Chủ nhiệm" in table and "01/02/2015" in table
+    # As CSV, one table a script reads: the members, with the JSON's keys.
+    rows = list(
+        csv.DictReader(io.StringIO(ok(cqn, "group", "show", "XH-CLB01", "-f", "csv").stdout))
+    )
+    assert [(r["person_id"], r["role"], r["joined_on"]) for r in rows] == [
+        (m["person_id"], m["role"] or "", m["joined_on"]) for m in doc["member_list"]
+    ]
 
 
 def test_group_show_of_an_unknown_group(cqn: Run, query: Query) -> None:

@@ -144,7 +144,7 @@ def group_show(
         render_record(group, [], "json")
         return
     members = group.pop("member_list")
-    if state(ctx).output is None:  # a file (-o) holds the list of members alone
+    if state(ctx).output is None and chosen == "table":  # CSV, a file: the list alone
         render_record(group, _group_columns(), chosen)
     render_rows(
         members,
@@ -348,7 +348,7 @@ def meeting_show(
         render_record(meeting, [], "json")
         return
     marks = meeting.pop("marks")
-    if state(ctx).output is None:  # a file (-o) holds the list of marks alone
+    if state(ctx).output is None and chosen == "table":  # CSV, a file: the list alone
         render_record(meeting, _meeting_columns(), chosen)
     render_rows(
         marks,
