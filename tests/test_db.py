@@ -151,6 +151,32 @@ def test_check_lists_orphans_and_broken_keys_and_exits_1(tmp_path: Path) -> None
     }
     assert found["person.forgotten"].split(",")[1:] == ["1", "2"]
     assert "3 problem(s)" in r.stderr
+    # The marks have no rowid: the broken key is counted, with no "None" for an example.
+    assert found["foreign_key.attendance->meeting"].split(",")[1:] == ["1", ""]
+
+
+def test_check_finds_values_another_program_wrote(tmp_path: Path) -> None:
+    db = ward_db(tmp_path, "xh", AN + BINH)
+    conn = sqlite3.connect(db)  # a hand edit: what cqn would never write
+    with conn:
+        conn.execute("UPDATE person SET birth_date = 'garbage', registered_on = '2019-02-30',"
+                     " national_id = '12345' WHERE id = 1")  # fmt: skip
+        conn.execute(
+            "UPDATE person SET birth_date = '1975-13', phone = '+84905123456' WHERE id = 2"
+        )
+        conn.execute("UPDATE membership SET joined_on = '01/02/2015'")
+    conn.close()
+    r = cqn(db, "--lang", "en", "db", "check", "-f", "json")
+    assert r.exit_code == 1
+    found = {row["check"]: (row["count"], row["examples"]) for row in json.loads(r.stdout)["rows"]}
+    assert found == {
+        "value.person.birth_date": (2, "CQN000001, CQN000002"),
+        "value.person.registered_on": (1, "CQN000001"),
+        "value.person.national_id": (1, "CQN000001"),
+        "value.person.phone": (1, "CQN000002"),
+        "value.membership.joined_on": (2, "1, 2"),
+    }
+    assert "12345" not in r.stdout and "0905" not in r.stdout  # ids named, values not
 
 
 # ---- migrate -----------------------------------------------------------------------------

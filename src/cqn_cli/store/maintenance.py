@@ -64,6 +64,60 @@ _ORPHANS: tuple[tuple[str, str], ...] = (
         " OR birth_date IS NOT NULL)",
     ),
 )
+
+
+def _not_a_day(column: str) -> str:
+    """``column`` holds something else than a day of the calendar (yyyy-mm-dd)."""
+    return f"{column} IS NOT NULL AND date({column}, '+0 days') IS NOT {column}"
+
+
+def _not_a_partial_day(column: str) -> str:
+    """``column`` holds something else than a year, a month or a day (1975, 1975-03…)."""
+    year = "[0-9][0-9][0-9][0-9]"
+    return (
+        f"{column} IS NOT NULL AND NOT ({column} GLOB '{year}'"
+        f" OR ({column} GLOB '{year}-[01][0-9]' AND substr({column}, 6) BETWEEN '01' AND '12')"
+        f" OR date({column}, '+0 days') IS {column})"
+    )
+
+
+# Values as cqn writes them, checked because another program may have written others
+# (a figure compares dates as text: 'garbage' in registered_on is "after" every day).
+# Each names its rows by id, never by the value, which may be personal.
+_VALUES: tuple[tuple[str, str], ...] = (
+    *(
+        (
+            f"value.person.{c}",
+            f"SELECT printf('CQN%06d', id) FROM person WHERE {_not_a_partial_day(c)}",
+        )
+        for c in ("birth_date", "enlisted_on", "discharged_on")
+    ),
+    *(
+        (f"value.person.{c}", f"SELECT printf('CQN%06d', id) FROM person WHERE {_not_a_day(c)}")
+        for c in ("registered_on", "status_since", "consent_on", "forgotten_on")
+    ),
+    (
+        "value.person.national_id",
+        "SELECT printf('CQN%06d', id) FROM person WHERE national_id IS NOT NULL"
+        " AND (length(national_id) != 12 OR national_id GLOB '*[^0-9]*')",
+    ),
+    (
+        "value.person.phone",
+        "SELECT printf('CQN%06d', id) FROM person WHERE phone IS NOT NULL"
+        " AND (length(phone) NOT IN (10, 11) OR phone GLOB '*[^0-9]*' OR phone NOT GLOB '0*')",
+    ),
+    *(
+        (f"value.{table}.{c}", f"SELECT {key} FROM {table} WHERE {_not_a_day(c)}")
+        for table, key, c in (
+            ("groups", "code", "founded_on"),
+            ("groups", "code", "dissolved_on"),
+            ("membership", "id", "joined_on"),
+            ("membership", "id", "left_on"),
+            ("meeting", "code", "date"),
+            ("visit", "id", "date"),
+        )
+    ),
+)
 _SHOWN = 5  # examples named per problem
 
 
@@ -87,8 +141,14 @@ def check(db: Database) -> tuple[list[Problem], dict[str, Any]]:
         return problems, {"schema": None, "checks": 1, "problems": len(problems)}
     fk: dict[str, list[str]] = {}
     for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check"):
-        fk.setdefault(f"foreign_key.{table}->{parent}", []).append(str(rowid))
-    problems += [Problem(name, len(rows), rows[:_SHOWN]) for name, rows in sorted(fk.items())]
+        # A table without rowids (the marks) has no number to show: counted, not named.
+        fk.setdefault(f"foreign_key.{table}->{parent}", []).append(
+            "" if rowid is None else str(rowid)
+        )
+    problems += [
+        Problem(name, len(rows), [r for r in rows if r][:_SHOWN])
+        for name, rows in sorted(fk.items())
+    ]
     applied = schema_version(db)
     expected = names()
     if applied != expected:
@@ -97,13 +157,13 @@ def check(db: Database) -> tuple[list[Problem], dict[str, Any]]:
         problems.append(Problem("schema", len(missing), missing[:_SHOWN]))
         return problems, {"schema": applied[-1] if applied else None, "checks": 3,
                           "problems": len(problems)}  # fmt: skip
-    for name, sql in _ORPHANS:
+    for name, sql in (*_ORPHANS, *_VALUES):
         rows = [str(r[0]) for r in conn.execute(sql)]
         if rows:
             problems.append(Problem(name, len(rows), rows[:_SHOWN]))
     summary = {
         "schema": applied[-1] if applied else None,
-        "checks": 3 + len(_ORPHANS),
+        "checks": 3 + len(_ORPHANS) + len(_VALUES),
         "problems": len(problems),
     }
     return problems, summary
