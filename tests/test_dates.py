@@ -83,6 +83,7 @@ def test_partial_dates_keep_their_precision(text: str, iso: str) -> None:
         ("12 03 1975", "date.bad"),
         ("1975-03-12 10:30", "date.bad"),
         ("12/03/1975.", "date.bad"),
+        ("27459", "date.excel_serial"),  # a date cell saved as Excel's number of the day
         ("ngày 12 tháng 3", "date.bad"),
         ("", "date.bad"),
     ],
@@ -218,3 +219,9 @@ def test_never_raises_anything_but_field_problem(text: str, partial: bool) -> No
     assert dt.date(1900, 1, 1) <= day <= TODAY
     if not partial:
         assert len(result) == 10
+
+
+def test_an_excel_day_number_is_said_with_its_day() -> None:
+    with pytest.raises(FieldProblem) as info:
+        parse_date("27459", today=dt.date(2026, 12, 7), partial=True)
+    assert info.value.params == {"value": "27459", "day": "06/03/1975"}

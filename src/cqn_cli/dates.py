@@ -21,6 +21,8 @@ _MONTH_YEAR = re.compile(rf"^(\d{{1,2}}){_SEP}(\d+)$")
 _ISO_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 _YEAR = re.compile(r"^(\d+)$")
 
+# Day 0 of Excel's count of days (a date cell saved as its number: 27459 is 05/03/1975).
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
 MIN_YEAR = 1900
 # The last year an option date or period may name: what is computed around it (a
 # quarter's end, 15 days past 22/12, the period after) stays within Python's calendar.
@@ -120,6 +122,9 @@ def _parse_partial(text: str, *, today: dt.date, partial: bool) -> str:
         if (year, month) > (today.year, today.month):
             raise FieldProblem("date.future", value=text)
         return f"{year:04d}-{month:02d}"
+    if len(text) == 5 and text.isdigit() and text[0] != "0":  # a day as Excel counts them
+        day = _EXCEL_EPOCH + dt.timedelta(days=int(text))
+        raise FieldProblem("date.excel_serial", value=text, day=f"{day:%d/%m/%Y}")
     m = _YEAR.match(text)
     if m:
         if not partial:

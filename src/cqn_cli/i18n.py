@@ -636,6 +636,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "không phải ngày (viết dd/mm/yyyy)",
         "not a date (write dd/mm/yyyy)",
     ),
+    "date.excel_serial": (
+        "đây là số ngày của Excel ({day}), không phải ngày: hãy định dạng cột là ngày"
+        " dd/mm/yyyy trong Excel rồi lưu lại",
+        "Excel's number of a day ({day}), not a date: format the column as a date"
+        " dd/mm/yyyy in Excel and save again",
+    ),
     "date.two_digit_year": (
         "năm chỉ có 2 chữ số: hãy viết năm đủ 4 chữ số",
         "two-digit year: write the year in full",
@@ -653,6 +659,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "value.bad_status": (
         "trạng thái không biết (đang sinh hoạt, chuyển đi, từ trần)",
         "unknown status (active, moved_out, deceased)",
+    ),
+    "value.scientific": (
+        "Excel đã ghi số này dạng lũy thừa (E+) và làm mất các chữ số: hãy định dạng cột"
+        " là Văn bản (Text) trong Excel và nhập lại số đầy đủ",
+        "Excel wrote this number with an exponent (E+) and lost its digits: format the"
+        " column as Text in Excel and type the full number again",
     ),
     "value.bad_cccd": ("số CCCD phải gồm 12 chữ số", "the national id must have 12 digits"),
     "value.bad_cccd_length": (

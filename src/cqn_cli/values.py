@@ -75,6 +75,16 @@ _DIGITS_SEP = re.compile(r"[\s.\-]")
 _MASKED = re.compile(r"^\s*[0-9]*\*{3,}[0-9]*\s*$")
 
 
+# A long number as Excel shows it in a General cell and saves it to CSV: 4,80751E+10.
+_SCIENTIFIC = re.compile(r"^\s*\d[.,]\d*E\+?\d+\s*$", re.IGNORECASE)
+
+
+def refuse_scientific(text: str) -> None:
+    """A national id or phone number that Excel cut to a few digits and an exponent."""
+    if _SCIENTIFIC.match(text):
+        raise FieldProblem("value.scientific")
+
+
 def refuse_masked(text: str) -> None:
     """A value as a listing or export without --reveal shows it: importing it would
     put the stars in place of the real value."""
@@ -96,6 +106,7 @@ def parse_cccd(text: str) -> tuple[str, bool]:
     id gets its zeros back and ``padded`` is True so that the caller can warn.
     """
     refuse_masked(text)
+    refuse_scientific(text)
     digits = text.strip()
     if digits.endswith(".0"):  # a number cell exported as float; before "." goes as a separator
         digits = digits[:-2]
@@ -175,6 +186,7 @@ def parse_phone(text: str) -> str:
     Mobile numbers have 10 digits, landlines 11 (``0236 3…``).
     """
     refuse_masked(text)
+    refuse_scientific(text)
     raw = text.strip()
     if raw.endswith(".0"):  # a number cell exported as float; before "." goes as a separator
         raw = raw[:-2]
