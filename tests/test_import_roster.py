@@ -1494,6 +1494,8 @@ def test_every_warning_goes_to_the_warnings_file(cqn: Run, query: Query, tmp_pat
     assert all("possible duplicate" in row["Warning"] or "may be" in row["Warning"] for row in rows)
     for row, name in zip(rows, names, strict=True):
         assert name in row["Warning"]
+        # Where it is, in its columns; the warning says what it is.
+        assert row["Warning"].startswith("possible duplicate of CQN")
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     # The same file again imports nothing: the warnings of the run that did stay.
     before = target.read_bytes()

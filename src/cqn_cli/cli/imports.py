@@ -140,6 +140,14 @@ def _local_time(stamp: str) -> str:
     return moment.strftime("%d/%m/%Y %H:%M" if lang() == "vi" else "%Y-%m-%d %H:%M")
 
 
+def _said(path: str, w: "Warning") -> str:
+    """A warning in the file of warnings: what it says, its place being in the columns
+    beside it (a warning of the file as a whole keeps its file name)."""
+    if w.line is None:
+        return warning_text(path, w)
+    return t(w.key, where="", path=path, **w.params).removeprefix(": ")
+
+
 def warning_text(path: str, w: "Warning") -> str:
     """A warning as the clerk reads it: ``file:line:column [Header]: …``."""
     if w.line is None:
@@ -233,7 +241,7 @@ _WARNING_COLUMNS = (
 
 def write_warnings(target: Path, results: "list[ImportResult]") -> None:
     """Every warning of the files imported (``--warnings FILE``), a row each: the file,
-    line, column and heading, and the warning as the terminal says it; CSV for Excel,
+    line, column and heading, and what the warning says (its place in those columns); CSV for Excel,
     or XLSX by the name's suffix. Written atomically, mode 0600, even when empty."""
     from cqn_cli.atomic import write_atomically
     from cqn_cli.exports import ExportColumn
@@ -246,7 +254,7 @@ def write_warnings(target: Path, results: "list[ImportResult]") -> None:
             "line": w.line,
             "column": w.column,
             "header": w.header,
-            "warning": warning_text(result.path, w),
+            "warning": _said(result.path, w),
         }
         for result in results
         for w in result.warnings
