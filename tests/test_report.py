@@ -114,9 +114,9 @@ def test_xlsx_report_has_one_sheet_per_section_with_numbers_as_numbers(
     out = tmp_path / "report.xlsx"
     assert loaded("report", "--period", "2019", "-o", out).exit_code == 0
     wb = load_workbook(out)
-    assert wb.sheetnames[:3] == ["gathering", "profile", "groups"]
+    assert wb.sheetnames[:3] == ["1. Tập hợp", "2. Thành phần", "3. CLB, BLL"]  # the clerk's
     assert len(wb.sheetnames) == 10
-    ws = wb["gathering"]
+    ws = wb["1. Tập hợp"]
     header = [c.value for c in ws[4]]
     assert header[-3:] == ["Đang trong danh sách", "Đã tập hợp", "Tỷ lệ"]
     rows = [[c.value for c in row] for row in ws.iter_rows(min_row=5)]

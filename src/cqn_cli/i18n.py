@@ -1093,6 +1093,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Báo cáo sơ kết công tác tập hợp cựu quân nhân ({start} – {end})",
         "Review report on gathering former military personnel ({start} – {end})",
     ),
+    # The report's sheets in a workbook (at most 31 characters, none of []:*?/\).
+    "sheet.gathering": ("1. Tập hợp", "1. Gathering"),
+    "sheet.profile": ("2. Thành phần", "2. Profile"),
+    "sheet.groups": ("3. CLB, BLL", "3. Clubs and boards"),
+    "sheet.meetings": ("4. Sinh hoạt quý", "4. Quarterly meetings"),
+    "sheet.attendance_by_quarter": ("5. Dự họp theo quý", "5. Attendance by quarter"),
+    "sheet.attendance_by_kind": ("6. Dự họp theo loại", "6. Attendance by kind"),
+    "sheet.gatherings": ("7. Gặp mặt", "7. Gatherings"),
+    "sheet.visits_by_ward": ("8. Thăm hỏi theo phường", "8. Visits by ward"),
+    "sheet.visits_by_reason": ("9. Thăm hỏi theo lý do", "9. Visits by reason"),
+    "sheet.inactive": ("Phụ lục - không dự họp", "Appendix - inactive members"),
     "report.gathering": (
         "1. Cựu quân nhân trong danh sách và đã tập hợp vào CLB, BLL (theo phường)",
         "1. People on the roster and gathered into clubs and boards (by ward)",

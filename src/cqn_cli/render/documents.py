@@ -326,7 +326,7 @@ def to_xlsx(report: Report) -> bytes:
     wb.remove(wb.active)
     for section in report.sections:
         layout = LAYOUTS[section.key]
-        ws = wb.create_sheet(title=section.key[:31])
+        ws = wb.create_sheet(title=t(f"sheet.{section.key}"))
         ws.append([_heading(report)])
         ws["A1"].font = Font(bold=True)
         ws.append([t(layout.title)])
