@@ -762,6 +762,23 @@ def test_visit_record_refusals_write_nothing(cqn: Run, query: Query, tmp_path: P
     )
 
 
+def test_the_lists_take_a_period_as_the_stats_do(cqn: Run, query: Query, tmp_path: Path) -> None:
+    ward(cqn, query, tmp_path)
+    record_visits(cqn)
+    for listing in (("visit", "list"), ("meeting", "list")):
+        by_period = as_json(cqn, *listing, "--period", "2019")
+        by_dates = as_json(cqn, *listing, "--from", "01/01/2019", "--to", "31/12/2019")
+        assert by_period == by_dates
+        assert (by_period["params"]["from"], by_period["params"]["to"]) == (
+            "2019-01-01",
+            "2019-12-31",
+        )
+        both = cqn(*listing, "--period", "2019", "--to", "31/12/2019")
+        assert both.exit_code == 2
+    dates = [r["date"] for r in as_json(cqn, "visit", "list", "--period", "2019Q1")["rows"]]
+    assert dates == ["2019-03-12"]
+
+
 def test_visit_list_json_rows_with_notes_masked(cqn: Run, query: Query, tmp_path: Path) -> None:
     ward(cqn, query, tmp_path)
     record_visits(cqn)

@@ -10,12 +10,16 @@ from cqn_cli import values
 from cqn_cli.cli.common import (
     Command,
     FormatOpt,
+    FromOpt,
     OutputOpt,
+    PeriodOpt,
     RevealOpt,
+    ToOpt,
     WardOpt,
     commands,
     complete_group,
     complete_ward,
+    listing_dates,
     parse_option_date,
     resolve_format,
     state,
@@ -41,14 +45,6 @@ GroupOpt = Annotated[
 PersonArg = Annotated[str, typer.Argument(help=t("arg.person_ref"), metavar="PERSON")]
 RequiredOn = Annotated[
     dt.date, typer.Option("--on", parser=parse_option_date, metavar="DATE", help=t("opt.on"))
-]
-FromOpt = Annotated[
-    dt.date | None,
-    typer.Option("--from", parser=parse_option_date, metavar="DATE", help=t("opt.from")),
-]
-ToOpt = Annotated[
-    dt.date | None,
-    typer.Option("--to", parser=parse_option_date, metavar="DATE", help=t("opt.to")),
 ]
 _group_kind = vocabulary(values.parse_group_kind, "value.bad_group_kind")
 _meeting_kind = vocabulary(values.parse_meeting_kind, "value.bad_meeting_kind")
@@ -300,6 +296,7 @@ def meeting_list(
     group: GroupOpt = None,
     date_from: FromOpt = None,
     date_to: ToOpt = None,
+    period: PeriodOpt = None,
     kind: Annotated[
         str | None,
         typer.Option("--kind", parser=_meeting_kind, metavar="KIND", help=t("opt.meeting_kind")),
@@ -311,6 +308,7 @@ def meeting_list(
     from cqn_cli.render.output import render_rows
 
     chosen_kind = kind
+    date_from, date_to = listing_dates(date_from, date_to, period)
     rows = meeting_rows(
         state(ctx).db(), group_code=group, date_from=date_from, date_to=date_to, kind=chosen_kind
     )
@@ -405,6 +403,7 @@ def visit_list(
     ctx: typer.Context,
     date_from: FromOpt = None,
     date_to: ToOpt = None,
+    period: PeriodOpt = None,
     ward: WardOpt = None,
     group: GroupOpt = None,
     fmt: FormatOpt = None,
@@ -414,6 +413,7 @@ def visit_list(
     from cqn_cli.activity import visit_rows
     from cqn_cli.render.output import Column, render_rows
 
+    date_from, date_to = listing_dates(date_from, date_to, period)
     rows = visit_rows(
         state(ctx).db(),
         date_from=date_from,

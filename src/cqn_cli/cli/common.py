@@ -363,3 +363,33 @@ def output_file(ctx: typer.Context, path: Path) -> Path:
     if path.resolve() in companions:
         raise UsageError("usage.output_is_db", path=str(path))
     return path
+
+
+# The dates of a period, as every command that reads one takes them.
+FromOpt = Annotated[
+    dt.date | None,
+    typer.Option("--from", parser=parse_option_date, metavar="DATE", help=t("opt.from")),
+]
+ToOpt = Annotated[
+    dt.date | None,
+    typer.Option("--to", parser=parse_option_date, metavar="DATE", help=t("opt.to")),
+]
+PeriodOpt = Annotated[
+    str | None, typer.Option("--period", metavar="2019|2019Q2|2019-05", help=t("opt.period"))
+]
+
+
+def listing_dates(
+    start: dt.date | None, end: dt.date | None, period: str | None
+) -> tuple[dt.date | None, dt.date | None]:
+    """The dates a listing is cut to: ``--period``'s, or ``--from``/``--to`` (either may
+    be left out: no bound), not both."""
+    from cqn_cli.errors import UsageError
+    from cqn_cli.stats import period_of
+
+    if period is None:
+        return start, end
+    if start is not None or end is not None:
+        raise UsageError("usage.period_and_dates")
+    chosen = period_of(period)
+    return chosen.start, chosen.end

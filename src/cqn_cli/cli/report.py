@@ -1,13 +1,20 @@
 """``cqn report``: the review report, at the terminal or into a file (for cron)."""
 
-import datetime as dt
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from cqn_cli.cli.common import format_of_file, output_file, parse_option_date, state, today
+from cqn_cli.cli.common import (
+    FromOpt,
+    PeriodOpt,
+    ToOpt,
+    format_of_file,
+    output_file,
+    state,
+    today,
+)
 from cqn_cli.i18n import t
 
 
@@ -21,17 +28,9 @@ class ReportFormat(StrEnum):
 
 def report_cmd(
     ctx: typer.Context,
-    date_from: Annotated[
-        dt.date | None,
-        typer.Option("--from", parser=parse_option_date, metavar="DATE", help=t("opt.from")),
-    ] = None,
-    date_to: Annotated[
-        dt.date | None,
-        typer.Option("--to", parser=parse_option_date, metavar="DATE", help=t("opt.to")),
-    ] = None,
-    period: Annotated[
-        str | None, typer.Option("--period", metavar="2019|2019Q2|2019-05", help=t("opt.period"))
-    ] = None,
+    date_from: FromOpt = None,
+    date_to: ToOpt = None,
+    period: PeriodOpt = None,
     fmt: Annotated[
         ReportFormat | None, typer.Option("--format", "-f", help=t("opt.report_format"))
     ] = None,

@@ -10,7 +10,10 @@ from cqn_cli.cli.common import (
     MAX_COUNT,
     Command,
     FormatOpt,
+    FromOpt,
     OutputOpt,
+    PeriodOpt,
+    ToOpt,
     commands,
     parse_option_date,
     resolve_format,
@@ -32,17 +35,6 @@ AsOf = Annotated[
 MapDate = Annotated[
     dt.date | None,
     typer.Option("--map-date", parser=parse_option_date, metavar="DATE", help=t("opt.map_date")),
-]
-From = Annotated[
-    dt.date | None,
-    typer.Option("--from", parser=parse_option_date, metavar="DATE", help=t("opt.from")),
-]
-To = Annotated[
-    dt.date | None,
-    typer.Option("--to", parser=parse_option_date, metavar="DATE", help=t("opt.to")),
-]
-PeriodOpt = Annotated[
-    str | None, typer.Option("--period", metavar="2019|2019Q2|2019-05", help=t("opt.period"))
 ]
 
 
@@ -136,8 +128,8 @@ def gathering_cmd(
 @app.command("attendance", cls=Command, help=t("cmd.stats.attendance"))
 def attendance_cmd(
     ctx: typer.Context,
-    date_from: From = None,
-    date_to: To = None,
+    date_from: FromOpt = None,
+    date_to: ToOpt = None,
     period: PeriodOpt = None,
     by: Annotated[AttendanceBy, typer.Option("--by", help=t("opt.by"))] = AttendanceBy.ward,
     map_date: MapDate = None,
@@ -173,8 +165,8 @@ def _span(period: "Period") -> dict[str, str]:
 @app.command("meetings", cls=Command, help=t("cmd.stats.meetings"))
 def meetings_cmd(
     ctx: typer.Context,
-    date_from: From = None,
-    date_to: To = None,
+    date_from: FromOpt = None,
+    date_to: ToOpt = None,
     period: PeriodOpt = None,
     map_date: MapDate = None,
     fmt: FormatOpt = None,
@@ -200,8 +192,8 @@ def meetings_cmd(
 @app.command("gatherings", cls=Command, help=t("cmd.stats.gatherings"))
 def gatherings_cmd(
     ctx: typer.Context,
-    date_from: From = None,
-    date_to: To = None,
+    date_from: FromOpt = None,
+    date_to: ToOpt = None,
     period: PeriodOpt = None,
     map_date: MapDate = None,
     fmt: FormatOpt = None,
@@ -226,8 +218,8 @@ def gatherings_cmd(
 @app.command("visits", cls=Command, help=t("cmd.stats.visits"))
 def visits_cmd(
     ctx: typer.Context,
-    date_from: From = None,
-    date_to: To = None,
+    date_from: FromOpt = None,
+    date_to: ToOpt = None,
     period: PeriodOpt = None,
     by: Annotated[VisitsBy, typer.Option("--by", help=t("opt.by"))] = VisitsBy.ward,
     map_date: MapDate = None,
