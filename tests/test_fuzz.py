@@ -183,6 +183,7 @@ DATE_KEYS = {
     "date.no_such_day",
     "date.future",
     "date.partial_not_allowed",
+    "date.excel_serial",
 }
 
 
