@@ -278,6 +278,51 @@ def test_title_row_above_the_header_in_xlsx(cqn: Run, query: Query, tmp_path: Pa
     ]
 
 
+def test_the_rejects_of_a_workbook_keep_its_cells_as_they_were(
+    cqn: Run, query: Query, tmp_path: Path
+) -> None:
+    """A refused row of a workbook goes to the rejects workbook with its dates as dates,
+    shown as the sheet showed them, and its numbers as numbers: fixed and imported
+    again, it reads the same; its reason says the line it came from."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Họ và tên", "Ngày sinh", "Phường", "Nhập ngũ", "Ngày đăng ký"])
+    ws.append(["Nguyễn Văn An", dt.datetime(1952, 3, 15), "Xuân Hà", None, None])
+    ws.append(["Trần Văn Bình", dt.datetime(1955, 6, 1), "Xuan Haa", dt.datetime(1972, 3, 1),
+               dt.datetime(2015, 1, 2)])  # fmt: skip
+    ws["D3"].number_format = "mm/yyyy"  # 03/1972 typed: a month
+    source = tmp_path / "r.xlsx"
+    wb.save(source)
+    rejects = tmp_path / "loi.xlsx"
+    r = cqn("import", "roster", source, *AS_2019, "--skip-bad", "--rejects", rejects)
+    assert r.exit_code == 0, r.output
+    sheet = load_workbook(rejects).active
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert rows[0] == ["Họ và tên", "Ngày sinh", "Phường", "Nhập ngũ", "Ngày đăng ký", "Lý do"]
+    assert rows[1][:5] == [
+        "Trần Văn Bình",
+        dt.datetime(1955, 6, 1),
+        "Xuan Haa",
+        dt.datetime(1972, 3, 1),
+        dt.datetime(2015, 1, 2),
+    ]
+    assert [sheet.cell(2, c).number_format for c in (2, 4, 5)] == [
+        "dd/mm/yyyy",
+        "mm/yyyy",
+        "dd/mm/yyyy",
+    ]
+    assert rows[1][5].startswith("dòng 3: [Phường] 'Xuan Haa': không có phường")
+    # Fixed, it goes in as the first file would have had it.
+    sheet.cell(2, 3).value = "Xuân Hà"
+    sheet.delete_cols(6)
+    fixed = tmp_path / "sua.xlsx"
+    sheet.parent.save(fixed)
+    assert cqn("import", "roster", fixed, *AS_2019).exit_code == 0
+    assert query("SELECT birth_date, enlisted_on, registered_on FROM person WHERE id = 2") == [
+        ("1955-06-01", "1972-03", "2015-01-02")
+    ]
+
+
 # ---- dates ----------------------------------------------------------------------------
 
 
@@ -641,8 +686,8 @@ def test_skip_bad_writes_good_rows_and_rejects_in_cp1258_with_semicolons(
         ["Trần Thị Bình", "31/02/1960", "Nữ", "Xuân Hà"],
         ["Lê Văn Cường", "1948", "Nam", "Xuan Haa"],
     ]
-    assert "ngày không tồn tại" in table[1][4]
-    assert "có phải 'Xuân Hà'" in table[2][4]
+    assert table[1][4].startswith("dòng 3: ") and "ngày không tồn tại" in table[1][4]
+    assert table[2][4].startswith("dòng 4: ") and "có phải 'Xuân Hà'" in table[2][4]
 
 
 def test_skip_bad_rejects_in_utf8_with_commas(cqn: Run, query: Query, tmp_path: Path) -> None:

@@ -1225,6 +1225,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "col.aliases": ("Bí danh", "Aliases"),
     "col.people": ("Số người (mọi trạng thái)", "People (any status)"),
     "col.on_roster": ("Đang trong danh sách", "On the roster"),
+    "rejects.line": ("dòng {line}", "line {line}"),
     "col.reason": ("Lý do", "Reason"),
     "col.warnings": ("Cảnh báo", "Warnings"),
     "title.people": ("Danh sách CQN ({count} người)", "People ({count})"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,10 +18,15 @@ from cqn_cli.values import neutralise_formula
 
 
 def _reasons(problems: Sequence[RowProblem]) -> dict[int, str]:
+    """Each refused line's reasons, after the line of the file it came from (the rows
+    of the rejects file are not where they were)."""
     by_line: dict[int, list[str]] = {}
     for p in problems:
         by_line.setdefault(p.line, []).append(describe_problem("", p, with_path=False))
-    return {line: "; ".join(texts) for line, texts in by_line.items()}
+    return {
+        line: f"{t('rejects.line', line=line)}: {'; '.join(texts)}"
+        for line, texts in by_line.items()
+    }
 
 
 def _as_text(cell: Cell) -> str:
@@ -32,12 +38,12 @@ def write_rejects(
 ) -> None:
     """Write the header and every refused row of ``src`` to ``target``, atomically, mode 0600."""
     reasons = _reasons(problems)
-    kept: list[tuple[list[str], str]] = []  # (cells, reason), the header first
+    kept: list[tuple[list[Cell], str]] = []  # (cells, reason), the header first
     for line, cells in read.rows(src):
         if line == header_line:
-            kept.insert(0, ([_as_text(c) for c in cells], t("col.reason")))
+            kept.insert(0, (list(cells), t("col.reason")))
         elif line in reasons:
-            kept.append(([_as_text(c) for c in cells], reasons[line]))
+            kept.append((list(cells), reasons[line]))
     # The reason in a column of its own, under its heading, however short a row was cut
     # (a workbook drops empty cells at the end of a row) or long it ran.
     width = max((len(cells) for cells, _ in kept), default=0)
@@ -45,7 +51,11 @@ def write_rejects(
     write_atomically(target, _encode(src, table, target))
 
 
-def _encode(src: Source, table: list[list[str]], target: Path) -> bytes:
+# How a workbook showed a date cell, to show it so again (see ``dates.ShownDate``).
+_SHOWN_AS = {"month": "mm/yyyy", "year": "yyyy"}
+
+
+def _encode(src: Source, table: list[list[Cell]], target: Path) -> bytes:
     suffix = target.suffix.lower()
     if suffix == ".xlsx" or (src.kind == "xlsx" and suffix not in (".csv", ".txt")):
         from openpyxl import Workbook
@@ -53,13 +63,18 @@ def _encode(src: Source, table: list[list[str]], target: Path) -> bytes:
         wb = Workbook()
         ws = wb.active
         for row in table:
-            ws.append([neutralise_formula(c) for c in row])
+            # A workbook's cells as they came: numbers as numbers, dates as dates shown
+            # as the sheet showed them (so that the fixed file reads back the same).
+            ws.append([neutralise_formula(c) if isinstance(c, str) else c for c in row])
+            for cell, value in zip(ws[ws.max_row], row, strict=False):
+                if isinstance(value, dt.date):
+                    cell.number_format = _SHOWN_AS.get(getattr(value, "shown", ""), "dd/mm/yyyy")
         buf = io.BytesIO()
         wb.save(buf)
         return buf.getvalue()
     text = io.StringIO()
     writer = csv.writer(text, delimiter=src.delimiter, lineterminator="\r\n")
-    writer.writerows([[neutralise_formula(c) for c in row] for row in table])
+    writer.writerows([[neutralise_formula(_as_text(c)) for c in row] for row in table])
     body = text.getvalue()
     encoding = src.encoding or "utf-8"
     if encoding == "cp1258":
