@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from cqn_cli.dates import format_date, parse_date, parse_day, precision_prefix_compare
@@ -207,6 +207,8 @@ _DATEISH = st.text(alphabet="0123456789/-.: T", max_size=20)
 
 
 @given(st.one_of(st.text(max_size=30), _DATEISH), st.booleans())
+@example("¹²³⁴⁵", True)  # digits to str.isdigit, not to int()
+@example("٢٧٤٥٩", False)  # Arabic-Indic digits
 def test_never_raises_anything_but_field_problem(text: str, partial: bool) -> None:
     try:
         result = parse_date(text, today=TODAY, partial=partial)
@@ -225,3 +227,9 @@ def test_an_excel_day_number_is_said_with_its_day() -> None:
     with pytest.raises(FieldProblem) as info:
         parse_date("27459", today=dt.date(2026, 12, 7), partial=True)
     assert info.value.params == {"value": "27459", "day": "06/03/1975"}
+    # A number that would be a day to come is no date of Excel's, nor any date.
+    assert problem("99999", partial=True) == "date.bad"
+    # Typed as an option, it is a date that is not one.
+    with pytest.raises(FieldProblem) as typed:
+        parse_day("27459")
+    assert typed.value.key == "date.bad"

@@ -21,8 +21,10 @@ _MONTH_YEAR = re.compile(rf"^(\d{{1,2}}){_SEP}(\d+)$")
 _ISO_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 _YEAR = re.compile(r"^(\d+)$")
 
-# Day 0 of Excel's count of days (a date cell saved as its number: 27459 is 05/03/1975).
+# Day 0 of Excel's count of days (a date cell saved as its number: 27459 is 06/03/1975,
+# 10000 is 18/05/1927).
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
+_EXCEL_DAY = re.compile(r"^[1-9][0-9]{4}$", re.ASCII)
 MIN_YEAR = 1900
 # The last year an option date or period may name: what is computed around it (a
 # quarter's end, 15 days past 22/12, the period after) stays within Python's calendar.
@@ -122,9 +124,10 @@ def _parse_partial(text: str, *, today: dt.date, partial: bool) -> str:
         if (year, month) > (today.year, today.month):
             raise FieldProblem("date.future", value=text)
         return f"{year:04d}-{month:02d}"
-    if len(text) == 5 and text.isdigit() and text[0] != "0":  # a day as Excel counts them
+    if _EXCEL_DAY.match(text):  # a day as Excel counts them, not one to come
         day = _EXCEL_EPOCH + dt.timedelta(days=int(text))
-        raise FieldProblem("date.excel_serial", value=text, day=f"{day:%d/%m/%Y}")
+        if day <= today:
+            raise FieldProblem("date.excel_serial", value=text, day=f"{day:%d/%m/%Y}")
     m = _YEAR.match(text)
     if m:
         if not partial:
@@ -143,7 +146,12 @@ def parse_day(value: object) -> dt.date:
     """
     if isinstance(value, dt.date):
         return value
-    day = dt.date.fromisoformat(parse_date(value, today=dt.date.max))
+    try:
+        day = dt.date.fromisoformat(parse_date(value, today=dt.date.max))
+    except FieldProblem as p:
+        if p.key == "date.excel_serial":  # typed, not a workbook's: a date that is not one
+            raise FieldProblem("date.bad", value=str(value)) from None
+        raise
     if day.year > MAX_YEAR:
         raise FieldProblem("date.too_far", value=str(value))
     return day
