@@ -329,14 +329,25 @@ def test_a_masked_export_imported_again_changes_nothing(
     cqn: Run, held: None, query: Query, tmp_path: Path
 ) -> None:
     ok(cqn, "person", "edit", "CQN000002", "--notes", "Thương binh 3/4", "--phone", "0905123456")
+    # Said with the person as given, never their number in full.
+    visit = ("visit", "record", "048052000101", "--on", "01/02/2019", "--reason", "ốm đau")
+    assert "0480******01" in ok(cqn, *visit).stdout
+    again = ok(cqn, *visit).stdout
+    assert "0480******01" in again and "048052000101" not in again
     people, visits = tmp_path / "people.csv", tmp_path / "visits.csv"
     ok(cqn, "export", "people", "-o", str(people))  # without --reveal: the stars
     ok(cqn, "export", "visits", "-o", str(visits))
     before = query("SELECT id, national_id, phone, notes FROM person ORDER BY id")
     r = cqn("import", "roster", people, "--force")
     assert r.exit_code == 1
-    masked = "giá trị đã bị che (tệp xuất không có --reveal): hãy xuất lại với --reveal"
-    assert f"{people}:3:21 [Ghi chú] '******': {masked}" in r.stderr.splitlines()
+    masked = (
+        "giá trị đã bị che (danh sách hay tệp xuất không có --reveal): hãy xuất lại với --reveal"
+    )
+    notes = (
+        "chỉ có dấu *, như ghi chú bị che trong danh sách hay tệp xuất không có --reveal:"
+        " hãy xuất lại với --reveal (một ghi chú thật cần có chữ)"
+    )
+    assert f"{people}:3:21 [Ghi chú] '******': {notes}" in r.stderr.splitlines()
     assert f"{people}:3:9 [Điện thoại] '0905****56': {masked}" in r.stderr.splitlines()
     # With --skip-bad, only the rows that hide nothing go in: the stars never do.
     rejects = tmp_path / "rejects.csv"
@@ -344,8 +355,8 @@ def test_a_masked_export_imported_again_changes_nothing(
     assert r.exit_code == 0
     assert query("SELECT id, national_id, phone, notes FROM person ORDER BY id") == before
     r = cqn("import", "visits", visits, "--force")
-    assert r.exit_code == 1 and f"[Ghi chú] '******': {masked}" in r.stderr
-    assert query("SELECT notes FROM visit") == [(NOTES,)]
+    assert r.exit_code == 1 and f"[Ghi chú] '******': {notes}" in r.stderr
+    assert query("SELECT notes FROM visit ORDER BY id") == [(NOTES,), (None,)]
 
 
 def test_notes_in_person_rows_are_masked_unless_revealed(cqn: Run, held: None) -> None:

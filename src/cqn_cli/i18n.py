@@ -660,6 +660,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "trạng thái không biết (đang sinh hoạt, chuyển đi, từ trần)",
         "unknown status (active, moved_out, deceased)",
     ),
+    "value.masked_notes": (
+        "chỉ có dấu *, như ghi chú bị che trong danh sách hay tệp xuất không có --reveal:"
+        " hãy xuất lại với --reveal (một ghi chú thật cần có chữ)",
+        "stars only, as notes are masked in a listing or export without --reveal: export"
+        " again with --reveal (real notes need some words)",
+    ),
     "value.scientific": (
         "Excel đã ghi số này dạng lũy thừa (E+) và làm mất các chữ số: hãy định dạng cột"
         " là Văn bản (Text) trong Excel và nhập lại số đầy đủ",
@@ -695,7 +701,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "value.bad_phone": ("số điện thoại không hợp lệ", "invalid phone number"),
     "value.masked": (
-        "giá trị đã bị che (tệp xuất không có --reveal): hãy xuất lại với --reveal",
+        "giá trị đã bị che (danh sách hay tệp xuất không có --reveal): hãy xuất lại với --reveal",
         "a masked value (a file listed or exported without --reveal): export again with --reveal",
     ),
     "value.formula": (
@@ -941,11 +947,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "group.joined": ("{person} tham gia {group} từ {date}.", "{person} joined {group} on {date}."),
     "group.already_joined": (
         "{person} đã là thành viên {group} từ {date}; không đổi gì.",
-        "{person} is a member of {group} since {date} already; nothing changed.",
+        "{person} has been a member of {group} since {date}; nothing changed.",
     ),
     "group.join_updated": (
         "{person} đã là thành viên {group} từ {date}; đã cập nhật chức vụ.",
-        "{person} was a member of {group} since {date} already; their role updated.",
+        "{person} has been a member of {group} since {date}; their role is updated.",
     ),
     "group.left": ("{person} rời {group} từ {date}.", "{person} left {group} on {date}."),
     "meeting.not_found": ("Không có cuộc họp mã '{value}'.", "No meeting '{value}'."),
@@ -960,7 +966,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "meeting.recorded_again": (
         "Cuộc họp {code} đã có từ trước: thêm {inserted} điểm danh, sửa {updated},"
         " không đổi {unchanged}.",
-        "Meeting {code} was held already: {inserted} mark(s) added, {updated} changed,"
+        "Meeting {code} is recorded already: {inserted} mark(s) added, {updated} changed,"
         " {unchanged} unchanged.",
     ),
     "meeting.recorded": (
@@ -975,11 +981,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "visit.already_recorded": (
         "Lần thăm {person} ngày {date} đã có, y như vậy; không đổi gì.",
-        "The visit to {person} on {date} is held already, just so; nothing changed.",
+        "The visit to {person} on {date} is recorded already, as given; nothing changed.",
     ),
     "visit.updated": (
         "Lần thăm {person} ngày {date} đã có; đã cập nhật quà tặng, nhóm hoặc ghi chú.",
-        "The visit to {person} on {date} was held already; its gift, group or notes updated.",
+        "The visit to {person} on {date} is recorded already; its gift, group or notes"
+        " are updated.",
     ),
     # ---- stats --------------------------------------------------------------
     "grp.stats": ("Các số liệu của báo cáo (SPEC §4).", "The figures of the report."),

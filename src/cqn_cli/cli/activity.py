@@ -29,6 +29,7 @@ from cqn_cli.cli.common import (
 from cqn_cli.i18n import fmt_int, t
 
 if TYPE_CHECKING:
+    from cqn_cli.activity import Recorded
     from cqn_cli.render.output import Column
 
 group_app = commands()
@@ -193,16 +194,22 @@ def group_join(
     role: Annotated[str | None, typer.Option("--role", help=t("col.role"))] = None,
 ) -> None:
     from cqn_cli.activity import join_group
+    from cqn_cli.people import masked_query
     from cqn_cli.render.output import result_line
 
     done = join_group(state(ctx).db(), code, person, on, role, today=today())
     _warnings(done.warnings)
-    key = "group.joined"
-    if done.changed_nothing:  # that very membership is held
-        key = "group.already_joined"
-    elif done.counts.updated:  # held, with another role
-        key = "group.join_updated"
-    result_line(t(key, person=person, group=code, date=on.strftime("%d/%m/%Y")))
+    key = _outcome(done, "group.joined", "group.already_joined", "group.join_updated")
+    said = {"person": masked_query(person), "group": code, "date": on.strftime("%d/%m/%Y")}
+    result_line(t(key, **said))
+
+
+def _outcome(done: "Recorded", new: str, held: str, updated: str) -> str:
+    """What a command typed by hand did, as the key of its message: recorded anew, held
+    as given already (nothing changed), or held and updated (a role, a gift…)."""
+    if done.changed_nothing:
+        return held
+    return updated if done.counts.updated else new
 
 
 @group_app.command("leave", cls=Command, help=t("cmd.group.leave"))
@@ -377,6 +384,7 @@ def visit_record(
     notes: Annotated[str | None, typer.Option("--notes", help=t("col.notes"))] = None,
 ) -> None:
     from cqn_cli.activity import record_visit
+    from cqn_cli.people import masked_query
     from cqn_cli.render.output import result_line
 
     done = record_visit(
@@ -390,12 +398,8 @@ def visit_record(
         today=today(),
     )
     _warnings(done.warnings)
-    key = "visit.recorded"
-    if done.changed_nothing:  # that very visit is held
-        key = "visit.already_recorded"
-    elif done.counts.updated:  # held, with another gift or notes
-        key = "visit.updated"
-    result_line(t(key, person=person, date=on.strftime("%d/%m/%Y")))
+    key = _outcome(done, "visit.recorded", "visit.already_recorded", "visit.updated")
+    result_line(t(key, person=masked_query(person), date=on.strftime("%d/%m/%Y")))
 
 
 @visit_app.command("list", cls=Command, help=t("cmd.visit.list"))
