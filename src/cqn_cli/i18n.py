@@ -1015,8 +1015,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The period {period} has not begun: there is nothing to count yet.",
     ),
     "usage.from_after_today": (
-        "--from {date} là sau hôm nay (--to mặc định là hôm nay): thêm --to.",
-        "--from {date} is after today (--to defaults to today): add --to.",
+        "--from {date} là sau hôm nay: kỳ này chưa bắt đầu, chưa có gì để tính.",
+        "--from {date} is after today: the period has not begun, there is nothing to count"
+        " yet.",
     ),
     "usage.bad_last": ("--last phải từ 1 trở lên: {value}.", "--last must be 1 or more: {value}."),
     "col.rate": ("Tỷ lệ", "Rate"),
