@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import os
 import re
+import stat
 import string
 import subprocess
 import sys
@@ -396,17 +400,73 @@ def test_output_to_a_full_disk_is_said_and_is_not_exit_0(tmp_path: Path, argv: l
     assert done.stderr.strip() == "Cannot write standard output: the disk is full."
 
 
-@pytest.mark.skipif(not _FULL.is_char_device(), reason="needs /dev/full")
-def test_an_output_file_that_is_a_device_is_written_not_replaced(tmp_path: Path) -> None:
+def test_an_output_file_that_is_a_pipe_is_written_not_replaced(tmp_path: Path) -> None:
+    """A named pipe (as a device would be) is written as it is, not replaced by a file
+    renamed over it; a backup, which must be a file, refuses it before copying."""
+    import os
+    import threading
+
+    db = tmp_path / "cqn.db"
+    runner = CliRunner()
+    assert runner.invoke(app, ["--db", str(db), "init"]).exit_code == 0
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(pipe.read_bytes()))
+    reader.start()
+    result = runner.invoke(app, ["--db", str(db), "report", "-f", "json", "-o", str(pipe)])
+    reader.join(timeout=30)
+    assert result.exit_code == 0, result.output
+    assert json.loads(got[0])["params"]["period"] == str(dt.date.today().year)
+    assert stat.S_ISFIFO(pipe.stat().st_mode)  # still the pipe
+    result = runner.invoke(app, ["--db", str(db), "--lang", "en", "db", "backup", str(pipe)])
+    assert result.exit_code == 2
+    assert f"{pipe} is not a file (a device or a pipe); choose a file." in result.output
+    assert stat.S_ISFIFO(pipe.stat().st_mode)
+
+
+@pytest.mark.skipif(
+    not _FULL.is_char_device() or os.geteuid() == 0,  # root could replace it if this broke
+    reason="needs /dev/full, and not as root",
+)
+def test_an_output_file_on_a_full_disk_is_said(tmp_path: Path) -> None:
     db = tmp_path / "cqn.db"
     runner = CliRunner()
     assert runner.invoke(app, ["--db", str(db), "init"]).exit_code == 0
     result = runner.invoke(app, ["--db", str(db), "--lang", "en", "report", "-o", str(_FULL)])
     assert result.exit_code == 2
     assert f"Cannot write {_FULL}: the disk is full." in result.output
-    assert _FULL.is_char_device()  # not a file renamed over it
-    # A backup is a file: a device is refused before anything is copied.
-    result = runner.invoke(app, ["--db", str(db), "--lang", "en", "db", "backup", "/dev/null"])
-    assert result.exit_code == 2
-    assert "/dev/null is not a file" in result.output
-    assert Path("/dev/null").is_char_device()
+    assert _FULL.is_char_device()
+
+
+@pytest.mark.skipif(not Path("/dev/stdout").exists(), reason="needs /dev/stdout")
+def test_an_output_file_that_is_standard_output_goes_where_the_shell_sent_it(
+    tmp_path: Path,
+) -> None:
+    """``-o /dev/stdout >> log``: the report is added to the log, which keeps what it held
+    (a file renamed over what /dev/stdout names would have replaced it)."""
+    db = tmp_path / "cqn.db"
+    subprocess.run([sys.executable, "-m", "cqn_cli", "--db", str(db), "init"], check=True)
+    log = tmp_path / "log.md"
+    log.write_text("what the log held\n", encoding="utf-8")
+    with log.open("ab") as out:
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "cqn_cli",
+                "--db",
+                str(db),
+                "report",
+                "-f",
+                "md",
+                "-o",
+                "/dev/stdout",
+            ],
+            stdout=out,
+            stderr=subprocess.PIPE,
+            check=False,
+        )
+    assert done.returncode == 0, done.stderr
+    text = log.read_text(encoding="utf-8")
+    assert text.startswith("what the log held\n# Báo cáo sơ kết")

@@ -1016,8 +1016,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "usage.from_after_today": (
         "--from {date} là sau hôm nay: kỳ này chưa bắt đầu, chưa có gì để tính.",
-        "--from {date} is after today: the period has not begun, there is nothing to count"
-        " yet.",
+        "--from {date} is after today: the period has not begun, there is nothing to count yet.",
     ),
     "usage.bad_last": ("--last phải từ 1 trở lên: {value}.", "--last must be 1 or more: {value}."),
     "col.rate": ("Tỷ lệ", "Rate"),
