@@ -592,7 +592,10 @@ def test_a_person_not_found_is_said_where_given_and_who_they_might_be(
 ) -> None:
     ward(cqn, query, tmp_path)
     sheet = tmp_path / "ky-ten.txt"
-    sheet.write_text("Nguyễn Văn An, 1952\nPham Van Dung\nBùi Văn Khánh, 1960\n", encoding="utf-8")
+    sheet.write_text(
+        "Nguyễn Văn An, 1952\nPham Van Dung\nBùi Văn Khánh, 1960\nĐỗ Văn Giang, 02/1950\n",
+        encoding="utf-8",
+    )
     err = refused(cqn, query, "meeting", "record", "XH-CLB01", "--kind", "họp quý",
                   "--on", "15/03/2019", "--present-file", sheet,
                   "--excused", "Nguyễn Văn An", "--absent", "Hồ Văn Hùng, , An Khê")  # fmt: skip
@@ -600,9 +603,10 @@ def test_a_person_not_found_is_said_where_given_and_who_they_might_be(
         # Written without its accents: who it might be is said, not taken.
         f"[{sheet}:2]: không có ai tên 'Pham Van Dung'; có phải CQN000004 Phạm Văn Dũng?",
         f"[{sheet}:3]: không ai tên 'Bùi Văn Khánh' có ngày sinh 1960",
+        f"[{sheet}:4]: không ai tên 'Đỗ Văn Giang' có ngày sinh 02/1950",
         f"[--excused Nguyễn Văn An]: người này đã được điểm danh ở {sheet}:1",
-        "[--absent Hồ Văn Hùng, , An Khê]: không ai tên 'Hồ Văn Hùng' ở phường An Khê",
-        "4 giá trị không hợp lệ; không ghi gì.",
+        "[--absent Hồ Văn Hùng, , An Khê]: không ai tên 'Hồ Văn Hùng' ở Phường An Khê",
+        "5 giá trị không hợp lệ; không ghi gì.",
     ]
 
 

@@ -790,7 +790,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "nobody called '{value}' was born on {birth}",
     ),
     "ref.unknown_person_ward": (
-        "không ai tên '{value}' ở phường {ward}",
+        "không ai tên '{value}' ở {ward}",
         "nobody called '{value}' lives in {ward}",
     ),
     "ref.unknown_name": ("không có ai tên '{value}'", "nobody is called '{value}'"),

@@ -14,9 +14,9 @@ from cqn_cli.store.db import Database
 if TYPE_CHECKING:
     from cqn_cli.wards import WardIndex
 
-from cqn_cli.dates import precision_prefix_compare
+from cqn_cli.dates import format_date, precision_prefix_compare
 from cqn_cli.errors import DataError, FieldProblem, NotFound, UsageError
-from cqn_cli.i18n import t
+from cqn_cli.i18n import lang, t
 from cqn_cli.ingest.fields import ROSTER
 from cqn_cli.store.db import write
 from cqn_cli.text import closest, fold, mask, match_and_fold, match_key, vn_name_sort_key
@@ -558,9 +558,11 @@ class PersonResolver:
         if held and birth and ward:
             return FieldProblem("ref.unknown_person", value=name)
         if held and birth:
-            return FieldProblem("ref.unknown_person_birth", value=name, birth=birth)
-        if held:
-            return FieldProblem("ref.unknown_person_ward", value=name, ward=ward)
+            shown = format_date(birth, lang())  # 1970, 01/1970, 05/01/1970
+            return FieldProblem("ref.unknown_person_birth", value=name, birth=shown)
+        if held and ward:
+            place = self.wards.resolve(ward, self.as_of).name  # "Phường An Khê"
+            return FieldProblem("ref.unknown_person_ward", value=name, ward=place)
         if self._suggestions_left > 0:  # a file of unknown names is not read through each time
             self._suggestions_left -= 1
             alike = self._db.execute(
