@@ -843,6 +843,17 @@ def test_row_without_a_ward_and_no_ward_option_is_refused(
     # With --ward, the file is that ward's.
     assert cqn("import", "roster", f, *AS_2019, "--ward", "Xuân Hà").exit_code == 0
     assert query("SELECT ward_id FROM person") == [("tk-xuan-ha",)]
+    # A ward column under a heading not known: named, with the --map that reads it.
+    khu = write_csv(tmp_path / "k.csv", "Họ và tên,Năm sinh,Khu\nTrần Văn Ba,1950,Tam Thuận\n")
+    r = cqn("import", "roster", khu, *AS_2019, lang="en")
+    assert r.exit_code == 1
+    assert "columns not recognised: Khu; say which is the ward with --map 'Header=phuong'" in (
+        r.stderr
+    )
+    assert cqn("import", "roster", khu, *AS_2019, "--map", "Khu=phuong").exit_code == 0
+    assert query("SELECT ward_id FROM person WHERE full_name = 'Trần Văn Ba'") == [
+        ("tk-tam-thuan",)
+    ]
 
 
 def ward_of_import(

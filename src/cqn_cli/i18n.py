@@ -875,6 +875,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "missing column '{field}' ({aliases}): every row needs a ward; if the whole file"
         " is one ward, give --ward 'Ward name'",
     ),
+    "file.missing_ward_among": (
+        "thiếu cột '{field}' ({aliases}): mỗi dòng cần một phường; các cột không nhận ra:"
+        " {unknown}; chỉ cột nào là phường bằng --map 'Tiêu đề={field}', hoặc nếu cả tệp"
+        " cùng một phường, ghi --ward 'Tên phường'",
+        "missing column '{field}' ({aliases}): every row needs a ward; columns not"
+        " recognised: {unknown}; say which is the ward with --map 'Header={field}', or if"
+        " the whole file is one ward, give --ward 'Ward name'",
+    ),
     "file.missing_column_among": (
         "thiếu cột bắt buộc '{field}' ({aliases}); các cột không nhận ra: {unknown};"
         " chỉ cột nào là '{field}' bằng --map 'Tiêu đề={field}'",

@@ -183,6 +183,7 @@ class GroupsLoader(_ActivityLoader):
     """``cqn import groups``: CLB and BLL by code, upserted."""
 
     fields: Sequence[Field] = GROUPS
+    needs_ward = True  # a person, a group: each in a ward
 
     def __init__(
         self, db: Database, *, as_of: dt.date, today: dt.date, default_ward: str | None

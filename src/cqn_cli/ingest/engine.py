@@ -92,6 +92,9 @@ class Loader(Protocol):
     # itself in this transaction, and ``finish`` checks them all at once; SQLite's
     # foreign keys are then not weighed row by row (a fifth of a big import's time).
     checks_references: bool
+    # True: every row needs a ward (its cell, else ``--ward``): without either, the file
+    # is refused once for the missing column, not row by row.
+    needs_ward: bool
 
     def start(self, header: HeaderMap, header_cells: Sequence[Cell], header_line: int) -> None:
         """Called once, inside the transaction, before the first row."""
@@ -363,7 +366,7 @@ def _missing_columns(
     for f in missing:
         key = "file.missing_column_among" if unknown else "file.missing_column"
         if f.name == "phuong":
-            key = "file.missing_ward"
+            key = "file.missing_ward_among" if unknown else "file.missing_ward"
         params = {"field": f.name, "aliases": ", ".join(f.aliases), "unknown": unknown}
         problems.append(RowProblem(line, None, None, None, key, params))
     return problems
@@ -441,7 +444,7 @@ def run_import(
     header_line, header_cells, data, skipped = _find_header(src, loader, options.header_map)
     result.skipped_title_rows = skipped
     header = map_header(header_cells, loader.fields, options.header_map, header_line)
-    ward_needed = kind in ("roster", "groups") and not options.ward
+    ward_needed = loader.needs_ward and not options.ward
     problems = header.problems + _missing_columns(
         header, loader.fields, header_line, ward_needed=ward_needed
     )

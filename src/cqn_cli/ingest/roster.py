@@ -94,6 +94,7 @@ class RosterLoader(RowLoader):
     """Loader of ``cqn import roster`` (see ``engine.Loader``)."""
 
     fields: Sequence[Field] = ROSTER
+    needs_ward = True  # a person, a group: each in a ward
 
     def __init__(
         self,

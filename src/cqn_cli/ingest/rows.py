@@ -42,6 +42,7 @@ class RowLoader:
 
     fields: Sequence[Field] = ()
     checks_references = False  # see ``engine.Loader``
+    needs_ward = False  # see ``engine.Loader``
 
     def __init__(self, db: Database, *, as_of: dt.date, today: dt.date) -> None:
         self.db = db
