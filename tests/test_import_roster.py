@@ -390,6 +390,27 @@ def roster(tmp_path: Path, name: str, *rows: str) -> Path:
     return write_csv(tmp_path / name, HEADER + "".join(r + "\n" for r in rows))
 
 
+def test_a_row_that_brings_someone_back_on_the_roster_says_so(
+    cqn: Run, query: Query, tmp_path: Path
+) -> None:
+    head = "Họ và tên,Ngày sinh,Số CCCD,Phường,Trạng thái,Ngày trạng thái\n"
+    first = write_csv(tmp_path / "a.csv", head + f"Nguyễn Văn An,1952,{AN_CCCD},Xuân Hà,"
+                      "chuyển đi,15/06/2019\n")  # fmt: skip
+    assert cqn("import", "roster", first, *AS_2019).exit_code == 0
+    back = write_csv(tmp_path / "b.csv", head + f"Nguyễn Văn An,1952,{AN_CCCD},Xuân Hà,"
+                     "đang sinh hoạt,\n")  # fmt: skip
+    r = cqn("import", "roster", back, *AS_2019, lang="en")
+    assert r.exit_code == 0, r.output
+    assert f"{back}:2:5 [Trạng thái]: CQN000001 is back to 'active' (moved out or died on" in (
+        r.stderr
+    )
+    # Active, and no date of the spell away kept beside it.
+    assert query("SELECT status, status_since FROM person") == [("active", None)]
+    # The same file again: nothing to say, nothing changed.
+    again = cqn("import", "roster", back, *AS_2019, "--force", lang="en")
+    assert again.exit_code == 0 and "back to 'active'" not in again.stderr
+
+
 def test_reimport_with_a_changed_phone_updates_that_person(
     cqn: Run, query: Query, tmp_path: Path
 ) -> None:

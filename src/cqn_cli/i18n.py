@@ -1187,6 +1187,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{id} {name}: trạng thái {status}.",
         "{id} {name}: status {status}.",
     ),
+    "warn.back_on_roster_row": (
+        "{where}: {id} trở lại 'đang sinh hoạt' (đã chuyển đi/mất từ {left}); chỉ lưu một"
+        " trạng thái, nên số liệu các kỳ đã qua tính người này như chưa từng rời danh sách.",
+        "{where}: {id} is back to 'active' (moved out or died on {left}); one status is"
+        " held, so past periods' figures count them as never off the roster.",
+    ),
     "warn.back_on_roster": (
         "Lưu ý: chỉ lưu một trạng thái, không lưu lịch sử; từ nay {id} được tính là có"
         " trong danh sách cả trước và sau {left} (ngày chuyển đi/mất cũ; còn trong"

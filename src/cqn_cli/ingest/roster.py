@@ -17,9 +17,9 @@ from collections.abc import Sequence
 from dataclasses import astuple
 from typing import Any, NamedTuple
 
-from cqn_cli.dates import precision_prefix_compare
+from cqn_cli.dates import format_date, precision_prefix_compare
 from cqn_cli.errors import DataError, FieldProblem, OptionsRefused, RowProblem
-from cqn_cli.i18n import t
+from cqn_cli.i18n import lang, t
 from cqn_cli.ingest.engine import Warning
 from cqn_cli.ingest.fields import ROSTER, Field, HeaderMap, parser_for
 from cqn_cli.ingest.read import Cell
@@ -112,6 +112,7 @@ class RosterLoader(RowLoader):
         self._updates: list[tuple[Any, ...]] = []
         self._touched = LineOf()  # person id → line of this file that set it
         self._digest_updates: list[tuple[str | None, int]] = []
+        self._returned: list[tuple[int]] = []  # back on the roster with no date: none kept
         self._wards_near: dict[str, frozenset[str]] = {}
 
     # -- engine protocol --------------------------------------------------------
@@ -473,6 +474,15 @@ class RosterLoader(RowLoader):
             f"SELECT {', '.join(_HELD_DATES)} FROM person WHERE id = ?", [pk]
         ).fetchone()
         merged = dict(zip(_HELD_DATES, row, strict=True))
+        if values.get("status") == "active" and merged["status"] != "active":
+            # Back on the roster: one status is held, not its history (said, as `person
+            # status` says it); the date of the one left goes with it unless the row
+            # gives the day of the return.
+            left = format_date(merged["status_since"], lang())
+            self.warn(line, self.col("trang_thai"), "warn.back_on_roster_row",
+                      id=format_id(pk), left=left)  # fmt: skip
+            if values.get("status_since") is None:
+                self._returned.append((pk,))
         for name in _PARTIAL_DATES:
             new, old = values.get(name), merged[name]
             if new and old and len(old) > len(new) and old.startswith(new):
@@ -531,6 +541,12 @@ class RosterLoader(RowLoader):
             self.counts.updated += max(cursor.rowcount, 0)
             self._updates.clear()
             # After the updates, whose change of a person clears the digest it had.
+            # Before the digests: a change after them would clear them (the trigger).
+            conn.executemany(
+                "UPDATE person SET status_since = NULL WHERE id = ? AND status = 'active'",
+                self._returned,
+            )
+            self._returned.clear()
             conn.executemany(
                 "UPDATE person SET roster_digest = ?1 WHERE id = ?2 AND roster_digest IS NOT ?1",
                 self._digest_updates,
