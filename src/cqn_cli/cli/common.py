@@ -50,20 +50,22 @@ _HELP_WORDS = (
 # The types Typer shows beside an option, in Python's words (``<str>``, ``<list[str]>``):
 # said as what the value is; an argument's named already (``FILE…``) are left out.
 _HELP_TYPES = (
-    (re.compile(r"(?<=^  [A-Z])[A-Z_…]* <[^>]+>", re.MULTILINE), None),  # GROUP <str>
-    (re.compile(r"<(?:list\[)?str\]?>"), "help.type_text"),
-    (re.compile(r"<int range>"), "help.type_number"),
-    (re.compile(r"<file>"), "help.type_file"),
+    (re.compile(r"(?<=^  [A-Z])[A-Z_…]* <[^>]+>( *)", re.MULTILINE), None),  # GROUP <str>
+    (re.compile(r"<(?:list\[)?str\]?>( *)"), "help.type_text"),
+    (re.compile(r"<int range>( *)"), "help.type_number"),
+    (re.compile(r"<file>( *)"), "help.type_file"),
 )
 
 
 def _typed(name: str | None) -> Callable[[re.Match[str]], str]:
-    """The replacement of a type in a help page, as wide as it was (the columns stay)."""
+    """The replacement of a type in a help page, with the spaces after it, as wide as it
+    was (the columns stay), a space kept before the help text that follows."""
 
     def said(found: re.Match[str]) -> str:
-        if name is None:  # an argument: its name alone
-            return found.group().split(" <")[0].ljust(len(found.group()))
-        return f"<{t(name)}>".ljust(len(found.group()))
+        whole, spaces = found.group(), found.group(1)
+        # An argument: its name alone; an option's value: said as what it is.
+        word = whole.split(" <")[0] if name is None else f"<{t(name)}>"
+        return word.ljust(len(whole)) if len(word) < len(whole) else word + spaces[:1]
 
     return said
 
