@@ -157,8 +157,12 @@ def test_check_lists_orphans_and_broken_keys_and_exits_1(tmp_path: Path) -> None
 
 def test_check_finds_values_another_program_wrote(tmp_path: Path) -> None:
     db = ward_db(tmp_path, "xh", AN + BINH)
-    conn = sqlite3.connect(db)  # a hand edit: what cqn would never write
-    with conn:
+    conn = sqlite3.connect(db)
+    with conn:  # what cqn writes passes: a month of birth, a landline of 11 digits
+        conn.execute("UPDATE person SET birth_date = '1975-03', phone = '02363812345',"
+                     " registered_on = '2016-02-29' WHERE id = 2")  # fmt: skip
+    assert cqn(db, "db", "check").exit_code == 0
+    with conn:  # a hand edit: what cqn would never write
         conn.execute("UPDATE person SET birth_date = 'garbage', registered_on = '2019-02-30',"
                      " national_id = '12345' WHERE id = 1")  # fmt: skip
         conn.execute(

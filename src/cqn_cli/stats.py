@@ -91,16 +91,24 @@ def period_of(text: str, *, checked: bool = True) -> Period:
     return Period(dt.date(year, 1, 1), dt.date(year, 12, 31), f"{year}")
 
 
+def given_period(start: dt.date | None, end: dt.date | None, period: str | None) -> Period | None:
+    """``--period``'s period (not beside ``--from``/``--to``), or None when not given."""
+    if period is None:
+        return None
+    if start is not None or end is not None:
+        raise UsageError("usage.period_and_dates")
+    return period_of(period)
+
+
 def choose_period(
     start: dt.date | None, end: dt.date | None, period: str | None, today: dt.date
 ) -> Period:
     """``--period`` or ``--from/--to``; default: this year. Either end may be left out:
     ``--to`` alone runs from the first of January of its year (``--to 30/06/2019`` is
     the first half of 2019, not every quarter since 1900), ``--from`` alone to today."""
-    if period is not None:
-        if start is not None or end is not None:
-            raise UsageError("usage.period_and_dates")
-        chosen = period_of(period)
+    given = given_period(start, end, period)
+    if given is not None:
+        chosen = given
     elif start is None and end is None:
         return period_of(str(today.year))
     else:

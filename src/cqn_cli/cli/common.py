@@ -386,12 +386,7 @@ def listing_dates(
 ) -> tuple[dt.date | None, dt.date | None]:
     """The dates a listing is cut to: ``--period``'s, or ``--from``/``--to`` (either may
     be left out: no bound), not both."""
-    from cqn_cli.errors import UsageError
-    from cqn_cli.stats import period_of
+    from cqn_cli.stats import given_period
 
-    if period is None:
-        return start, end
-    if start is not None or end is not None:
-        raise UsageError("usage.period_and_dates")
-    chosen = period_of(period)
-    return chosen.start, chosen.end
+    chosen = given_period(start, end, period)
+    return (start, end) if chosen is None else (chosen.start, chosen.end)

@@ -140,16 +140,12 @@ def _local_time(stamp: str) -> str:
     return moment.strftime("%d/%m/%Y %H:%M" if lang() == "vi" else "%Y-%m-%d %H:%M")
 
 
-def _said(path: str, w: "Warning") -> str:
-    """A warning in the file of warnings: what it says, its place being in the columns
-    beside it (a warning of the file as a whole keeps its file name)."""
-    if w.line is None:
-        return warning_text(path, w)
-    return t(w.key, where="", path=path, **w.params).removeprefix(": ")
-
-
-def warning_text(path: str, w: "Warning") -> str:
-    """A warning as the clerk reads it: ``file:line:column [Header]: …``."""
+def warning_text(path: str, w: "Warning", *, placed: bool = False) -> str:
+    """A warning as the clerk reads it: ``file:line:column [Header]: …``; ``placed``: in
+    the file of warnings, whose columns say where (a warning of the file as a whole
+    keeps its file name)."""
+    if placed and w.line is not None:
+        return t(w.key, where="", path=path, **w.params).removeprefix(": ")
     if w.line is None:
         where = path
     elif w.column is None:
@@ -254,7 +250,7 @@ def write_warnings(target: Path, results: "list[ImportResult]") -> None:
             "line": w.line,
             "column": w.column,
             "header": w.header,
-            "warning": _said(result.path, w),
+            "warning": warning_text(result.path, w, placed=True),
         }
         for result in results
         for w in result.warnings

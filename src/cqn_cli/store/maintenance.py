@@ -96,6 +96,8 @@ _VALUES: tuple[tuple[str, str], ...] = (
         (f"value.person.{c}", f"SELECT printf('CQN%06d', id) FROM person WHERE {_not_a_day(c)}")
         for c in ("registered_on", "status_since", "consent_on", "forgotten_on")
     ),
+    # Looser than ``values.parse_cccd`` and ``parse_phone``: what none of cqn's parsers
+    # could have written (a national id is 12 digits; a phone 10 or 11 from 0).
     (
         "value.person.national_id",
         "SELECT printf('CQN%06d', id) FROM person WHERE national_id IS NOT NULL"
