@@ -169,6 +169,7 @@ def test_check_finds_values_another_program_wrote(tmp_path: Path) -> None:
             "UPDATE person SET birth_date = '1975-13', phone = '+84905123456' WHERE id = 2"
         )
         conn.execute("UPDATE membership SET joined_on = '01/02/2015'")
+        conn.execute("UPDATE person SET notes = '******' WHERE id = 1")  # an old round trip
     conn.close()
     r = cqn(db, "--lang", "en", "db", "check", "-f", "json")
     assert r.exit_code == 1
@@ -179,6 +180,7 @@ def test_check_finds_values_another_program_wrote(tmp_path: Path) -> None:
         "value.person.national_id": (1, "CQN000001"),
         "value.person.phone": (1, "CQN000002"),
         "value.membership.joined_on": (2, "1, 2"),
+        "value.person.notes": (1, "CQN000001"),
     }
     assert "12345" not in r.stdout and "0905" not in r.stdout  # ids named, values not
 

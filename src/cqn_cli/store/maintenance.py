@@ -108,6 +108,17 @@ _VALUES: tuple[tuple[str, str], ...] = (
         "SELECT printf('CQN%06d', id) FROM person WHERE phone IS NOT NULL"
         " AND (length(phone) NOT IN (10, 11) OR phone GLOB '*[^0-9]*' OR phone NOT GLOB '0*')",
     ),
+    # Notes that are the stars of a listing made without --reveal, imported back before
+    # cqn refused them: the real notes were lost there (see the audit trail for them).
+    (
+        "value.person.notes",
+        "SELECT printf('CQN%06d', id) FROM person WHERE length(notes) >= 3"
+        " AND notes NOT GLOB '*[^*]*'",
+    ),
+    (
+        "value.visit.notes",
+        "SELECT id FROM visit WHERE length(notes) >= 3 AND notes NOT GLOB '*[^*]*'",
+    ),
     *(
         (f"value.{table}.{c}", f"SELECT {key} FROM {table} WHERE {_not_a_day(c)}")
         for table, key, c in (
