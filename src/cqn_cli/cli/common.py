@@ -354,19 +354,6 @@ WardOpt = Annotated[
     str | None,
     typer.Option("--ward", metavar="WARD", help=t("opt.ward"), autocompletion=complete_ward),
 ]
-
-
-def output_file(ctx: typer.Context, path: Path) -> Path:
-    """An output file (``-o``, ``--rejects``, a backup) that is not the database itself."""
-    from cqn_cli.errors import UsageError
-
-    db = state(ctx).path().resolve()
-    companions = {db, *(db.with_name(db.name + s) for s in ("-wal", "-shm", "-journal", "-holder"))}
-    if path.resolve() in companions:
-        raise UsageError("usage.output_is_db", path=str(path))
-    return path
-
-
 # The dates of a period, as every command that reads one takes them.
 FromOpt = Annotated[
     dt.date | None,
@@ -379,6 +366,17 @@ ToOpt = Annotated[
 PeriodOpt = Annotated[
     str | None, typer.Option("--period", metavar="2019|2019Q2|2019-05", help=t("opt.period"))
 ]
+
+
+def output_file(ctx: typer.Context, path: Path) -> Path:
+    """An output file (``-o``, ``--rejects``, a backup) that is not the database itself."""
+    from cqn_cli.errors import UsageError
+
+    db = state(ctx).path().resolve()
+    companions = {db, *(db.with_name(db.name + s) for s in ("-wal", "-shm", "-journal", "-holder"))}
+    if path.resolve() in companions:
+        raise UsageError("usage.output_is_db", path=str(path))
+    return path
 
 
 def listing_dates(

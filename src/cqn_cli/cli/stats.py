@@ -8,6 +8,7 @@ import typer
 
 from cqn_cli.cli.common import (
     MAX_COUNT,
+    AsOfOpt,
     Command,
     FormatOpt,
     FromOpt,
@@ -28,10 +29,6 @@ if TYPE_CHECKING:
 
 app = commands()
 
-AsOf = Annotated[
-    dt.date | None,
-    typer.Option("--as-of", parser=parse_option_date, metavar="DATE", help=t("opt.as_of")),
-]
 MapDate = Annotated[
     dt.date | None,
     typer.Option("--map-date", parser=parse_option_date, metavar="DATE", help=t("opt.map_date")),
@@ -96,7 +93,7 @@ def _rate() -> "Column":
 @app.command("gathering", cls=Command, help=t("cmd.stats.gathering"))
 def gathering_cmd(
     ctx: typer.Context,
-    as_of: AsOf = None,
+    as_of: AsOfOpt = None,
     by: Annotated[GatheringBy, typer.Option("--by", help=t("opt.by"))] = GatheringBy.ward,
     map_date: MapDate = None,
     fmt: FormatOpt = None,
@@ -246,7 +243,7 @@ def visits_cmd(
 @app.command("inactive", cls=Command, help=t("cmd.stats.inactive"))
 def inactive_cmd(
     ctx: typer.Context,
-    as_of: AsOf = None,
+    as_of: AsOfOpt = None,
     last: Annotated[int, typer.Option("--last", min=1, max=MAX_COUNT, help=t("opt.last"))] = 4,
     fmt: FormatOpt = None,
     output: OutputOpt = None,  # read by resolve_format (see OutputOpt)
@@ -268,7 +265,7 @@ def inactive_cmd(
 @app.command("profile", cls=Command, help=t("cmd.stats.profile"))
 def profile_cmd(
     ctx: typer.Context,
-    as_of: AsOf = None,
+    as_of: AsOfOpt = None,
     map_date: MapDate = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,  # read by resolve_format (see OutputOpt)
