@@ -71,6 +71,14 @@ def query(db_path: Path) -> Callable[..., list[tuple[Any, ...]]]:
     return q
 
 
+_SPOKEN = ("Không", "Một", "Hai", "Ba", "Bốn", "Năm", "Sáu", "Bảy", "Tám", "Chín")
+
+
+def spelled(n: int) -> str:
+    """A number as words, for names that must differ (a name holds no digit): 12 → "Một Hai"."""
+    return " ".join(_SPOKEN[int(d)] for d in str(n))
+
+
 def write_csv(
     path: Path, text: str, *, encoding: str = "utf-8", bom: bool = False, newline: str = "\n"
 ) -> Path:

@@ -40,7 +40,7 @@ import pytest
 import typer.main
 from typer.testing import CliRunner
 
-from conftest import DATA
+from conftest import DATA, spelled
 from cqn_cli.cli.app import app, main
 
 BAD = DATA / "bad"
@@ -396,7 +396,7 @@ def test_every_bad_row_is_listed_however_many(
 ) -> None:
     """SPEC §3: the command lists every bad row; 1,500 of them are 1,500 lines."""
     path = tmp_path / "many.csv"
-    rows = "".join(f"Người Số {i},1/2/55,Xuân Hà\n" for i in range(1500))
+    rows = "".join(f"Người Số {spelled(i)},1/2/55,Xuân Hà\n" for i in range(1500))
     path.write_text("Họ và tên,Ngày sinh,Phường\n" + rows, encoding="utf-8")
     code, err = import_copy(base_db, tmp_path, monkeypatch, capfd, "roster", path)
     lines = err.splitlines()

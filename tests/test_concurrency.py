@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLE
+from conftest import SAMPLE, spelled
 
 SEED = 20191222
 NEW_PEOPLE = 3000
@@ -162,7 +162,7 @@ def _small_write(i: int, held_ids: list[str], sent: Sent) -> tuple[str, ...]:
         sent.groups.append(code)
         return ("group", "add", code, "--name", f"CLB thử {i}", "--kind", "CLB",
                 "--ward", "Xuân Hà", "--founded", "01/01/2019")  # fmt: skip
-    name = f"Tạ Văn Đồng Thời {i:02d}"
+    name = f"Tạ Văn Đồng Thời {spelled(i)}"
     sent.people.append(name)
     return ("person", "add", "--full-name", name, "--ward", "Xuân Hà", "--birth-date", "1960")
 

@@ -21,7 +21,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from typer.testing import CliRunner
 
-from conftest import SAMPLE, Run, calls_to, file_digest, write_csv
+from conftest import SAMPLE, Run, calls_to, file_digest, spelled, write_csv
 from cqn_cli.cli.app import app
 
 Query = Callable[..., list[tuple[Any, ...]]]
@@ -276,6 +276,28 @@ def test_title_row_above_the_header_in_xlsx(cqn: Run, query: Query, tmp_path: Pa
         ("Nguyễn Văn An", "1952-03-15", AN_CCCD, "tk-tan-chinh", "1972-03", 1),
         ("Trần Thị Bình", "1960", BINH_CCCD, "tk-tan-chinh", "1978", 0),
     ]
+
+
+def test_a_sheets_total_and_signature_lines_are_no_people(
+    cqn: Run, query: Query, tmp_path: Path
+) -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Họ và tên", "Năm sinh", "Phường"])
+    ws.append(["Nguyễn Văn An", 1952, "Tân Chính"])
+    ws.append(["Tổng cộng: 1 người"])
+    ws.append(["Đà Nẵng, ngày 31/12/2019"])
+    f = tmp_path / "ds.xlsx"
+    wb.save(f)
+    r = cqn("import", "roster", f, *AS_2019, "--ward", "Tân Chính", lang="en")
+    assert r.exit_code == 1
+    reason = (
+        "a person's name has no digits, ':' or '/': is this the sheet's total, date or"
+        " signature line?"
+    )
+    assert f"{f}:3:1 [Họ và tên] 'Tổng cộng: 1 người': {reason}" in r.stderr
+    assert f"{f}:4:1 [Họ và tên] 'Đà Nẵng, ngày 31/12/2019': {reason}" in r.stderr
+    assert query("SELECT count(*) FROM person") == [(0,)]
 
 
 def test_the_rejects_of_a_workbook_keep_its_cells_as_they_were(
@@ -1344,7 +1366,7 @@ def test_a_big_first_import_checked_by_a_second_process_says_and_writes_the_same
 def test_a_file_unreadable_halfway_is_refused_alike_by_a_second_process(
     tmp_path: Path, apart: list[int]
 ) -> None:
-    rows = "".join(f"Người {i},1950,Nam,,Xuân Hà,,\n" for i in range(1, 6))
+    rows = "".join(f"Người {spelled(i)},1950,Nam,,Xuân Hà,,\n" for i in range(1, 6))
     f = write_csv(tmp_path / "ds.csv", MIXED.splitlines()[0] + "\n" + rows + 'Sai,"1950\n')
     r = import_on(tmp_path / "a.db", "roster", f, *AS_2019)
     assert r.exit_code == 1
@@ -1364,7 +1386,7 @@ def test_an_import_interrupted_leaves_no_second_process_behind(
         raise KeyboardInterrupt
 
     monkeypatch.setattr(RosterLoader, "take", interrupted)
-    rows = "".join(f"Người {i},1950,Nam,,Xuân Hà,,\n" for i in range(1, 3000))
+    rows = "".join(f"Người {spelled(i)},1950,Nam,,Xuân Hà,,\n" for i in range(1, 3000))
     f = write_csv(tmp_path / "ds.csv", MIXED.splitlines()[0] + "\n" + rows)
     r = import_on(tmp_path / "a.db", "roster", f, *AS_2019)
     assert r.exit_code != 0
@@ -1418,7 +1440,7 @@ def test_a_fault_while_preparing_rows_apart_stops_the_import_as_it_would_here(
 
     monkeypatch.setattr(RosterLoader, "prepare", failing)
     taken = calls_to(monkeypatch, lambda loader, line, checked: line, (RosterLoader, "take"))
-    rows = "".join(f"Người {i},1950,Nam,,Xuân Hà,,\n" for i in range(1, 9))
+    rows = "".join(f"Người {spelled(i)},1950,Nam,,Xuân Hà,,\n" for i in range(1, 9))
     f = write_csv(tmp_path / "ds.csv", MIXED.splitlines()[0] + "\n" + rows)
     r = import_on(tmp_path / "a.db", "roster", f, *AS_2019)
     assert r.exit_code != 0
@@ -1447,7 +1469,7 @@ def test_a_second_process_killed_stops_the_import_saying_so(
         return real(loader, line, cells)
 
     monkeypatch.setattr(RosterLoader, "prepare", killed_at_line_5)
-    rows = "".join(f"Người {i},1950,Nam,,Xuân Hà,,\n" for i in range(1, 9))
+    rows = "".join(f"Người {spelled(i)},1950,Nam,,Xuân Hà,,\n" for i in range(1, 9))
     f = write_csv(tmp_path / "ds.csv", MIXED.splitlines()[0] + "\n" + rows)
     r = import_on(tmp_path / "a.db", "roster", f, *AS_2019)
     assert r.exit_code == 128 + signal.SIGKILL
@@ -1470,7 +1492,7 @@ def test_the_second_process_ends_when_the_import_is_killed(tmp_path: Path) -> No
     if len(os.sched_getaffinity(0)) < 2:
         pytest.skip("one core: no second process")
     rows = "".join(
-        f"Người {i},1950,Nam,,Xuân Hà,Tổ {i % 50},Ghi chú dài {i}\n" for i in range(60_000)
+        f"Người {spelled(i)},1950,Nam,,Xuân Hà,Tổ {i % 50},Ghi chú dài {i}\n" for i in range(60_000)
     )
     f = write_csv(
         tmp_path / "ds.csv",
@@ -1554,7 +1576,7 @@ def test_an_update_is_checked_with_what_is_held_and_keeps_its_precision(
 def test_every_warning_goes_to_the_warnings_file(cqn: Run, query: Query, tmp_path: Path) -> None:
     """The terminal shows the first 50 warnings; ``--warnings FILE`` holds all of them
     (each possible duplicate named), a row each with its line, as CSV or XLSX."""
-    names = [f"Người Số {i}" for i in range(60)]
+    names = [f"Người Số {spelled(i)}" for i in range(60)]
     held = write_csv(tmp_path / "a.csv", "Họ và tên,Ngày sinh,Phường\n"
                      + "".join(f"{n},1950,Xuân Hà\n" for n in names))  # fmt: skip
     assert cqn("import", "roster", held, *AS_2019).exit_code == 0

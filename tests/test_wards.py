@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from sqlite_utils import Database
 
-from conftest import Run, write_csv
+from conftest import Run, spelled, write_csv
 from cqn_cli.wards import WardIndex
 
 Query = Callable[..., list[tuple[Any, ...]]]
@@ -55,7 +55,7 @@ def import_one(cqn: Run, tmp_path: Path, ward: str, as_of: str, name: str = "Ngu
 
 def imported_ward(cqn: Run, query: Query, tmp_path: Path, ward: str, as_of: str) -> str:
     """Import one new person with ``ward`` written at ``as_of``; the ward id they were given."""
-    name = f"Người Số {len(query('SELECT id FROM person')) + 1}"
+    name = f"Người Số {spelled(len(query('SELECT id FROM person')) + 1)}"
     r = import_one(cqn, tmp_path, ward, as_of, name)
     assert r.exit_code == 0, r.output
     (ward_id,) = query("SELECT ward_id FROM person WHERE full_name = ?", (name,))[0]

@@ -334,6 +334,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the file's Vietnamese letters were garbled (UTF-8 read as Windows-1252 and saved"
         " again): '{seen}' is '{fixed}'; export it again from the original as CSV UTF-8.",
     ),
+    "value.not_a_person_name": (
+        "tên người không có chữ số, ':' hay '/': đây có phải dòng tổng cộng, ngày tháng hay"
+        " chữ ký cuối bảng?",
+        "a person's name has no digits, ':' or '/': is this the sheet's total, date or"
+        " signature line?",
+    ),
     "value.lost_letters": (
         "có '?' thay cho chữ bị mất khi tệp được lưu bằng bảng mã không có chữ Việt;"
         " hãy lưu lại tệp gốc dưới dạng CSV UTF-8",

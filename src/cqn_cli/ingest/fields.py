@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -25,8 +26,9 @@ from cqn_cli.values import (
     parse_status,
 )
 
-# How a value is parsed: "text", "notes", "name", "date", "partial_date", "bool", "gender",
-# "phone", "status", "cccd" (kept as text here, checked by the importer), "ward" (idem).
+# How a value is parsed: "text", "notes", "name", "person_name", "date", "partial_date",
+# "bool", "gender", "phone", "status", "cccd" (kept as text here, checked by the
+# importer), "ward" (idem).
 Kind = str
 
 
@@ -44,7 +46,7 @@ class Field:
 
 
 ROSTER: tuple[Field, ...] = (
-    Field("ho_ten", ("Họ và tên", "Họ tên", "full_name"), "name", required=True),
+    Field("ho_ten", ("Họ và tên", "Họ tên", "full_name"), "person_name", required=True),
     Field("ngay_sinh", ("Ngày sinh", "Năm sinh", "birth_date"), "partial_date"),
     Field("gioi_tinh", ("Giới tính", "gender"), "gender"),
     Field("so_cccd", ("Số CCCD", "CCCD", "Số định danh", "national_id"), "cccd"),
@@ -233,6 +235,8 @@ def parser_for(kind: Kind, today: dt.date) -> Callable[[Cell], object]:
         return lambda v: str(v).strip()
     if kind == "name":
         return _name
+    if kind == "person_name":
+        return _person_name
     if kind == "phone":
         return lambda v: parse_phone(str(v))
     if kind == "money":
@@ -270,6 +274,18 @@ def _name(value: Cell) -> str:
     if lost_letters(name):  # letters a code page could not hold
         raise FieldProblem("value.lost_letters")
     return check_text(name)
+
+
+# What no person's name holds, but a sheet's last rows do: "Tổng cộng: 3 người",
+# "Người lập biểu", "Đà Nẵng, ngày 31/12/2019".
+_NOT_A_NAME = re.compile(r"[0-9:/]")
+
+
+def _person_name(value: Cell) -> str:
+    name = _name(value)
+    if _NOT_A_NAME.search(name):
+        raise FieldProblem("value.not_a_person_name")
+    return name
 
 
 def empty_value(field: Field) -> object:
