@@ -408,3 +408,32 @@ def test_import_killed_at_any_moment_leaves_before_or_after(
             label,
             _differences(_logical_state(again), prepared.after),
         )
+
+
+def test_an_import_stopped_by_sigterm_says_so_and_writes_nothing(
+    prepared: Prepared, tmp_path: Path
+) -> None:
+    """SIGTERM (a cron timeout, systemd) stops an import as Ctrl-C does: one line, exit
+    128 + the signal, the transaction rolled back and the holder note taken away."""
+    db = tmp_path / "cqn.db"
+    shutil.copy(prepared.db, db)
+    proc = subprocess.Popen(
+        _cqn(db, "import", "roster", str(prepared.roster), "--as-of", prepared.as_of),
+        env=_env(tmp_path),
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(prepared.duration * 0.4)  # under way, well before its end
+    if proc.poll() is not None:
+        pytest.skip("the import finished before it could be stopped")
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=PROCESS_TIMEOUT)
+    assert proc.returncode == 128 + signal.SIGTERM, err
+    assert err.strip().splitlines()[-1:] == ["Interrupted; nothing half-written."], (out, err)
+    assert "Traceback" not in err
+    assert not Path(f"{db}-holder").exists()
+    assert _integrity(db) == "ok"
+    assert _logical_state(db) == prepared.before

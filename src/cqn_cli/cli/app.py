@@ -4,6 +4,7 @@ import contextlib
 import errno
 import importlib
 import re
+import signal
 import sqlite3
 import sys
 from pathlib import Path
@@ -17,6 +18,19 @@ from cqn_cli.cli import export, report
 from cqn_cli.cli.common import Command, Commands, State, state, today
 from cqn_cli.errors import EXIT_DATABASE, EXIT_USAGE, CqnError
 from cqn_cli.i18n import LANGS, fmt_int, os_reason, set_lang, t
+
+
+class Terminated(BaseException):
+    """SIGTERM (a cron timeout, systemd stopping a job, ``kill``): stopped as Ctrl-C
+    stops a command, its transaction rolled back and its notes taken away, then exit
+    128 + 15. Not a KeyboardInterrupt, which Typer would answer with exit 130."""
+
+    signal = signal.SIGTERM
+
+
+def _terminated(signum: int, frame: object) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # once: the stopping is not stopped
+    raise Terminated()
 
 
 def _hint(exc: click_exceptions.BadParameter) -> str:
@@ -197,11 +211,11 @@ class CqnGroup(Commands):
             return super().invoke(ctx)
         except click_exceptions.UsageError as exc:
             _usage_error(exc)
-        except KeyboardInterrupt:  # Ctrl-C: every write is one transaction, rolled back
+        except (KeyboardInterrupt, Terminated) as exc:  # Ctrl-C, or SIGTERM
             from cqn_cli.render.output import message
 
-            message(t("interrupted"))
-            raise typer.Exit(130) from None
+            message(t("interrupted"))  # every write is one transaction, rolled back
+            raise typer.Exit(128 + getattr(exc, "signal", signal.SIGINT)) from None
         except CqnError as exc:
             from cqn_cli.render.output import report_error
 
@@ -337,14 +351,15 @@ def _output_failed(exc: OSError) -> NoReturn:
 
 def main() -> None:
     """Console entry point: the app, plus the last resort for bugs."""
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         try:
             app()
         finally:  # what is still buffered, now: a full disk is said, not lost at exit
             sys.stdout.flush()
-    except KeyboardInterrupt:  # Ctrl-C outside a command: nothing half-written either way
+    except (KeyboardInterrupt, Terminated) as exc:  # outside a command: nothing half-written
         sys.stderr.write(t("interrupted") + "\n")
-        sys.exit(130)
+        sys.exit(128 + getattr(exc, "signal", signal.SIGINT))
     except Exception as exc:
         if isinstance(exc, OSError) and exc.errno in _OUTPUT_ERRORS:
             _output_failed(exc)

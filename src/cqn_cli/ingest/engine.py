@@ -231,6 +231,11 @@ def _prepare(
     strict: bool,
 ) -> None:
     """The child of ``prepared_apart``."""
+    import signal
+
+    # Ended by the parent with SIGTERM when it stops first: ended there and then, not by
+    # the parent's own way of stopping (``cli.app.Terminated``), which it inherited.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     receiving.close()  # the parent's end: once the parent is gone, a send fails
     batch: list[tuple[int, list[RowProblem], Any]] = []
     try:
