@@ -278,6 +278,30 @@ def test_title_row_above_the_header_in_xlsx(cqn: Run, query: Query, tmp_path: Pa
     ]
 
 
+def test_the_same_file_imported_twice_at_once_is_imported_once(
+    cqn: Run, query: Query, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two imports of one file at once: the second waits for the write lock while the
+    first imports; under the lock it finds the file imported and is the no-op it would
+    have been after, not a second import of every row."""
+    from cqn_cli.ingest import engine
+
+    f = roster(tmp_path, "r.csv", f"Nguyễn Văn An,15/03/1952,Nam,{AN_CCCD},Xuân Hà,")
+    assert cqn("import", "roster", f, *AS_2019).exit_code == 0
+    asked = []
+    before_lock = engine.previous_import
+
+    def not_yet_then_known(*args: Any) -> str | None:  # the first import still running
+        asked.append(args)
+        return None if len(asked) == 1 else before_lock(*args)
+
+    monkeypatch.setattr(engine, "previous_import", not_yet_then_known)
+    r = cqn("import", "roster", f, *AS_2019)
+    assert r.exit_code == 0, r.output
+    assert "tệp giống hệt đã nhập" in r.stdout and len(asked) == 2
+    assert query("SELECT count(*) FROM import_log") == [(1,)]
+
+
 def test_a_sheets_total_and_signature_lines_are_no_people(
     cqn: Run, query: Query, tmp_path: Path
 ) -> None:

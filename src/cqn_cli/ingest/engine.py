@@ -478,6 +478,13 @@ def run_import(
         store.begin(db, path.name, foreign_keys=not loader.checks_references)
     committed = False
     try:
+        if not options.force and not nested:
+            # Asked again under the write lock: an import of the same file that ran
+            # meanwhile (two at once, the other first) has made this one a no-op.
+            when = previous_import(db, kind, src.sha256, fingerprint)
+            if when is not None:
+                result.already_imported_at = when
+                return result
         conn.execute(f"PRAGMA cache_size = {store.IMPORT_CACHE}")  # restored below
         loader.start(header, header_cells, header_line)
         bad_lines: dict[int, str] = {}
