@@ -302,6 +302,32 @@ def test_the_same_file_imported_twice_at_once_is_imported_once(
     assert query("SELECT count(*) FROM import_log") == [(1,)]
 
 
+def test_the_sheet_is_named_as_the_clerk_writes_it_and_a_first_sheet_of_notes_is_said(
+    cqn: Run, query: Query, tmp_path: Path
+) -> None:
+    wb = Workbook()
+    wb.active.title = "Hướng dẫn"
+    wb.active.append(["Điền danh sách ở trang sau"])
+    listed = wb.create_sheet("DS Tam Thuận 2019")
+    listed.append(["Họ và tên", "Năm sinh", "Phường"])
+    listed.append(["Lê Văn Tư", 1950, "Tam Thuận"])
+    f = tmp_path / "ds.xlsx"
+    wb.save(f)
+    r = cqn("import", "roster", f, *AS_2019, lang="en")
+    assert r.exit_code == 1
+    assert (
+        f"{f}: read the first sheet, 'Hướng dẫn'; the workbook also has: DS Tam Thuận 2019;"
+        " choose the one with the list with --sheet 'Sheet name'"
+    ) in r.stderr.splitlines()
+    # Without its case and accents, or its letters composed another way, it is that sheet.
+    typed = unicodedata.normalize("NFD", "ds tam thuận 2019")
+    assert cqn("import", "roster", f, *AS_2019, "--sheet", typed).exit_code == 0
+    assert query("SELECT full_name FROM person") == [("Lê Văn Tư",)]
+    missing = cqn("import", "roster", f, *AS_2019, "--sheet", "DS 2020", lang="en")
+    assert missing.exit_code == 2
+    assert "No sheet 'DS 2020'; the sheets are: Hướng dẫn, DS Tam Thuận 2019." in missing.stderr
+
+
 def test_a_sheets_total_and_signature_lines_are_no_people(
     cqn: Run, query: Query, tmp_path: Path
 ) -> None:
@@ -332,6 +358,7 @@ def test_the_rejects_of_a_workbook_keep_its_cells_as_they_were(
     again, it reads the same; its reason says the line it came from."""
     wb = Workbook()
     ws = wb.active
+    ws.title = "DS Xuân Hà"
     ws.append(["Họ và tên", "Ngày sinh", "Phường", "Nhập ngũ", "Ngày đăng ký"])
     ws.append(["Nguyễn Văn An", dt.datetime(1952, 3, 15), "Xuân Hà", None, None])
     ws.append(["Trần Văn Bình", dt.datetime(1955, 6, 1), "Xuan Haa", dt.datetime(1972, 3, 1),
@@ -343,6 +370,7 @@ def test_the_rejects_of_a_workbook_keep_its_cells_as_they_were(
     r = cqn("import", "roster", source, *AS_2019, "--skip-bad", "--rejects", rejects)
     assert r.exit_code == 0, r.output
     sheet = load_workbook(rejects).active
+    assert sheet.title == "DS Xuân Hà"
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
     assert rows[0] == ["Họ và tên", "Ngày sinh", "Phường", "Nhập ngũ", "Ngày đăng ký", "Lý do"]
     assert rows[1][:5] == [

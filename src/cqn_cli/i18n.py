@@ -875,6 +875,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "thiếu cột bắt buộc '{field}' ({aliases})",
         "missing required column '{field}' ({aliases})",
     ),
+    "file.other_sheets": (
+        "đã đọc trang tính đầu tiên '{first}'; sổ còn các trang: {sheets}; chọn trang có"
+        " danh sách bằng --sheet 'Tên trang'",
+        "read the first sheet, '{first}'; the workbook also has: {sheets}; choose the one"
+        " with the list with --sheet 'Sheet name'",
+    ),
     "file.missing_ward": (
         "thiếu cột '{field}' ({aliases}): mỗi dòng cần một phường; nếu cả tệp cùng một"
         " phường, ghi --ward 'Tên phường'",

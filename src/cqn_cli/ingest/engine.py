@@ -464,6 +464,13 @@ def run_import(
             )
         )
     if problems:
+        if src.kind == "xlsx" and options.sheet is None:  # the first sheet: the one meant?
+            sheets = read.sheet_names(src.path)
+            if len(sheets) > 1:
+                problems.append(
+                    RowProblem(0, None, None, None, "file.other_sheets",
+                               {"first": sheets[0], "sheets": ", ".join(sheets[1:])})
+                )  # fmt: skip
         raise ImportRefused(display, problems)
     width = len(header_cells)
     strict_width = src.kind == "csv"

@@ -13,13 +13,14 @@ import hashlib
 import io
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from cqn_cli.dates import ShownDate
 from cqn_cli.errors import ImportRefused, RowProblem, UsageError
 from cqn_cli.i18n import os_reason, t
+from cqn_cli.text import fold
 
 CHUNK = 1 << 20
 # Characters of a CSV file read at once (see ``_Blocks``): more is no faster, and each
@@ -409,6 +410,33 @@ def _broken_workbook_errors() -> tuple[type[BaseException], ...]:
     )
 
 
+def sheet_names(path: Path) -> list[str]:
+    """The sheets of a workbook, in their order (none if it does not open)."""
+    from openpyxl import load_workbook
+
+    try:
+        with path.open("rb") as raw:
+            wb = load_workbook(raw, read_only=True)
+            try:
+                return list(wb.sheetnames)
+            finally:
+                wb.close()
+    except _broken_workbook_errors():
+        return []
+
+
+def sheet_named(wanted: str, sheets: Sequence[str]) -> str:
+    """The sheet ``--sheet`` names: as written, else the one sheet whose name reads the
+    same without case, accents or their encoding ("ds tam thuan 2019" for "DS Tam Thuận
+    2019"); anything else is a usage error naming the sheets."""
+    if wanted in sheets:
+        return wanted
+    alike = [name for name in sheets if fold(name) == fold(wanted)]
+    if len(alike) == 1:
+        return alike[0]
+    raise UsageError("usage.no_sheet", sheet=wanted, sheets=", ".join(sheets))
+
+
 def _xlsx_rows(src: Source) -> Iterator[tuple[int, list[Cell]]]:
     from openpyxl import load_workbook
 
@@ -422,9 +450,7 @@ def _xlsx_rows(src: Source) -> Iterator[tuple[int, list[Cell]]]:
     number = 0
     try:
         if src.sheet is not None:
-            if src.sheet not in wb.sheetnames:
-                raise UsageError("usage.no_sheet", sheet=src.sheet, sheets=", ".join(wb.sheetnames))
-            ws = wb[src.sheet]
+            ws = wb[sheet_named(src.sheet, wb.sheetnames)]
         else:
             ws = wb.worksheets[0]
         for number, row in enumerate(ws.iter_rows(), start=1):
