@@ -351,20 +351,76 @@ def test_a_merge_that_would_break_a_rule_is_a_conflict_not_a_crash(
 ) -> None:
     ours = ward_db(tmp_path, "ours", AN)  # XH-CLB01 founded 01/01/2010, never dissolved
     theirs = ward_db(tmp_path, "theirs", AN)
+    conn = sqlite3.connect(ours)
+    with conn:  # ours: founding date unknown, dissolved 2020
+        conn.execute("UPDATE groups SET founded_on = NULL, dissolved_on = '2020-01-01'")
+    conn.close()
     conn = sqlite3.connect(theirs)
-    with conn:  # founded 2000 and dissolved 2001 there: filling in 2001 here breaks 2010
-        conn.execute("UPDATE groups SET founded_on = '2000-01-01', dissolved_on = '2001-01-01'")
+    with conn:  # theirs: founded 2021 (filled in here: after the dissolution), still open
+        conn.execute("UPDATE groups SET founded_on = '2021-01-01', dissolved_on = NULL")
     conn.close()
     before = snapshot(ours)
     for extra in ((), ("--prefer", "ours")):
         r = cqn(ours, "--lang", "en", "db", "merge", theirs, *extra)
         assert r.exit_code == 1, r.output
         assert "group XH-CLB01: merged, it would break a rule" in r.stderr
+    # Theirs taken whole: founded 2021, open; An, a member since 2015, would be outside.
+    r = cqn(ours, "--lang", "en", "db", "merge", theirs, "--prefer", "theirs")
+    assert r.exit_code == 1, r.output
+    assert "leave a membership (joined 2015-01-01) outside the group's life" in r.stderr
     assert snapshot(ours) == before
-    ok(ours, "db", "merge", theirs, "--prefer", "theirs")  # their dates agree with each other
-    assert rows(ours, "SELECT founded_on, dissolved_on FROM groups") == [
-        ("2000-01-01", "2001-01-01")
-    ]
+
+
+def test_a_date_one_side_leaves_open_is_a_conflict_and_what_it_would_orphan_is_refused(
+    tmp_path: Path, district: Path
+) -> None:
+    """None is a value where it means "still open": a group not dissolved, a membership
+    not ended. The other side's date is a conflict, not a gap to fill; and merged, the
+    records it would leave outside the group's life are refused as an import refuses them."""
+    ours = ward_db(tmp_path, "ours", AN)  # XH-CLB01 founded 2010, open; An joined 2015
+    theirs = ward_db(tmp_path, "theirs", AN)
+    conn = sqlite3.connect(theirs)
+    with conn:
+        conn.execute("UPDATE groups SET dissolved_on = '2012-01-01'")
+    conn.close()
+    before = snapshot(ours)
+    r = cqn(ours, "--lang", "en", "db", "merge", theirs)
+    assert r.exit_code == 1
+    assert "Dissolved: ours ∅, theirs 2012-01-01." in r.stderr
+    # Ours kept: open, as it was.
+    ok(ours, "db", "merge", theirs, "--prefer", "ours")
+    assert rows(ours, "SELECT dissolved_on FROM groups") == [(None,)]
+    # Theirs taken: the group would end in 2012, before An joined in 2015: refused.
+    r = cqn(ours, "--lang", "en", "db", "merge", theirs, "--prefer", "theirs")
+    assert r.exit_code == 1
+    assert (
+        "group XH-CLB01, CQN000001 2015-01-01: merged, the new founding/dissolution dates"
+        " leave a membership (joined 2015-01-01) outside the group's life; fix it before"
+        " merging."
+    ) in r.stderr
+    assert rows(ours, "SELECT dissolved_on FROM groups") == [(None,)]
+    assert snapshot(ours)["membership"] == before["membership"]
+    # The same file given twice is said, not merged twice.
+    twice = cqn(ours, "--lang", "en", "db", "merge", theirs, theirs)
+    assert twice.exit_code == 2 and "is given twice" in twice.stderr
+
+
+def test_a_national_id_on_another_name_and_birth_date_is_refused_whatever_is_preferred(
+    tmp_path: Path, district: Path
+) -> None:
+    ours = ward_db(tmp_path, "ours", AN)
+    theirs = ward_db(tmp_path, "theirs", AN)
+    conn = sqlite3.connect(theirs)
+    with conn:  # their record: An's number on somebody else (a typing mistake)
+        conn.execute("UPDATE person SET full_name = 'Lê Văn Khác', name_key = 'le van khac',"
+                     " birth_date = '1975-02-02'")  # fmt: skip
+    conn.close()
+    before = snapshot(ours)
+    for extra in ((), ("--prefer", "theirs")):
+        r = cqn(ours, "--lang", "en", "db", "merge", theirs, *extra)
+        assert r.exit_code == 1
+        assert "has the national id of CQN000001 but another name and birth date" in r.stderr
+    assert snapshot(ours) == before
 
 
 def test_outputs_never_overwrite_the_database_and_bad_paths_are_usage_errors(

@@ -1567,6 +1567,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{file}: {theirs} khớp với nhiều người ({ours}); hãy sửa trước khi gộp.",
         "{file}: {theirs} matches several people ({ours}); resolve it before merging.",
     ),
+    "merge.cccd_conflict": (
+        "{file}: {theirs} có cùng số CCCD với {ours} nhưng khác cả họ tên lẫn ngày sinh"
+        " (có lẽ số bị gõ nhầm); hãy sửa trước khi gộp.",
+        "{file}: {theirs} has the national id of {ours} but another name and birth date"
+        " (a mistyped number?); fix it before merging.",
+    ),
+    "merge.rule_merged": (
+        "{entity} {record}, {detail}: gộp lại thì {reason}; hãy sửa trước khi gộp.",
+        "{entity} {record}, {detail}: merged, {reason}; fix it before merging.",
+    ),
+    "merge.twice": ("{path} được nêu hai lần.", "{path} is given twice."),
     "merge.rule": (
         "{file}: {entity} {record}: gộp lại thì sai quy tắc ({reason}); hãy sửa trước khi gộp.",
         "{file}: {entity} {record}: merged, it would break a rule ({reason}); fix it first.",

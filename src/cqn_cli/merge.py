@@ -2,8 +2,8 @@
 
 People are matched by ``so_cccd``, else by name + birth date + ward; groups and
 meetings by code; memberships, marks and visits by what identifies them. A
-value one side lacks is filled in; the same record holding different values
-on the two sides is a conflict. Conflicts refuse the whole merge unless
+value one side lacks is filled in (but see ``OPEN_FIELDS``); the same record
+holding different values on the two sides is a conflict. Conflicts refuse the whole merge unless
 ``--prefer ours|theirs`` says which side wins. All files go in one
 transaction: all of them or none.
 """
@@ -18,7 +18,14 @@ from pathlib import Path
 from typing import Any
 
 from cqn_cli.errors import CqnError, DatabaseError, UsageError
-from cqn_cli.people import PERSON_COLUMNS, format_id, mask_value, name_keys, now_iso
+from cqn_cli.people import (
+    PERSON_COLUMNS,
+    compatible_dates,
+    format_id,
+    mask_value,
+    name_keys,
+    now_iso,
+)
 from cqn_cli.store.db import (
     Database,
     applied_names,
@@ -38,6 +45,12 @@ PERSON_FIELDS = (
     "consent_purpose",
 )
 GROUP_FIELDS = ("name", "kind", "ward_id", "founded_on", "dissolved_on")
+# Where "none" is a value, not a gap: still open (a group not dissolved, a membership not
+# ended, a person on the roster since ever). One side's date against the other's none is
+# a conflict, not a gap to fill: filled in, it would change the figures without a word.
+OPEN_FIELDS = frozenset({"dissolved_on", "left_on", "registered_on", "status_since"})
+# Conflicts that no side can settle: refused whatever --prefer says.
+FATAL = frozenset({"identity", "rule", "cccd"})
 
 
 @dataclass(frozen=True)
@@ -122,9 +135,9 @@ class _Merger:
         changes: dict[str, Any] = {}
         for name in fields:
             mine, other = ours[name], theirs[name]
-            if other is None or mine == other:
+            if mine == other or (other is None and name not in OPEN_FIELDS):
                 continue
-            if mine is None:
+            if mine is None and name not in OPEN_FIELDS:
                 changes[name] = other
                 continue
             self.result.conflicts.append(Conflict(file, entity, *keys, name, mine, other))
@@ -247,6 +260,11 @@ class _Merger:
                 continue
             if matches:
                 ours = matches[0]
+                if _another_person(ours, theirs_row):
+                    self.result.conflicts.append(
+                        Conflict(file, "person", format_id(ours["id"]), key, "cccd", None, None)
+                    )
+                    continue
                 ids[r["id"]] = ours["id"]
                 if ours["forgotten_on"] or r["forgotten_on"]:
                     # Erased on either side: erased in the district, never filled in again.
@@ -272,6 +290,29 @@ class _Merger:
             values["created_at"] = values["updated_at"] = self.now
             ids[r["id"]] = self.insert("person", values, file, format_id(r["id"]))
         return ids
+
+    def outside_groups(self) -> None:
+        """Memberships and meetings that the merged groups' dates leave outside their
+        group's life (a dissolution date from one side, meetings from the other): what
+        an import refuses, refused here too."""
+        from cqn_cli.i18n import t
+
+        for kind, code, record, day in self.db.execute(
+            """
+            SELECT 'membership', g.code, printf('CQN%06d', ms.person_id) || ' ' || ms.joined_on,
+                   ms.joined_on
+            FROM membership ms JOIN groups g ON g.id = ms.group_id
+            WHERE (g.founded_on IS NOT NULL AND ms.joined_on < g.founded_on)
+               OR (g.dissolved_on IS NOT NULL AND ms.joined_on >= g.dissolved_on)
+            UNION ALL
+            SELECT 'meeting', g.code, m.code, m.date
+            FROM meeting m JOIN groups g ON g.id = m.group_id
+            WHERE (g.founded_on IS NOT NULL AND m.date < g.founded_on)
+               OR (g.dissolved_on IS NOT NULL AND m.date >= g.dissolved_on)
+            """
+        ):
+            reason = t(f"group.would_orphan_{kind}", date=day)
+            self.result.conflicts.append(Conflict("", "group", code, record, "rule", None, reason))
 
     def groups(self, file: str, theirs: sqlite3.Connection) -> dict[int, int]:
         ids: dict[int, int] = {}
@@ -415,13 +456,29 @@ class _Merger:
             self.update("visit", {"id": ours["id"]}, changes, file, key)
 
 
+def _another_person(ours: dict[str, Any], theirs: dict[str, Any]) -> bool:
+    """Two records matched by their national id that are not one person by SPEC §3: the
+    name and the birth date both differ (a mistyped number, as an import refuses it)."""
+    if ours["uid"] == theirs["uid"] or ours["forgotten_on"] or theirs["forgotten_on"]:
+        return False
+    if not ours["national_id"] or ours["national_id"] != theirs["national_id"]:
+        return False
+    return ours["name_key"] != theirs["name_key"] and not compatible_dates(
+        ours["birth_date"], theirs["birth_date"]
+    )
+
+
 def merge(db: Database, paths: Sequence[Path], *, prefer: str | None = None) -> MergeResult:
     """Merge every file into ``db`` in one transaction; conflicts refuse all unless ``prefer``."""
     ours = schema_version(db)
     here = db_file(db)
+    seen: set[Path] = set()
     for path in paths:
         if here is not None and path.resolve() == here.resolve():
             raise UsageError("merge.itself", path=str(path))
+        if path.resolve() in seen:  # its conflicts would be said twice, its rows met twice
+            raise UsageError("merge.twice", path=str(path))
+        seen.add(path.resolve())
     result = MergeResult([str(p) for p in paths], prefer=prefer)
     merger = _Merger(db, prefer, result)
     db.execute("PRAGMA secure_delete = ON")  # a person erased on a ward's side is erased here
@@ -434,7 +491,8 @@ def merge(db: Database, paths: Sequence[Path], *, prefer: str | None = None) -> 
                 merger.merge_file(path.name, theirs)
             finally:
                 theirs.close()
-        fatal = [c for c in result.conflicts if c.field in ("identity", "rule")]
+        merger.outside_groups()
+        fatal = [c for c in result.conflicts if c.field in FATAL]
         if fatal or (result.conflicts and prefer is None):
             raise MergeConflicts(result.conflicts)
     except BaseException:

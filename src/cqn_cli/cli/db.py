@@ -124,6 +124,11 @@ def _conflict_line(c: object) -> str:
     assert isinstance(c, Conflict)
     if c.field == "identity":
         return t("merge.ambiguous", file=c.file, theirs=c.theirs_key, ours=c.key)
+    if c.field == "cccd":
+        return t("merge.cccd_conflict", file=c.file, theirs=c.theirs_key, ours=c.key)
+    if c.field == "rule" and not c.file:  # of the records merged, whichever side they came from
+        return t("merge.rule_merged", entity=t(f"entity.{c.entity}"), record=c.key,
+                 detail=c.theirs_key, reason=str(c.theirs))  # fmt: skip
     if c.field == "rule":
         return t("merge.rule", file=c.file, entity=t(f"entity.{c.entity}"), record=c.key,
                  reason=str(c.theirs))  # fmt: skip
