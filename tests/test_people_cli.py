@@ -550,6 +550,9 @@ def test_a_national_id_typed_on_the_command_line_finds_its_holder_and_is_not_ech
     missing = cqn("person", "show", "048099999999")
     assert missing.exit_code == 1
     assert "048099999999" not in missing.stderr and "0480******99" in missing.stderr
+    # Typed as Excel shows it, its leading zero lost: the same number, as an import reads it.
+    lost = as_json(cqn("person", "show", AN_CCCD[1:], "-f", "json"))
+    assert lost["id"] == shown["id"]
 
 
 def test_status_dates_in_the_future_or_before_birth_are_refused(

@@ -362,7 +362,8 @@ def get_record(db: Database, person: str) -> dict[str, Any]:
     """A person by ``ma_cqn`` (``CQN000012``, ``12``) or by national id (12 digits)."""
     digits = _digits(person)
     if digits is not None:  # an identity number, never echoed in full
-        rows = list(db.query(_SELECT + " WHERE p.national_id = ?", [digits]))
+        # As an import reads it: Excel's 11 digits are the 12 with their leading zero.
+        rows = list(db.query(_SELECT + " WHERE p.national_id = ?", [_as_cccd(digits)]))
         if not rows:
             raise NotFound("person.not_found", value=mask(digits))
         return rows[0]
