@@ -268,8 +268,10 @@ def test_show_unknown_or_malformed_id_is_refused(cqn: Run, roster: dict[str, str
     assert missing.exit_code == 1
     assert "CQN000999" in missing.stderr
     malformed = cqn("person", "show", "Nguyễn Văn An")
-    assert malformed.exit_code == 1
+    assert malformed.exit_code == 2  # not an id at all: the command line is wrong
     assert "Mã CQN không hợp lệ" in malformed.stderr
+    # The same for --person of the audit trail.
+    assert cqn("audit", "list", "--person", "Nguyễn Văn An").exit_code == 2
 
 
 # ---- person add ------------------------------------------------------------------------------

@@ -71,6 +71,12 @@ def test_every_write_command_is_audited_with_its_command(cqn: Run, held: None) -
     assert all(r["changes"] == {} for r in rows if r["action"] == "insert")
 
 
+def test_the_audit_trail_as_csv_has_the_same_columns_empty_or_not(cqn: Run, held: None) -> None:
+    some = ok(cqn, "audit", "list", "--limit", "1", "-f", "csv").stdout.splitlines()[0]
+    none = ok(cqn, "audit", "list", "--since", "01/01/2100", "-f", "csv").stdout.splitlines()
+    assert none == [some] == ["id,at,command,entity,key,person_id,action,changes"]
+
+
 def test_people_imported_in_batches_are_audited_as_the_trigger_audits_one(
     cqn: Run, query: Query, tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -368,8 +368,8 @@ def get_record(db: Database, person: str) -> dict[str, Any]:
             raise NotFound("person.not_found", value=mask(digits))
         return rows[0]
     pk = parse_id(person)
-    if pk is None:
-        raise DataError("person.bad_id", value=person)
+    if pk is None:  # not an id at all: a wrong command line (exit 2), not a person unknown
+        raise UsageError("person.bad_id", value=person)
     rows = list(db.query(_SELECT + " WHERE p.id = ?", [pk]))
     if not rows:
         raise NotFound("person.not_found", value=format_id(pk))

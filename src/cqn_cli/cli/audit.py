@@ -86,6 +86,7 @@ def list_cmd(
             Column("command", "col.command"),
             Column("entity", "col.entity"),
             Column("key", "col.key"),
+            Column("person_id", "col.id", optional=True),
             Column("action", "col.action"),
             Column("changes", "col.changes"),
         ],
