@@ -224,6 +224,11 @@ def test_consent_in_the_future_is_refused(cqn: Run, held: None, query: Query) ->
     r = cqn("person", "consent", "CQN000002", "--on", "01/01/2999")
     assert r.exit_code == 2  # a bad date in an option, as every command's --on
     assert query("SELECT consent FROM person WHERE id = 2") == [(None,)]
+    # Nor before they were born (Bình, 15/03/1960), as a status is not.
+    r = cqn("person", "consent", "CQN000002", "--on", "01/01/1950", lang="en")
+    assert r.exit_code == 1
+    assert "01/01/1950 is before the birth date of CQN000002" in r.stderr
+    assert query("SELECT consent FROM person WHERE id = 2") == [(None,)]
 
 
 def test_export_holds_everything_on_one_person_masked_unless_revealed(
