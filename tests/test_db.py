@@ -405,6 +405,30 @@ def test_a_date_one_side_leaves_open_is_a_conflict_and_what_it_would_orphan_is_r
     assert twice.exit_code == 2 and "is given twice" in twice.stderr
 
 
+def test_conflicts_are_said_as_the_clerk_reads_values_and_a_finer_date_is_no_conflict(
+    tmp_path: Path, district: Path
+) -> None:
+    ours = ward_db(tmp_path, "ours", AN)  # An: born 1952, Xuân Hà, party member, active
+    theirs = ward_db(tmp_path, "theirs", AN)
+    conn = sqlite3.connect(theirs)
+    with conn:
+        conn.execute("UPDATE person SET birth_date = '1952-03-15', ward_id = 'tk-tam-thuan',"
+                     " status = 'moved_out', status_since = '2019-06-15'")  # fmt: skip
+    conn.close()
+    r = cqn(ours, "db", "merge", theirs)
+    assert r.exit_code == 1
+    lines = [line.split(" — ")[1] for line in r.stderr.splitlines()[:-1]]
+    assert lines == [
+        "Phường: của mình Phường Xuân Hà, bên kia Phường Tam Thuận.",
+        "Trạng thái: của mình đang sinh hoạt, bên kia chuyển đi.",
+        "Ngày trạng thái: của mình ∅, bên kia 15/06/2019.",
+    ]  # and 1952 against 15/03/1952 is the same birth date, more precisely said
+    ok(ours, "db", "merge", theirs, "--prefer", "ours")
+    assert rows(ours, "SELECT birth_date, ward_id, status FROM person") == [
+        ("1952-03-15", "tk-xuan-ha", "active")
+    ]
+
+
 def test_a_national_id_on_another_name_and_birth_date_is_refused_whatever_is_preferred(
     tmp_path: Path, district: Path
 ) -> None:

@@ -49,6 +49,9 @@ GROUP_FIELDS = ("name", "kind", "ward_id", "founded_on", "dissolved_on")
 # ended, a person on the roster since ever). One side's date against the other's none is
 # a conflict, not a gap to fill: filled in, it would change the figures without a word.
 OPEN_FIELDS = frozenset({"dissolved_on", "left_on", "registered_on", "status_since"})
+# Dates that may be a year or a month: one side's day within the other's year is the
+# same date, more precisely said (as an import keeps the more precise).
+PARTIAL_FIELDS = frozenset({"birth_date", "enlisted_on", "discharged_on"})
 # Conflicts that no side can settle: refused whatever --prefer says.
 FATAL = frozenset({"identity", "rule", "cccd"})
 
@@ -140,6 +143,11 @@ class _Merger:
             if mine is None and name not in OPEN_FIELDS:
                 changes[name] = other
                 continue
+            if name in PARTIAL_FIELDS and mine and other and other.startswith(mine):
+                changes[name] = other  # 1952 here, 01/03/1952 there: the day, as filled in
+                continue
+            if name in PARTIAL_FIELDS and mine and other and mine.startswith(other):
+                continue  # the more precise is ours already
             self.result.conflicts.append(Conflict(file, entity, *keys, name, mine, other))
             if self.prefer == "theirs":
                 changes[name] = other

@@ -2,7 +2,7 @@
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -16,6 +16,9 @@ from cqn_cli.cli.common import (
     state,
 )
 from cqn_cli.i18n import fmt_int, t
+
+if TYPE_CHECKING:
+    from cqn_cli.merge import Conflict
 
 app = commands()
 
@@ -96,14 +99,17 @@ def merge_cmd(
     from cqn_cli.merge import MergeConflicts, merge
     from cqn_cli.render.output import message, result_line
 
+    db = state(ctx).db()
     try:
-        result = merge(state(ctx).db(), files, prefer=prefer.value if prefer else None)
+        result = merge(db, files, prefer=prefer.value if prefer else None)
     except MergeConflicts as refused:
+        wards = dict(db.execute("SELECT id, name FROM ward").fetchall())
         for c in refused.conflicts:
-            message(_conflict_line(c))
+            message(_conflict_line(c, wards))
         raise
+    wards = dict(db.execute("SELECT id, name FROM ward").fetchall())
     for c in result.conflicts:
-        message(_conflict_line(c) + " " + t(f"merge.kept_{result.prefer}"))
+        message(_conflict_line(c, wards) + " " + t(f"merge.kept_{result.prefer}"))
     for entity, tally in sorted(result.counts.items()):
         result_line(
             t(
@@ -117,7 +123,8 @@ def merge_cmd(
     result_line(t("merge.done", files=", ".join(result.files)))
 
 
-def _conflict_line(c: object) -> str:
+def _conflict_line(c: object, wards: dict[str, str]) -> str:
+    """One conflict, said; ``wards``: each ward's name by its id."""
     from cqn_cli.cli.audit import field_title
     from cqn_cli.merge import Conflict
 
@@ -139,6 +146,40 @@ def _conflict_line(c: object) -> str:
         record=c.key,
         theirs_key=c.theirs_key,
         field=field_title(c.field),
-        ours=c.shown(c.ours),
-        theirs=c.shown(c.theirs),
+        ours=_said(c, c.ours, wards),
+        theirs=_said(c, c.theirs, wards),
     )
+
+
+# How a value in conflict is said: as the clerk reads it elsewhere (dates, yes/no,
+# statuses and marks in words, a ward by its name), personal values masked.
+_KINDS = {
+    "status": "status",
+    "gender": "gender",
+    "kind": "group_kind",
+    "reason": "reason",
+    "consent": "bool",
+    "party_member": "bool",
+    "youth_union_member": "bool",
+    "reservist": "bool",
+    "veterans_association_member": "bool",
+    "gift": "money",
+}
+
+
+def _said(c: "Conflict", value: object, wards: dict[str, str]) -> str:
+    from cqn_cli.render.output import human
+
+    if value is None:
+        return c.shown(value)
+    if c.field == "ward_id":
+        return wards.get(str(value), str(value))
+    if c.entity == "attendance" and c.field == "status":
+        return human(value, "mark")
+    if c.entity == "meeting" and c.field == "kind":
+        return human(value, "meeting_kind")
+    if c.field in _KINDS:
+        return human(value, _KINDS[c.field])
+    if c.field.endswith(("_on", "_date")) or c.field in ("date", "status_since"):
+        return human(value, "date")
+    return c.shown(value)
