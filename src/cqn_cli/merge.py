@@ -303,20 +303,19 @@ class _Merger:
         """Memberships and meetings that the merged groups' dates leave outside their
         group's life (a dissolution date from one side, meetings from the other): what
         an import refuses, refused here too."""
+        from cqn_cli.figures import group_exists
         from cqn_cli.i18n import t
 
         for kind, code, record, day in self.db.execute(
-            """
+            f"""
             SELECT 'membership', g.code, printf('CQN%06d', ms.person_id) || ' ' || ms.joined_on,
                    ms.joined_on
             FROM membership ms JOIN groups g ON g.id = ms.group_id
-            WHERE (g.founded_on IS NOT NULL AND ms.joined_on < g.founded_on)
-               OR (g.dissolved_on IS NOT NULL AND ms.joined_on >= g.dissolved_on)
+            WHERE NOT {group_exists("g", "ms.joined_on")}
             UNION ALL
             SELECT 'meeting', g.code, m.code, m.date
             FROM meeting m JOIN groups g ON g.id = m.group_id
-            WHERE (g.founded_on IS NOT NULL AND m.date < g.founded_on)
-               OR (g.dissolved_on IS NOT NULL AND m.date >= g.dissolved_on)
+            WHERE NOT {group_exists("g", "m.date")}
             """
         ):
             reason = t(f"group.would_orphan_{kind}", date=day)

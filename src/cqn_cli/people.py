@@ -387,6 +387,14 @@ def show_person(db: Database, person: str, *, reveal: bool = False) -> dict[str,
     return to_row(get_record(db, person), reveal=reveal)
 
 
+def refuse_before_birth(record: dict[str, Any], on: dt.date) -> None:
+    """Nothing is recorded of a person (a status, a consent) before they were born."""
+    birth = record["birth_date"]
+    if birth and precision_prefix_compare(on.isoformat(), birth) < 0:
+        shown = {"date": on.strftime("%d/%m/%Y"), "id": format_id(record["id"])}
+        raise DataError("person.status_before_birth", name=record["full_name"], **shown)
+
+
 def set_status(
     db: Database, person: str, status: str, on: dt.date | None
 ) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -397,12 +405,10 @@ def set_status(
     if status != "active" and on is None:
         raise UsageError("usage.status_needs_date", status=t(f"status.{status}"))
     if on is not None:
-        shown = {"date": on.strftime("%d/%m/%Y"), "id": format_id(record["id"])}
-        if on > dt.date.today():
-            raise UsageError("person.status_in_future", **shown)  # an option date: exit 2
-        birth = record["birth_date"]
-        if birth and precision_prefix_compare(on.isoformat(), birth) < 0:
-            raise DataError("person.status_before_birth", name=record["full_name"], **shown)
+        if on > dt.date.today():  # an option date: exit 2
+            shown = {"date": on.strftime("%d/%m/%Y"), "id": format_id(record["id"])}
+            raise UsageError("person.status_in_future", **shown)
+        refuse_before_birth(record, on)
     since = on.isoformat() if on else None
     with write(db):
         db.execute(

@@ -12,9 +12,15 @@ import datetime as dt
 import json
 from typing import Any
 
-from cqn_cli.dates import precision_prefix_compare
 from cqn_cli.errors import DataError, UsageError
-from cqn_cli.people import format_id, get_record, mask_value, now_iso, to_row
+from cqn_cli.people import (
+    format_id,
+    get_record,
+    mask_value,
+    now_iso,
+    refuse_before_birth,
+    to_row,
+)
 from cqn_cli.store.db import Database, write
 
 ERASED = "<erased>"  # what an erased value reads as in the audit trail
@@ -101,10 +107,7 @@ def set_consent(
         raise DataError("person.forgotten", id=format_id(record["id"]))
     if on > dt.date.today():
         raise UsageError("consent.in_future", date=on.strftime("%d/%m/%Y"))  # --on: exit 2
-    birth = record["birth_date"]
-    if birth and precision_prefix_compare(on.isoformat(), birth) < 0:  # as `person status`
-        shown = {"date": on.strftime("%d/%m/%Y"), "id": format_id(record["id"])}
-        raise DataError("person.status_before_birth", name=record["full_name"], **shown)
+    refuse_before_birth(record, on)  # as `person status`
     with write(db):
         db.execute(
             "UPDATE person SET consent = ?, consent_on = ?,"

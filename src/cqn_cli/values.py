@@ -79,17 +79,16 @@ _MASKED = re.compile(r"^\s*[0-9]*\*{3,}[0-9]*\s*$")
 _SCIENTIFIC = re.compile(r"^\s*\d[.,]\d*E\+?\d+\s*$", re.IGNORECASE)
 
 
-def refuse_scientific(text: str) -> None:
-    """A national id or phone number that Excel cut to a few digits and an exponent."""
-    if _SCIENTIFIC.match(text):
-        raise FieldProblem("value.scientific")
-
-
-def refuse_masked(text: str) -> None:
-    """A value as a listing or export without --reveal shows it: importing it would
-    put the stars in place of the real value."""
+def _not_a_number(text: str, key: str) -> FieldProblem:
+    """Why ``text``, holding more than digits, is no national id or phone (``key``): the
+    stars of a listing without --reveal (imported, they would replace the real value),
+    Excel's exponent (the digits lost), or else ``key``. Asked only of a refused value:
+    a good one costs nothing more."""
     if _MASKED.match(text):
-        raise FieldProblem("value.masked")
+        return FieldProblem("value.masked")
+    if _SCIENTIFIC.match(text):
+        return FieldProblem("value.scientific")
+    return FieldProblem(key, value=mask_cccd_text(text))
 
 
 def parse_notes(text: str) -> str:
@@ -106,14 +105,12 @@ def parse_cccd(text: str) -> tuple[str, bool]:
     province code below 100 is lost), or 10 for province codes 001–009: such an
     id gets its zeros back and ``padded`` is True so that the caller can warn.
     """
-    refuse_masked(text)
-    refuse_scientific(text)
     digits = text.strip()
     if digits.endswith(".0"):  # a number cell exported as float; before "." goes as a separator
         digits = digits[:-2]
     digits = _DIGITS_SEP.sub("", digits)
     if not digits.isdigit() or not digits.isascii():
-        raise FieldProblem("value.bad_cccd", value=mask_cccd_text(text))
+        raise _not_a_number(text, "value.bad_cccd")
     if len(digits) == 12:
         return digits, False
     if len(digits) == 11:
@@ -186,8 +183,6 @@ def parse_phone(text: str) -> str:
     a number that lost its leading zero in Excel (``905123456``) gets it back.
     Mobile numbers have 10 digits, landlines 11 (``0236 3…``).
     """
-    refuse_masked(text)
-    refuse_scientific(text)
     raw = text.strip()
     if raw.endswith(".0"):  # a number cell exported as float; before "." goes as a separator
         raw = raw[:-2]
@@ -199,7 +194,7 @@ def parse_phone(text: str) -> str:
     elif raw.startswith("84") and len(raw) in (11, 12):
         raw = "0" + raw[2:]
     if not raw.isdigit() or not raw.isascii():
-        raise FieldProblem("value.bad_phone", value=mask_cccd_text(text))
+        raise _not_a_number(text, "value.bad_phone")
     if not raw.startswith("0") and len(raw) in (9, 10):
         raw = "0" + raw
     if len(raw) == 11 and raw[:4] in OLD_MOBILE_PREFIXES:

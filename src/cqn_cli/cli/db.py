@@ -19,6 +19,7 @@ from cqn_cli.i18n import fmt_int, t
 
 if TYPE_CHECKING:
     from cqn_cli.merge import Conflict
+    from cqn_cli.store.db import Database
 
 app = commands()
 
@@ -103,13 +104,11 @@ def merge_cmd(
     try:
         result = merge(db, files, prefer=prefer.value if prefer else None)
     except MergeConflicts as refused:
-        wards = dict(db.execute("SELECT id, name FROM ward").fetchall())
-        for c in refused.conflicts:
-            message(_conflict_line(c, wards))
+        for line in _conflict_lines(db, refused.conflicts):
+            message(line)
         raise
-    wards = dict(db.execute("SELECT id, name FROM ward").fetchall())
-    for c in result.conflicts:
-        message(_conflict_line(c, wards) + " " + t(f"merge.kept_{result.prefer}"))
+    for line in _conflict_lines(db, result.conflicts):
+        message(line + " " + t(f"merge.kept_{result.prefer}"))
     for entity, tally in sorted(result.counts.items()):
         result_line(
             t(
@@ -121,6 +120,14 @@ def merge_cmd(
             )
         )
     result_line(t("merge.done", files=", ".join(result.files)))
+
+
+def _conflict_lines(db: "Database", conflicts: "list[Conflict]") -> list[str]:
+    """The conflicts, said (the wards' names read once, and only if there are any)."""
+    if not conflicts:
+        return []
+    wards = dict(db.execute("SELECT id, name FROM ward").fetchall())
+    return [_conflict_line(c, wards) for c in conflicts]
 
 
 def _conflict_line(c: object, wards: dict[str, str]) -> str:

@@ -30,6 +30,9 @@ if TYPE_CHECKING:
 
 app = commands()
 
+# The person of a command that takes one: a cqn id, or a national id (never a name).
+PersonIdArg = Annotated[str, typer.Argument(metavar="PERSON", help=t("arg.person"))]
+
 
 class Status(StrEnum):  # for --status filters
     active = "active"
@@ -140,7 +143,7 @@ def search_cmd(
 @app.command("show", cls=Command, help=t("cmd.person.show"))
 def show_cmd(
     ctx: typer.Context,
-    person: Annotated[str, typer.Argument(metavar="PERSON", help=t("arg.person"))],
+    person: PersonIdArg,
     fmt: FormatOpt = None,
     output: OutputOpt = None,  # read by resolve_format (see OutputOpt)
     reveal: RevealOpt = False,
@@ -231,7 +234,7 @@ def add_cmd(
 @app.command("edit", cls=Command, help=t("cmd.person.edit"))
 def edit_cmd(
     ctx: typer.Context,
-    person: Annotated[str, typer.Argument(metavar="PERSON", help=t("arg.person"))],
+    person: PersonIdArg,
     full_name: Annotated[str | None, typer.Option(help=t("col.full_name"))] = None,
     birth_date: Annotated[str | None, typer.Option(help=t("col.birth_date"))] = None,
     gender: Annotated[str | None, typer.Option(help=t("col.gender"))] = None,
@@ -289,7 +292,7 @@ def _parse_status(text: str) -> str:
 @app.command("status", cls=Command, help=t("cmd.person.status"))
 def status_cmd(
     ctx: typer.Context,
-    person: Annotated[str, typer.Argument(metavar="PERSON", help=t("arg.person"))],
+    person: PersonIdArg,
     new_status: Annotated[
         str,
         typer.Argument(help=t("arg.new_status"), metavar="STATUS", parser=_parse_status),
@@ -335,7 +338,7 @@ def print_roster_by_ward(db: "Database", map_date: dt.date | None = None) -> Non
 @app.command("consent", cls=Command, help=t("cmd.person.consent"))
 def consent_cmd(
     ctx: typer.Context,
-    person: Annotated[str, typer.Argument(metavar="PERSON", help=t("arg.person"))],
+    person: PersonIdArg,
     given: Annotated[bool, typer.Option("--given/--withdrawn", help=t("opt.consent"))] = True,
     on: OnOpt = None,
     purpose: Annotated[str | None, typer.Option("--purpose", help=t("opt.purpose"))] = None,
@@ -356,7 +359,7 @@ def consent_cmd(
 @app.command("export", cls=Command, help=t("cmd.person.export"))
 def export_cmd(
     ctx: typer.Context,
-    person: Annotated[str, typer.Argument(metavar="PERSON", help=t("arg.person"))],
+    person: PersonIdArg,
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", metavar="FILE", dir_okay=False, help=t("opt.output")),
@@ -381,7 +384,7 @@ def export_cmd(
 @app.command("forget", cls=Command, help=t("cmd.person.forget"))
 def forget_cmd(
     ctx: typer.Context,
-    person: Annotated[str, typer.Argument(metavar="PERSON", help=t("arg.person"))],
+    person: PersonIdArg,
     yes: Annotated[bool, typer.Option("--yes", help=t("opt.yes"))] = False,
 ) -> None:
     from cqn_cli.errors import UsageError

@@ -62,8 +62,9 @@ def _encode(src: Source, table: list[list[Cell]], target: Path) -> bytes:
 
         wb = Workbook()
         ws = wb.active
-        if src.kind == "xlsx":  # the sheet's name too, as the clerk named it
-            ws.title = src.sheet or next(iter(read.sheet_names(src.path)), ws.title)
+        names = read.sheet_names(src.path) if src.kind == "xlsx" else []
+        if names:  # the sheet's name too, as the clerk named it (not as --sheet was typed)
+            ws.title = read.sheet_named(src.sheet, names) if src.sheet else names[0]
         for row in table:
             # A workbook's cells as they came: numbers as numbers, dates as dates shown
             # as the sheet showed them (so that the fixed file reads back the same).

@@ -540,13 +540,14 @@ class RosterLoader(RowLoader):
             cursor = conn.executemany(self._update_sql, self._updates)
             self.counts.updated += max(cursor.rowcount, 0)
             self._updates.clear()
-            # After the updates, whose change of a person clears the digest it had.
-            # Before the digests: a change after them would clear them (the trigger).
+            # Back on the roster with no date given: the date of the spell away goes
+            # (before the digests, which a later change would clear: the trigger).
             conn.executemany(
                 "UPDATE person SET status_since = NULL WHERE id = ? AND status = 'active'",
                 self._returned,
             )
             self._returned.clear()
+            # After the updates, whose change of a person clears the digest it had.
             conn.executemany(
                 "UPDATE person SET roster_digest = ?1 WHERE id = ?2 AND roster_digest IS NOT ?1",
                 self._digest_updates,
