@@ -87,7 +87,7 @@ def test_backup_is_private_verified_and_a_working_database(tmp_path: Path, distr
     target = tmp_path / "backups" / "xh.db"
     target.parent.mkdir()
     r = ok(source, "db", "backup", target)
-    assert "đã kiểm tra" in r.stdout
+    assert r.stdout == r.stderr == ""  # off a terminal (cron's nightly copy): nothing said
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     assert not Path(str(target) + "-wal").exists()
     assert rows(target, "PRAGMA journal_mode") == [("delete",)]

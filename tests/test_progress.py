@@ -5,13 +5,14 @@ from __future__ import annotations
 import io
 import os
 import pty
-import select
 import subprocess
 import sys
 from itertools import islice, product
 from pathlib import Path
 
 import pytest
+
+from conftest import run_in_pty
 
 from cqn_cli.render import progress
 
@@ -46,31 +47,6 @@ _AT_ONCE = (
 
 def _cqn_bar_at_once(*args: str) -> list[str]:
     return [sys.executable, "-c", _AT_ONCE, *args]
-
-
-def _run_in_pty(argv: list[str]) -> tuple[int, str, str]:
-    """Run with stderr on a pseudo-terminal and stdout on a pipe: (exit, stdout, terminal)."""
-    master, slave = pty.openpty()
-    env = {**os.environ, "TERM": "xterm", "COLUMNS": "120"}
-    proc = subprocess.Popen(argv, stdin=slave, stdout=subprocess.PIPE, stderr=slave, env=env)
-    os.close(slave)
-    seen = b""
-    while True:
-        ready, _, _ = select.select([master], [], [], 0.2)
-        if ready:
-            try:
-                chunk = os.read(master, 65536)
-            except OSError:  # the child closed the terminal
-                break
-            if not chunk:
-                break
-            seen += chunk
-        elif proc.poll() is not None:
-            break
-    os.close(master)
-    assert proc.stdout is not None
-    out = proc.stdout.read().decode()
-    return proc.wait(), out, seen.decode(errors="replace")
 
 
 def test_only_a_terminal_gets_progress(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -110,7 +86,7 @@ def test_import_shows_rows_and_rate_on_a_terminal(tmp_path: Path, big_roster: Pa
     db = tmp_path / "t.db"
     subprocess.run(_cqn("--db", str(db), "init"), check=True, capture_output=True)
     argv = _cqn_bar_at_once("--db", str(db), "import", "roster", str(big_roster))
-    code, out, terminal = _run_in_pty(argv)
+    code, out, terminal = run_in_pty(argv)
     assert code == 0, terminal
     assert "dòng/giây" in terminal  # the bar: rows and rows per second
     assert str(big_roster) in terminal

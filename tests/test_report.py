@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import stat
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -11,7 +13,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from conftest import SAMPLE, Run
+from conftest import SAMPLE, Run, run_in_pty
 
 
 @pytest.fixture
@@ -158,6 +160,29 @@ def test_terminal_report_off_a_tty_has_no_colour(loaded: Run) -> None:
     assert "1.258/1.437 (87,54%)" in r.stdout
     en = loaded("report", "--period", "2019", lang="en")
     assert "1,258/1,437 (87.54%)" in en.stdout
+
+
+def test_a_written_file_is_said_only_to_a_terminal(sample_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "bao-cao.html"
+    argv = [sys.executable, "-m", "cqn_cli", "--db", str(sample_db)]
+    argv += ["report", "--period", "2019", "-o", str(out)]
+    # Off a terminal (cron) the exit code says it: nothing printed, so cron mails nothing.
+    quiet = subprocess.run(argv, capture_output=True, stdin=subprocess.DEVNULL)
+    assert quiet.returncode == 0 and out.stat().st_size > 0
+    assert quiet.stdout == quiet.stderr == b""
+    # At a terminal the clerk is told where it went, on stderr: stdout stays the data's.
+    code, stdout, terminal = run_in_pty(argv)
+    assert code == 0 and stdout == ""
+    assert f"Đã ghi báo cáo vào {out}." in terminal
+
+
+def test_a_listing_written_to_a_file_says_nothing_off_a_terminal(
+    loaded: Run, tmp_path: Path
+) -> None:
+    for args in (("export", "groups"), ("group", "list", "-f", "csv")):
+        r = loaded(*args, "-o", tmp_path / "nhom.csv")
+        assert r.exit_code == 0 and r.stdout == r.stderr == ""
+        assert (tmp_path / "nhom.csv").read_text(encoding="utf-8-sig").count("\n") == 51
 
 
 def test_period_errors_are_exit_2(loaded: Run) -> None:

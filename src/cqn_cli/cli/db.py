@@ -36,11 +36,11 @@ def backup_cmd(
         Path, typer.Argument(metavar="FILE", dir_okay=False, help=t("arg.backup_file"))
     ],
 ) -> None:
-    from cqn_cli.render.output import result_line
+    from cqn_cli.render.output import wrote
     from cqn_cli.store.maintenance import backup
 
     done = backup(state(ctx).db(), output_file(ctx, target))
-    result_line(
+    wrote(
         t("db.backup_done", path=done["path"], rows=fmt_int(done["rows"]), tables=done["tables"])
     )
 

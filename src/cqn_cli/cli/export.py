@@ -43,7 +43,7 @@ def export_cmd(
     from cqn_cli.errors import UsageError
     from cqn_cli.exports import export_rows
     from cqn_cli.render import files
-    from cqn_cli.render.output import result_line
+    from cqn_cli.render.output import wrote
 
     chosen = fmt.value if fmt else format_of_file(output, ExportFormat, "csv") if output else "csv"
     if chosen == "xlsx" and output is None:
@@ -60,4 +60,4 @@ def export_cmd(
         sys.stdout.flush()
         return
     write_atomically(output_file(ctx, output), data)
-    result_line(t("export.written", path=str(output), count=fmt_int(len(rows))))
+    wrote(t("export.written", path=str(output), count=fmt_int(len(rows))))

@@ -370,7 +370,7 @@ def export_cmd(
 
     from cqn_cli.atomic import write_atomically
     from cqn_cli.privacy import export_person
-    from cqn_cli.render.output import result_line
+    from cqn_cli.render.output import wrote
 
     data = export_person(state(ctx).db(), person, reveal=reveal)
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
@@ -378,7 +378,7 @@ def export_cmd(
         sys.stdout.write(text)
         return
     write_atomically(output_file(ctx, output), text.encode("utf-8"))
-    result_line(t("written", path=str(output)))
+    wrote(t("written", path=str(output)))
 
 
 @app.command("forget", cls=Command, help=t("cmd.person.forget"))

@@ -54,7 +54,7 @@ def emit(built: object, kind: str, output: Path | None) -> None:
     import json
 
     from cqn_cli.atomic import write_atomically
-    from cqn_cli.render.output import result_line
+    from cqn_cli.render.output import wrote
     from cqn_cli.report import Report
 
     assert isinstance(built, Report)
@@ -81,4 +81,4 @@ def emit(built: object, kind: str, output: Path | None) -> None:
             typer.echo(data, nl=False)
         return
     write_atomically(output, data.encode("utf-8") if isinstance(data, str) else data)
-    result_line(t("report.written", path=output))
+    wrote(t("report.written", path=output))

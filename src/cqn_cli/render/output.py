@@ -63,7 +63,7 @@ def _emit(data: bytes) -> None:
         from cqn_cli.atomic import write_atomically
 
         write_atomically(_target[0], data)
-        message(t("listing.written", path=_target[0]))
+        wrote(t("listing.written", path=_target[0]))
     else:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
@@ -217,6 +217,13 @@ def message(text: str) -> None:
     """A message for the user (not data): one line on stderr, never wrapped."""
     sys.stderr.write(text + "\n")
     sys.stderr.flush()
+
+
+def wrote(text: str) -> None:
+    """That a file was written (``-o``): said to a clerk at a terminal, on stderr; off a
+    terminal (cron, a script) the exit code says it, and cron mails nothing."""
+    if sys.stderr.isatty():
+        message(text)
 
 
 def result_line(text: str) -> None:
