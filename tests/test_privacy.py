@@ -378,6 +378,35 @@ def test_notes_in_person_rows_are_masked_unless_revealed(cqn: Run, held: None) -
     assert revealed["notes"] == "Thương binh 3/4"
 
 
+def test_refused_notes_are_hidden_in_the_error_lines(
+    cqn: Run, held: None, tmp_path: Path, query: Query
+) -> None:
+    # Notes may be health data: an error line (which cron mails) names the cell, not them.
+    roster = write_csv(
+        tmp_path / "n.csv",
+        "Họ và tên,Ngày sinh,Phường,Ghi chú,Điện thoại\n"
+        "Lê Văn Ba,1962,Xuân Hà,=Ung thư phổi,0905\n"
+        "Lê Văn Bốn,1963,Xuân Hà,+ HIV,\n",
+    )
+    visits = write_csv(
+        tmp_path / "v.csv",
+        f"Số CCCD,Ngày,Lý do,Ghi chú\n{AN_CCCD},12/04/2019,ốm đau,=Ung thư phổi\n",
+    )
+    for kind, path, lines in (("roster", roster, 3), ("visits", visits, 1)):
+        r = cqn("import", kind, path)
+        assert r.exit_code == 1
+        said = r.stderr.splitlines()
+        assert len(said) == lines + 1, r.stderr
+        assert "Ung thư" not in r.stderr and "HIV" not in r.stderr
+        assert f"{path}:2:4 [Ghi chú] '******': " in said[0]
+    assert "'0905': " not in cqn("import", "roster", roster).stderr  # a phone masked as before
+    by_hand = cqn("visit", "record", "CQN000001", "--on", "12/04/2019", "--reason", "sick",
+                  "--notes", "@Ung thư")  # fmt: skip
+    assert by_hand.exit_code == 2 and "Ung thư" not in by_hand.stderr  # a bad option value
+    assert "'******'" in by_hand.stderr
+    assert query("SELECT count(*) FROM visit") == [(1,)]
+
+
 def test_forgetting_again_erases_notes_recorded_after_the_first_time(
     cqn: Run, held: None, query: Query
 ) -> None:

@@ -23,7 +23,7 @@ from cqn_cli.i18n import lang, t
 from cqn_cli.ingest.engine import Warning
 from cqn_cli.ingest.fields import ROSTER, Field, HeaderMap, parser_for
 from cqn_cli.ingest.read import Cell
-from cqn_cli.ingest.rows import BATCH, PERSONAL, LaterIndexes, RowLoader
+from cqn_cli.ingest.rows import BATCH, LaterIndexes, RowLoader, shown_value
 from cqn_cli.people import (
     BOOL_COLUMNS,
     PERSON_COLUMNS,
@@ -663,7 +663,7 @@ def edit_person(
             else:
                 values[name] = parser_for(field.kind, today)(text)
         except FieldProblem as p:
-            shown = mask_cccd_text(text) if field.name in PERSONAL else text
+            shown = shown_value(field.name, text)
             problems.append(RowProblem(0, None, _option_name(field), shown, p.key, p.params))
     if problems:
         raise OptionsRefused(problems)

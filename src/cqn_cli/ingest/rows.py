@@ -12,6 +12,7 @@ from cqn_cli.ingest.engine import Counts, Warning
 from cqn_cli.ingest.fields import Field, HeaderMap, empty_value, parser_for
 from cqn_cli.ingest.read import Cell
 from cqn_cli.store.db import Database, left_out
+from cqn_cli.text import HIDDEN
 from cqn_cli.values import mask_cccd_text
 
 if TYPE_CHECKING:
@@ -22,7 +23,14 @@ BATCH = 2000
 INDEX_LATER = 50_000
 WARNINGS_DETAILED = 1000  # warnings kept in full; later ones are only counted (imports.py
 # shows 50 and the number of the rest)
-PERSONAL = frozenset({"so_cccd", "dien_thoai"})  # masked wherever a value is shown
+
+
+def shown_value(field: str, raw: str) -> str:
+    """A refused value of ``field`` as an error line may show it: a national id or phone
+    masked (``0480******45``), notes (which may be health data) hidden whole."""
+    if field in ("so_cccd", "dien_thoai"):
+        return mask_cccd_text(raw)
+    return HIDDEN if field == "ghi_chu" and raw.strip() else raw
 
 
 @dataclass(frozen=True)
@@ -110,7 +118,7 @@ class RowLoader:
                 else:
                     raise FieldProblem("value.required")
             except FieldProblem as p:
-                shown = mask_cccd_text(str(raw)) if col.field.name in PERSONAL else str(raw)
+                shown = shown_value(col.field.name, str(raw))
                 problems.append(RowProblem(line, index + 1, col.header, shown, p.key, p.params))
         return values, problems
 
