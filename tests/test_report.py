@@ -72,6 +72,21 @@ def test_markdown_report_reads_as_a_document(loaded: Run, tmp_path: Path) -> Non
     tables = [line for line in text.splitlines() if line.startswith("| Mã phường |")]
     assert tables, "the ward tables have Vietnamese headings"
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    # The profile lists, per ward, the clubs and boards with their smallest and largest
+    # membership (SPEC §4, "what district reports list"), as `stats profile` counts them.
+    profile = [line for line in tables if "Đảng viên" in line]
+    assert profile == [
+        "| Mã phường | Phường | Đã tập hợp | Đảng viên | Đoàn viên | DBĐV | Hội viên CCB"
+        " | Số CLB | Số BLL | Nhóm ít nhất | Nhóm đông nhất |"
+    ]
+    lines = text.splitlines()
+    at = lines.index(profile[0]) + 2
+    for row in _stats(loaded, "profile", "--as-of", "2019-12-31")["rows"]:
+        keys = ("gathered", "party_members", "youth_union_members", "reservists")
+        keys += ("ccb_members", "clubs", "boards", "smallest_group", "largest_group")
+        cells = [row["ward_code"], row["ward"], *(vi(row[k]) for k in keys)]
+        assert lines[at] == "| " + " | ".join(cells) + " |"
+        at += 1
 
 
 class _Tables(HTMLParser):

@@ -46,6 +46,10 @@ LAYOUTS: dict[str, Layout] = {
             _n("youth_union_members", "col.youth_union_member"),
             _n("reservists", "col.reservist"),
             _n("ccb_members", "col.veterans_association_member"),
+            _n("clubs", "col.clubs"),
+            _n("boards", "col.boards"),
+            _n("smallest_group", "col.smallest_group"),
+            _n("largest_group", "col.largest_group"),
         ),
     ),
     "groups": Layout(
