@@ -23,6 +23,7 @@ from typer.testing import CliRunner
 
 from conftest import SAMPLE, Run, calls_to, file_digest, spelled, write_csv
 from cqn_cli.cli.app import app
+from cqn_cli.text import encode_cp1258
 
 Query = Callable[..., list[tuple[Any, ...]]]
 
@@ -276,6 +277,58 @@ def test_title_row_above_the_header_in_xlsx(cqn: Run, query: Query, tmp_path: Pa
         ("Nguyễn Văn An", "1952-03-15", AN_CCCD, "tk-tan-chinh", "1972-03", 1),
         ("Trần Thị Bình", "1960", BINH_CCCD, "tk-tan-chinh", "1978", 0),
     ]
+
+
+def _piped(path: Path, data: bytes) -> Path:
+    """A named pipe at ``path`` that gives ``data`` once, as ``<(…)`` or ``/dev/stdin`` do."""
+    import os
+    import threading
+
+    os.mkfifo(path)
+
+    def give() -> None:
+        with path.open("wb") as pipe:
+            pipe.write(data)
+
+    threading.Thread(target=give, daemon=True).start()
+    return path
+
+
+def test_a_file_given_through_a_pipe_is_read_like_the_file(
+    cqn: Run, query: Query, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tempfile
+
+    copies = tmp_path / "tmp"
+    copies.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(copies))
+    # A pipe can be read once; an import reads its file more than once (hash, encoding,
+    # rows), so it reads a private copy, and says what it says of the pipe as named.
+    text = "Họ và tên,Ngày sinh,Phường\nNguyễn Văn An,1952,Xuân Hà\nLê Thị Ba,1960,Xuân Hà\n"
+    cp1258 = encode_cp1258(text)  # as Excel saves "CSV" on a Vietnamese Windows
+    r = cqn("import", "roster", _piped(tmp_path / "ds", cp1258), *AS_2019)
+    assert r.exit_code == 0, r.output
+    assert r.stdout.startswith(f"{tmp_path / 'ds'}: 2 dòng — thêm 2,")
+    assert query("SELECT full_name FROM person ORDER BY id") == [("Nguyễn Văn An",), ("Lê Thị Ba",)]
+    assert query("SELECT file_name, rows FROM import_log") == [("ds", 2)]
+    again = cqn("import", "roster", _piped(tmp_path / "again", cp1258), *AS_2019)
+    assert "tệp giống hệt đã nhập" in again.stdout  # the same bytes, known by their hash
+    bad_text = "Họ và tên,Ngày sinh,Phường\nA B,31/02/1950,Xuân Hà\n"
+    bad = _piped(tmp_path / "bad", bad_text.encode())
+    refused = cqn("import", "roster", bad)
+    assert refused.exit_code == 1
+    assert refused.stderr.splitlines() == [
+        f"{bad}:2:2 [Ngày sinh] '31/02/1950': ngày không tồn tại",
+        f"{bad}: 1 dòng lỗi; không ghi gì.",
+    ]
+    book = Workbook()
+    book.active.append(["Họ và tên", "Ngày sinh", "Phường"])
+    book.active.append(["Trần Văn Cả", "1949", "Xuân Hà"])
+    data = io.BytesIO()
+    book.save(data)
+    assert cqn("import", "roster", _piped(tmp_path / "book", data.getvalue())).exit_code == 0
+    assert query("SELECT count(*) FROM person") == [(3,)]
+    assert not list(copies.iterdir())  # no copy left behind
 
 
 def test_the_same_file_imported_twice_at_once_is_imported_once(

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from conftest import run_in_pty
-
 from cqn_cli.render import progress
 
 FAMILIES = "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đào Đoàn"

@@ -89,6 +89,10 @@ class ImportRefused(DataError):
         self.path = path
         self.problems = problems
 
+    def named(self, path: str) -> None:
+        """Said of the file as the user named it (a copy of it was read)."""
+        self.path = self.params["path"] = path
+
 
 class OptionsRefused(DataError):
     """Values given as command options refused; ``problems`` name the options.

@@ -40,9 +40,7 @@ def backup_cmd(
     from cqn_cli.store.maintenance import backup
 
     done = backup(state(ctx).db(), output_file(ctx, target))
-    wrote(
-        t("db.backup_done", path=done["path"], rows=fmt_int(done["rows"]), tables=done["tables"])
-    )
+    wrote(t("db.backup_done", path=done["path"], rows=fmt_int(done["rows"]), tables=done["tables"]))
 
 
 @app.command("check", cls=Command, help=t("cmd.db.check"))

@@ -424,9 +424,11 @@ def run_import(
     loader: Loader,
     options: ImportOptions,
     tick: Tick | None = None,
+    shown: Path | None = None,
 ) -> ImportResult:
     """Import one file through ``loader``: all or nothing unless ``skip_bad``. ``tick``,
-    if given, hears (file, rows read) every ``TICK_EVERY`` rows."""
+    if given, hears (file, rows read) every ``TICK_EVERY`` rows. ``shown``: the file as
+    the user named it, when ``path`` is a copy of it (see ``read.regular_file``)."""
     src = read.detect(
         path,
         encoding=options.encoding,
@@ -434,7 +436,8 @@ def run_import(
         sheet=options.sheet,
         legacy=options.legacy,
     )
-    display = str(path)
+    shown = shown or path
+    display = str(shown)
     result = ImportResult(
         display, kind, src.sha256, loader.counts, loader.warnings, options.dry_run
     )
@@ -482,7 +485,7 @@ def run_import(
     if nested:
         conn.execute("SAVEPOINT import_file")
     else:
-        store.begin(db, path.name, foreign_keys=not loader.checks_references)
+        store.begin(db, shown.name, foreign_keys=not loader.checks_references)
     committed = False
     try:
         if not options.force and not nested:
@@ -545,7 +548,7 @@ def run_import(
             " unchanged, rejected, imported_at, options) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 kind,
-                path.name,
+                shown.name,
                 src.sha256,
                 options.as_of.isoformat(),
                 c.rows,
@@ -626,6 +629,12 @@ def importer(kind: str) -> Importer:
         else:
             loader = activity.VisitsLoader(db, as_of=as_of, today=today)
         loader.all_warnings = options.all_warnings
-        return run_import(db, path, kind, loader, options, tick)
+        with read.regular_file(path) as readable:
+            try:
+                return run_import(db, readable, kind, loader, options, tick, shown=path)
+            except ImportRefused as refused:
+                if readable != path:  # said of the file named, not of its copy
+                    refused.named(str(path))
+                raise
 
     return run

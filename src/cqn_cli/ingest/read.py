@@ -7,11 +7,16 @@ to settle its encoding, once to stream its rows. Nothing holds the whole file.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import datetime as dt
 import hashlib
 import io
+import os
 import re
+import shutil
+import stat
+import tempfile
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -51,6 +56,30 @@ class Source:
     @property
     def name(self) -> str:
         return str(self.path)
+
+
+@contextlib.contextmanager
+def regular_file(path: Path) -> Iterator[Path]:
+    """``path``, or, for a pipe (``/dev/stdin``, ``<(…)``), which can be read only once,
+    a private copy of all it gives: an import reads its file more than once (its hash,
+    its encoding, its rows). The copy (mode 0600, in a folder of this process's own)
+    is removed at the end."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:  # gone, or unreadable: ``detect`` says so
+        mode = stat.S_IFREG
+    if not stat.S_ISFIFO(mode) and not stat.S_ISCHR(mode):
+        yield path
+        return
+    with tempfile.TemporaryDirectory(prefix="cqn-") as folder:
+        copy = Path(folder) / f"pipe{path.suffix}"
+        try:
+            fd = os.open(copy, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with path.open("rb") as given, os.fdopen(fd, "wb") as kept:
+                shutil.copyfileobj(given, kept, CHUNK)
+        except OSError as exc:
+            raise _refuse(path, 0, "file.unreadable", reason=os_reason(exc)) from None
+        yield copy
 
 
 def _refuse(path: Path, line: int, key: str, **params: object) -> ImportRefused:
