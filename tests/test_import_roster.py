@@ -652,6 +652,28 @@ def test_namesake_with_another_birth_date_is_inserted_with_a_warning(
     assert query("SELECT birth_date FROM person ORDER BY id") == [("1952-03-15",), ("1958",)]
 
 
+def test_namesakes_told_apart_by_their_national_ids_are_no_possible_duplicate(
+    cqn: Run, query: Query, tmp_path: Path
+) -> None:
+    # Two numbers are two people (SPEC §3: a row with so_cccd is the person with that
+    # number); a namesake without a number may still be the same person.
+    f = roster(
+        tmp_path,
+        "r.csv",
+        "Lê Văn Thịnh,16/04/1957,Nam,048057674795,Xuân Hà,",
+        "Lê Văn Thịnh,06/08/1944,Nam,048044785023,Xuân Hà,",
+        "Lê Văn Thịnh,1950,Nam,,Xuân Hà,",
+        "Lê Văn Thịnh,1960,Nam,048060000001,Xuân Hà,",
+    )
+    r = cqn("import", "roster", f, *AS_2019)
+    assert r.exit_code == 0, r.output
+    warned = [line for line in r.stderr.splitlines() if "có thể trùng" in line]
+    assert [w.split(": ", 1)[0] for w in warned] == [f"{f}:4", f"{f}:5"]
+    assert "CQN000001 Lê Văn Thịnh, CQN000002 Lê Văn Thịnh (" in warned[0]  # no number
+    assert "với CQN000003 Lê Văn Thịnh (" in warned[1]  # the only one without a number
+    assert query("SELECT count(*) FROM person") == [(4,)]
+
+
 def test_person_first_without_cccd_then_with_it_gets_the_number(
     cqn: Run, query: Query, tmp_path: Path
 ) -> None:

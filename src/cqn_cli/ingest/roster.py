@@ -394,8 +394,13 @@ class RosterLoader(RowLoader):
 
         if pk is None or held is None:
             # Warn on today's map, wider than the file's: who might be the same person.
-            # Who is held under this name now (not what this file renamed someone from).
-            current = [(c, h) for c, h in named if not idx.is_former(c, h)]
+            # Who is held under this name now (not what this file renamed someone from),
+            # and not known by another national id than this row's: that is someone else.
+            current = [
+                (c, h)
+                for c, h in named
+                if not idx.is_former(c, h) and (cccd is None or h.national_id is None)
+            ]
             namesakes = idx.namesakes(current, ward_id)
             if namesakes:
                 # Past the warnings kept in full, the names are not worth looking up.
