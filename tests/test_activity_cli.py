@@ -256,6 +256,34 @@ def test_group_list_filters(cqn: Run, query: Query, tmp_path: Path) -> None:
     assert cqn("group", "list", "--kind", "Hội").exit_code == 2
 
 
+def test_a_ward_filter_names_the_ward_of_the_listings_date(sample_db: Path) -> None:
+    # "Xuân Hà" is the 2019 ward in 2019, and since 2025 the larger ward of that name
+    # (with Tam Thuận): a listing reads the name, and the map, at its own date, as stats.
+    from typer.testing import CliRunner
+
+    from cqn_cli.cli.app import app
+
+    def rows(*args: str) -> list[dict[str, Any]]:
+        r = CliRunner().invoke(app, ["--db", str(sample_db), *args, "-f", "json"])
+        assert r.exit_code == 0, r.output
+        return json.loads(r.stdout)["rows"]  # type: ignore[no-any-return]
+
+    clubs = ("group", "list", "--ward", "Xuân Hà", "--kind", "CLB")
+    then = [g["code"] for g in rows(*clubs, "--as-of", "31/12/2019")]
+    assert then == ["XH-CLB01", "XH-CLB02", "XH-CLB03"]
+    now = {g["code"][:2] for g in rows(*clubs)}
+    assert now == {"TT", "XH"}
+    visits = rows("visit", "list", "--period", "2019", "--ward", "Xuân Hà")
+    (by_ward,) = [
+        w
+        for w in rows("stats", "visits", "--period", "2019", "--by", "ward")
+        if w["ward"] == "Phường Xuân Hà"
+    ]
+    assert len(visits) == by_ward["visits"]
+    assert len({v["person_id"] for v in visits}) == by_ward["people"]
+    assert sum(v["gift"] or 0 for v in visits) == by_ward["gift_total"]
+
+
 def test_group_list_csv_has_the_keys_as_header(cqn: Run, query: Query, tmp_path: Path) -> None:
     ward(cqn, query, tmp_path)
     out = ok(cqn, "group", "list", "--format", "csv", "--as-of", "2019-07-15").stdout

@@ -56,15 +56,17 @@ GroupKindOpt = Annotated[
 ]
 
 
-def _ward_ids(ctx: typer.Context, ward: str | None) -> list[str] | None:
-    """The wards whose people a ``--ward`` filter takes in (through merges)."""
+def _ward_ids(ctx: typer.Context, ward: str | None, day: dt.date) -> list[str] | None:
+    """The wards whose people a ``--ward`` filter takes in (through merges), the ward
+    named and the map both read at ``day`` (the listing's date: "Xuân Hà" in 2019 is the
+    ward of 2019, not the larger one that bears the name since 2025), as ``stats`` does."""
     if ward is None:
         return None
     from cqn_cli.wards import WardIndex, resolve_or_fail, wards_within
 
     db = state(ctx).db()
-    found = resolve_or_fail(db, ward, today())
-    return wards_within(WardIndex(db), found, today())
+    found = resolve_or_fail(db, ward, day)
+    return wards_within(WardIndex(db), found, day)
 
 
 def _warnings(warnings: list[Any]) -> None:
@@ -110,7 +112,7 @@ def group_list(
     rows = group_rows(
         state(ctx).db(),
         day=day,
-        ward_ids=_ward_ids(ctx, ward),
+        ward_ids=_ward_ids(ctx, ward, day),
         kind=kind,
     )
     params = {"ward": ward, "kind": kind, "as_of": day.isoformat()}
@@ -422,7 +424,7 @@ def visit_list(
         state(ctx).db(),
         date_from=date_from,
         date_to=date_to,
-        ward_ids=_ward_ids(ctx, ward),
+        ward_ids=_ward_ids(ctx, ward, min(date_to or today(), today())),
         group_code=group,
         reveal=reveal,
     )
