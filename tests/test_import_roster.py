@@ -1282,6 +1282,23 @@ def test_a_status_date_before_birth_is_refused(cqn: Run, query: Query, tmp_path:
     assert query("SELECT count(*) FROM person") == [(0,)]
 
 
+def test_of_several_files_each_stands_alone_and_exit_1_says_one_was_refused(
+    cqn: Run, query: Query, tmp_path: Path
+) -> None:
+    a = write_csv(tmp_path / "a.csv", "Họ và tên,Năm sinh,Phường\nNguyễn Văn An,1952,Xuân Hà\n")
+    b = write_csv(tmp_path / "b.csv", "Họ và tên,Năm sinh,Phường\nLê Văn Tư,31/02/1950,Xuân Hà\n")
+    r = cqn("import", "roster", a, b, *AS_2019)
+    assert r.exit_code == 1  # like cp with several files: the others done, the failure said
+    assert query("SELECT full_name FROM person") == [("Nguyễn Văn An",)]
+    assert query("SELECT file_name FROM import_log") == [("a.csv",)]
+    assert r.stderr.splitlines()[-1] == (
+        "1/2 tệp bị từ chối (không ghi gì của các tệp đó); các tệp khác đã nhập"
+        " như từng dòng trên ghi."
+    )
+    alone = cqn("import", "roster", b, *AS_2019)  # one file: its own line says it all
+    assert alone.exit_code == 1 and "tệp bị từ chối (" not in alone.stderr
+
+
 def test_dry_run_over_several_files_sees_the_earlier_ones_and_writes_nothing(
     cqn: Run, query: Query, tmp_path: Path
 ) -> None:

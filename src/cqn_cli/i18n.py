@@ -570,6 +570,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path}: {count} dòng lỗi; không ghi gì.",
         "{path}: {count} bad row(s); nothing was written.",
     ),
+    "import.some_refused": (
+        "{refused}/{files} tệp bị từ chối (không ghi gì của các tệp đó); các tệp khác đã nhập"
+        " như từng dòng trên ghi.",
+        "{refused} of {files} files refused (nothing of them written); the others were"
+        " imported as their lines above say.",
+    ),
     "import.file_refused": (
         "{path}: tệp bị từ chối; không ghi gì.",
         "{path}: the file is refused; nothing was written.",

@@ -196,7 +196,8 @@ def print_result(
 
 
 def _run(ctx: typer.Context, kind: str) -> None:
-    """Import each file (each all or nothing), report each, exit 1 if any was refused."""
+    """Import each file (each all or nothing), report each, exit 1 if any was refused
+    (and say so once more at the end when others were imported)."""
     from cqn_cli.ingest.engine import import_files, importer
     from cqn_cli.render.output import report_error
     from cqn_cli.render.progress import RowProgress
@@ -206,7 +207,7 @@ def _run(ctx: typer.Context, kind: str) -> None:
     for written in (options.rejects, warnings_file):
         if written is not None:  # not the database either
             output_file(ctx, written)
-    failed = False
+    failed = 0
     files, db = ctx.params["files"], state(ctx).db()
     warned: list[ImportResult] = []
     with RowProgress() as bar:  # on a terminal only
@@ -214,7 +215,7 @@ def _run(ctx: typer.Context, kind: str) -> None:
             bar.stop()
             if isinstance(outcome, ImportRefused):  # each file stands alone: report, go on
                 report_error(outcome)
-                failed = True
+                failed += 1
             else:
                 print_result(outcome, written_to=warnings_file, hint=True)
                 warned.append(outcome)
@@ -223,6 +224,10 @@ def _run(ctx: typer.Context, kind: str) -> None:
     if warnings_file is not None and any(r.already_imported_at is None for r in warned):
         write_warnings(warnings_file, warned)
     if failed:
+        if failed < len(files) and not options.dry_run:  # exit 1, yet some were written
+            from cqn_cli.render.output import message
+
+            message(t("import.some_refused", refused=failed, files=len(files)))
         raise typer.Exit(EXIT_DATA)
 
 
