@@ -85,6 +85,8 @@ def test_csv_export_is_excel_ready_and_masked_unless_revealed(
     assert r.exit_code == 0 and r.stdout == ""  # said only at a terminal
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # the BOM: Excel reads the accents right
+    piped = cqn(sample_db, "export", "people").stdout_bytes  # for a script: no BOM
+    assert piped == raw.removeprefix(b"\xef\xbb\xbf")
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
     assert len(rows) == 1512

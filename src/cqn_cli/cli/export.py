@@ -54,7 +54,7 @@ def export_cmd(
     elif chosen == "xlsx":
         data = files.to_xlsx(columns, rows, lang(), t(f"export.sheet.{kind.value}"))
     else:
-        data = files.to_csv(columns, rows, lang())
+        data = files.to_csv(columns, rows, lang(), bom=output is not None)
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()

@@ -43,7 +43,11 @@ def cell_text(value: Any, kind: str, lang: str) -> str:
     return str(value)
 
 
-def to_csv(columns: Sequence[ExportColumn], rows: Sequence[dict[str, Any]], lang: str) -> bytes:
+def to_csv(
+    columns: Sequence[ExportColumn], rows: Sequence[dict[str, Any]], lang: str, *, bom: bool = True
+) -> bytes:
+    """CSV for Excel: a file gets the BOM that tells Excel it is UTF-8; standard output
+    (``bom=False``), read by scripts, has none (as a listing's)."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow([c.vi if lang == "vi" else c.en for c in columns])
@@ -51,7 +55,7 @@ def to_csv(columns: Sequence[ExportColumn], rows: Sequence[dict[str, Any]], lang
         writer.writerow(
             [neutralise_formula(cell_text(row.get(c.key), c.kind, lang)) for c in columns]
         )
-    return buf.getvalue().encode("utf-8-sig")  # the BOM tells Excel it is UTF-8
+    return buf.getvalue().encode("utf-8-sig" if bom else "utf-8")
 
 
 def to_json(rows: Sequence[dict[str, Any]], params: dict[str, Any]) -> bytes:
