@@ -402,7 +402,7 @@ def test_every_bad_row_is_listed_however_many(
     lines = err.splitlines()
     assert code == 1
     assert [line.split(" ")[0] for line in lines[:-1]] == [f"{path}:{n}:2" for n in range(2, 1502)]
-    assert lines[-1] == f"{path}: 1500 bad row(s); nothing was written."
+    assert lines[-1] == f"{path}: 1,500 bad row(s); nothing was written."
 
 
 # ---- the comparison is not vacuous --------------------------------------------------------

@@ -113,6 +113,19 @@ def test_catalogue_has_both_languages_with_the_same_placeholders() -> None:
         assert fields_vi == fields_en, key
 
 
+def test_a_count_in_a_message_is_written_the_clerks_way() -> None:
+    from cqn_cli import i18n
+
+    assert i18n.t("warn.more", count=16491) == "… và 16.491 cảnh báo khác."
+    assert i18n.t("import.refused", path="ds.csv", count=1200) == (
+        "ds.csv: 1.200 dòng lỗi; không ghi gì."
+    )
+    # A line number is no count: "dòng 12345", as the file:line of every error line.
+    assert "12345" in i18n.t("row.cccd_duplicate_in_file", other=12345)
+    i18n.set_lang("en")
+    assert i18n.t("warn.more", count=16491) == "… and 16,491 more warnings."
+
+
 def test_every_message_key_used_in_the_code_exists() -> None:
     src = Path(__file__).resolve().parent.parent / "src" / "cqn_cli"
     pattern = re.compile(

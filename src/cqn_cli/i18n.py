@@ -58,11 +58,20 @@ def t(key: str, **params: Any) -> str:
         return key
     text = entry[0] if lang() == "vi" else entry[1]
     if params:
+        for name in _COUNTS.intersection(params):  # 16491 → 16.491 (SPEC §5)
+            value = params[name]
+            if isinstance(value, int) and not isinstance(value, bool):
+                params[name] = fmt_int(value)
         try:
             return text.format(**params)
         except (KeyError, IndexError, ValueError):
             return text
     return text
+
+
+# Parameters that are always counts, written the clerk's way wherever a message says
+# one (``count`` of rows, files, warnings, conflicts…); a year, a line, an id is not.
+_COUNTS = frozenset({"count"})
 
 
 def fmt_pct(share: float) -> str:
