@@ -77,6 +77,17 @@ def test_the_audit_trail_as_csv_has_the_same_columns_empty_or_not(cqn: Run, held
     assert none == [some] == ["id,at,command,entity,key,person_id,action,changes"]
 
 
+def test_the_audit_table_says_when_in_the_clerks_local_time(cqn: Run, held: None) -> None:
+    import datetime as dt
+
+    (row,) = audit(cqn, "--limit", "1")
+    local = dt.datetime.fromisoformat(row["at"]).astimezone()
+    table = ok(cqn, "audit", "list", "--limit", "1", "-f", "table").stdout
+    assert local.strftime("%d/%m/%Y %H:%M:%S") in table  # whole, not cut to 2026-12-07T1…
+    english = cqn("audit", "list", "--limit", "1", "-f", "table", lang="en").stdout
+    assert local.strftime("%Y-%m-%d %H:%M:%S") in english
+
+
 def test_people_imported_in_batches_are_audited_as_the_trigger_audits_one(
     cqn: Run, query: Query, tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -177,6 +177,21 @@ def test_terminal_report_off_a_tty_has_no_colour(loaded: Run) -> None:
     assert "1,258/1,437 (87.54%)" in en.stdout
 
 
+def test_money_is_written_in_the_readers_language(loaded: Run) -> None:
+    first = _stats(loaded, "visits", "--period", "2019", "--by", "ward")["rows"][0]
+    gift = first["gift_total"]
+    vi = loaded("report", "--period", "2019", "-f", "md").stdout
+    en = loaded("report", "--period", "2019", "-f", "md", lang="en").stdout
+    assert (
+        f"| {first['ward']} | {first['visits']} | {first['people']} | {gift:,} đ |".replace(
+            ",", "."
+        )
+        in vi
+    )
+    assert f"| {first['visits']} | {first['people']} | {gift:,} VND |" in en
+    assert " đ |" not in en and " đ (" not in en
+
+
 def test_a_written_file_is_said_only_to_a_terminal(sample_db: Path, tmp_path: Path) -> None:
     out = tmp_path / "bao-cao.html"
     argv = [sys.executable, "-m", "cqn_cli", "--db", str(sample_db)]

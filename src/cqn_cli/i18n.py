@@ -269,7 +269,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Example: cqn person status CQN000012 moved_out --on 2019-06-15",
     ),
     "arg.files": ("Tệp CSV/TXT/XLSX.", "CSV/TXT/XLSX files."),
-    "arg.person": ("Mã CQN (ví dụ CQN000012).", "Person id (e.g. CQN000012)."),
+    "arg.person": (
+        "Mã CQN (ví dụ CQN000012) hoặc số CCCD.",
+        "Person id (e.g. CQN000012) or national id.",
+    ),
     "arg.text": ("Đoạn tên cần tìm.", "Text to search for."),
     "arg.ward": ("Phường (tên, bí danh hoặc mã).", "Ward (name, alias or code)."),
     "arg.old_wards": ("Các phường cũ.", "The old wards."),
@@ -1267,6 +1270,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "col.code": ("Mã", "Code"),
     "col.name": ("Tên", "Name"),
     "col.district": ("Quận", "District"),
+    "col.province": ("Tỉnh, thành phố", "Province or city"),
     "col.valid_from": ("Hiệu lực từ", "Valid from"),
     "col.valid_to": ("Hiệu lực đến", "Valid to"),
     "col.successor": ("Sáp nhập vào", "Merged into"),
@@ -1404,6 +1408,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "List visits (health notes masked unless --reveal).\n\n"
         "Example: cqn visit list --from 2019-01-01 --to 2019-12-31",
     ),
+    "value.money": ("{amount} đ", "{amount} VND"),
     "value.yes": ("Có", "yes"),
     "value.no": ("Không", "no"),
     "status.active": ("đang sinh hoạt", "active"),

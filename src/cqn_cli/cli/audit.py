@@ -82,7 +82,7 @@ def list_cmd(
         rows,
         [
             Column("id", "col.audit_id", "int", "right"),
-            Column("at", "col.at"),
+            Column("at", "col.at", "moment"),
             Column("command", "col.command"),
             Column("entity", "col.entity"),
             Column("key", "col.key"),

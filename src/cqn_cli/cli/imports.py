@@ -129,17 +129,6 @@ def _check_output(option: str, path: Path, files: list[Path]) -> None:
         raise UsageError("usage.rejects_bad_path", option=option, path=str(path))
 
 
-def _local_time(stamp: str) -> str:
-    """An ISO time as the clerk reads it: local, ``dd/mm/yyyy HH:MM`` in Vietnamese."""
-    from cqn_cli.i18n import lang
-
-    try:
-        moment = dt.datetime.fromisoformat(stamp).astimezone()
-    except ValueError:
-        return stamp
-    return moment.strftime("%d/%m/%Y %H:%M" if lang() == "vi" else "%Y-%m-%d %H:%M")
-
-
 def warning_text(path: str, w: "Warning", *, placed: bool = False) -> str:
     """A warning as the clerk reads it: ``file:line:column [Header]: …``; ``placed``: in
     the file of warnings, whose columns say where (a warning of the file as a whole
@@ -164,10 +153,10 @@ def print_result(
 ) -> None:
     """One file's outcome: its first warnings, how many more (and where they all are,
     ``written_to``, or with ``hint`` the option that would write them), its counts."""
-    from cqn_cli.render.output import message, result_line
+    from cqn_cli.render.output import local_time, message, result_line
 
     if result.already_imported_at is not None:
-        when = _local_time(result.already_imported_at)
+        when = local_time(result.already_imported_at)
         result_line(t("import.already", path=result.path, when=when))
         return
     if result.skipped_title_rows:

@@ -78,7 +78,7 @@ def add_cmd(
         typer.Option("--from", parser=parse_option_date, metavar="DATE", help=t("opt.on")),
     ] = None,
     district: Annotated[str | None, typer.Option("--district", help=t("col.district"))] = None,
-    province: Annotated[str | None, typer.Option("--province")] = None,
+    province: Annotated[str | None, typer.Option("--province", help=t("col.province"))] = None,
 ) -> None:
     from cqn_cli.render.output import result_line
     from cqn_cli.wards import add_ward

@@ -7,6 +7,7 @@ stderr; off a terminal there is no colour and the width is fixed.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import os
@@ -96,11 +97,23 @@ class Column:
     optional: bool = False  # left out of a table on a narrow terminal
 
 
+def local_time(stamp: str, *, seconds: bool = False) -> str:
+    """An ISO time as the clerk reads it: local, ``dd/mm/yyyy HH:MM`` in Vietnamese."""
+    try:
+        moment = dt.datetime.fromisoformat(stamp).astimezone()
+    except ValueError:
+        return stamp
+    shape = "%d/%m/%Y %H:%M" if lang() == "vi" else "%Y-%m-%d %H:%M"
+    return moment.strftime(shape + (":%S" if seconds else ""))
+
+
 def human(value: Any, kind: str) -> str:
     if value is None:
         return ""
     if kind == "date":
         return format_date(str(value), lang())
+    if kind == "moment":
+        return local_time(str(value), seconds=True)
     if kind == "bool":
         return t("value.yes") if value else t("value.no")
     if kind == "int":
@@ -110,7 +123,7 @@ def human(value: Any, kind: str) -> str:
     if kind in ("gender", "group_kind", "meeting_kind", "mark", "reason"):
         return t(f"{kind}.{value}")
     if kind == "money":
-        return fmt_int(int(value)) + " đ"
+        return t("value.money", amount=fmt_int(int(value)))
     if kind == "rate":
         return fmt_pct(float(value))
     if isinstance(value, list):
