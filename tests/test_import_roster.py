@@ -672,6 +672,22 @@ def test_namesakes_told_apart_by_their_national_ids_are_no_possible_duplicate(
     assert "CQN000001 Lê Văn Thịnh, CQN000002 Lê Văn Thịnh (" in warned[0]  # no number
     assert "với CQN000003 Lê Văn Thịnh (" in warned[1]  # the only one without a number
     assert query("SELECT count(*) FROM person") == [(4,)]
+    # The same, read from the database: a newcomer with a number is warned of the one
+    # namesake held without one; the same man born 1950, now with his number, is him.
+    later = roster(
+        tmp_path,
+        "later.csv",
+        "Lê Văn Thịnh,02/02/1962,Nam,048062000002,Xuân Hà,",
+        "Lê Văn Thịnh,1950,Nam,048050000009,Xuân Hà,",
+    )
+    r = cqn("import", "roster", later, *AS_2019)
+    assert r.exit_code == 0, r.output
+    warned = [line for line in r.stderr.splitlines() if "có thể trùng" in line]
+    assert len(warned) == 1 and f"{later}:2: có thể trùng với CQN000003 Lê Văn Thịnh (" in warned[0]
+    assert query("SELECT id, national_id FROM person WHERE id IN (3, 5)") == [
+        (3, "048050000009"),
+        (5, "048062000002"),
+    ]
 
 
 def test_person_first_without_cccd_then_with_it_gets_the_number(

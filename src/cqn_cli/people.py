@@ -89,8 +89,8 @@ def _lookup_sql(wards: int | None, by_cccd: bool) -> str:
     where = "name_key = ?"
     if wards is not None:
         where += f" AND ward_id IN ({', '.join('?' * wards)})"
-    if by_cccd:
-        where = f"({where}) OR national_id = ?"
+    if by_cccd:  # namesakes known by another number are someone else: not read at all
+        where = f"({where} AND national_id IS NULL) OR national_id = ?"
     return f"SELECT {columns} FROM person WHERE {where}"
 
 
@@ -191,7 +191,9 @@ class PersonIndex:
         """In one query: who holds ``cccd`` (id and keys, if anyone), and the people under
         ``name_key`` (only those held in ``wards``, if given: a common name has hundreds of
         holders in a city) in the order of their ids; pending changes applied, so a
-        person this import moves out of ``wards`` may still be among them."""
+        person this import moves out of ``wards`` may still be among them. Given a
+        ``cccd``, the namesakes held with a national id are left out (SPEC §3: another
+        number is another person), except those this import has pending."""
         args = [name_key] if wards is None else [name_key, *wards]
         if cccd is not None:
             args.append(cccd)
