@@ -1468,6 +1468,23 @@ def apart(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return calls_to(monkeypatch, lambda loader, line, cells: line, (RowLoader, "parse"))
 
 
+def test_the_pipe_between_the_two_processes_holds_a_megabyte_where_linux_allows(
+    apart: list[int],
+) -> None:
+    import fcntl
+    import multiprocessing
+
+    from cqn_cli.ingest import engine
+
+    receiving, sending = multiprocessing.get_context("fork").Pipe(duplex=False)
+    with receiving, sending:
+        size = getattr(fcntl, "F_GETPIPE_SZ", 1032)
+        assert fcntl.fcntl(sending.fileno(), size) == 1 << 16  # what Linux gives at first
+        engine._widen(sending)
+        if int(Path("/proc/sys/fs/pipe-max-size").read_text()) >= engine.PIPE_BYTES:
+            assert fcntl.fcntl(sending.fileno(), size) == engine.PIPE_BYTES
+
+
 @pytest.mark.parametrize("how", [(), ("--skip-bad", "--rejects", "REJECTS")], ids=["all", "skip"])
 def test_a_big_first_import_checked_by_a_second_process_says_and_writes_the_same(
     tmp_path: Path, apart: list[int], monkeypatch: pytest.MonkeyPatch, how: tuple[str, ...]
