@@ -331,25 +331,38 @@ def test_indexes_built_later_are_built_at_once_past_the_sort_limit(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """``LaterIndexes``: left out once an import has written as many rows as were held
-    (and ``INDEX_LATER``); built there and then when the table reaches ``sort_limit``
-    rows, and never left out again; built by ``finish`` otherwise."""
+    (and ``INDEX_LATER``, unless the table was empty); built there and then when the
+    table reaches ``sort_limit`` rows, and never left out again; built by ``finish``
+    otherwise."""
     from cqn_cli.ingest import rows
 
     monkeypatch.setattr(rows, "INDEX_LATER", 2)
     db = open_db(tmp_path / "cqn.db", create=True)
 
-    def there() -> bool:
-        sql = "SELECT 1 FROM sqlite_master WHERE name = 'attendance_person'"
-        return db.execute(sql).fetchone() is not None
+    def there(name: str = "attendance_person") -> bool:
+        sql = "SELECT 1 FROM sqlite_master WHERE name = ?"
+        return db.execute(sql, [name]).fetchone() is not None
 
+    begin(db)
+    db.execute("CREATE TABLE held (x)")
+    db.execute("CREATE INDEX held_x ON held (x)")
+    db.execute("INSERT INTO held VALUES (1)")  # one row there before the import
+    written = rows.LaterIndexes(db, "held", ["held_x"])
+    written.written = 1
+    db.execute("INSERT INTO held VALUES (2)")
+    written.before_writing()
+    assert there("held_x")  # fewer rows than INDEX_LATER
+    written.written = 2
+    written.before_writing()
+    assert not there("held_x")
+    written.finish()
+    assert there("held_x")
+    rollback(db)
     begin(db)
     later = rows.LaterIndexes(db, "attendance", ["attendance_person"], sort_limit=5)
     later.written = 1
     later.before_writing()
-    assert there()  # fewer rows than INDEX_LATER
-    later.written = 2
-    later.before_writing()
-    assert not there()
+    assert not there()  # an empty table: left out from the first batch
     later.written = 5
     later.before_writing()
     assert there()  # built at the limit

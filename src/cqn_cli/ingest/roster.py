@@ -34,7 +34,7 @@ from cqn_cli.people import (
     name_keys,
     now_iso,
 )
-from cqn_cli.store.db import Database, trigger_left_out, write
+from cqn_cli.store.db import Database, left_out, write
 from cqn_cli.store.migrations import audit_inserted
 from cqn_cli.values import cccd_contradictions, mask_cccd_text, parse_cccd
 from cqn_cli.wards import WardIndex, check_default_ward
@@ -122,6 +122,10 @@ class RosterLoader(RowLoader):
         self.people = PersonIndex(self.db)
         # Not the indexes an import looks people up by (names, national ids): the others.
         self._later = LaterIndexes(self.db, "person", _LATER_INDEXES, sort_limit=SORT_LIMIT)
+        # Audited as the trigger would, but a batch at once (see ``_flush``): the trigger
+        # is left out until ``finish`` (once: each drop makes every statement prepared
+        # again); a refused import's rollback brings it back with the rest.
+        self._audit_back = left_out(self.db, "trigger", "audit_person_insert")
         # Namesakes are looked for on today's map, wider than the file's.
         self.people.index_places(lambda w: self.wards.on_map(w, self.today).id)
         if self.default_ward:
@@ -183,6 +187,8 @@ class RosterLoader(RowLoader):
     def finish(self) -> list[RowProblem]:
         self._flush()
         self._later.finish()
+        if self._audit_back is not None:
+            self._audit_back()
         return []
 
     # -- a row imported before ---------------------------------------------------------
@@ -533,12 +539,11 @@ class RosterLoader(RowLoader):
         conn = self.db.conn
         if self._inserts:
             self._later.before_writing()
-            # Audited as the trigger would, but for the batch at once (a third of the
-            # inserts' time row by row): its ids are this import's, one after the other.
-            with trigger_left_out(self.db, "audit_person_insert") as stood_in_for:
-                conn.executemany(self._insert_sql, self._inserts)
-                if stood_in_for:
-                    conn.execute(_AUDIT_INSERTS, [self._inserts[0][0], self._inserts[-1][0]])
+            conn.executemany(self._insert_sql, self._inserts)
+            if self._audit_back is not None:
+                # Audited as the trigger would, but for the batch at once (a third of the
+                # inserts' time row by row): its ids are this import's, one after the other.
+                conn.execute(_AUDIT_INSERTS, [self._inserts[0][0], self._inserts[-1][0]])
             self._later.written += len(self._inserts)
             self._inserts.clear()
         if self._updates:

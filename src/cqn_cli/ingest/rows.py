@@ -182,7 +182,8 @@ class RowLoader:
 class LaterIndexes:
     """Indexes of ``table`` that a big import builds once rather than grows row by row:
     once it has written as many rows as the table held when it began (and at least
-    ``INDEX_LATER``), they are left out (``store.db.left_out``) and built again in
+    ``INDEX_LATER``, unless the table was empty: a first import, from its first batch),
+    they are left out (``store.db.left_out``) and built again in
     ``finish``. An index built over a whole table at once is several times cheaper than
     one grown by random inserts; nothing the import reads goes through them.
 
@@ -208,11 +209,13 @@ class LaterIndexes:
             if self._past_limit():
                 self.finish()
             return
-        if self._built or self.written < INDEX_LATER:
+        if self._built:
             return
-        if self._held is None:  # counted once, not by every small import (`person add`)
+        if self._held is None:  # counted once, before the first batch
             total = self.db.execute(f"SELECT count(*) FROM {self.table}").fetchone()[0]
             self._held = max(total - self.written, 0)
+        if self.written < INDEX_LATER and self._held:  # an empty table: at once
+            return
         if self.written >= self._held and not self._past_limit():
             left = (left_out(self.db, "index", name) for name in self.names)
             self._put_back = [put_back for put_back in left if put_back is not None]
