@@ -1423,6 +1423,61 @@ MIXED = (
 )
 
 
+# Who is who in an import into an empty table: namesakes with and without numbers,
+# a number twice, a person twice, one name for two numbered people and a third without.
+FIRST_IMPORT = MIXED + (
+    "Trần Văn Tâm,1950,Nam,048050000111,Xuân Hà,,\n"
+    "Trần Văn Tâm,1950,Nam,048050000222,Xuân Hà,,\n"
+    "Trần Văn Tâm,1950,Nam,,Xuân Hà,,\n"
+    "Trần Văn Tâm,1951,Nam,,Xuân Hà,,\n"
+    "Trần Văn Tâm,1952,Nam,048052000333,Xuân Hà,,\n"
+    "Trần Văn Tám,1950,Nam,048050000222,Xuân Hà,,\n"
+    "Trần Văn Tâm,1951,Nam,,Xuân Hà,,\n"
+    "Nguyễn Văn An,20/05/1958,Nam,048058000777,Thanh Khê Đông,,\n"
+    "Nguyễn Văn An,1949,Nam,,Tam Thuận,,\n"
+)
+
+
+def test_an_import_into_an_empty_table_asks_only_what_someone_added_may_answer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Into an empty table everyone held is someone this import added: a lookup that
+    none of them can answer (``people._Seen``) is not asked of the database. Said and
+    written the same as when every lookup is asked (a filter of 8 bits says "maybe" to
+    everything), batches written every three rows so that the database answers."""
+    from cqn_cli import people
+    from cqn_cli.ingest import roster as loader
+
+    monkeypatch.setattr(loader, "BATCH", 3)
+    f = write_csv(tmp_path / "ds.csv", FIRST_IMPORT)
+    outcome, asked, full = {}, {}, people._Seen.BITS
+    for bits in (full, 8):
+        monkeypatch.setattr(people._Seen, "BITS", bits)
+        monkeypatch.setattr(people._Seen, "_MASK", bits - 1)
+        queries = calls_to(monkeypatch, lambda *a: a, (people, "_lookup_sql"))
+        db, rejects = tmp_path / f"{bits}.db", tmp_path / f"{bits}.csv"
+        r = import_on(db, "roster", f, *AS_2019, "--skip-bad", "--rejects", rejects)
+        outcome[bits] = (
+            r.exit_code,
+            r.stdout,
+            r.stderr.replace(str(rejects), "…"),
+            written(db),
+            rejects.read_text(encoding="utf-8"),
+        )
+        asked[bits] = len(queries)
+    assert outcome[8] == outcome[full]
+    code, stdout, stderr, _, rejected = outcome[8]
+    assert code == 0 and "21 dòng — thêm 12, cập nhật 0, không đổi 0, loại 9." in stdout
+    warned = {w.split(":")[1]: w for w in stderr.splitlines() if w.startswith(f"{f}:")}
+    assert "CQN000007 Trần Văn Tâm, CQN000008 Trần Văn Tâm (cùng họ tên" in warned["18"]
+    assert "có thể trùng với CQN000009 Trần Văn Tâm (" in warned["19"]  # the one unnumbered
+    assert "có thể trùng với CQN000003 Nguyễn Văn An (" in warned["22"]  # Thanh Khê today
+    assert "dòng 17: khớp nhiều người: CQN000007 Trần Văn Tâm, CQN000008 Trần Văn Tâm" in rejected
+    assert "dòng 20: [Số CCCD]: số CCCD trùng với dòng 16 của cùng tệp" in rejected
+    assert "dòng 21: trùng người ở dòng 18" in rejected
+    assert asked[8] > asked[full] > 0, asked  # the database asked less, not never
+
+
 def import_on(db: Path, *args: Any) -> Any:
     """``cqn --db DB import …`` on a database of its own (``init`` first)."""
     runner = CliRunner()

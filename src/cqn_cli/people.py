@@ -94,13 +94,57 @@ def _lookup_sql(wards: int | None, by_cccd: bool) -> str:
     return f"SELECT {columns} FROM person WHERE {where}"
 
 
+class _Seen:
+    """The keys of everyone an import into an empty table has added: a lookup none of
+    them could answer needs no query. Three filters of bits (Bloom's), 1 MiB each
+    whatever the import's size: one may say "maybe" of a key it never saw (about 1 in
+    20 at a million people), never "no" of one it saw."""
+
+    BITS = 1 << 23
+    _MASK = BITS - 1
+
+    def __init__(self) -> None:
+        # National ids; the name keys of everyone; those of the people without a number.
+        self._sets = [bytearray(self.BITS >> 3) for _ in range(3)]
+
+    @classmethod
+    def _bits(cls, key: str) -> tuple[int, int]:
+        h = hash(key)  # the same within this process, which alone asks
+        return h & cls._MASK, (h >> 23) & cls._MASK
+
+    def _has(self, which: int, key: str) -> bool:
+        bits, (a, b) = self._sets[which], self._bits(key)
+        return bool(bits[a >> 3] & (1 << (a & 7))) and bool(bits[b >> 3] & (1 << (b & 7)))
+
+    def _put(self, which: int, key: str) -> None:
+        bits = self._sets[which]
+        for n in self._bits(key):
+            bits[n >> 3] |= 1 << (n & 7)
+
+    def add(self, held: Held) -> None:
+        if held.national_id:
+            self._put(0, held.national_id)
+        else:
+            self._put(2, held.name_key)
+        self._put(1, held.name_key)
+
+    def may_answer(self, cccd: str | None, name_key: str) -> bool:
+        """Whether anyone added may hold ``cccd`` or be a namesake a lookup returns
+        (given a ``cccd``, only the namesakes without a number: see ``_lookup_sql``)."""
+        if cccd is not None and self._has(0, cccd):
+            return True
+        return self._has(1 if cccd is None else 2, name_key)
+
+
 class PersonIndex:
     """The identity keys of the people held, for one import or command.
 
     Read from the database as they are needed (its indexes on ``national_id`` and
     ``name_key`` answer), so memory stays flat however large the roster; the people
     this import has added or changed but not yet written are ``pending`` and always
-    win over what is stored. ``written()`` after each batch is written.
+    win over what is stored. ``written()`` after each batch is written. Into an empty
+    table, everyone stored is someone ``add`` was told of: a lookup that none of them
+    can answer (``_Seen``) is not asked of the database.
     """
 
     def __init__(self, db: Database) -> None:
@@ -113,6 +157,7 @@ class PersonIndex:
         row = db.execute("SELECT coalesce(max(id), 0) FROM person").fetchone()
         seq = db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'person'").fetchone()
         self.next_id: int = max(int(row[0]), int(seq[0]) if seq else 0) + 1
+        self._seen = _Seen() if row[0] == 0 else None  # no id: nobody held
 
     def written(self) -> None:
         """The pending people are now in the database (their former keys stay known)."""
@@ -127,6 +172,8 @@ class PersonIndex:
         not the change has been written yet. Only changed people are kept: memory stays
         small."""
         self._pending[pk] = held
+        if self._seen is not None:
+            self._seen.add(held)
         if held.national_id:
             self._pending_cccd[held.national_id] = pk
         names = self._pending_names.setdefault(held.name_key, [])
@@ -197,8 +244,11 @@ class PersonIndex:
         args = [name_key] if wards is None else [name_key, *wards]
         if cccd is not None:
             args.append(cccd)
-        sql = _lookup_sql(None if wards is None else len(wards), cccd is not None)
-        rows = self._conn.execute(sql, args).fetchall()
+        if self._seen is not None and not self._seen.may_answer(cccd, name_key):
+            rows = []  # nobody added by this import (the only ones held) is an answer
+        else:
+            sql = _lookup_sql(None if wards is None else len(wards), cccd is not None)
+            rows = self._conn.execute(sql, args).fetchall()
         pending = self._pending
         found = {pk: pending.get(pk) or Held(*held) for pk, *held in rows}
         for pk in self._pending_names.get(name_key, ()):
