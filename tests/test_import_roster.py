@@ -329,6 +329,12 @@ def test_a_file_given_through_a_pipe_is_read_like_the_file(
     assert cqn("import", "roster", _piped(tmp_path / "book", data.getvalue())).exit_code == 0
     assert query("SELECT count(*) FROM person") == [(3,)]
     assert not list(copies.iterdir())  # no copy left behind
+    # Nowhere to keep the copy: the command line is what cannot run (exit 2), one line.
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "gone"))
+    nowhere = cqn("import", "roster", _piped(tmp_path / "late", cp1258))
+    assert nowhere.exit_code == 2
+    assert nowhere.stderr.startswith(f"Không ghi được {tmp_path / 'gone'}: ")
+    assert len(nowhere.stderr.splitlines()) == 1
 
 
 def test_the_same_file_imported_twice_at_once_is_imported_once(

@@ -10,11 +10,11 @@ import codecs
 import contextlib
 import csv
 import datetime as dt
+import errno
 import hashlib
 import io
 import os
 import re
-import shutil
 import stat
 import tempfile
 import unicodedata
@@ -71,14 +71,37 @@ def regular_file(path: Path) -> Iterator[Path]:
     if not stat.S_ISFIFO(mode) and not stat.S_ISCHR(mode):
         yield path
         return
-    with tempfile.TemporaryDirectory(prefix="cqn-") as folder:
-        copy = Path(folder) / f"pipe{path.suffix}"
+    with contextlib.ExitStack() as stack:
         try:
-            fd = os.open(copy, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with path.open("rb") as given, os.fdopen(fd, "wb") as kept:
-                shutil.copyfileobj(given, kept, CHUNK)
+            folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="cqn-"))
+            copy = Path(folder) / f"pipe{path.suffix}"
+            kept = stack.enter_context(
+                os.fdopen(os.open(copy, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb", 0)
+            )
+        except OSError as exc:  # no room, or no right, in the temporary folder: exit 2
+            where = tempfile.gettempdir()
+            raise UsageError("usage.cannot_write", path=where, reason=os_reason(exc)) from None
+        try:
+            given = stack.enter_context(path.open("rb"))
         except OSError as exc:
             raise _refuse(path, 0, "file.unreadable", reason=os_reason(exc)) from None
+        while True:
+            try:
+                chunk = given.read(CHUNK)
+            except OSError as exc:
+                raise _refuse(path, 0, "file.unreadable", reason=os_reason(exc)) from None
+            if not chunk:
+                break
+            try:
+                view = memoryview(chunk)
+                while view:  # a write may take part of it (a disk nearly full)
+                    taken = kept.write(view)
+                    if not taken:
+                        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+                    view = view[taken:]
+            except OSError as exc:  # a full disk: said of the copy, not of the pipe
+                reason = os_reason(exc)
+                raise UsageError("usage.cannot_write", path=str(copy), reason=reason) from None
         yield copy
 
 
