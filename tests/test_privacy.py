@@ -93,12 +93,11 @@ def test_people_imported_in_batches_are_audited_as_the_trigger_audits_one(
 ) -> None:
     """An import writes its people's audit rows a batch at once, with the row trigger left
     out: the same rows, in the same order, as the trigger writes for a person added by
-    another program. Past as many rows as were held, the indexes it does not look people
-    up by are built at the end. Afterwards the schema is as it was, to the letter."""
+    another program. Into an empty table, the indexes it does not look people up by are
+    built at the end. Afterwards the schema is as it was, to the letter."""
     from cqn_cli.ingest import roster, rows
 
     monkeypatch.setattr(roster, "BATCH", 2)  # two batches: ids 1-2, then 3
-    monkeypatch.setattr(rows, "INDEX_LATER", 1)  # the second batch without them
     dropped = calls_to(monkeypatch, lambda db, kind, name: name, (rows, "left_out"))
     schema = "SELECT type, name, sql FROM sqlite_master ORDER BY type, name"
     before = query(schema)

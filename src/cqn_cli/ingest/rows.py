@@ -200,6 +200,7 @@ class LaterIndexes:
         self.written = 0
         self.sort_limit = sort_limit
         self._held: int | None = None  # rows there before the import, once it matters
+        self._empty: bool | None = None  # whether there were none (asked before writing)
         self._put_back: list[Callable[[], None]] | None = None
         self._built = False
 
@@ -211,11 +212,16 @@ class LaterIndexes:
             return
         if self._built:
             return
-        if self._held is None:  # counted once, before the first batch
+        if self._empty is None:  # asked once, before the first batch: one row is enough
+            some = self.db.execute(f"SELECT 1 FROM {self.table} LIMIT 1").fetchone()
+            self._empty = some is None
+        if self._empty:
+            self._held = 0  # a first import: left out from its first batch
+        elif self.written < INDEX_LATER:
+            return
+        if self._held is None:  # counted once, not by every small import (`person add`)
             total = self.db.execute(f"SELECT count(*) FROM {self.table}").fetchone()[0]
             self._held = max(total - self.written, 0)
-        if self.written < INDEX_LATER and self._held:  # an empty table: at once
-            return
         if self.written >= self._held and not self._past_limit():
             left = (left_out(self.db, "index", name) for name in self.names)
             self._put_back = [put_back for put_back in left if put_back is not None]
