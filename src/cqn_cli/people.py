@@ -89,8 +89,11 @@ def _lookup_sql(wards: int | None, by_cccd: bool) -> str:
     where = "name_key = ?"
     if wards is not None:
         where += f" AND ward_id IN ({', '.join('?' * wards)})"
-    if by_cccd:  # namesakes known by another number are someone else: not read at all
-        where = f"({where} AND national_id IS NULL) OR national_id = ?"
+    if by_cccd:
+        # Namesakes known by another number are someone else, unless born the same year
+        # (a mistyped number?): the others are not read at all. The birth date twice.
+        same_year = "birth_date IS NULL OR ? IS NULL OR substr(birth_date, 1, 4) = substr(?, 1, 4)"
+        where = f"({where} AND (national_id IS NULL OR {same_year})) OR national_id = ?"
     return f"SELECT {columns} FROM person WHERE {where}"
 
 
@@ -124,16 +127,22 @@ class _Seen:
     def add(self, held: Held) -> None:
         if held.national_id:
             self._put(0, held.national_id)
+        self._put(1, held.name_key)
+        # A namesake a row with a number is told of: without one, or born that year.
+        if held.national_id and held.birth:
+            self._put(2, f"{held.name_key}|{held.birth[:4]}")
         else:
             self._put(2, held.name_key)
-        self._put(1, held.name_key)
 
-    def may_answer(self, cccd: str | None, name_key: str) -> bool:
+    def may_answer(self, cccd: str | None, name_key: str, birth: str | None) -> bool:
         """Whether anyone added may hold ``cccd`` or be a namesake a lookup returns
-        (given a ``cccd``, only the namesakes without a number: see ``_lookup_sql``)."""
-        if cccd is not None and self._has(0, cccd):
+        (given a ``cccd``, those without a number or born the year of ``birth``, or any
+        year if it is not known: see ``_lookup_sql``)."""
+        if cccd is None:
+            return self._has(1, name_key)
+        if self._has(0, cccd) or self._has(2, name_key):
             return True
-        return self._has(1 if cccd is None else 2, name_key)
+        return self._has(1, name_key) if birth is None else self._has(2, f"{name_key}|{birth[:4]}")
 
 
 class PersonIndex:
@@ -233,18 +242,24 @@ class PersonIndex:
         return self.lookup(None, name_key)[2]
 
     def lookup(
-        self, cccd: str | None, name_key: str, wards: Collection[str] | None = None
+        self,
+        cccd: str | None,
+        name_key: str,
+        wards: Collection[str] | None = None,
+        birth: str | None = None,
     ) -> tuple[int | None, Held | None, list[tuple[int, Held]]]:
         """In one query: who holds ``cccd`` (id and keys, if anyone), and the people under
         ``name_key`` (only those held in ``wards``, if given: a common name has hundreds of
         holders in a city) in the order of their ids; pending changes applied, so a
         person this import moves out of ``wards`` may still be among them. Given a
-        ``cccd``, the namesakes held with a national id are left out (SPEC §3: another
-        number is another person), except those this import has pending."""
-        args = [name_key] if wards is None else [name_key, *wards]
+        ``cccd``, the namesakes held with another national id are left out (SPEC §3:
+        another number is another person) unless born the year of ``birth`` (or either
+        date is unknown): a mistyped number is warned of. Those this import has pending
+        are all there."""
+        args: list[str | None] = [name_key] if wards is None else [name_key, *wards]
         if cccd is not None:
-            args.append(cccd)
-        if self._seen is not None and not self._seen.may_answer(cccd, name_key):
+            args += (birth, birth, cccd)
+        if self._seen is not None and not self._seen.may_answer(cccd, name_key, birth):
             rows = []  # nobody added by this import (the only ones held) is an answer
         else:
             sql = _lookup_sql(None if wards is None else len(wards), cccd is not None)

@@ -345,7 +345,7 @@ class RosterLoader(RowLoader):
         pk: int | None = None
         held: Held | None = None
         by_cccd = False
-        found, holder, named = idx.lookup(cccd, name_key, self._places(ward_id))
+        found, holder, named = idx.lookup(cccd, name_key, self._places(ward_id), birth)
         if found is not None and holder is not None:
             pk, by_cccd, held = found, True, holder
             earlier = self._touched.get(pk)
@@ -401,11 +401,13 @@ class RosterLoader(RowLoader):
         if pk is None or held is None:
             # Warn on today's map, wider than the file's: who might be the same person.
             # Who is held under this name now (not what this file renamed someone from),
-            # and not known by another national id than this row's: that is someone else.
+            # and not known by another national id than this row's (someone else) unless
+            # born as this row says (the same man, one of the numbers mistyped?).
             current = [
                 (c, h)
                 for c, h in named
-                if not idx.is_former(c, h) and (cccd is None or h.national_id is None)
+                if not idx.is_former(c, h)
+                and (cccd is None or h.national_id is None or compatible_dates(h.birth, birth))
             ]
             namesakes = idx.namesakes(current, ward_id)
             if namesakes:
