@@ -228,6 +228,16 @@ def test_period_errors_are_exit_2(loaded: Run) -> None:
     r = loaded("stats", "meetings", "--from", "01/01/2030", "--to", "31/03/2030", lang="en")
     assert r.exit_code == 2
     assert "The period 01/01/2030–31/03/2030 has not begun" in r.stderr
+    # The lists of meetings and visits refuse a period as the figures do (not an empty list).
+    for listing in (("meeting", "list"), ("visit", "list")):
+        whens = (["--period", "2030"], ["--from", "01/01/2019", "--to", "01/01/2018"])
+        whens += (["--from", "01/01/2030"],)
+        said = [loaded(*listing, *when, lang="en") for when in whens]
+        assert [r.exit_code for r in said] == [2, 2, 2]
+        assert said[0].stderr == future.stderr
+        assert said[1].stderr.strip() == "--to is before --from."
+        assert "01/01/2030 is after today" in said[2].stderr
+        assert loaded(*listing, "--from", "01/01/2019", "-f", "json").exit_code == 0
     # The first years taken: the period before 1900 is worked out, not refused.
     for edge in ("1900", "1900Q1", "1900-01"):
         r = loaded("report", "--period", edge, "-f", "json")

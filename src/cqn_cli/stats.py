@@ -112,16 +112,27 @@ def choose_period(
     elif start is None and end is None:
         return period_of(str(today.year))
     else:
-        if end is None and start is not None and start > today:
-            raise UsageError("usage.from_after_today", date=start.strftime("%d/%m/%Y"))
+        refuse_unbegun(start, end, None, today)
         end = end or today
         chosen = Period(start or dt.date(end.year, 1, 1), end)
-        if chosen.end < chosen.start:
-            raise UsageError("usage.period_backwards")
-    if chosen.start > today:  # nothing held can be in it: a mistyped year (2030 for 2020)
-        shown = chosen.label or f"{chosen.start:%d/%m/%Y}–{chosen.end:%d/%m/%Y}"
-        raise UsageError("usage.period_in_future", period=shown)
+    refuse_unbegun(chosen.start, chosen.end, chosen.label, today)
     return chosen
+
+
+def refuse_unbegun(
+    start: dt.date | None, end: dt.date | None, label: str | None, today: dt.date
+) -> None:
+    """A period that ends before it starts, or starts after today (nothing held can be in
+    it: a mistyped year, 2030 for 2020), is a wrong command line; ``--from`` alone after
+    today is said as such. Either end may be open."""
+    if start is not None and end is not None and end < start:
+        raise UsageError("usage.period_backwards")
+    if start is None or start <= today:
+        return
+    if end is None and label is None:
+        raise UsageError("usage.from_after_today", date=start.strftime("%d/%m/%Y"))
+    shown = label or f"{start:%d/%m/%Y}–{end:%d/%m/%Y}"
+    raise UsageError("usage.period_in_future", period=shown)
 
 
 def _map(map_date: dt.date | None, default: dt.date) -> dt.date:

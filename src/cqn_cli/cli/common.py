@@ -383,8 +383,12 @@ def listing_dates(
     start: dt.date | None, end: dt.date | None, period: str | None
 ) -> tuple[dt.date | None, dt.date | None]:
     """The dates a listing is cut to: ``--period``'s, or ``--from``/``--to`` (either may
-    be left out: no bound), not both."""
-    from cqn_cli.stats import given_period
+    be left out: no bound), not both; refused as ``stats`` refuses them (a period not
+    begun, backwards)."""
+    from cqn_cli.stats import given_period, refuse_unbegun
 
     chosen = given_period(start, end, period)
-    return (start, end) if chosen is None else (chosen.start, chosen.end)
+    if chosen is not None:
+        start, end = chosen.start, chosen.end
+    refuse_unbegun(start, end, chosen.label if chosen else None, today())
+    return start, end
