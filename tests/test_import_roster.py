@@ -658,11 +658,12 @@ def test_namesake_with_another_birth_date_is_inserted_with_a_warning(
     assert query("SELECT birth_date FROM person ORDER BY id") == [("1952-03-15",), ("1958",)]
 
 
-def test_namesakes_told_apart_by_their_national_ids_are_no_possible_duplicate(
+def test_a_namesake_with_another_number_is_a_possible_duplicate_only_if_born_alike(
     cqn: Run, query: Query, tmp_path: Path
 ) -> None:
     # Two numbers are two people (SPEC §3: a row with so_cccd is the person with that
-    # number); a namesake without a number may still be the same person.
+    # number), unless born alike (one number mistyped?); a namesake without a number
+    # may still be the same person.
     f = roster(
         tmp_path,
         "r.csv",
