@@ -107,7 +107,8 @@ class _Seen:
     _MASK = BITS - 1
 
     def __init__(self) -> None:
-        # National ids; the name keys of everyone; those of the people without a number.
+        # National ids; the name keys of everyone; for a row with a number, the name keys
+        # of those without a number or a birth date, and of the others with their year.
         self._sets = [bytearray(self.BITS >> 3) for _ in range(3)]
 
     @classmethod
