@@ -334,7 +334,7 @@ def test_forget_twice_says_so_and_needs_yes_off_a_terminal(
 
 
 def test_an_erased_person_is_not_given_data_again_and_is_left_out_of_exports(
-    cqn: Run, held: None, query: Query
+    cqn: Run, held: None, query: Query, tmp_path: Path
 ) -> None:
     ok(cqn, "person", "forget", "CQN000001", "--yes")
     r = cqn("person", "edit", "CQN000001", "--full-name", "Lại Có Tên", "--phone", "0905999888")
@@ -344,6 +344,20 @@ def test_an_erased_person_is_not_given_data_again_and_is_left_out_of_exports(
     assert "CQN000001" not in people and "CQN000002" in people
     visits = ok(cqn, "export", "visits", "--reveal").stdout
     assert len(visits.strip().splitlines()) == 1  # the header: An's visit went with him
+    # No new visit (its notes may be health data), mark or membership by his id either.
+    before = [query(f"SELECT count(*) FROM {t}") for t in ("visit", "attendance", "membership")]
+    erased = "dữ liệu cá nhân của CQN000001 đã bị xoá; không ghi thêm gì cho người này"
+    visit = cqn("visit", "record", "CQN000001", "--on", "12/04/2020", "--reason", "sick",
+                "--notes", "Ung thư")  # fmt: skip
+    joined = cqn("group", "join", "XH-CLB01", "CQN000001", "--on", "01/03/2020")
+    marked = cqn("meeting", "record", "XH-CLB01", "--on", "02/09/2019", "--kind", "quarterly",
+                 "--present", "CQN000001")  # fmt: skip
+    f = write_csv(tmp_path / "v.csv", "Mã CQN,Ngày,Lý do,Ghi chú\nCQN000001,12/04/2019,ốm đau,x\n")
+    imported = cqn("import", "visits", f)
+    for r in (visit, joined, marked, imported):
+        assert r.exit_code == 1 and erased in r.stderr, r.output
+    after = [query(f"SELECT count(*) FROM {t}") for t in ("visit", "attendance", "membership")]
+    assert after == before
 
 
 def test_a_masked_export_imported_again_changes_nothing(

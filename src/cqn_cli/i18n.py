@@ -801,6 +801,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "số CCCD thuộc về {person}, không phải người có mã CQN trên dòng này",
         "the national id belongs to {person}, not to the person of this row's cqn id",
     ),
+    "ref.forgotten": (
+        "dữ liệu cá nhân của {id} đã bị xoá; không ghi thêm gì cho người này",
+        "the personal data of {id} was erased; nothing more is recorded for them",
+    ),
     "ref.missing": (
         "thiếu người: ghi số CCCD, mã CQN, hoặc họ tên + ngày sinh + phường",
         "no person given: write the national id, the person id, or name + birth date + ward",

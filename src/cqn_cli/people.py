@@ -563,6 +563,11 @@ class PersonResolver:
         if found is None or self.index.held(found) is None:
             shown = mask(person_id) if _digits(person_id) else person_id
             raise FieldProblem("ref.unknown_id", value=shown)
+        # Erased (``person forget``): given no new data (a visit's notes, a mark, a club).
+        # Only their id still names them: their name and number are gone.
+        erased = "SELECT 1 FROM person WHERE id = ? AND forgotten_on IS NOT NULL"
+        if self._db.execute(erased, [found]).fetchone():
+            raise FieldProblem("ref.forgotten", id=format_id(found))
         return found
 
     def _holder_of(self, number: str) -> int | None:
