@@ -473,6 +473,26 @@ def test_edit_cannot_take_someone_elses_cccd_masked(cqn: Run, roster: dict[str, 
     assert AN_TRAN_CCCD not in r.stderr
 
 
+def test_edit_does_not_make_the_twin_that_add_refuses(
+    cqn: Run, query: Query, roster: dict[str, str]
+) -> None:
+    # Anh becomes An born 1952 in Xuân Hà: the man An already is (an import would take
+    # a row of either for both, SPEC §3). Refused, naming him; nothing written.
+    anh, an = roster["Nguyễn Văn Anh"], roster["Nguyễn Văn An"]
+    r = cqn("person", "edit", anh, "--full-name", "NGUYỄN VĂN AN", "--birth-date", "1952")
+    assert r.exit_code == 1
+    assert f"[--full-name]: Đã có {an} Nguyễn Văn An cùng họ tên, ngày sinh và phường." in r.stderr
+    assert person_row(query, anh)["full_name"] == "Nguyễn Văn Anh"
+    # Born another year, or in another ward (Tam Thuận), he is someone else: allowed.
+    assert cqn("person", "edit", anh, "--full-name", "Nguyễn Văn An").exit_code == 0
+    ward = cqn("person", "edit", roster["Lê Văn Ân"], "--ward", "Tam Thuận", "--full-name",
+               "Phạm Văn Đức", "--birth-date", "1951")  # fmt: skip
+    assert ward.exit_code == 0, ward.output
+    # With a number of his own, An (who has another) is not his twin: two numbers.
+    numbered = cqn("person", "edit", anh, "--birth-date", "1952", "--national-id", "048052000999")
+    assert numbered.exit_code == 0, numbered.output
+
+
 # ---- person status ---------------------------------------------------------------------------
 
 

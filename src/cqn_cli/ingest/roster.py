@@ -711,6 +711,12 @@ def edit_person(
                     },
                 )
             )
+    identity = [name for name in ("full_name", "birth_date", "ward") if name in values]
+    twin = _held_twin(db, pk, merged, today) if identity else None
+    if twin is not None:  # what `person add` refuses, an edit does not make either
+        option = _option_name(by_english[identity[0]])
+        said = {"person_id": format_id(twin[0]), "name": twin[1]}
+        problems.append(RowProblem(0, None, option, None, "person.duplicate", said))
     if problems:
         raise OptionsRefused(problems)
     assignments = {_db(name): value for name, value in values.items()}
@@ -725,6 +731,24 @@ def edit_person(
                 [*assignments.values(), now_iso(), pk],
             )
     return changed, warnings
+
+
+def _held_twin(
+    db: Database, pk: int, person: dict[str, Any], today: dt.date
+) -> tuple[int, str] | None:
+    """Another person held with ``person``'s name, birth date and ward (the same place on
+    today's map), whom an import would take a row of ``person`` for: not one known by
+    another number than theirs (two numbers are two people)."""
+    rows = db.execute(
+        "SELECT id, full_name, ward_id, national_id FROM person WHERE name_key = ?"
+        " AND birth_date IS ? AND id != ? AND forgotten_on IS NULL ORDER BY id",
+        [name_keys(person["full_name"])[0], person["birth_date"], pk],
+    ).fetchall()
+    wards = WardIndex(db)
+    for other, name, ward, number in rows:
+        if not (number and person["national_id"]) and wards.same_place(ward, person["ward"], today):
+            return other, name
+    return None
 
 
 def _by_name(name: str) -> Field:
