@@ -447,6 +447,41 @@ def test_a_national_id_on_another_name_and_birth_date_is_refused_whatever_is_pre
     assert snapshot(ours) == before
 
 
+def test_a_ward_merged_on_one_side_is_merged_in_the_district_and_two_wards_of_one_name_clash(
+    tmp_path: Path,
+) -> None:
+    district, ward = tmp_path / "district.db", tmp_path / "w.db"
+    ok(district, "init")
+    ok(ward, "init")
+    ok(ward, "ward", "add", "20299", "Phường Mới", "--from", "01/01/2026")
+    ok(ward, "ward", "merge", "Thanh Khê", "An Khê", "--into", "Phường Mới", "--on", "01/01/2026")
+    ok(district, "db", "merge", ward)
+    # The merge's end and successor both: on the map of 2026 the old wards are the new one.
+    merged = "SELECT valid_to, successor_id FROM ward WHERE id IN ('dn-thanh-khe', 'dn-an-khe')"
+    assert rows(district, merged) == rows(ward, merged) == [("2025-12-31", "w-moi")] * 2
+    ok(district, "db", "check")
+    # Merged into another ward on the other side: said, nothing written.
+    other = tmp_path / "other.db"
+    ok(other, "init")
+    ok(other, "ward", "add", "20298", "Phường Khác", "--from", "01/03/2026")
+    ok(other, "ward", "add", "20299", "Phường Mới", "--from", "01/01/2026")
+    ok(other, "ward", "merge", "Thanh Khê", "--into", "Phường Khác", "--on", "01/03/2026")
+    before = snapshot(district)
+    r = cqn(district, "db", "merge", other)
+    assert r.exit_code == 1 and snapshot(district) == before
+    said = "Phường Thanh Khê bên này đã nhập vào Phường Mới (31/12/2025), bên kia vào"
+    assert f"{said} Phường Khác (28/02/2026)" in r.stderr
+    # A ward added by hand under the same name elsewhere (its inner id comes from the name),
+    # with another code and day, is another ward: refused whatever is preferred.
+    again = tmp_path / "again.db"
+    ok(again, "init")
+    ok(again, "ward", "add", "20300", "Phường Mới", "--from", "01/11/2025")
+    r = cqn(district, "db", "merge", again, "--prefer", "theirs")
+    assert r.exit_code == 1 and snapshot(district) == before
+    assert "Phường Mới (20300, 01/11/2025) bên kia mang cùng mã nội bộ với Phường Mới" in r.stderr
+    assert "--prefer không giải quyết được" in r.stderr
+
+
 def test_outputs_never_overwrite_the_database_and_bad_paths_are_usage_errors(
     tmp_path: Path, district: Path
 ) -> None:

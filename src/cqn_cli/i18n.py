@@ -1583,6 +1583,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{count} chỗ hai bên khác nhau; không ghi gì. Chọn --prefer ours hoặc --prefer theirs.",
         "{count} conflict(s); nothing was written. Choose --prefer ours or --prefer theirs.",
     ),
+    "merge.fatal": (
+        "{count} chỗ hai bên khác nhau; không ghi gì. Có chỗ --prefer không giải quyết"
+        " được: hãy sửa trước khi gộp.",
+        "{count} conflict(s); nothing was written. Some cannot be settled by --prefer:"
+        " fix them before merging.",
+    ),
     "merge.conflict": (
         "{file}: {entity} {record} (bên kia {theirs_key}) — {field}: của mình {ours}, bên kia {theirs}.",
         "{file}: {entity} {record} (theirs {theirs_key}) — {field}: ours {ours}, theirs {theirs}.",
@@ -1600,6 +1606,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "merge.rule_merged": (
         "{entity} {record}, {detail}: gộp lại thì {reason}; hãy sửa trước khi gộp.",
         "{entity} {record}, {detail}: merged, {reason}; fix it before merging.",
+    ),
+    "merge.ward_differs": (
+        "{file}: {theirs} bên kia mang cùng mã nội bộ với {ours} bên này nhưng không phải"
+        " một phường; hãy sửa trước khi gộp.",
+        "{file}: {theirs} there has the inner id of {ours} here but is not the same ward;"
+        " fix it before merging.",
+    ),
+    "merge.ward_merged_apart": (
+        "{file}: {ward} bên này đã nhập vào {ours}, bên kia vào {theirs}; hãy sửa trước khi gộp.",
+        "{file}: {ward} was merged into {ours} here and into {theirs} there;"
+        " fix it before merging.",
     ),
     "merge.twice": ("{path} được nêu hai lần.", "{path} is given twice."),
     "merge.rule": (

@@ -53,7 +53,7 @@ OPEN_FIELDS = frozenset({"dissolved_on", "left_on", "registered_on", "status_sin
 # same date, more precisely said (as an import keeps the more precise).
 PARTIAL_FIELDS = frozenset({"birth_date", "enlisted_on", "discharged_on"})
 # Conflicts that no side can settle: refused whatever --prefer says.
-FATAL = frozenset({"identity", "rule", "cccd"})
+FATAL = frozenset({"identity", "rule", "cccd", "ward", "ward_merge"})
 
 
 @dataclass(frozen=True)
@@ -90,8 +90,9 @@ class MergeConflicts(CqnError):
 
     exit_code = 1
 
-    def __init__(self, conflicts: list[Conflict]) -> None:
-        super().__init__("merge.conflicts", count=len(conflicts))
+    def __init__(self, conflicts: list[Conflict], *, fatal: bool = False) -> None:
+        # Fatal: some no --prefer settles (said so, not offered the choice).
+        super().__init__("merge.fatal" if fatal else "merge.conflicts", count=len(conflicts))
         self.conflicts = conflicts
 
 
@@ -191,7 +192,7 @@ class _Merger:
     # ---- each kind of record ---------------------------------------------------------
 
     def merge_file(self, file: str, theirs: sqlite3.Connection) -> None:
-        self.wards(theirs)
+        self.wards(file, theirs)
         people = self.people(file, theirs)
         groups = self.groups(file, theirs)
         self.memberships(file, theirs, people, groups)
@@ -199,28 +200,46 @@ class _Merger:
         self.attendance(file, theirs, people, meetings)
         self.visits(file, theirs, people, groups)
 
-    def wards(self, theirs: sqlite3.Connection) -> None:
-        """Wards added by hand on either side; the official ones are the same everywhere."""
+    def wards(self, file: str, theirs: sqlite3.Connection) -> None:
+        """Wards added by hand on either side; the official ones are the same everywhere.
+        A ward both hold under one id is one ward only if its code, name and start agree
+        (a hand-made id comes from the name: two wards of one name are not one); a
+        ward merged on one side only (``ward merge``: its end and successor) is merged
+        here too; merged into two different wards, or on two days, it is a conflict."""
         rows = theirs.execute("SELECT * FROM ward ORDER BY id").fetchall()
+        successors = []
         for r in rows:
-            self.db.execute(
-                "INSERT OR IGNORE INTO ward (id, code, name, district, province, valid_from,"
-                " valid_to) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [
-                    r["id"],
-                    r["code"],
-                    r["name"],
-                    r["district"],
-                    r["province"],
-                    r["valid_from"],
-                    r["valid_to"],
-                ],
-            )
-        for r in rows:
+            ours = self.db.execute("SELECT * FROM ward WHERE id = ?", [r["id"]]).fetchone()
+            if ours is None:
+                names = ("id", "code", "name", "district", "province", "valid_from", "valid_to")
+                self.db.execute(
+                    f"INSERT INTO ward ({', '.join(names)}) VALUES ({', '.join('?' * 7)})",
+                    [r[n] for n in names],
+                )
+                successors.append(r)
+                continue
+            mine = self._row("ward", ours)
+            merged = (mine["successor_id"], mine["valid_to"])
+            if any(mine[n] != r[n] for n in ("code", "name", "valid_from")):
+                said = (_ward_said(mine), _ward_said(r))
+                self.result.conflicts.append(Conflict(file, "ward", *said, "ward", None, None))
+            elif merged == (None, None):
+                successors.append(r)
+            elif r["successor_id"] and (r["successor_id"], r["valid_to"]) != merged:
+                into = self.db.execute(
+                    "SELECT name FROM ward WHERE id = ?", [mine["successor_id"]]
+                ).fetchone()
+                other = {w["id"]: w["name"] for w in rows}.get(r["successor_id"])
+                self.result.conflicts.append(
+                    Conflict(file, "ward", mine["name"], r["name"], "ward_merge",
+                             (into[0] if into else mine["successor_id"], mine["valid_to"]),
+                             (other or r["successor_id"], r["valid_to"]))
+                )  # fmt: skip
+        for r in successors:  # once every ward they name is here
             if r["successor_id"]:
                 self.db.execute(
-                    "UPDATE ward SET successor_id = ? WHERE id = ? AND successor_id IS NULL",
-                    [r["successor_id"], r["id"]],
+                    "UPDATE ward SET successor_id = ?, valid_to = ? WHERE id = ?",
+                    [r["successor_id"], r["valid_to"], r["id"]],
                 )
         for r in theirs.execute("SELECT ward_id, alias FROM ward_alias"):
             self.db.execute(
@@ -463,6 +482,15 @@ class _Merger:
             self.update("visit", {"id": ours["id"]}, changes, file, key)
 
 
+def _ward_said(ward: Any) -> str:
+    """A ward as a conflict shows it: its name, code and first day."""
+    from cqn_cli.dates import format_date
+    from cqn_cli.i18n import lang
+
+    since = format_date(ward["valid_from"], lang()) if ward["valid_from"] else "∅"
+    return f"{ward['name']} ({ward['code']}, {since})"
+
+
 def _another_person(ours: dict[str, Any], theirs: dict[str, Any]) -> bool:
     """Two records matched by their national id that are not one person by SPEC §3: the
     name and the birth date both differ (a mistyped number, as an import refuses it)."""
@@ -501,7 +529,7 @@ def merge(db: Database, paths: Sequence[Path], *, prefer: str | None = None) -> 
         merger.outside_groups()
         fatal = [c for c in result.conflicts if c.field in FATAL]
         if fatal or (result.conflicts and prefer is None):
-            raise MergeConflicts(result.conflicts)
+            raise MergeConflicts(result.conflicts, fatal=bool(fatal))
     except BaseException:
         rollback(db)
         raise

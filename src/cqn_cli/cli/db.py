@@ -136,6 +136,13 @@ def _conflict_line(c: object, wards: dict[str, str]) -> str:
     assert isinstance(c, Conflict)
     if c.field == "identity":
         return t("merge.ambiguous", file=c.file, theirs=c.theirs_key, ours=c.key)
+    if c.field == "ward":
+        return t("merge.ward_differs", file=c.file, ours=c.key, theirs=c.theirs_key)
+    if c.field == "ward_merge":  # (successor's name, last day) on each side
+        from cqn_cli.render.output import human
+
+        ours, theirs = (f"{name} ({human(day, 'date')})" for name, day in (c.ours, c.theirs))
+        return t("merge.ward_merged_apart", file=c.file, ward=c.key, ours=ours, theirs=theirs)
     if c.field == "cccd":
         return t("merge.cccd_conflict", file=c.file, theirs=c.theirs_key, ours=c.key)
     if c.field == "rule" and not c.file:  # of the records merged, whichever side they came from
