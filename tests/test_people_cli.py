@@ -236,6 +236,14 @@ def test_search_without_accents_finds_every_spelling(cqn: Run, roster: dict[str,
     ]
 
 
+def test_search_for_nothing_is_refused_not_everybody(cqn: Run, roster: dict[str, str]) -> None:
+    for text in ("", "   ", "-", ".,"):
+        r = cqn("person", "search", text, "-f", "csv")
+        assert r.exit_code == 2 and r.stdout == ""  # a script's empty variable: no roster
+        assert r.stderr.startswith("Không có gì để tìm")
+    assert len(cqn("person", "search", "an", "-f", "csv").stdout.splitlines()) > 1
+
+
 def test_search_by_id_and_nobody_found(cqn: Run, roster: dict[str, str]) -> None:
     pk = roster["Phạm Văn Đức"]
     doc = as_json(cqn("person", "search", pk, "-f", "json"))

@@ -512,6 +512,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path} is the database itself (or one of its files); choose another file.",
     ),
     "usage.nothing_to_edit": ("Không có gì để sửa.", "Nothing to edit."),
+    "usage.nothing_to_search": (
+        "Không có gì để tìm: hãy gõ một phần họ tên, mã CQN, số CCCD hoặc số điện thoại"
+        " (để xem mọi người: cqn person list).",
+        "Nothing to search for: give part of a name, a person id, a national id or a phone"
+        " (everybody: cqn person list).",
+    ),
     "usage.status_needs_date": (
         "Trạng thái {status} cần ngày bắt đầu (--on dd/mm/yyyy).",
         "Status {status} needs a date (--on).",

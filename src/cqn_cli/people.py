@@ -391,7 +391,11 @@ def search_people(db: Database, text: str, *, reveal: bool = False) -> list[dict
     """Names with words starting as ``text``, ignoring case and diacritics.
 
     ``CQN000012`` finds that person; a national id or phone number finds its holder.
+    A text with no letter or digit is refused (a script's empty variable would list
+    everybody).
     """
+    if not any(ch.isalnum() for ch in text):
+        raise UsageError("usage.nothing_to_search")
     pk = parse_id(text) if text.strip().upper().startswith("CQN") else None
     digits = _digits(text)
     if pk is not None:
