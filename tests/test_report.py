@@ -177,6 +177,18 @@ def test_terminal_report_off_a_tty_has_no_colour(loaded: Run) -> None:
     assert "1,258/1,437 (87.54%)" in en.stdout
 
 
+def test_a_listing_of_a_group_nobody_holds_is_refused_with_the_closest_codes(
+    loaded: Run,
+) -> None:
+    for listing in (("meeting", "list"), ("visit", "list")):
+        r = loaded(*listing, "--group", "XH-CLB1", "--period", "2019", "-f", "csv")
+        assert r.exit_code == 1 and r.stdout == ""  # not an empty list: a typo
+        assert r.stderr.startswith("Không có nhóm mã 'XH-CLB1'; có phải: XH-CLB01")
+        typed = loaded(*listing, "--group", "xh-clb01", "--period", "2019", "-f", "json")
+        exact = loaded(*listing, "--group", "XH-CLB01", "--period", "2019", "-f", "json")
+        assert json.loads(typed.stdout)["rows"] == json.loads(exact.stdout)["rows"] != []
+
+
 def test_money_is_written_in_the_readers_language(loaded: Run) -> None:
     first = _stats(loaded, "visits", "--period", "2019", "--by", "ward")["rows"][0]
     gift = first["gift_total"]

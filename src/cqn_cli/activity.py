@@ -310,8 +310,19 @@ def record_meeting(
     return code, dataclasses.replace(recorded, existed=held)
 
 
+def held_group_code(db: Database, code: str) -> str:
+    """A group code a listing is filtered by, as held (``xh-clb01`` is XH-CLB01); one
+    nobody holds is NotFound with the closest codes, not an empty list."""
+    group = loaders.GroupIndex(db).get(code)
+    if group is None:
+        raise _no_group(db, code)
+    return group.code
+
+
 def meeting_rows(db: Database, **filters: Any) -> list[dict[str, Any]]:
     """Meetings as SPEC §5 shows them (``code``, ``date``, ``kind``, …, ``guests``)."""
+    if filters.get("group_code") is not None:
+        filters["group_code"] = held_group_code(db, filters["group_code"])
     return figures.meeting_tallies(db, **filters)
 
 
@@ -383,6 +394,7 @@ def visit_rows(
         where.append(f"p.ward_id IN ({', '.join('?' for _ in ward_ids)})")
         params.extend(ward_ids)
     if group_code is not None:
+        group_code = held_group_code(db, group_code)
         where.append("g.code = ? COLLATE NOCASE")
         params.append(group_code)
     sql = (
