@@ -307,6 +307,9 @@ def test_merge_refuses_itself_a_missing_file_and_an_older_schema(
 ) -> None:
     assert cqn(district, "db", "merge", district).exit_code == 2
     assert cqn(district, "db", "merge", tmp_path / "nope.db").exit_code == 2
+    folder = cqn(district, "db", "merge", tmp_path)  # a folder: no "disk I/O error", exit 3
+    said = f"{tmp_path} là một thư mục; hãy nêu tệp cơ sở dữ liệu của phường.\n"
+    assert folder.exit_code == 2 and folder.stderr == said
     other = tmp_path / "other.db"
     conn = sqlite3.connect(other)
     conn.execute("CREATE TABLE t (x)")

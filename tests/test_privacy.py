@@ -286,6 +286,17 @@ def _figures(cqn: Run) -> Any:
     return [doc["total"] for doc in (gathering, profile, attendance, visits)]
 
 
+def test_person_export_writes_json_only_and_refuses_a_name_promising_another_format(
+    cqn: Run, held: None, tmp_path: Path
+) -> None:
+    for name in ("an.xlsx", "an.csv"):
+        r = cqn("person", "export", "CQN000001", "-o", tmp_path / name)
+        assert r.exit_code == 2 and not (tmp_path / name).exists()
+        assert "đặt tên tệp đuôi .json" in r.stderr
+    ok(cqn, "person", "export", "CQN000001", "-o", tmp_path / "an.json")
+    assert json.loads((tmp_path / "an.json").read_text(encoding="utf-8"))["id"] == "CQN000001"
+
+
 def test_forget_erases_personal_fields_everywhere_but_keeps_the_counts(
     cqn: Run, held: None, query: Query, db_path: Path
 ) -> None:

@@ -377,26 +377,26 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Write to a file (.xlsx, .csv or .json, by its suffix) instead of the screen.",
     ),
     "usage.table_to_file": (
-        "bảng chỉ để xem trên màn hình; ghi tệp thì chọn -f xlsx, csv hoặc json.",
-        "a table is for the screen; to write a file choose -f xlsx, csv or json.",
+        "Bảng chỉ để xem trên màn hình; ghi tệp thì chọn -f xlsx, csv hoặc json.",
+        "A table is for the screen; to write a file choose -f xlsx, csv or json.",
     ),
     "usage.suffix_not_offered": (
-        "lệnh này không ghi được dạng tệp mà tên {path} chỉ ra; đặt tên tệp đuôi {suffixes}"
+        "Lệnh này không ghi được dạng tệp mà tên {path} chỉ ra; đặt tên tệp đuôi {suffixes}"
         " hoặc chọn -f.",
-        "this command does not write the kind of file {path} is named for; name it"
+        "This command does not write the kind of file {path} is named for; name it"
         " {suffixes}, or choose -f.",
     ),
     "usage.suffix_not_written": (
-        "không ghi được dạng tệp mà tên {path} chỉ ra; đặt tên tệp đuôi {suffixes}.",
-        "the kind of file {path} is named for is not written; name it {suffixes}.",
+        "Không ghi được dạng tệp mà tên {path} chỉ ra; đặt tên tệp đuôi {suffixes}.",
+        "The kind of file {path} is named for is not written; name it {suffixes}.",
     ),
     "usage.warnings_is_rejects": (
         "--warnings và --rejects phải là hai tệp khác nhau.",
         "--warnings and --rejects must be two different files.",
     ),
     "usage.xlsx_needs_file": (
-        "tệp XLSX cần nơi ghi: thêm -o TỆP.xlsx.",
-        "an XLSX workbook needs somewhere to go: add -o FILE.xlsx.",
+        "Tệp XLSX cần nơi ghi: thêm -o TỆP.xlsx.",
+        "An XLSX workbook needs somewhere to go: add -o FILE.xlsx.",
     ),
     "progress.rows": ("{rows} dòng · {rate} dòng/giây", "{rows} rows · {rate} rows/s"),
     "progress.report": ("Đang tính số liệu…", "Computing the figures…"),
@@ -1641,6 +1641,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "merge.kept_ours": ("Giữ của mình.", "Kept ours."),
     "merge.kept_theirs": ("Lấy bên kia.", "Took theirs."),
     "merge.missing": ("Không có tệp {path}.", "No such file: {path}."),
+    "merge.folder": (
+        "{path} là một thư mục; hãy nêu tệp cơ sở dữ liệu của phường.",
+        "{path} is a folder; name the ward's database file.",
+    ),
     "merge.itself": (
         "{path} là chính cơ sở dữ liệu đang dùng.",
         "{path} is the database being merged into.",

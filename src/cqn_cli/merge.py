@@ -100,6 +100,8 @@ def _open_theirs(path: Path, ours: list[str]) -> sqlite3.Connection:
     """Another cqn database, read only, of the same schema as ours."""
     if not path.exists():
         raise UsageError("merge.missing", path=str(path))
+    if path.is_dir():  # SQLite would say "disk I/O error"
+        raise UsageError("merge.folder", path=str(path))
     try:
         conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
         conn.row_factory = sqlite3.Row

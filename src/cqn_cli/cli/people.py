@@ -17,6 +17,7 @@ from cqn_cli.cli.common import (
     WardOpt,
     commands,
     complete_ward,
+    format_of_file,
     output_file,
     resolve_format,
     state,
@@ -372,6 +373,8 @@ def export_cmd(
     from cqn_cli.privacy import export_person
     from cqn_cli.render.output import wrote
 
+    if output is not None:  # JSON only: a name promising another format is refused first
+        format_of_file(output, ["json"], "json", option=False)
     data = export_person(state(ctx).db(), person, reveal=reveal)
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     if output is None:
