@@ -194,9 +194,20 @@ def test_add_refusals(cqn: Run, query: Query, args: tuple[str, ...]) -> None:
     assert query("SELECT count(*) FROM ward") == [(12,)]
 
 
+def test_a_ward_of_a_name_of_its_own_is_added_without_a_word(cqn: Run) -> None:
+    alone = cqn("ward", "add", "20502", "Phường Hòa Bình", "--from", "2030-01-01")
+    assert alone.exit_code == 0 and alone.stderr == ""
+    # A name that ended before (Hòa Khê, merged away at the end of 2024) is free again.
+    reused = cqn("ward", "add", "20503", "Phường Hòa Khê", "--from", "2030-01-01")
+    assert reused.exit_code == 0 and reused.stderr == ""
+
+
 def test_merge_then_the_old_name_is_read_by_date(cqn: Run, query: Query, tmp_path: Path) -> None:
     """A new "An Khê" from 2030, as the real one of 01/07/2025: the name read at a date."""
-    assert cqn("ward", "add", "20501", "Phường An Khê", "--from", "2030-01-01").exit_code == 0
+    added = cqn("ward", "add", "20501", "Phường An Khê", "--from", "2030-01-01")
+    assert added.exit_code == 0
+    # Said at once: until the old one is merged into it, the name is read by neither.
+    assert added.stderr.startswith("Lưu ý: Phường An Khê (20305) cũng mang tên hoặc mã này")
     (new_id,) = query("SELECT id FROM ward WHERE code = '20501'")[0]
 
     # Before the merge both "An Khê" are in force in 2030: the name can't be read.

@@ -541,6 +541,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Đã có phường mã {value} đang hiệu lực.",
         "A ward {value} is already in force.",
     ),
+    "ward.shared": (
+        "Lưu ý: {wards} cũng mang tên hoặc mã này và còn hiệu lực; cho đến khi sáp nhập"
+        " vào phường mới (cqn ward merge …) hoặc hết hiệu lực, tên/mã này không đọc được"
+        " ở những ngày cả hai còn hiệu lực.",
+        "Note: {wards} also bear this name or code and are still in force; until they are"
+        " merged into the new ward (cqn ward merge …) or end, the name or code cannot be"
+        " read on a day both are in force.",
+    ),
     "ward.alias_taken": (
         "Bí danh '{alias}' trùng tên phường khác ({wards}); không thêm.",
         "Alias '{alias}' is another ward's name ({wards}); not added.",

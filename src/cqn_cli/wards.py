@@ -51,7 +51,8 @@ def _at(written: str, spans: list[tuple[Ward, str | None, str | None]], as_of: d
         return next(iter(bearing.values()))
     if len(bearing) > 1:
         listed = ", ".join(
-            f"{w.name} ({w.code}, {w.district or w.province})" for w in bearing.values()
+            f"{w.name} ({', '.join(x for x in (w.code, w.district or w.province) if x)})"
+            for w in bearing.values()
         )
         raise FieldProblem("file.ambiguous_ward", value=written, candidates=listed)
     return max(spans, key=lambda s: (s[2] or "9999", s[1] or ""))[0]
@@ -327,6 +328,20 @@ def add_ward(
             [ward.id, ward.code, ward.name, ward.district, ward.province, ward.valid_from],
         )
     return ward
+
+
+def sharing(db: Database, ward: Ward) -> list[Ward]:
+    """Wards still in force on ``ward``'s first day or later that bear its name (or an
+    alias of it) or its code: until they are merged into it (``ward merge``, as the new
+    An Khê took the old in 2025) or end, a file naming it on a day both are in force
+    cannot be read."""
+    index = WardIndex(db)
+    since = ward.valid_from or dt.date.today().isoformat()
+    alike = index.names_for(strip_prefix(ward.name)) | index.codes_for(ward.code)
+    return sorted(
+        (index.wards[w] for w in alike - {ward.id} if (index.wards[w].valid_to or "9999") >= since),
+        key=lambda w: w.code,
+    )
 
 
 def add_alias(db: Database, written: str, alias: str, as_of: dt.date) -> Ward:

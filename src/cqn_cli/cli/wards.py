@@ -80,13 +80,15 @@ def add_cmd(
     district: Annotated[str | None, typer.Option("--district", help=t("col.district"))] = None,
     province: Annotated[str | None, typer.Option("--province", help=t("col.province"))] = None,
 ) -> None:
-    from cqn_cli.render.output import result_line
-    from cqn_cli.wards import add_ward
+    from cqn_cli.render.output import message, result_line
+    from cqn_cli.wards import add_ward, sharing
 
-    ward = add_ward(
-        state(ctx).db(), code, name, valid_from=valid_from, district=district, province=province
-    )
+    db = state(ctx).db()
+    ward = add_ward(db, code, name, valid_from=valid_from, district=district, province=province)
     result_line(t("ward.added", ward=ward.name, code=ward.code))
+    alike = sharing(db, ward)
+    if alike:
+        message(t("ward.shared", wards=", ".join(f"{w.name} ({w.code})" for w in alike)))
 
 
 @app.command("alias", cls=Command, help=t("cmd.ward.alias"))
