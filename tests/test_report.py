@@ -189,6 +189,27 @@ def test_a_listing_of_a_group_nobody_holds_is_refused_with_the_closest_codes(
         assert json.loads(typed.stdout)["rows"] == json.loads(exact.stdout)["rows"] != []
 
 
+@pytest.mark.parametrize(
+    ("command", "empty", "full"),
+    [
+        (("gatherings",), ("--from", "01/05/2019", "--to", "21/12/2019"), ("--period", "2019")),
+        (("visits",), ("--period", "2005"), ("--period", "2019")),
+        (("visits", "--by", "reason"), ("--period", "2005"), ("--period", "2019")),
+        (("attendance",), ("--period", "2005"), ("--period", "2019")),
+        (("attendance", "--by", "kind"), ("--period", "2005"), ("--period", "2019")),
+        (("inactive",), ("--as-of", "01/01/2005"), ("--as-of", "31/12/2019")),
+    ],
+)
+def test_an_empty_result_as_csv_has_the_header_of_a_full_one(
+    loaded: Run, command: tuple[str, ...], empty: tuple[str, ...], full: tuple[str, ...]
+) -> None:
+    none = loaded("stats", *command, *empty, "-f", "csv")
+    assert none.exit_code == 0, none.output
+    assert len(none.stdout.splitlines()) == 1  # the header alone
+    rows = _stats(loaded, *command, *full)["rows"]
+    assert rows and none.stdout.splitlines()[0] == ",".join(rows[0])
+
+
 def test_money_is_written_in_the_readers_language(loaded: Run) -> None:
     first = _stats(loaded, "visits", "--period", "2019", "--by", "ward")["rows"][0]
     gift = first["gift_total"]

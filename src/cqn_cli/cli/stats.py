@@ -201,10 +201,10 @@ def gatherings_cmd(
 
     chosen = _period(date_from, date_to, period)
     table = stats.gatherings(state(ctx).db(), chosen, map_date)
-    columns = [
+    columns = [  # in the order of SPEC §5's keys, which an empty CSV's header keeps too
+        *_ward_columns(),
         Column("year", "col.year"),
         Column("occasion", "col.occasion"),
-        *_ward_columns(),
         _count("on_roster", "col.on_roster"),
         _count("present", "col.present"),
         _rate(),
