@@ -289,7 +289,16 @@ def record_meeting(
     if group is None:
         raise _no_group(db, group_code)
     if code is None:
-        code = f"{group.code}-{on:%Y%m%d}"
+        # The group's meeting of that day and kind, if one is held (imported under its
+        # own code, say): its marks are added to, not a second meeting made that day.
+        same = db.execute(
+            "SELECT code FROM meeting WHERE group_id = ? AND date = ? AND kind = ? ORDER BY id",
+            [group.id, on.isoformat(), kind],
+        ).fetchall()
+        if len(same) > 1:
+            codes = ", ".join(c for (c,) in same)
+            raise UsageError("meeting.several_that_day", group=group.code, codes=codes)
+        code = same[0][0] if same else f"{group.code}-{on:%Y%m%d}"
         held = db.execute(
             "SELECT kind FROM meeting WHERE code = ? COLLATE NOCASE", [code]
         ).fetchone()
@@ -303,6 +312,7 @@ def record_meeting(
         raise DataError("meeting.no_marks")
     loader = loaders.AttendanceLoader(db, **_loader_args(today))
     options = {"ngay": "--on", "loai": "--kind", "ma_hop": "--code", "trang_thai": "--present"}
+    options["tieu_de"] = "--title"
     options |= {**_PERSON_OPTION, "ma_nhom": "GROUP"}
     existed = db.execute("SELECT 1 FROM meeting WHERE code = ? COLLATE NOCASE", [code])
     held = existed.fetchone() is not None

@@ -650,6 +650,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{where}: năm sinh trong CCCD không khớp ngày sinh.",
         "{where}: the birth year in the id contradicts the birth date.",
     ),
+    "warn.meeting_retitled": (
+        "{where}: tiêu đề cuộc họp {code} đổi từ '{old}' thành '{new}'.",
+        "{where}: the title of meeting {code} changed from '{old}' to '{new}'.",
+    ),
     "warn.possible_duplicate": (
         "{where}: có thể trùng với {candidates} (cùng họ tên, cùng phường trên bản đồ hiện nay); "
         "dòng này là một người mới.",
@@ -886,6 +890,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "member.overlap": (
         "trùng thời gian với một lần tham gia khác của người này trong nhóm {group} ({other})",
         "overlaps another membership of this person in {group} ({other})",
+    ),
+    "meeting.several_that_day": (
+        "{group} có nhiều cuộc họp loại này trong ngày đó ({codes}): chọn một bằng --code.",
+        "{group} held several meetings of this kind that day ({codes}): choose one with --code.",
     ),
     "meeting.group_not_existing": (
         "nhóm {group} không tồn tại vào ngày này (thành lập {founded}, giải thể {dissolved})",
