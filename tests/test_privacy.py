@@ -228,6 +228,11 @@ def test_consent_is_recorded_shown_and_audited(cqn: Run, held: None) -> None:
     )
     [row] = audit(cqn, "--limit", "1")
     assert row["changes"] == {"consent": [1, 0], "consent_on": ["2026-01-05", "2026-01-06"]}
+    # One state is held, not a history: what replaces it cannot be dated before it.
+    early = cqn("person", "consent", "CQN000002", "--on", "01/01/2020")
+    assert early.exit_code == 1
+    assert "ngày 06/01/2026; ngày 01/01/2020 sớm hơn" in early.stderr
+    assert json.loads(ok(cqn, "person", "export", "CQN000002").stdout)["consent"] is False
 
 
 def test_consent_in_the_future_is_refused(cqn: Run, held: None, query: Query) -> None:

@@ -1504,6 +1504,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Dữ liệu cá nhân của {id} đã bị xoá; không ghi thêm gì cho người này.",
         "The personal data of {id} was erased; nothing more is recorded for them.",
     ),
+    "consent.before_held": (
+        "{id} có ghi nhận đồng ý/rút đồng ý ngày {held}; ngày {date} sớm hơn nên không thay"
+        " được ghi nhận đó.",
+        "{id} has consent given or withdrawn on {held}; {date} is earlier, so it cannot"
+        " replace it.",
+    ),
     "consent.in_future": (
         "Ngày đồng ý {date} ở tương lai.",
         "Consent date {date} is in the future.",

@@ -12,7 +12,9 @@ import datetime as dt
 import json
 from typing import Any
 
+from cqn_cli.dates import format_date
 from cqn_cli.errors import DataError, UsageError
+from cqn_cli.i18n import lang
 from cqn_cli.people import (
     format_id,
     get_record,
@@ -108,6 +110,10 @@ def set_consent(
     if on > dt.date.today():
         raise UsageError("consent.in_future", date=on.strftime("%d/%m/%Y"))  # --on: exit 2
     refuse_before_birth(record, on)  # as `person status`
+    held = record["consent_on"]
+    if held and on.isoformat() < held:  # one state is held: what replaces it comes after
+        shown = {"date": on.strftime("%d/%m/%Y"), "held": format_date(held, lang())}
+        raise DataError("consent.before_held", id=format_id(record["id"]), **shown)
     with write(db):
         db.execute(
             "UPDATE person SET consent = ?, consent_on = ?,"
