@@ -826,6 +826,13 @@ def test_visit_record_refusals_write_nothing(cqn: Run, query: Query, tmp_path: P
     assert "không có CQN mã CQN000099" in refused(
         cqn, query, "visit", "record", "CQN000099", "--on", "12/03/2019", "--reason", "ốm đau"
     )
+    # A visit before the person was born, or by a group not yet founded (or dissolved).
+    assert query("SELECT birth_date FROM person WHERE id = 1") == [("1952-03-15",)]
+    early = refused(cqn, query, *base, "--on", "01/01/1940")
+    assert "thăm trước ngày sinh của người đó (15/03/1952)" in early
+    for on, group in (("12/03/2014", "XH-CLB01"), ("02/10/2019", "XH-BLL01")):
+        err = refused(cqn, query, *base, "--on", on, "--group", group)
+        assert f"nhóm chưa thành lập hoặc đã giải thể ngày thăm ({on})" in err
 
 
 def test_the_lists_take_a_period_as_the_stats_do(cqn: Run, query: Query, tmp_path: Path) -> None:

@@ -866,6 +866,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "ngày thành lập/giải thể mới để một cuộc họp (ngày {date}) nằm ngoài thời gian nhóm tồn tại",
         "the new founding/dissolution dates leave a meeting ({date}) outside the group's life",
     ),
+    "visit.before_birth": (
+        "thăm trước ngày sinh của người đó ({date})",
+        "a visit before the person was born ({date})",
+    ),
+    "visit.group_not_existing": (
+        "nhóm chưa thành lập hoặc đã giải thể ngày thăm ({date})",
+        "the group did not exist on the day of the visit ({date})",
+    ),
     "member.before_birth": (
         "tham gia trước ngày sinh của người đó ({date})",
         "joined before the person was born ({date})",

@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
 
-from cqn_cli.dates import precision_prefix_compare
+from cqn_cli.dates import format_date, precision_prefix_compare
 from cqn_cli.errors import FieldProblem, RowProblem
+from cqn_cli.i18n import lang
 from cqn_cli.ingest.fields import (
     ATTENDANCE,
     GROUPS,
@@ -605,6 +606,14 @@ class VisitsLoader(_ActivityLoader):
         if problems or pk is None:
             return problems
         date, reason = values["date"], values["reason"]
+        held = self.people.index.held(pk)
+        if held and held.birth and precision_prefix_compare(date, held.birth) < 0:
+            return [self.problem(line, self.col("ngay"), date, "visit.before_birth",
+                                 date=format_date(held.birth, lang()))]  # fmt: skip
+        if group is not None and not group.exists_on(date):  # who visited was not there yet
+            col = self.col("ma_nhom")
+            shown = format_date(date, lang())
+            return [self.problem(line, col, group.code, "visit.group_not_existing", date=shown)]
         group_id = group.id if group is not None else None
         identity = (pk, date, reason, group_id or 0)
         other = self._seen.get(identity)
