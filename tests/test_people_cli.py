@@ -550,6 +550,36 @@ def test_status_usage_errors_write_nothing(
     assert query("SELECT * FROM person ORDER BY id") == before
 
 
+def test_gone_before_entering_the_roster_is_refused(
+    cqn: Run, query: Query, roster: dict[str, str], tmp_path: Path
+) -> None:
+    # Registered on 19/02/2019, moved out on 01/01/2018: on the roster on no day at all.
+    pk = roster["Nguyễn Văn An"]
+    ok = cqn("person", "edit", pk, "--registered-on", "19/02/2019")
+    assert ok.exit_code == 0, ok.output
+    before = query("SELECT * FROM person ORDER BY id")
+    r = cqn("person", "status", pk, "moved_out", "--on", "01/01/2018")
+    assert r.exit_code == 1
+    assert r.stderr.strip() == f"Ngày 01/01/2018 trước ngày {pk} vào danh sách (19/02/2019)."
+    # A row saying so of a person held, or of itself, is refused the same.
+    head = "Họ và tên,Ngày sinh,Phường,Trạng thái,Ngày trạng thái"
+    held = write_csv(
+        tmp_path / "held.csv",
+        f"Số CCCD,{head}\n{AN_CCCD},Nguyễn Văn An,1952,Xuân Hà,chuyển đi,01/01/2018\n",
+    )
+    row = write_csv(
+        tmp_path / "row.csv",
+        f"Ngày đăng ký,{head}\n19/02/2019,Lê Văn Mới,1950,Xuân Hà,từ trần,01/01/2018\n",
+    )
+    for f in (held, row):
+        refused = cqn("import", "roster", f, "--as-of", "2019-12-31")
+        assert refused.exit_code == 1
+        assert "ngày trạng thái trước ngày đăng ký vào danh sách" in refused.stderr
+    assert query("SELECT * FROM person ORDER BY id") == before
+    # On or after the day they came: recorded.
+    assert cqn("person", "status", pk, "moved_out", "--on", "19/02/2019").exit_code == 0
+
+
 def test_status_needs_date_message(cqn: Run, roster: dict[str, str]) -> None:
     r = cqn("person", "status", roster["Nguyễn Văn An"], "moved_out")
     assert r.stderr.strip() == "Trạng thái chuyển đi cần ngày bắt đầu (--on dd/mm/yyyy)."

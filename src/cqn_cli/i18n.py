@@ -771,6 +771,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{reason}, with what is held of {person}",
     ),
     "row.status_before_birth": ("ngày trạng thái trước ngày sinh", "status date before birth"),
+    "row.status_before_registered": (
+        "ngày trạng thái trước ngày đăng ký vào danh sách",
+        "status date before the day the person entered the roster",
+    ),
+    "person.status_before_registered": (
+        "Ngày {date} trước ngày {id} vào danh sách ({registered}).",
+        "{date} is before {id} entered the roster ({registered}).",
+    ),
     "person.status_before_birth": (
         "Ngày {date} trước ngày sinh của {id} {name}.",
         "{date} is before the birth date of {id} {name}.",

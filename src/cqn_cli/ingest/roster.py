@@ -570,7 +570,14 @@ class RosterLoader(RowLoader):
 
 
 # What an update is checked against, of what is held of the person (``_against_held``).
-_HELD_DATES = ("birth_date", "enlisted_on", "discharged_on", "status", "status_since")
+_HELD_DATES = (
+    "birth_date",
+    "enlisted_on",
+    "discharged_on",
+    "status",
+    "status_since",
+    "registered_on",
+)
 _PARTIAL_DATES = ("birth_date", "enlisted_on", "discharged_on")
 _ENGLISH = {f.name: f.english for f in ROSTER}
 
@@ -606,6 +613,12 @@ def cross_problems(values: dict[str, Any]) -> list[Across]:
     since = values.get("status_since")
     if since and birth and precision_prefix_compare(since, birth) < 0:
         found.append(Across("ngay_trang_thai", since, "row.status_before_birth", {}, "ngay_sinh"))
+    registered = values.get("registered_on")
+    if since and registered and status in ("moved_out", "deceased") and since < registered:
+        # Gone before they came: on the roster on no day at all (SPEC §4).
+        found.append(
+            Across("ngay_trang_thai", since, "row.status_before_registered", {}, "ngay_dang_ky")
+        )
     return found
 
 
