@@ -314,10 +314,16 @@ def record_meeting(
     options = {"ngay": "--on", "loai": "--kind", "ma_hop": "--code", "trang_thai": "--present"}
     options["tieu_de"] = "--title"
     options |= {**_PERSON_OPTION, "ma_nhom": "GROUP"}
-    existed = db.execute("SELECT 1 FROM meeting WHERE code = ? COLLATE NOCASE", [code])
-    held = existed.fetchone() is not None
+    existed = db.execute("SELECT title FROM meeting WHERE code = ? COLLATE NOCASE", [code])
+    held = existed.fetchone()
     recorded = _by_hand(db, loader, rows, options, [source for _, _, source in marks])
-    return code, dataclasses.replace(recorded, existed=held)
+    if held is not None and title and title != held[0]:  # a title given anew: corrected
+        with write(db):
+            db.execute("UPDATE meeting SET title = ? WHERE code = ? COLLATE NOCASE", [title, code])
+        retitled = Warning(None, None, "--title", "warn.meeting_retitled",
+                           {"code": code, "old": held[0] or "—", "new": title})  # fmt: skip
+        recorded = dataclasses.replace(recorded, warnings=[*recorded.warnings, retitled])
+    return code, dataclasses.replace(recorded, existed=held is not None)
 
 
 def held_group_code(db: Database, code: str) -> str:

@@ -396,7 +396,6 @@ class _Meeting:
     date: str
     kind: str
     line: int | None  # first line of this file that named it; None if held before
-    title: str | None = None
     # Person → the line of this file that marked them here: one small table a meeting,
     # at hand while its rows come (a file's rows mostly go meeting by meeting).
     marked: dict[int, int] = field(default_factory=dict)
@@ -411,11 +410,10 @@ class AttendanceLoader(_ActivityLoader):
     def start(self, header: HeaderMap, header_cells: Sequence[Cell], header_line: int) -> None:
         super().start(header, header_cells, header_line)
         self.meetings: dict[str, _Meeting] = {}
-        for mid, code, gid, date, kind, title in self.db.execute(
-            "SELECT id, code, group_id, date, kind, title FROM meeting"
+        for mid, code, gid, date, kind in self.db.execute(
+            "SELECT id, code, group_id, date, kind FROM meeting"
         ):
-            self.meetings[code.casefold()] = _Meeting(mid, gid, date, kind, None, title)
-        self._retitled: dict[int, str] = {}  # a meeting held before → the title a row gives
+            self.meetings[code.casefold()] = _Meeting(mid, gid, date, kind, None)
         row = self.db.execute("SELECT coalesce(max(id), 0) FROM meeting").fetchone()
         self._next_meeting = int(row[0]) + 1
         self._new_meetings: list[tuple[Any, ...]] = []
@@ -469,18 +467,12 @@ class AttendanceLoader(_ActivityLoader):
                         dissolved=group.dissolved_on or "—",
                     )
                 ]
-            meeting = _Meeting(self._next_meeting, group.id, date, kind, line, values.get("title"))
+            meeting = _Meeting(self._next_meeting, group.id, date, kind, line)
             self._next_meeting += 1
             self.meetings[code.casefold()] = meeting
             self._new_meetings.append((meeting.id, code, group.id, date, kind, values.get("title")))
         elif disagreeing := self._disagreeing(line, values, group):
             return disagreeing
-        elif meeting.line is None and values.get("title") not in (None, meeting.title):
-            # A title given anew to a meeting held before: corrected, and said (a meeting
-            # this file makes keeps the title of its first row).
-            self.warn(line, self.col("tieu_de"), "warn.meeting_retitled", code=code,
-                      old=meeting.title or "∅", new=values["title"])  # fmt: skip
-            meeting.title = self._retitled[meeting.id] = values["title"]
         if len(cells) >= self._reach:  # every part of this row is now known good
             self._known_meetings[self._meeting_cells(cells)] = meeting
             self._known_people[self._person_cells(cells)] = pk
@@ -568,11 +560,6 @@ class AttendanceLoader(_ActivityLoader):
     def finish(self) -> list[RowProblem]:
         self._flush()
         self._later.finish()
-        if self._retitled:
-            self.db.conn.executemany(
-                "UPDATE meeting SET title = ?2 WHERE id = ?1", list(self._retitled.items())
-            )
-            self.counts.updated += len(self._retitled)
         # The foreign keys of every mark written, checked once for each meeting and person
         # this import found or made (both were read from the database or written before
         # their marks: this holds).
