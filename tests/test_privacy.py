@@ -374,6 +374,9 @@ def test_an_erased_person_is_not_given_data_again_and_is_left_out_of_exports(
         assert r.exit_code == 1 and erased in r.stderr, r.output
     after = [query(f"SELECT count(*) FROM {t}") for t in ("visit", "attendance", "membership")]
     assert after == before
+    # Ending what is held of him records nothing new: his club membership can be closed.
+    ok(cqn, "group", "leave", "XH-CLB01", "CQN000001", "--on", "01/03/2020")
+    assert query("SELECT left_on FROM membership WHERE person_id = 1") == [("2020-03-01",)]
 
 
 def test_a_masked_export_imported_again_changes_nothing(

@@ -210,6 +210,7 @@ def leave_group(db: Database, code: str, person: str, on: dt.date, *, today: dt.
     from cqn_cli.people import PersonResolver
 
     resolver = PersonResolver(db, today)
+    resolver.refuse_erased = False  # ending what is held of them records nothing new
     ref = person_reference(person)
     try:
         pk = resolver.resolve(

@@ -566,6 +566,9 @@ class PersonResolver:
         held = self.index.next_id - 1  # at least as many as are held
         self._numbers_left = held // NUMBERS_AFTER if numbers_at_once else None
         self._suggestions_left = SUGGESTIONS
+        # An erased person, named by id, is refused (new data); a caller that may end
+        # what is held of them (a membership) asks ``erased`` itself.
+        self.refuse_erased = True
 
     def _of_id(self, person_id: str) -> int:
         """The person of a cqn id as written (``CQN000012``, ``12``), or FieldProblem."""
@@ -575,10 +578,14 @@ class PersonResolver:
             raise FieldProblem("ref.unknown_id", value=shown)
         # Erased (``person forget``): given no new data (a visit's notes, a mark, a club).
         # Only their id still names them: their name and number are gone.
-        erased = "SELECT 1 FROM person WHERE id = ? AND forgotten_on IS NOT NULL"
-        if self._db.execute(erased, [found]).fetchone():
+        if self.refuse_erased and self.erased(found):
             raise FieldProblem("ref.forgotten", id=format_id(found))
         return found
+
+    def erased(self, pk: int) -> bool:
+        """Whether ``pk``'s personal data was erased (``person forget``)."""
+        sql = "SELECT 1 FROM person WHERE id = ? AND forgotten_on IS NOT NULL"
+        return self._db.execute(sql, [pk]).fetchone() is not None
 
     def _holder_of(self, number: str) -> int | None:
         """Who holds ``number``, as ``resolve`` asks when no name is given to compare."""

@@ -31,7 +31,7 @@ from cqn_cli.ingest.fields import (
 )
 from cqn_cli.ingest.read import Cell
 from cqn_cli.ingest.rows import BATCH, LaterIndexes, RowLoader
-from cqn_cli.people import PersonResolver, now_iso
+from cqn_cli.people import PersonResolver, format_id, now_iso
 from cqn_cli.store.db import Database, trigger_left_out
 from cqn_cli.wards import WardIndex, check_default_ward
 
@@ -293,6 +293,7 @@ class MembersLoader(_ActivityLoader):
     def start(self, header: HeaderMap, header_cells: Sequence[Cell], header_line: int) -> None:
         super().start(header, header_cells, header_line)
         # (person, group) → [(membership id or None, joined, left, line or None)]
+        self.people.refuse_erased = False  # ending an erased person's membership is allowed
         self.spans: dict[tuple[int, int], list[tuple[int | None, str, str | None, int | None]]]
         self.spans = {}
         for mid, pid, gid, joined, left in self.db.execute(
@@ -330,6 +331,8 @@ class MembersLoader(_ActivityLoader):
             return problems
         spans = self.spans.setdefault((pk, group.id), [])
         same = next((s for s in spans if s[1] == joined), None)
+        if same is None and self.people.erased(pk):  # new data (ending one held is not)
+            return [self.problem(line, None, None, "ref.forgotten", id=format_id(pk))]
         if same is not None and same[3] is not None:
             return [self.problem(line, None, None, "row.member_twice", other=same[3])]
         end = left or (same[2] if same else None)
