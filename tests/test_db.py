@@ -472,8 +472,8 @@ def test_a_ward_merged_on_one_side_is_merged_in_the_district_and_two_wards_of_on
     before = snapshot(district)
     r = cqn(district, "db", "merge", other)
     assert r.exit_code == 1 and snapshot(district) == before
-    said = "Phường Thanh Khê bên này đã nhập vào Phường Mới (31/12/2025), bên kia vào"
-    assert f"{said} Phường Khác (28/02/2026)" in r.stderr
+    said = "Phường Thanh Khê bên này đã nhập vào Phường Mới (từ 01/01/2026), bên kia vào"
+    assert f"{said} Phường Khác (từ 01/03/2026)" in r.stderr
     # A ward added by hand under the same name elsewhere (its inner id comes from the name),
     # with another code and day, is another ward: refused whatever is preferred.
     again = tmp_path / "again.db"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -499,6 +500,11 @@ def test_edit_does_not_make_the_twin_that_add_refuses(
     # With a number of his own, An (who has another) is not his twin: two numbers.
     numbered = cqn("person", "edit", anh, "--birth-date", "1952", "--national-id", "048052000999")
     assert numbered.exit_code == 0, numbered.output
+    # …until that number is cleared: then he is.
+    cleared = cqn("person", "edit", anh, "--national-id", "")
+    assert cleared.exit_code == 1 and "[--national-id]: Đã có" in cleared.stderr
+    # An edit that leaves name, birth date and ward as they are is not refused for a twin.
+    assert cqn("person", "edit", anh, "--phone", "0905000111").exit_code == 0
 
 
 # ---- person status ---------------------------------------------------------------------------
@@ -560,7 +566,7 @@ def test_gone_before_entering_the_roster_is_refused(
     before = query("SELECT * FROM person ORDER BY id")
     r = cqn("person", "status", pk, "moved_out", "--on", "01/01/2018")
     assert r.exit_code == 1
-    assert r.stderr.strip() == f"Ngày 01/01/2018 trước ngày {pk} vào danh sách (19/02/2019)."
+    assert r.stderr.strip() == f"Ngày 01/01/2018 không sau ngày {pk} vào danh sách (19/02/2019)."
     # A row saying so of a person held, or of itself, is refused the same.
     head = "Họ và tên,Ngày sinh,Phường,Trạng thái,Ngày trạng thái"
     held = write_csv(
@@ -574,10 +580,22 @@ def test_gone_before_entering_the_roster_is_refused(
     for f in (held, row):
         refused = cqn("import", "roster", f, "--as-of", "2019-12-31")
         assert refused.exit_code == 1
-        assert "ngày trạng thái trước ngày đăng ký vào danh sách" in refused.stderr
+        assert "ngày trạng thái không sau ngày đăng ký vào danh sách" in refused.stderr
     assert query("SELECT * FROM person ORDER BY id") == before
-    # On or after the day they came: recorded.
-    assert cqn("person", "status", pk, "moved_out", "--on", "19/02/2019").exit_code == 0
+    # The day they came too (on the roster no day); the day after is recorded.
+    assert cqn("person", "status", pk, "moved_out", "--on", "19/02/2019").exit_code == 1
+    assert cqn("person", "status", pk, "moved_out", "--on", "20/02/2019").exit_code == 0
+    # A contradiction held from before the check (another program wrote it) does not
+    # block an edit of something else; an edit that meets it is refused at its option.
+    db = sqlite3.connect(tmp_path / "cqn.db")
+    with db:
+        db.execute("UPDATE person SET registered_on = '2019-05-01' WHERE id = ?", [int(pk[3:])])
+    db.close()
+    assert cqn("person", "edit", pk, "--phone", "0905111222").exit_code == 0
+    later = cqn("person", "edit", pk, "--registered-on", "01/06/2019")
+    assert (
+        later.exit_code == 1 and "[--registered-on] '01/06/2019': ngày trạng thái" in later.stderr
+    )
 
 
 def test_status_needs_date_message(cqn: Run, roster: dict[str, str]) -> None:

@@ -200,6 +200,9 @@ def test_a_ward_of_a_name_of_its_own_is_added_without_a_word(cqn: Run) -> None:
     # A name that ended before (Hòa Khê, merged away at the end of 2024) is free again.
     reused = cqn("ward", "add", "20503", "Phường Hòa Khê", "--from", "2030-01-01")
     assert reused.exit_code == 0 and reused.stderr == ""
+    # Without --from a ward is in force always: beside every ward of its name not ended.
+    always = cqn("ward", "add", "20504", "Xuân Hà")
+    assert always.stderr.startswith("Lưu ý: Phường Xuân Hà (20209) cũng mang tên hoặc mã")
 
 
 def test_merge_then_the_old_name_is_read_by_date(cqn: Run, query: Query, tmp_path: Path) -> None:

@@ -772,12 +772,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "row.status_before_birth": ("ngày trạng thái trước ngày sinh", "status date before birth"),
     "row.status_before_registered": (
-        "ngày trạng thái trước ngày đăng ký vào danh sách",
-        "status date before the day the person entered the roster",
+        "ngày trạng thái không sau ngày đăng ký vào danh sách",
+        "status date not after the day the person entered the roster",
     ),
     "person.status_before_registered": (
-        "Ngày {date} trước ngày {id} vào danh sách ({registered}).",
-        "{date} is before {id} entered the roster ({registered}).",
+        "Ngày {date} không sau ngày {id} vào danh sách ({registered}).",
+        "{date} is not after {id} entered the roster ({registered}).",
     ),
     "person.status_before_birth": (
         "Ngày {date} trước ngày sinh của {id} {name}.",
@@ -1657,6 +1657,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{file}: {theirs} there has the inner id of {ours} here but is not the same ward;"
         " fix it before merging.",
     ),
+    "merge.from": ("từ {date}", "from {date}"),
     "merge.ward_merged_apart": (
         "{file}: {ward} bên này đã nhập vào {ours}, bên kia vào {theirs}; hãy sửa trước khi gộp.",
         "{file}: {ward} was merged into {ours} here and into {theirs} there;"

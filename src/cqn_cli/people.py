@@ -482,9 +482,9 @@ def set_status(
             raise UsageError("person.status_in_future", **shown)
         refuse_before_birth(record, on)
         registered = record["registered_on"]
-        if status != "active" and registered and on.isoformat() < registered:
+        if status != "active" and registered and on.isoformat() <= registered:
             # Gone before they came: on the roster on no day at all (SPEC §4).
-            shown = {"date": on.strftime("%d/%m/%Y"), "id": format_id(record["id"])}
+            shown = {"date": format_date(on.isoformat(), lang()), "id": format_id(record["id"])}
             came = format_date(registered, lang())
             raise DataError("person.status_before_registered", registered=came, **shown)
     since = on.isoformat() if on else None

@@ -112,7 +112,7 @@ def set_consent(
     refuse_before_birth(record, on)  # as `person status`
     held = record["consent_on"]
     if held and on.isoformat() < held:  # one state is held: what replaces it comes after
-        shown = {"date": on.strftime("%d/%m/%Y"), "held": format_date(held, lang())}
+        shown = {"date": format_date(on.isoformat(), lang()), "held": format_date(held, lang())}
         raise DataError("consent.before_held", id=format_id(record["id"]), **shown)
     with write(db):
         db.execute(

@@ -336,7 +336,7 @@ def sharing(db: Database, ward: Ward) -> list[Ward]:
     An Khê took the old in 2025) or end, a file naming it on a day both are in force
     cannot be read."""
     index = WardIndex(db)
-    since = ward.valid_from or dt.date.today().isoformat()
+    since = ward.valid_from or ""  # none: in force always, beside every ward not ended
     alike = index.names_for(strip_prefix(ward.name)) | index.codes_for(ward.code)
     return sorted(
         (index.wards[w] for w in alike - {ward.id} if (index.wards[w].valid_to or "9999") >= since),

@@ -139,9 +139,15 @@ def _conflict_line(c: object, wards: dict[str, str]) -> str:
     if c.field == "ward":
         return t("merge.ward_differs", file=c.file, ours=c.key, theirs=c.theirs_key)
     if c.field == "ward_merge":  # (successor's name, last day) on each side
+        import datetime as dt
+
         from cqn_cli.render.output import human
 
-        ours, theirs = (f"{name} ({human(day, 'date')})" for name, day in (c.ours, c.theirs))
+        def merged(name: str, last: str | None) -> str:  # as `ward merge --on` said it
+            on = dt.date.fromisoformat(last) + dt.timedelta(days=1) if last else None
+            return f"{name} ({t('merge.from', date=human(on.isoformat(), 'date'))})" if on else name
+
+        ours, theirs = merged(*c.ours), merged(*c.theirs)
         return t("merge.ward_merged_apart", file=c.file, ward=c.key, ours=ours, theirs=theirs)
     if c.field == "cccd":
         return t("merge.cccd_conflict", file=c.file, theirs=c.theirs_key, ours=c.key)

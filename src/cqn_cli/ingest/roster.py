@@ -614,7 +614,7 @@ def cross_problems(values: dict[str, Any]) -> list[Across]:
     if since and birth and precision_prefix_compare(since, birth) < 0:
         found.append(Across("ngay_trang_thai", since, "row.status_before_birth", {}, "ngay_sinh"))
     registered = values.get("registered_on")
-    if since and registered and status in ("moved_out", "deceased") and since < registered:
+    if since and registered and status in ("moved_out", "deceased") and since <= registered:
         # Gone before they came: on the roster on no day at all (SPEC §4).
         found.append(
             Across("ngay_trang_thai", since, "row.status_before_registered", {}, "ngay_dang_ky")
@@ -702,8 +702,14 @@ def edit_person(
             values["national_id"], merged.get("gender"), merged.get("birth_date")
         ):
             warnings.append(Warning(None, None, "--national-id", f"warn.cccd_{what}"))
-    for name, value, key, params, _ in cross_problems(merged):
-        problems.append(RowProblem(0, None, _option_name(_by_name(name)), value, key, params))
+    for name, value, key, params, other in cross_problems(merged):
+        # Said at the option given that meets what is held; a contradiction all of whose
+        # sides are held (kept from before a check) is not this edit's doing.
+        given = next((f for f in (name, other) if _ENGLISH[f] in values), None)
+        if given is None:
+            continue
+        at = values[_ENGLISH[given]] if given != name else value
+        problems.append(RowProblem(0, None, _option_name(_by_name(given)), at, key, params))
     cccd = values.get("national_id")
     if cccd:
         holder = db.execute(
@@ -724,7 +730,15 @@ def edit_person(
                     },
                 )
             )
-    identity = [name for name in ("full_name", "birth_date", "ward") if name in values]
+    # What identity an edit changes (a national id cleared included): checked against the
+    # others held; an edit leaving it as it is is not refused for a twin held before.
+    identity: list[str] = [
+        name
+        for name in ("full_name", "birth_date", "ward")
+        if name in values and values[name] != record[_db(name)]
+    ]
+    if "national_id" in values and values["national_id"] is None and record["national_id"]:
+        identity.append("national_id")  # a number cleared: told apart by it no more
     twin = _held_twin(db, pk, merged, today) if identity else None
     if twin is not None:  # what `person add` refuses, an edit does not make either
         option = _option_name(by_english[identity[0]])
