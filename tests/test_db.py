@@ -483,6 +483,13 @@ def test_a_ward_merged_on_one_side_is_merged_in_the_district_and_two_wards_of_on
     assert r.exit_code == 1 and snapshot(district) == before
     assert "Phường Mới (20300, 01/11/2025) bên kia mang cùng mã nội bộ với Phường Mới" in r.stderr
     assert "--prefer không giải quyết được" in r.stderr
+    # Another ward bearing one of ours' codes while both are in force: refused too.
+    code = tmp_path / "code.db"
+    ok(code, "init")
+    ok(code, "ward", "add", "20299", "Phường Khác Tên", "--from", "01/06/2026")
+    r = cqn(district, "db", "merge", code)
+    assert r.exit_code == 1 and snapshot(district) == before
+    assert "Phường Khác Tên (20299, 01/06/2026) bên kia mang mã của Phường Mới" in r.stderr
 
 
 def test_outputs_never_overwrite_the_database_and_bad_paths_are_usage_errors(

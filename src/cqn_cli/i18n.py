@@ -1657,6 +1657,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{file}: {theirs} there has the inner id of {ours} here but is not the same ward;"
         " fix it before merging.",
     ),
+    "merge.ward_code_clash": (
+        "{file}: {theirs} bên kia mang mã của {ours} bên này trong cùng thời gian hiệu lực;"
+        " hãy sửa trước khi gộp.",
+        "{file}: {theirs} there bears the code of {ours} here while both are in force;"
+        " fix it before merging.",
+    ),
     "merge.from": ("từ {date}", "from {date}"),
     "merge.ward_merged_apart": (
         "{file}: {ward} bên này đã nhập vào {ours}, bên kia vào {theirs}; hãy sửa trước khi gộp.",

@@ -53,7 +53,7 @@ OPEN_FIELDS = frozenset({"dissolved_on", "left_on", "registered_on", "status_sin
 # same date, more precisely said (as an import keeps the more precise).
 PARTIAL_FIELDS = frozenset({"birth_date", "enlisted_on", "discharged_on"})
 # Conflicts that no side can settle: refused whatever --prefer says.
-FATAL = frozenset({"identity", "rule", "cccd", "ward", "ward_merge"})
+FATAL = frozenset({"identity", "rule", "cccd", "ward", "ward_code", "ward_merge"})
 
 
 @dataclass(frozen=True)
@@ -213,6 +213,19 @@ class _Merger:
         for r in rows:
             ours = self.db.execute("SELECT * FROM ward WHERE id = ?", [r["id"]]).fetchone()
             if ours is None:
+                # Another ward here bearing its code on a day it is in force is a clash: a
+                # file naming the code would be read as neither.
+                clash = self.db.execute(
+                    "SELECT * FROM ward WHERE code = ? AND coalesce(valid_from, '') <= ?"
+                    " AND coalesce(valid_to, '9999') >= ?",
+                    [r["code"], r["valid_to"] or "9999", r["valid_from"] or ""],
+                ).fetchone()
+                if clash is not None:
+                    said = (_ward_said(self._row("ward", clash)), _ward_said(r))
+                    self.result.conflicts.append(
+                        Conflict(file, "ward", *said, "ward_code", None, None)
+                    )
+                    continue
                 names = ("id", "code", "name", "district", "province", "valid_from", "valid_to")
                 self.db.execute(
                     f"INSERT INTO ward ({', '.join(names)}) VALUES ({', '.join('?' * 7)})",

@@ -138,6 +138,8 @@ def _conflict_line(c: object, wards: dict[str, str]) -> str:
         return t("merge.ambiguous", file=c.file, theirs=c.theirs_key, ours=c.key)
     if c.field == "ward":
         return t("merge.ward_differs", file=c.file, ours=c.key, theirs=c.theirs_key)
+    if c.field == "ward_code":
+        return t("merge.ward_code_clash", file=c.file, ours=c.key, theirs=c.theirs_key)
     if c.field == "ward_merge":  # (successor's name, last day) on each side
         import datetime as dt
 
