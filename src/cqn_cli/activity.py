@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -50,13 +50,15 @@ def _by_hand(
     rows: Sequence[dict[str, str]],
     option_of: dict[str, str],
     sources: Sequence[str] | None = None,
+    then: Callable[[], None] | None = None,
 ) -> Recorded:
     """Feed rows keyed by canonical field name to a loader, in one write transaction.
 
     ``option_of`` names the command option each field came from, for messages; the
     person's fields are ``PERSON``: where each row's person was given (``sources``,
     ``--present`` or a sign-in sheet's ``file:line``), else the reference itself, which
-    the message quotes. Any problem refuses everything (OptionsRefused).
+    the message quotes. Any problem refuses everything (OptionsRefused); ``then``, if
+    given, writes in the same transaction once every row is good.
     """
     names = sorted({name for row in rows for name in row})
     header = HeaderMap({name: i for i, name in enumerate(names)}, [], [])
@@ -69,6 +71,8 @@ def _by_hand(
         problems += loader.finish()
         if problems:
             raise OptionsRefused([_as_option(p, sources) for p in problems])
+        if then is not None:
+            then()
     return Recorded(loader.warnings, loader.counts)
 
 
@@ -317,13 +321,17 @@ def record_meeting(
     options |= {**_PERSON_OPTION, "ma_nhom": "GROUP"}
     existed = db.execute("SELECT title FROM meeting WHERE code = ? COLLATE NOCASE", [code])
     held = existed.fetchone()
-    recorded = _by_hand(db, loader, rows, options, [source for _, _, source in marks])
-    if held is not None and title and title != held[0]:  # a title given anew: corrected
-        with write(db):
-            db.execute("UPDATE meeting SET title = ? WHERE code = ? COLLATE NOCASE", [title, code])
-        retitled = Warning(None, None, "--title", "warn.meeting_retitled",
-                           {"code": code, "old": held[0] or "—", "new": title})  # fmt: skip
-        recorded = dataclasses.replace(recorded, warnings=[*recorded.warnings, retitled])
+    retitle = held is not None and bool(title) and title != held[0]  # given anew: corrected
+
+    def retitled() -> None:
+        db.execute("UPDATE meeting SET title = ? WHERE code = ? COLLATE NOCASE", [title, code])
+
+    sources = [source for _, _, source in marks]
+    recorded = _by_hand(db, loader, rows, options, sources, retitled if retitle else None)
+    if retitle:
+        said = {"code": code, "old": held[0] or "—", "new": title}
+        warning = Warning(None, None, "--title", "warn.meeting_retitled", said)
+        recorded = dataclasses.replace(recorded, warnings=[*recorded.warnings, warning])
     return code, dataclasses.replace(recorded, existed=held is not None)
 
 

@@ -167,7 +167,10 @@ class PersonIndex:
         row = db.execute("SELECT coalesce(max(id), 0) FROM person").fetchone()
         seq = db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'person'").fetchone()
         self.next_id: int = max(int(row[0]), int(seq[0]) if seq else 0) + 1
-        self._seen = _Seen() if row[0] == 0 else None  # no id: nobody held
+        # No id: nobody held. The filter is made by the first ``add`` (a resolver adds
+        # nobody, and needs none); until then, nobody can answer a lookup.
+        self._empty_at_start = row[0] == 0
+        self._seen: _Seen | None = None
 
     def written(self) -> None:
         """The pending people are now in the database (their former keys stay known)."""
@@ -182,7 +185,9 @@ class PersonIndex:
         not the change has been written yet. Only changed people are kept: memory stays
         small."""
         self._pending[pk] = held
-        if self._seen is not None:
+        if self._empty_at_start:
+            if self._seen is None:
+                self._seen = _Seen()
             self._seen.add(held)
         if held.national_id:
             self._pending_cccd[held.national_id] = pk
@@ -260,7 +265,9 @@ class PersonIndex:
         args: list[str | None] = [name_key] if wards is None else [name_key, *wards]
         if cccd is not None:
             args += (birth, birth, cccd)
-        if self._seen is not None and not self._seen.may_answer(cccd, name_key, birth):
+        if self._empty_at_start and (
+            self._seen is None or not self._seen.may_answer(cccd, name_key, birth)
+        ):
             rows = []  # nobody added by this import (the only ones held) is an answer
         else:
             sql = _lookup_sql(None if wards is None else len(wards), cccd is not None)
@@ -573,19 +580,24 @@ class PersonResolver:
     def _of_id(self, person_id: str) -> int:
         """The person of a cqn id as written (``CQN000012``, ``12``), or FieldProblem."""
         found = parse_id(person_id)
-        if found is None or self.index.held(found) is None:
+        erased = None if found is None else self._erased(found)
+        if found is None or erased is None:
             shown = mask(person_id) if _digits(person_id) else person_id
             raise FieldProblem("ref.unknown_id", value=shown)
         # Erased (``person forget``): given no new data (a visit's notes, a mark, a club).
         # Only their id still names them: their name and number are gone.
-        if self.refuse_erased and self.erased(found):
+        if self.refuse_erased and erased:
             raise FieldProblem("ref.forgotten", id=format_id(found))
         return found
 
+    def _erased(self, pk: int) -> bool | None:
+        """Whether ``pk``'s personal data was erased (``person forget``); None: no ``pk``."""
+        row = self._db.execute("SELECT forgotten_on FROM person WHERE id = ?", [pk]).fetchone()
+        return None if row is None else row[0] is not None
+
     def erased(self, pk: int) -> bool:
-        """Whether ``pk``'s personal data was erased (``person forget``)."""
-        sql = "SELECT 1 FROM person WHERE id = ? AND forgotten_on IS NOT NULL"
-        return self._db.execute(sql, [pk]).fetchone() is not None
+        """Whether the personal data of ``pk``, who is held, was erased."""
+        return bool(self._erased(pk))
 
     def _holder_of(self, number: str) -> int | None:
         """Who holds ``number``, as ``resolve`` asks when no name is given to compare."""

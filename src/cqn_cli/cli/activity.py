@@ -8,11 +8,13 @@ import typer
 
 from cqn_cli import values
 from cqn_cli.cli.common import (
+    AsOfOpt,
     Command,
     FormatOpt,
     FromOpt,
     OutputOpt,
     PeriodOpt,
+    RequiredOnOpt,
     RevealOpt,
     ToOpt,
     WardOpt,
@@ -20,7 +22,6 @@ from cqn_cli.cli.common import (
     complete_group,
     complete_ward,
     listing_dates,
-    parse_option_date,
     resolve_format,
     state,
     today,
@@ -44,9 +45,6 @@ GroupOpt = Annotated[
     typer.Option("--group", metavar="GROUP", help=t("arg.group"), autocompletion=complete_group),
 ]
 PersonArg = Annotated[str, typer.Argument(help=t("arg.person_ref"), metavar="PERSON")]
-RequiredOn = Annotated[
-    dt.date, typer.Option("--on", parser=parse_option_date, metavar="DATE", help=t("opt.on"))
-]
 _group_kind = vocabulary(values.parse_group_kind, "value.bad_group_kind")
 _meeting_kind = vocabulary(values.parse_meeting_kind, "value.bad_meeting_kind")
 _reason = vocabulary(values.parse_reason, "value.bad_reason")
@@ -98,10 +96,7 @@ def group_list(
     ctx: typer.Context,
     ward: WardOpt = None,
     kind: GroupKindOpt = None,
-    as_of: Annotated[
-        dt.date | None,
-        typer.Option("--as-of", parser=parse_option_date, metavar="DATE", help=t("opt.as_of")),
-    ] = None,
+    as_of: AsOfOpt = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,  # read by resolve_format (see OutputOpt)
 ) -> None:
@@ -192,7 +187,7 @@ def group_join(
     ctx: typer.Context,
     code: GroupArg,
     person: PersonArg,
-    on: RequiredOn,
+    on: RequiredOnOpt,
     role: Annotated[str | None, typer.Option("--role", help=t("col.role"))] = None,
 ) -> None:
     from cqn_cli.activity import join_group
@@ -215,7 +210,7 @@ def _outcome(done: "Recorded", new: str, held: str, updated: str) -> str:
 
 
 @group_app.command("leave", cls=Command, help=t("cmd.group.leave"))
-def group_leave(ctx: typer.Context, code: GroupArg, person: PersonArg, on: RequiredOn) -> None:
+def group_leave(ctx: typer.Context, code: GroupArg, person: PersonArg, on: RequiredOnOpt) -> None:
     from cqn_cli.activity import leave_group
     from cqn_cli.render.output import result_line
 
@@ -247,7 +242,7 @@ def _meeting_columns() -> "list[Column]":
 def meeting_record(
     ctx: typer.Context,
     group: GroupArg,
-    on: RequiredOn,
+    on: RequiredOnOpt,
     kind: Annotated[
         str,
         typer.Option("--kind", parser=_meeting_kind, metavar="KIND", help=t("opt.meeting_kind")),
@@ -377,7 +372,7 @@ def meeting_show(
 def visit_record(
     ctx: typer.Context,
     person: PersonArg,
-    on: RequiredOn,
+    on: RequiredOnOpt,
     reason: Annotated[
         str, typer.Option("--reason", parser=_reason, metavar="REASON", help=t("opt.reason"))
     ],

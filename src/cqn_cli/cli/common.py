@@ -350,6 +350,9 @@ OnOpt = Annotated[
     dt.date | None,
     typer.Option("--on", parser=parse_option_date, metavar="DATE", help=t("opt.on")),
 ]
+RequiredOnOpt = Annotated[
+    dt.date, typer.Option("--on", parser=parse_option_date, metavar="DATE", help=t("opt.on"))
+]
 WardOpt = Annotated[
     str | None,
     typer.Option("--ward", metavar="WARD", help=t("opt.ward"), autocompletion=complete_ward),

@@ -10,6 +10,7 @@ from cqn_cli.cli.common import (
     Command,
     FormatOpt,
     OutputOpt,
+    RequiredOnOpt,
     commands,
     parse_option_date,
     resolve_format,
@@ -110,9 +111,7 @@ def merge_cmd(
     ctx: typer.Context,
     old: Annotated[list[str], typer.Argument(metavar="WARD…", help=t("arg.old_wards"))],
     into: Annotated[str, typer.Option("--into", metavar="WARD", help=t("arg.ward"))],
-    on: Annotated[
-        dt.date, typer.Option("--on", parser=parse_option_date, metavar="DATE", help=t("opt.on"))
-    ],
+    on: RequiredOnOpt,
 ) -> None:
     from cqn_cli.render.output import result_line
     from cqn_cli.wards import merge_wards

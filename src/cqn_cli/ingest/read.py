@@ -16,7 +16,6 @@ import io
 import os
 import re
 import stat
-import tempfile
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -71,6 +70,8 @@ def regular_file(path: Path) -> Iterator[Path]:
     if not stat.S_ISFIFO(mode) and not stat.S_ISCHR(mode):
         yield path
         return
+    import tempfile  # a pipe's import only
+
     with contextlib.ExitStack() as stack:
         try:
             folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="cqn-"))
