@@ -97,53 +97,63 @@ def _lookup_sql(wards: int | None, by_cccd: bool) -> str:
     return f"SELECT {columns} FROM person WHERE {where}"
 
 
-class _Seen:
-    """The keys of everyone an import into an empty table has added: a lookup none of
-    them could answer needs no query. Three filters of bits (Bloom's), 1 MiB each
+class AddedKeys:
+    """The identity keys of every row an import into an empty table has taken so far:
+    a row that none of them can be the answer to needs no lookup at all (it is someone
+    new, with no namesake to warn of). Three filters of bits (Bloom's), 1 MiB each
     whatever the import's size: one may say "maybe" of a key it never saw (about 1 in
-    20 at a million people), never "no" of one it saw."""
+    20 at a million people), never "no" of one it saw.
+
+    Sound for everyone the import holds, not only as the rows wrote them: whoever a row
+    updates keeps a name key, a national id and a birth year that one of its rows gave
+    (a row gives the number it was matched by; a match by name is of the same name and
+    birth date). A row that is then refused all the same (a conflict) only adds a
+    "maybe"."""
 
     BITS = 1 << 23
     _MASK = BITS - 1
 
     def __init__(self) -> None:
-        # National ids; the name keys of everyone; for a row with a number, the name keys
-        # of those without a number or a birth date, and of the others with their year.
+        # National ids; the name keys of everyone; and, as a row with a number asks, the
+        # name keys of those without a number or a birth date, the others' with the year.
         self._sets = [bytearray(self.BITS >> 3) for _ in range(3)]
 
-    @classmethod
-    def _bits(cls, key: str) -> tuple[int, int]:
-        h = hash(key)  # the same within this process, which alone asks
-        return h & cls._MASK, (h >> 23) & cls._MASK
-
-    def _has(self, which: int, key: str) -> bool:
-        bits, (a, b) = self._sets[which], self._bits(key)
-        return bool(bits[a >> 3] & (1 << (a & 7))) and bool(bits[b >> 3] & (1 << (b & 7)))
-
-    def _put(self, which: int, key: str) -> None:
-        bits = self._sets[which]
-        for n in self._bits(key):
-            bits[n >> 3] |= 1 << (n & 7)
-
-    def add(self, held: Held) -> None:
-        if held.national_id:
-            self._put(0, held.national_id)
-        self._put(1, held.name_key)
-        # A namesake a row with a number is told of: without one, or born that year.
-        if held.national_id and held.birth:
-            self._put(2, f"{held.name_key}|{held.birth[:4]}")
-        else:
-            self._put(2, held.name_key)
-
-    def may_answer(self, cccd: str | None, name_key: str, birth: str | None) -> bool:
-        """Whether anyone added may hold ``cccd`` or be a namesake a lookup returns
-        (given a ``cccd``, those without a number or born the year of ``birth``, or any
-        year if it is not known: see ``_lookup_sql``)."""
+    def taken(self, cccd: str | None, name_key: str, birth: str | None) -> bool:
+        """Whether someone taken before may hold ``cccd`` or be a namesake a lookup of
+        this row returns (given a ``cccd``, those without a number, or born the year of
+        ``birth`` or any year if it is not known: see ``_lookup_sql``); then the row's
+        own keys are taken. Written out, not in helpers: it runs once a row, and calls
+        cost more than the bits."""
+        numbers, names, dated = self._sets
+        mask = self._MASK
+        # Each key: two bits (index in the filter, bit in the byte), from one hash.
+        h = hash(name_key)
+        a, b = h & mask, (h >> 23) & mask
+        ai, ab, bi, bb = a >> 3, 1 << (a & 7), b >> 3, 1 << (b & 7)
+        name = names[ai] & ab and names[bi] & bb
+        names[ai] |= ab
+        names[bi] |= bb
         if cccd is None:
-            return self._has(1, name_key)
-        if self._has(0, cccd) or self._has(2, name_key):
-            return True
-        return self._has(1, name_key) if birth is None else self._has(2, f"{name_key}|{birth[:4]}")
+            dated[ai] |= ab
+            dated[bi] |= bb
+            return bool(name)
+        h = hash(cccd)
+        c, d = h & mask, (h >> 23) & mask
+        ci, cb, di, db = c >> 3, 1 << (c & 7), d >> 3, 1 << (d & 7)
+        found = (numbers[ci] & cb and numbers[di] & db) or (dated[ai] & ab and dated[bi] & bb)
+        numbers[ci] |= cb
+        numbers[di] |= db
+        if birth is None:
+            dated[ai] |= ab
+            dated[bi] |= bb
+            return bool(found or name)
+        h = hash(f"{name_key}|{birth[:4]}")
+        c, d = h & mask, (h >> 23) & mask
+        ci, cb, di, db = c >> 3, 1 << (c & 7), d >> 3, 1 << (d & 7)
+        found = found or (dated[ci] & cb and dated[di] & db)
+        dated[ci] |= cb
+        dated[di] |= db
+        return bool(found)
 
 
 class PersonIndex:
@@ -152,9 +162,7 @@ class PersonIndex:
     Read from the database as they are needed (its indexes on ``national_id`` and
     ``name_key`` answer), so memory stays flat however large the roster; the people
     this import has added or changed but not yet written are ``pending`` and always
-    win over what is stored. ``written()`` after each batch is written. Into an empty
-    table, everyone stored is someone ``add`` was told of: a lookup that none of them
-    can answer (``_Seen``) is not asked of the database.
+    win over what is stored. ``written()`` after each batch is written.
     """
 
     def __init__(self, db: Database) -> None:
@@ -167,10 +175,8 @@ class PersonIndex:
         row = db.execute("SELECT coalesce(max(id), 0) FROM person").fetchone()
         seq = db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'person'").fetchone()
         self.next_id: int = max(int(row[0]), int(seq[0]) if seq else 0) + 1
-        # No id: nobody held. The filter is made by the first ``add`` (a resolver adds
-        # nobody, and needs none); until then, nobody can answer a lookup.
-        self._empty_at_start = row[0] == 0
-        self._seen: _Seen | None = None
+        # No id: nobody held, but whom this import adds (see ``AddedKeys``).
+        self.empty_at_start = row[0] == 0
 
     def written(self) -> None:
         """The pending people are now in the database (their former keys stay known)."""
@@ -185,10 +191,6 @@ class PersonIndex:
         not the change has been written yet. Only changed people are kept: memory stays
         small."""
         self._pending[pk] = held
-        if self._empty_at_start:
-            if self._seen is None:
-                self._seen = _Seen()
-            self._seen.add(held)
         if held.national_id:
             self._pending_cccd[held.national_id] = pk
         names = self._pending_names.setdefault(held.name_key, [])
@@ -265,13 +267,8 @@ class PersonIndex:
         args: list[str | None] = [name_key] if wards is None else [name_key, *wards]
         if cccd is not None:
             args += (birth, birth, cccd)
-        if self._empty_at_start and (
-            self._seen is None or not self._seen.may_answer(cccd, name_key, birth)
-        ):
-            rows = []  # nobody added by this import (the only ones held) is an answer
-        else:
-            sql = _lookup_sql(None if wards is None else len(wards), cccd is not None)
-            rows = self._conn.execute(sql, args).fetchall()
+        sql = _lookup_sql(None if wards is None else len(wards), cccd is not None)
+        rows = self._conn.execute(sql, args).fetchall()
         pending = self._pending
         found = {pk: pending.get(pk) or Held(*held) for pk, *held in rows}
         for pk in self._pending_names.get(name_key, ()):

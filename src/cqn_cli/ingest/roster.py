@@ -27,6 +27,7 @@ from cqn_cli.ingest.rows import BATCH, LaterIndexes, RowLoader, shown_value
 from cqn_cli.people import (
     BOOL_COLUMNS,
     PERSON_COLUMNS,
+    AddedKeys,
     Held,
     PersonIndex,
     compatible_dates,
@@ -66,11 +67,18 @@ DIGEST_VERSION = "1"
 _Checked = tuple[
     list[RowProblem],
     list[tuple[str, str]],
-    dict[str, Any],
+    dict[str, Any] | None,
     str | None,
     str | None,
     tuple[str, str],
+    list[Any] | None,
 ]
+# Where a new person's row (``_INSERT_COLUMNS``) holds what ``Held`` keeps of them.
+_HELD_AT = [
+    _INSERT_COLUMNS.index(c) for c in ("name_key", "birth_date", "ward", "national_id", "full_name")
+]
+_DEFAULTS: list[tuple[int, Any]] = [(_INSERT_COLUMNS.index(c), 0) for c in BOOL_COLUMNS]
+_DEFAULTS.append((_INSERT_COLUMNS.index("status"), "active"))
 
 
 class LineOf:
@@ -114,6 +122,7 @@ class RosterLoader(RowLoader):
         self._digest_updates: list[tuple[str | None, int]] = []
         self._returned: list[tuple[int]] = []  # back on the roster with no date: none kept
         self._wards_near: dict[str, frozenset[str]] = {}
+        self._added: AddedKeys | None = None  # made by the first row into an empty table
 
     # -- engine protocol --------------------------------------------------------
     def start(self, header: HeaderMap, header_cells: Sequence[Cell], header_line: int) -> None:
@@ -177,11 +186,14 @@ class RosterLoader(RowLoader):
         return self._checked(line, cells, *self._cccd_and_digest(cells))
 
     def take(self, line: int, checked: _Checked) -> list[RowProblem]:
-        problems, warnings, values, cccd, stored, keys = checked
+        problems, warnings, values, cccd, stored, keys, new = checked
         for name, key in warnings:
             self.warn(line, self.col(name), key)
         if problems:
             return problems
+        if new is not None:  # nobody held can be this row, or a namesake of it
+            return self._add(line, new)
+        assert values is not None
         return self._identify_and_queue(line, values, cccd, stored, keys)
 
     def finish(self) -> list[RowProblem]:
@@ -274,7 +286,9 @@ class RosterLoader(RowLoader):
     ) -> _Checked:
         """A row on its own (reading nothing of the database, changing nothing): its
         problems, its warnings (field, reason), its values, its national id, the digest
-        to store, its name keys."""
+        to store, its name keys; and, into an empty table, when no row taken before it
+        can be its person or a namesake (``AddedKeys``), its row as a new person's
+        instead of its values (it needs no lookup: the common case of a first roster)."""
         values, problems = self.parse(line, cells)
         # A refused cell does not hide the row's other mistakes: the ward and the citizen
         # id are looked at all the same (the checks across fields need every field).
@@ -310,11 +324,18 @@ class RosterLoader(RowLoader):
                 for p in self._cross_checks(line, values, cells)
                 if not (since_refused and p.key == "row.status_date_required")
             ]
-            return problems, [], values, None, None, ("", "")
+            return problems, [], values, None, None, ("", ""), None
         values["national_id"] = cccd
         problems.extend(self._cross_checks(line, values, cells))
         stored = None if digest is None else f"{self._today_iso} {digest}"
-        return problems, warnings, values, cccd, stored, name_keys(values["full_name"])
+        keys = name_keys(values["full_name"])
+        if problems or not self.people.empty_at_start:
+            return problems, warnings, values, cccd, stored, keys, None
+        if self._added is None:
+            self._added = AddedKeys()
+        if self._added.taken(cccd, keys[0], values.get("birth_date")):
+            return problems, warnings, values, cccd, stored, keys, None
+        return problems, warnings, None, cccd, stored, keys, self._new_row(values, keys, stored)
 
     def _cross_checks(
         self, line: int, values: dict[str, Any], cells: Sequence[Cell] = ()
@@ -415,53 +436,61 @@ class RosterLoader(RowLoader):
                 kept = self.keeps_warnings()
                 listed = ", ".join(idx.label(c, h) for c, h in namesakes[:5]) if kept else ""
                 self.warn(line, None, "warn.possible_duplicate", candidates=listed)
-            pk = idx.allocate()
-            record = {**values, "id": pk, "name_key": name_key, "search_key": search_key}
-            # Who they are in every database (db merge): unique to this import, then the id
-            # (in order, so the index takes them at one place instead of all over).
-            record["uid"] = f"{self._uid_prefix}{pk:012x}"
-            record["status"] = record.get("status") or "active"
-            for column in BOOL_COLUMNS:  # a yes/no nobody recorded is a no (x/blank)
-                if record.get(column) is None:
-                    record[column] = 0
-            record["created_at"] = record["updated_at"] = self._now
-            record["roster_digest"] = digest
-            get = record.get
-            self._inserts.append([get(c) for c in _INSERT_COLUMNS])
-            self.counts.inserted += 1
-            idx.add(pk, Held(name_key, birth, ward_id, cccd, name))
-        else:
-            if (
-                held.ward_id != ward_id
-                and self.wards.on_map(held.ward_id, self.as_of).id == ward_id
-            ):
-                # The file names the ward that the held one became: keep the finer, older
-                # ward, which rolls up to the same place on today's map and to the right
-                # one on the map of its own time.
-                values["ward"] = ward_id = held.ward_id
-            if by_cccd and held.name_key != name_key:
-                # Allowed (SPEC §3: only name AND birth date differing is a conflict), but said.
-                old = idx.name_of(pk, held)
-                self.warn(line, self.col("ho_ten"), "warn.renamed", old=old, new=name)
-            against = self._against_held(line, pk, held, values)
-            if against:
-                return against
-            birth = values.get("birth_date")  # as precise as what was held
-            row = [values.get(c) for c in self._present]
-            row += (name_key, search_key, cccd, self._now, pk)
-            self._updates.append(tuple(row))
-            self._digest_updates.append((digest, pk))
-            self._matched += 1
-            # What the update will hold, for the rows after this one (a later row with this
-            # number, or under the new name, is this person).
-            now = Held(
-                name_key,
-                birth if birth is not None else held.birth,
-                ward_id,
-                cccd if cccd is not None else held.national_id,
-                name,
-            )
-            idx.add(pk, now, former=held)
+            return self._add(line, self._new_row(values, keys, digest))
+        if held.ward_id != ward_id and self.wards.on_map(held.ward_id, self.as_of).id == ward_id:
+            # The file names the ward that the held one became: keep the finer, older
+            # ward, which rolls up to the same place on today's map and to the right
+            # one on the map of its own time.
+            values["ward"] = ward_id = held.ward_id
+        if by_cccd and held.name_key != name_key:
+            # Allowed (SPEC §3: only name AND birth date differing is a conflict), but said.
+            old = idx.name_of(pk, held)
+            self.warn(line, self.col("ho_ten"), "warn.renamed", old=old, new=name)
+        against = self._against_held(line, pk, held, values)
+        if against:
+            return against
+        birth = values.get("birth_date")  # as precise as what was held
+        row = [values.get(c) for c in self._present]
+        row += (name_key, search_key, cccd, self._now, pk)
+        self._updates.append(tuple(row))
+        self._digest_updates.append((digest, pk))
+        self._matched += 1
+        # What the update will hold, for the rows after this one (a later row with this
+        # number, or under the new name, is this person).
+        now = Held(
+            name_key,
+            birth if birth is not None else held.birth,
+            ward_id,
+            cccd if cccd is not None else held.national_id,
+            name,
+        )
+        idx.add(pk, now, former=held)
+        return self._queued(pk, line)
+
+    def _new_row(
+        self, values: dict[str, Any], keys: tuple[str, str], digest: str | None
+    ) -> list[Any]:
+        """A new person's row (``_INSERT_COLUMNS``), but for the id and uid (``_add``)."""
+        row = [None, None, *keys, *[values.get(c) for c in PERSON_COLUMNS]]
+        row += (self._now, self._now, digest)
+        for at, default in _DEFAULTS:  # a yes/no nobody recorded is a no (x/blank)
+            if row[at] is None:
+                row[at] = default
+        return row
+
+    def _add(self, line: int, row: list[Any]) -> list[RowProblem]:
+        """Queue ``row`` (``_new_row``) as a new person."""
+        pk = self.people.allocate()
+        # Who they are in every database (db merge): unique to this import, then the id
+        # (in order, so the index takes them at one place instead of all over).
+        row[0], row[1] = pk, f"{self._uid_prefix}{pk:012x}"
+        self._inserts.append(row)
+        self.counts.inserted += 1
+        self.people.add(pk, Held(*[row[i] for i in _HELD_AT]))
+        return self._queued(pk, line)
+
+    def _queued(self, pk: int, line: int) -> list[RowProblem]:
+        """``pk`` is set by ``line``; the batch written once full."""
         self._touched.set(pk, line)
         if len(self._inserts) + len(self._updates) >= BATCH:
             self._flush()
