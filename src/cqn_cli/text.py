@@ -104,10 +104,17 @@ def _fold(words: list[str]) -> str:
     return " ".join(w if w.isascii() else _fold_word(w) for w in words)
 
 
+@lru_cache(maxsize=65536)
+def _word_keys(word: str) -> tuple[str, str]:
+    """A word's part of ``match_key`` and of ``fold``."""
+    return (word, word) if word.isascii() else (_syllable_key(word), _fold_word(word))
+
+
 def match_and_fold(text: str) -> tuple[str, str]:
-    """``(match_key(text), fold(text))``, the words read once."""
-    words = _words(text)
-    return _match_key(words), _fold(words)
+    """``(match_key(text), fold(text))``, the words read once (a roster's names share a
+    few thousand words: each word's keys are remembered)."""
+    matched, folded = zip(*map(_word_keys, _words(text)), strict=True)
+    return " ".join(matched), " ".join(folded)
 
 
 @lru_cache(maxsize=65536)  # a listing's names share a few hundred words

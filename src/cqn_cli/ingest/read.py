@@ -358,7 +358,7 @@ def _csv_rows(src: Source) -> Iterator[tuple[int, list[Cell]]]:
             for cells in reader:
                 start, line = line, reader.line_num + 1
                 if line - start == 1 and start > blocks.odd_to:  # the common case
-                    stripped: list[Cell] = [c.strip() for c in cells]
+                    stripped: list[Cell] = list(map(str.strip, cells))
                     if any(stripped):
                         yield start, stripped
                     continue

@@ -471,7 +471,7 @@ class RosterLoader(RowLoader):
         self, values: dict[str, Any], keys: tuple[str, str], digest: str | None
     ) -> list[Any]:
         """A new person's row (``_INSERT_COLUMNS``), but for the id and uid (``_add``)."""
-        row = [None, None, *keys, *[values.get(c) for c in PERSON_COLUMNS]]
+        row = [None, None, *keys, *map(values.get, PERSON_COLUMNS)]
         row += (self._now, self._now, digest)
         for at, default in _DEFAULTS:  # a yes/no nobody recorded is a no (x/blank)
             if row[at] is None:
