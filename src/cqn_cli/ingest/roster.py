@@ -67,11 +67,10 @@ DIGEST_VERSION = "1"
 _Checked = tuple[
     list[RowProblem],
     list[tuple[str, str]],
-    dict[str, Any] | None,
+    dict[str, Any],
     str | None,
     str | None,
     tuple[str, str],
-    list[Any] | None,
 ]
 # Where a new person's row (``_INSERT_COLUMNS``) holds what ``Held`` keeps of them.
 _HELD_AT = [
@@ -186,14 +185,19 @@ class RosterLoader(RowLoader):
         return self._checked(line, cells, *self._cccd_and_digest(cells))
 
     def take(self, line: int, checked: _Checked) -> list[RowProblem]:
-        problems, warnings, values, cccd, stored, keys, new = checked
+        problems, warnings, values, cccd, stored, keys = checked
         for name, key in warnings:
             self.warn(line, self.col(name), key)
         if problems:
             return problems
-        if new is not None:  # nobody held can be this row, or a namesake of it
-            return self._add(line, new)
-        assert values is not None
+        if self.people.empty_at_start:
+            # Into an empty table: a row that no row before it can be the person or a
+            # namesake of is someone new, with nobody to warn of, and needs no lookup
+            # (most rows of a first roster).
+            if self._added is None:
+                self._added = AddedKeys()
+            if not self._added.taken(cccd, keys[0], values.get("birth_date")):
+                return self._add(line, self._new_row(values, keys, stored))
         return self._identify_and_queue(line, values, cccd, stored, keys)
 
     def finish(self) -> list[RowProblem]:
@@ -286,9 +290,7 @@ class RosterLoader(RowLoader):
     ) -> _Checked:
         """A row on its own (reading nothing of the database, changing nothing): its
         problems, its warnings (field, reason), its values, its national id, the digest
-        to store, its name keys; and, into an empty table, when no row taken before it
-        can be its person or a namesake (``AddedKeys``), its row as a new person's
-        instead of its values (it needs no lookup: the common case of a first roster)."""
+        to store, its name keys."""
         values, problems = self.parse(line, cells)
         # A refused cell does not hide the row's other mistakes: the ward and the citizen
         # id are looked at all the same (the checks across fields need every field).
@@ -324,18 +326,11 @@ class RosterLoader(RowLoader):
                 for p in self._cross_checks(line, values, cells)
                 if not (since_refused and p.key == "row.status_date_required")
             ]
-            return problems, [], values, None, None, ("", ""), None
+            return problems, [], values, None, None, ("", "")
         values["national_id"] = cccd
         problems.extend(self._cross_checks(line, values, cells))
         stored = None if digest is None else f"{self._today_iso} {digest}"
-        keys = name_keys(values["full_name"])
-        if problems or not self.people.empty_at_start:
-            return problems, warnings, values, cccd, stored, keys, None
-        if self._added is None:
-            self._added = AddedKeys()
-        if self._added.taken(cccd, keys[0], values.get("birth_date")):
-            return problems, warnings, values, cccd, stored, keys, None
-        return problems, warnings, None, cccd, stored, keys, self._new_row(values, keys, stored)
+        return problems, warnings, values, cccd, stored, name_keys(values["full_name"])
 
     def _cross_checks(
         self, line: int, values: dict[str, Any], cells: Sequence[Cell] = ()
