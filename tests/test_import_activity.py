@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import sqlite3
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
@@ -17,8 +18,10 @@ from typing import Any
 
 import pytest
 from openpyxl import Workbook
+from typer.testing import CliRunner
 
 from conftest import Run, calls_to, write_csv
+from cqn_cli.cli.app import app
 
 Query = Callable[..., list[tuple[Any, ...]]]
 
@@ -839,6 +842,102 @@ def test_a_row_made_of_parts_already_checked_is_still_checked_whole(
     assert any(s.startswith(f"{f}:6:6 [Điểm danh] 'đi muộn': điểm danh không biết") for s in lines)
     assert lines[-1] == f"{f}: 2 dòng lỗi; không ghi gì."
     assert parsed == [2, 3, 4, 6]  # line 5 was known whole
+
+
+# Every kind of attendance row: marks of a new meeting (by id, by number), of a held one
+# (changed, unchanged), a held meeting contradicted, a person marked twice, an unknown
+# person twice, an unknown mark, a row too short, a meeting of a group dissolved by then,
+# rows made only of parts known good and of parts known bad; and a column of no field
+# whose cells differ row by row.
+APART = (
+    "Mã cuộc họp,Ngày họp,Loại,Mã nhóm,Mã CQN,Điểm danh,Ghi chú\n"
+    "H1,15/03/2019,Họp quý,XH-CLB01,CQN000001,có mặt,a\n"
+    "H1,15/03/2019,Họp quý,XH-CLB01,CQN000002,vắng,b\n"
+    "XH1-2019Q1,15/03/2019,Họp quý,XH-CLB01,CQN000002,có mặt,c\n"
+    "XH1-2019Q1,15/03/2019,Họp quý,XH-CLB01,CQN000003,vắng,d\n"
+    "XH1-2019Q1,16/03/2019,Họp quý,XH-CLB01,CQN000006,có mặt,e\n"
+    "H1,15/03/2019,Họp quý,XH-CLB01,CQN000001,vắng,f\n"
+    "H1,15/03/2019,Họp quý,XH-CLB01,CQN000099,có mặt,g\n"
+    "H2,20/06/2019,Họp quý,XH-CLB01,CQN000099,có mặt,h\n"
+    "H2,20/06/2019,Họp quý,XH-CLB01,CQN000003,đi muộn,i\n"
+    "H2,20/06/2019\n"
+    "B9,15/11/2019,gặp mặt,XH-BLL01,CQN000004,có mặt,j\n"
+    "B9,15/11/2019,gặp mặt,XH-BLL01,CQN000004,có mặt,k\n"
+    "H2,20/06/2019,Họp quý,XH-CLB01,CQN000003,có mặt,l\n"
+    "H2,20/06/2019,Họp quý,XH-CLB01,CQN000001,có mặt,m\n"
+    f"H2,20/06/2019,Họp quý,XH-CLB01,{DUNG},vắng có phép,n\n"
+    "H1,15/03/2019,Họp quý,XH-CLB01,CQN000003,có mặt,o\n"
+)
+
+
+@pytest.mark.parametrize("how", [(), ("--skip-bad", "--rejects", "REJECTS")], ids=["all", "skip"])
+def test_a_big_attendance_file_read_by_a_second_process_says_and_writes_the_same(
+    cqn: Run,
+    query: Query,
+    tmp_path: Path,
+    db_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    how: tuple[str, ...],
+) -> None:
+    """Past ``APART_BYTES`` (here every file), the rows are read by a second process and
+    sent as the numbers of their parts; what is said and written is the same as when
+    they are read here."""
+    import os
+    import shutil
+    import sys
+
+    from cqn_cli.ingest import engine
+    from cqn_cli.ingest.activity import AttendanceLoader
+
+    if sys.platform != "linux":
+        pytest.skip("a second process is forked on Linux only")
+    setup(cqn, query, tmp_path, "groups", "members", "attendance")
+    f = write_csv(tmp_path / "a.csv", APART)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
+    prepared_here = calls_to(monkeypatch, lambda *a: a[1], (AttendanceLoader, "prepare"))
+    taken = calls_to(monkeypatch, lambda *a: a[1], (AttendanceLoader, "take"))
+    outcome = {}
+    for name, limit in (("apart", 0), ("here", 1 << 60)):
+        monkeypatch.setattr(engine, "APART_BYTES", limit)
+        (tmp_path / name).mkdir()
+        db = tmp_path / name / "cqn.db"
+        shutil.copy(db_path, db)
+        rejects = tmp_path / name / "rejects.csv"  # named alike: said alike
+        opts = [str(rejects) if o == "REJECTS" else o for o in how]
+        r = CliRunner().invoke(app, ["--db", str(db), "import", "attendance", str(f), *opts])
+        conn = sqlite3.connect(db)
+        written = {
+            t: conn.execute(sql).fetchall()
+            for t, sql in (
+                ("meeting", "SELECT * FROM meeting ORDER BY id"),
+                ("attendance", "SELECT * FROM attendance ORDER BY meeting_id, person_id"),
+                ("audit", "SELECT entity, entity_key, person_id, action, changes FROM audit"),
+                ("log", "SELECT rows, inserted, updated, unchanged, rejected FROM import_log"),
+            )
+        }
+        conn.close()
+        said = r.stdout + r.stderr.replace(str(tmp_path / name), "…")
+        outcome[name] = (r.exit_code, said, written, rejects.read_bytes() if how else None)
+    assert outcome["apart"] == outcome["here"]
+    assert prepared_here == []  # read over there
+    assert 2 <= len(taken) <= 17 and taken == sorted(taken)  # and taken here
+    code, said, written, rejected = outcome["apart"]
+    assert code == (0 if how else 1)
+    for line, what in (
+        (6, "cuộc họp này đã có"),
+        (7, "đã được điểm danh ở cuộc họp này (dòng 2)"),
+        (8, "CQN000099"),
+        (9, "CQN000099"),
+        (10, "điểm danh không biết"),
+        (11, "dòng có 2 ô"),
+        (13, "XH-BLL01"),
+        (16, DUNG[:4]),  # a national id in the column of ids
+    ):
+        assert f"{f}:{line}" in said or (rejected and f"dòng {line}:" in rejected.decode()), what
+    if how:
+        # Good: lines 2, 3, 14, 15 and 17 new marks, 4 a mark changed, 5 one unchanged.
+        assert written["log"][-1] == (16, 5, 1, 1, 9)
+        assert len(written["attendance"]) == 4 + 5  # the setup's marks and the new ones
 
 
 @pytest.mark.parametrize("after", [1, 10**9], ids=["one by one first", "all at once"])

@@ -392,6 +392,45 @@ def _cells_at(indexes: Sequence[int]) -> Callable[[Sequence[Cell]], Any]:
     return itemgetter(*indexes) if indexes else lambda cells: ()
 
 
+class _Parts:
+    """The different values of one part of a file's rows (a meeting's cells, a person's,
+    a mark), numbered in the order first seen, alike by the process that reads the rows
+    (``number``) and the one that takes them (``seen``): a row goes from one to the
+    other as three numbers, a part's cells only the first time."""
+
+    def __init__(self, indexes: Sequence[int] | int) -> None:
+        self.indexes = indexes  # where the part's cells are in a row (one index: the cell)
+        self.numbers: dict[Any, int] = {}  # reading: part → number
+        self.parts: list[Any] = []  # taking: number → part
+        self.good: list[Any] = []  # taking: number → what the part is, once known good
+
+    def number(self, part: Any) -> Any:
+        """The number of ``part`` if seen before, else the part itself (numbered now)."""
+        n = self.numbers.get(part)
+        if n is None:
+            self.numbers[part] = len(self.numbers)
+            return part
+        return n
+
+    def seen(self, sent: Any) -> int:
+        """The number of what ``number`` sent."""
+        if type(sent) is int:  # a part is cells (text) or a tuple of them, never a number
+            return sent
+        self.parts.append(sent)
+        self.good.append(None)
+        return len(self.parts) - 1
+
+    def put(self, n: int, cells: list[Cell]) -> None:
+        """Part ``n``'s cells in their places in ``cells``."""
+        part = self.parts[n]
+        if isinstance(self.indexes, int):
+            cells[self.indexes] = part
+        else:
+            one = len(self.indexes) == 1  # a key of one cell is the cell (``_cells_at``)
+            for i, cell in zip(self.indexes, (part,) if one else part, strict=True):
+                cells[i] = cell
+
+
 @dataclass
 class _Meeting:
     id: int
@@ -440,6 +479,8 @@ class AttendanceLoader(_ActivityLoader):
         self._known_meetings: dict[Any, _Meeting] = {}
         self._known_people: dict[Any, int] = {}
         self._known_marks: dict[Cell, str] = {}
+        # Rows read by a second process (a big file): its parts, numbered (see ``take``).
+        self._parts = (_Parts(meeting_part), _Parts(person_part), _Parts(self._status_cell))
         # Past as many marks again as were held, the index by person is built once at the
         # end rather than grown mark by mark (random inserts, page after page).
         self._later = LaterIndexes(self.db, "attendance", ["attendance_person"])
@@ -481,6 +522,42 @@ class AttendanceLoader(_ActivityLoader):
             self._known_people[self._person_cells(cells)] = pk
             self._known_marks[cells[self._status_cell]] = values["status"]
         return self._mark(line, meeting, pk, values["status"])
+
+    # -- engine.PreparesApart: a big file's rows are read by a second process meanwhile,
+    # which sends each as the numbers of its three parts (``_Parts``): a file of two
+    # million marks names a few thousand meetings and people, and three marks.
+    def prepares_apart(self) -> bool:
+        return True
+
+    def prepare(self, line: int, cells: Sequence[Cell]) -> Any:
+        if len(cells) < self._reach:
+            return list(cells)  # a short row: as it is, the long way
+        meetings, people, marks = self._parts
+        return (
+            meetings.number(self._meeting_cells(cells)),
+            people.number(self._person_cells(cells)),
+            marks.number(cells[self._status_cell]),
+        )
+
+    def take(self, line: int, prepared: Any) -> list[RowProblem]:
+        if type(prepared) is list:
+            return self.row(line, prepared)
+        meetings, people, marks = self._parts
+        m, p, s = meetings.seen(prepared[0]), people.seen(prepared[1]), marks.seen(prepared[2])
+        meeting, pk, status = meetings.good[m], people.good[p], marks.good[s]
+        if meeting is not None and pk is not None and status is not None:
+            return self._mark(line, meeting, pk, status)
+        # A part not known good yet: the row's cells again (those of no field are not
+        # read), the ordinary way, which knows the parts of a good row.
+        cells: list[Cell] = [""] * self._reach
+        for part, n in ((meetings, m), (people, p), (marks, s)):
+            part.put(n, cells)
+        problems = self.row(line, cells)
+        if not problems:
+            meetings.good[m] = self._known_meetings[meetings.parts[m]]
+            people.good[p] = self._known_people[people.parts[p]]
+            marks.good[s] = self._known_marks[marks.parts[s]]
+        return problems
 
     def _disagreeing(
         self, line: int, values: dict[str, Any], group: Group | None

@@ -122,8 +122,9 @@ class PreparesApart(Loader, Protocol):
         ...
 
     def prepare(self, line: int, cells: Sequence[Cell]) -> Any:
-        """What a row is on its own: reads neither the database nor what earlier rows
-        did, changes nothing; its answer is pickled."""
+        """What a row is on its own: reads no database, changes nothing this process
+        holds; its answer is pickled. The rows come to ``take`` in the order they came
+        here: what repeats may be sent once and then named (see ``activity._Parts``)."""
         ...
 
     def take(self, line: int, prepared: Any) -> list[RowProblem]:
