@@ -940,6 +940,41 @@ def test_a_big_attendance_file_read_by_a_second_process_says_and_writes_the_same
         assert len(written["attendance"]) == 4 + 5  # the setup's marks and the new ones
 
 
+def test_a_big_attendance_file_whose_second_process_is_killed_writes_nothing(
+    cqn: Run, query: Query, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import multiprocessing
+    import os
+    import signal
+    import sys
+
+    from cqn_cli.ingest import engine
+    from cqn_cli.ingest.activity import AttendanceLoader
+
+    if sys.platform != "linux":
+        pytest.skip("a second process is forked on Linux only")
+    setup(cqn, query, tmp_path, "groups", "members")
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
+    monkeypatch.setattr(engine, "APART_BYTES", 0)
+    real = AttendanceLoader.prepare
+
+    def killed_at_line_5(loader: AttendanceLoader, line: int, cells: Any) -> Any:
+        if line == 5:
+            os.kill(os.getpid(), signal.SIGKILL)  # in the child: this is the child
+        return real(loader, line, cells)
+
+    monkeypatch.setattr(AttendanceLoader, "prepare", killed_at_line_5)
+    before = snapshot(query)
+    f = write_csv(tmp_path / "a.csv", APART)
+    r = cqn("import", "attendance", f)
+    assert r.exit_code == 128 + signal.SIGKILL
+    assert r.stderr.splitlines()[-1] == (
+        f"{f}: tiến trình thứ hai đọc tệp đã bị dừng (tín hiệu 9); không ghi gì."
+    )
+    assert multiprocessing.active_children() == []
+    assert snapshot(query) == before
+
+
 @pytest.mark.parametrize("after", [1, 10**9], ids=["one by one first", "all at once"])
 def test_people_named_by_number_are_found_alike_one_by_one_or_all_at_once(
     cqn: Run, query: Query, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, after: int
