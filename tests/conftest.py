@@ -117,6 +117,21 @@ def calls_to(
     return seen
 
 
+def killed_at(monkeypatch: pytest.MonkeyPatch, loader: type, line: int) -> None:
+    """``loader.prepare`` kills the process that runs it (SIGKILL) at ``line``: the second
+    process of a big import, killed by hand or by the system short of memory."""
+    import signal
+
+    real = loader.prepare  # type: ignore[attr-defined]
+
+    def prepare(self: Any, at: int, cells: Any) -> Any:
+        if at == line:
+            os.kill(os.getpid(), signal.SIGKILL)  # in the child: this is the child
+        return real(self, at, cells)
+
+    monkeypatch.setattr(loader, "prepare", prepare)
+
+
 def file_digest(path: Path) -> bytes:
     import hashlib
 

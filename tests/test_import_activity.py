@@ -20,7 +20,7 @@ import pytest
 from openpyxl import Workbook
 from typer.testing import CliRunner
 
-from conftest import Run, calls_to, write_csv
+from conftest import Run, calls_to, killed_at, write_csv
 from cqn_cli.cli.app import app
 
 Query = Callable[..., list[tuple[Any, ...]]]
@@ -956,14 +956,7 @@ def test_a_big_attendance_file_whose_second_process_is_killed_writes_nothing(
     setup(cqn, query, tmp_path, "groups", "members")
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
     monkeypatch.setattr(engine, "APART_BYTES", 0)
-    real = AttendanceLoader.prepare
-
-    def killed_at_line_5(loader: AttendanceLoader, line: int, cells: Any) -> Any:
-        if line == 5:
-            os.kill(os.getpid(), signal.SIGKILL)  # in the child: this is the child
-        return real(loader, line, cells)
-
-    monkeypatch.setattr(AttendanceLoader, "prepare", killed_at_line_5)
+    killed_at(monkeypatch, AttendanceLoader, 5)
     before = snapshot(query)
     f = write_csv(tmp_path / "a.csv", APART)
     r = cqn("import", "attendance", f)

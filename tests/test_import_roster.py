@@ -21,7 +21,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from typer.testing import CliRunner
 
-from conftest import SAMPLE, Run, calls_to, file_digest, spelled, write_csv
+from conftest import SAMPLE, Run, calls_to, file_digest, killed_at, spelled, write_csv
 from cqn_cli.cli.app import app
 from cqn_cli.text import encode_cp1258
 
@@ -1709,19 +1709,11 @@ def test_a_second_process_killed_stops_the_import_saying_so(
     """Killed (by hand, or by the system short of memory): the import says so, writes
     nothing, and exits as a shell reports a command killed by that signal."""
     import multiprocessing
-    import os
     import signal
 
     from cqn_cli.ingest.roster import RosterLoader
 
-    real = RosterLoader.prepare
-
-    def killed_at_line_5(loader: RosterLoader, line: int, cells: Any) -> Any:
-        if line == 5:
-            os.kill(os.getpid(), signal.SIGKILL)  # in the child: this is the child
-        return real(loader, line, cells)
-
-    monkeypatch.setattr(RosterLoader, "prepare", killed_at_line_5)
+    killed_at(monkeypatch, RosterLoader, 5)
     rows = "".join(f"Người {spelled(i)},1950,Nam,,Xuân Hà,,\n" for i in range(1, 9))
     f = write_csv(tmp_path / "ds.csv", MIXED.splitlines()[0] + "\n" + rows)
     r = import_on(tmp_path / "a.db", "roster", f, *AS_2019)
