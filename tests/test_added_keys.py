@@ -112,3 +112,35 @@ def test_a_namesake_of_a_row_taken_before_is_warned_of(
     assert counts == (2, 2, 0, 0, 0)
     namesakes = [(w[0], w[3]["candidates"]) for w in warnings if w[2] == "warn.possible_duplicate"]
     assert namesakes == [(3, "CQN000001 Trần Văn Tâm")]
+
+
+@given(
+    steps=st.lists(
+        st.tuples(st.sampled_from(["next", "skip", "again", "back"]), st.integers(1, 3)),
+        max_size=40,
+    ),
+    first=st.integers(1, 5),
+)
+def test_the_lines_of_an_empty_tables_people_are_kept_as_set(
+    steps: list[tuple[str, int]], first: int
+) -> None:
+    """``LinesInOrder`` (the line that set each person, into an empty table: ids and
+    lines growing together) answers as a plain table of them would, whatever order the
+    ids come in: the next id (after rows that added nobody), one skipped, one set again,
+    one before."""
+    lines = loader.LinesInOrder()
+    model: dict[int, int] = {}
+    pk, line = first - 1, 1
+    for what, n in steps:
+        line += n
+        if what == "next":
+            pk += 1
+        elif what == "skip":
+            pk += n + 1
+        elif what == "back" and pk > n:
+            pk -= n
+        lines.set(pk, line)
+        model[pk] = line
+        pk = max(model)
+    for probe in range(pk + 3):
+        assert lines.get(probe) == model.get(probe), probe
