@@ -226,10 +226,10 @@ class RosterLoader(RowLoader):
             self.warn(line, self.col(name), key)
         if problems:
             return problems
-        if self.people.empty_at_start:
+        if self.people.empty_at_start and not self.insert_only:
             # Into an empty table: a row that no row before it can be the person or a
             # namesake of is someone new, with nobody to warn of, and needs no lookup
-            # (most rows of a first roster).
+            # (most rows of a first roster; `person add`'s one row is looked up).
             if self._added is None:
                 self._added = AddedKeys()
             if not self._added.taken(cccd, keys[0], values.get("birth_date")):
