@@ -104,11 +104,10 @@ class AddedKeys:
     whatever the import's size: one may say "maybe" of a key it never saw (about 1 in
     20 at a million people), never "no" of one it saw.
 
-    Sound for everyone the import holds, not only as the rows wrote them: whoever a row
-    updates keeps a name key, a national id and a birth year that one of its rows gave
-    (a row gives the number it was matched by; a match by name is of the same name and
-    birth date). A row that is then refused all the same (a conflict) only adds a
-    "maybe"."""
+    Sound because into an empty table nobody is updated: a row that is someone this
+    import added is refused (the same person twice in one file), so everyone held is
+    as the row that added them wrote them, and that row's keys were taken. A row taken
+    and then refused all the same (a conflict) only adds a "maybe"."""
 
     BITS = 1 << 23
     _MASK = BITS - 1
