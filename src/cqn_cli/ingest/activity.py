@@ -398,8 +398,8 @@ class _Parts:
     (``number``) and the one that takes them (``seen``): a row goes from one to the
     other as three numbers, a part's cells only the first time."""
 
-    def __init__(self, indexes: Sequence[int] | int) -> None:
-        self.indexes = indexes  # where the part's cells are in a row (one index: the cell)
+    def __init__(self, indexes: Sequence[int]) -> None:
+        self.indexes = indexes  # where the part's cells are in a row
         self.numbers: dict[Any, int] = {}  # reading: part → number
         self.parts: list[Any] = []  # taking: number → part
         self.good: list[Any] = []  # taking: number → what the part is, once known good
@@ -423,12 +423,9 @@ class _Parts:
     def put(self, n: int, cells: list[Cell]) -> None:
         """Part ``n``'s cells in their places in ``cells``."""
         part = self.parts[n]
-        if isinstance(self.indexes, int):
-            cells[self.indexes] = part
-        else:
-            one = len(self.indexes) == 1  # a key of one cell is the cell (``_cells_at``)
-            for i, cell in zip(self.indexes, (part,) if one else part, strict=True):
-                cells[i] = cell
+        one = len(self.indexes) == 1  # a key of one cell is the cell (``_cells_at``)
+        for i, cell in zip(self.indexes, (part,) if one else part, strict=True):
+            cells[i] = cell
 
 
 @dataclass
@@ -480,7 +477,7 @@ class AttendanceLoader(_ActivityLoader):
         self._known_people: dict[Any, int] = {}
         self._known_marks: dict[Cell, str] = {}
         # Rows read by a second process (a big file): its parts, numbered (see ``take``).
-        self._parts = (_Parts(meeting_part), _Parts(person_part), _Parts(self._status_cell))
+        self._parts = (_Parts(meeting_part), _Parts(person_part), _Parts([self._status_cell]))
         # Past as many marks again as were held, the index by person is built once at the
         # end rather than grown mark by mark (random inserts, page after page).
         self._later = LaterIndexes(self.db, "attendance", ["attendance_person"])
