@@ -118,18 +118,19 @@ def calls_to(
 
 
 def killed_at(monkeypatch: pytest.MonkeyPatch, loader: type, line: int) -> None:
-    """``loader.prepare`` kills the process that runs it (SIGKILL) at ``line``: the second
-    process of a big import, killed by hand or by the system short of memory."""
+    """``loader.prepare_many`` kills the process that runs it (SIGKILL) when given
+    ``line``: the second process of a big import, killed by hand or by the system short
+    of memory."""
     import signal
 
-    real = loader.prepare  # type: ignore[attr-defined]
+    real = loader.prepare_many  # type: ignore[attr-defined]
 
-    def prepare(self: Any, at: int, cells: Any) -> Any:
-        if at == line:
+    def prepare_many(self: Any, rows: list[tuple[int, Any]]) -> Any:
+        if any(at == line for at, _ in rows):
             os.kill(os.getpid(), signal.SIGKILL)  # in the child: this is the child
-        return real(self, at, cells)
+        return real(self, rows)
 
-    monkeypatch.setattr(loader, "prepare", prepare)
+    monkeypatch.setattr(loader, "prepare_many", prepare_many)
 
 
 def file_digest(path: Path) -> bytes:

@@ -1680,25 +1680,29 @@ class _Unsendable(Exception):
 def test_a_fault_while_preparing_rows_apart_stops_the_import_as_it_would_here(
     tmp_path: Path, apart: list[int], monkeypatch: pytest.MonkeyPatch, fault: Exception
 ) -> None:
+    """The rows sent before the fault are taken; the fault is raised after them; nothing
+    is written."""
     import multiprocessing
 
+    from cqn_cli.ingest import engine
     from cqn_cli.ingest.roster import RosterLoader
 
-    real = RosterLoader.prepare
+    monkeypatch.setattr(engine, "PREPARED_BATCH", 2)  # rows 2-3, 4-5 (the fault), 6-7, …
+    real = RosterLoader._checked
 
-    def failing(loader: RosterLoader, line: int, cells: Any) -> Any:
+    def failing(loader: RosterLoader, line: int, *args: Any) -> Any:
         if line == 5:
             raise fault
-        return real(loader, line, cells)
+        return real(loader, line, *args)
 
-    monkeypatch.setattr(RosterLoader, "prepare", failing)
+    monkeypatch.setattr(RosterLoader, "_checked", failing)
     taken = calls_to(monkeypatch, lambda loader, line, checked: line, (RosterLoader, "take"))
     rows = "".join(f"Người {spelled(i)},1950,Nam,,Xuân Hà,,\n" for i in range(1, 9))
     f = write_csv(tmp_path / "ds.csv", MIXED.splitlines()[0] + "\n" + rows)
     r = import_on(tmp_path / "a.db", "roster", f, *AS_2019)
     assert r.exit_code != 0
     assert "boom" in r.output or "boom" in repr(r.exception)
-    assert taken == [2, 3, 4]  # the rows before it, and no other
+    assert taken == [2, 3]  # the rows sent before it, and no other
     assert multiprocessing.active_children() == []
     assert written(tmp_path / "a.db")["person"] == []
 

@@ -536,6 +536,9 @@ class AttendanceLoader(_ActivityLoader):
             marks.number(cells[self._status_cell]),
         )
 
+    def prepare_many(self, rows: Sequence[tuple[int, Sequence[Cell]]]) -> list[Any]:
+        return [self.prepare(line, cells) for line, cells in rows]
+
     def take(self, line: int, prepared: Any) -> list[RowProblem]:
         if type(prepared) is list:
             return self.row(line, prepared)

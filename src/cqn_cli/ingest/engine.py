@@ -127,6 +127,10 @@ class PreparesApart(Loader, Protocol):
         here: what repeats may be sent once and then named (see ``activity._Parts``)."""
         ...
 
+    def prepare_many(self, rows: Sequence[tuple[int, Sequence[Cell]]]) -> list[Any]:
+        """``prepare`` of each (line, cells), in order: as many at once as are sent."""
+        ...
+
     def take(self, line: int, prepared: Any) -> list[RowProblem]:
         """``row`` for a prepared row."""
         ...
@@ -255,28 +259,55 @@ def _prepare(
     # the parent's own way of stopping (``cli.app.Terminated``), which it inherited.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     receiving.close()  # the parent's end: once the parent is gone, a send fails
-    batch: list[tuple[int, list[RowProblem], Any]] = []
     try:
-        try:
-            for line, cells in data:
-                problems = len(cells) != width and _field_count(line, cells, width, strict)
-                prepared = None if problems else loader.prepare(line, cells)
-                batch.append((line, problems or [], prepared))
-                if len(batch) >= PREPARED_BATCH:
-                    sending.send(batch)
-                    batch = []
+        while True:
+            rows, stop = _read_some(data, PREPARED_BATCH)
+            try:
+                batch = _prepared_batch(loader, rows, width, strict)
+            except Exception as exc:  # a fault: raised over there after the rows sent
+                batch, stop = [], ("error", _portable(exc))
             sending.send(batch)
-            sending.send(None)
-        except ImportRefused as refused:  # the file, unreadable past the rows sent
-            sending.send(batch)
-            sending.send(("refused", refused.path, refused.problems))
-        except Exception as exc:  # a fault: raised over there as it would be here
-            sending.send(batch)
-            sending.send(("error", _portable(exc)))
+            if stop is not _MORE:
+                sending.send(stop)
+                return
     except (OSError, KeyboardInterrupt):  # the parent is gone, or going
         pass
     finally:
         sending.close()
+
+
+_MORE = object()  # of ``_read_some``: the rows go on
+
+
+def _read_some(data: Iterator[tuple[int, list[Cell]]], most: int) -> tuple[list[Any], Any]:
+    """The next rows of ``data``, up to ``most``, and what follows them: ``_MORE``, None
+    (the end) or what stopped the reading (sent as it is: see ``prepared_apart``)."""
+    rows: list[tuple[int, list[Cell]]] = []
+    try:
+        for row in data:
+            rows.append(row)
+            if len(rows) >= most:
+                return rows, _MORE
+    except ImportRefused as refused:  # the file, unreadable past the rows read
+        return rows, ("refused", refused.path, refused.problems)
+    except Exception as exc:
+        return rows, ("error", _portable(exc))
+    return rows, None
+
+
+def _prepared_batch(
+    loader: PreparesApart, rows: list[tuple[int, list[Cell]]], width: int, strict: bool
+) -> list[tuple[int, list[RowProblem], Any]]:
+    """Each row as (line, problem of its width, ``loader.prepare`` unless it has one)."""
+    problems = [
+        len(cells) != width and _field_count(line, cells, width, strict) for line, cells in rows
+    ]
+    ready = [row for row, p in zip(rows, problems, strict=True) if not p]
+    prepared = iter(loader.prepare_many(ready))
+    return [
+        (line, p or [], None if p else next(prepared))
+        for (line, _), p in zip(rows, problems, strict=True)
+    ]
 
 
 def _portable(exc: Exception) -> Exception:

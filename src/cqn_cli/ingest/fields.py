@@ -207,10 +207,14 @@ _VOCABULARIES: dict[str, Callable[[str], str]] = {
 }
 
 
-def _remembering(parse: Callable[[Cell], object]) -> Callable[[Cell], object]:
-    """``parse`` with its answers kept: a column of dates repeats the same few thousand
-    values over a whole file. Only successes are kept (a refusal is raised afresh)."""
-    seen: dict[Cell, object] = {}
+REMEMBERED = 20_000  # answers a column keeps (~3 MB): a file of all-different dates streams
+Answers = dict[Cell, object]  # what a column's cells were parsed to (see ``parser_for``)
+
+
+def _remembering(parse: Callable[[Cell], object], seen: Answers) -> Callable[[Cell], object]:
+    """``parse`` with its answers kept in ``seen``: a column of dates repeats the same few
+    thousand values over a whole file. Only successes are kept (a refusal is raised
+    afresh)."""
 
     def parse_once(value: Cell) -> object:
         try:
@@ -218,18 +222,19 @@ def _remembering(parse: Callable[[Cell], object]) -> Callable[[Cell], object]:
         except KeyError:
             pass
         result = parse(value)
-        if len(seen) < 20_000:  # bounded (~3 MB): a file of all-different dates streams
+        if len(seen) < REMEMBERED:
             seen[value] = result
         return result
 
     return parse_once
 
 
-def parser_for(kind: Kind, today: dt.date) -> Callable[[Cell], object]:
+def parser_for(kind: Kind, today: dt.date, seen: Answers | None = None) -> Callable[[Cell], object]:
     """The function turning one non-empty cell into its stored value.
 
     Columns whose values repeat down a file (dates, yes/no, the vocabularies, group
-    and meeting codes) remember their answers; names, addresses and phones do not.
+    and meeting codes) remember their answers (in ``seen``, if given: see
+    ``remembers``); names, addresses and phones do not.
     """
     if kind in ("cccd", "ward", "person_id"):
         return lambda v: str(v).strip()
@@ -245,7 +250,17 @@ def parser_for(kind: Kind, today: dt.date) -> Callable[[Cell], object]:
         return lambda v: check_text(unicodedata.normalize("NFC", str(v)).strip())
     if kind == "notes":  # hidden in listings: the stars are refused
         return lambda v: parse_notes(unicodedata.normalize("NFC", str(v)).strip())
-    return _remembering(_repeating_parser(kind, today))
+    return _remembering(_repeating_parser(kind, today), {} if seen is None else seen)
+
+
+def remembers(kind: Kind) -> bool:
+    """Whether ``parser_for(kind, …)`` keeps its answers."""
+    return kind not in _UNREMEMBERED
+
+
+_UNREMEMBERED = (
+    "cccd", "ward", "person_id", "name", "person_name", "phone", "money", "text", "notes"
+)  # fmt: skip
 
 
 def _repeating_parser(kind: Kind, today: dt.date) -> Callable[[Cell], object]:

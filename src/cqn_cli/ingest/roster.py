@@ -73,6 +73,20 @@ _Checked = tuple[
     str | None,
     tuple[str, str],
 ]
+# What ``RosterLoader._prepared`` makes of a row: ``_Checked`` and whether it is someone
+# new, or only the row that adds them.
+_Prepared = (
+    tuple[
+        list[RowProblem],
+        list[tuple[str, str]],
+        dict[str, Any],
+        str | None,
+        str | None,
+        tuple[str, str],
+        bool,
+    ]
+    | list[Any]
+)
 # Where a new person's row (``_INSERT_COLUMNS``) holds what ``Held`` keeps of them.
 _HELD_AT = [
     _INSERT_COLUMNS.index(c) for c in ("name_key", "birth_date", "ward", "national_id", "full_name")
@@ -156,6 +170,7 @@ class RosterLoader(RowLoader):
         self._returned: list[tuple[int]] = []  # back on the roster with no date: none kept
         self._wards_near: dict[str, frozenset[str]] = {}
         self._added: AddedKeys | None = None  # made by the first row into an empty table
+        self._known = 0  # of ``_inserts``, those ``self.people`` knows (``_known_added``)
 
     # -- engine protocol --------------------------------------------------------
     def start(self, header: HeaderMap, header_cells: Sequence[Cell], header_line: int) -> None:
@@ -210,31 +225,62 @@ class RosterLoader(RowLoader):
         raw_cccd, digest = self._cccd_and_digest(cells)
         if raw_cccd and digest and self._digests_held and self._unchanged(line, raw_cccd, digest):
             return []
-        return self.take(line, self._checked(line, cells, raw_cccd, digest))
+        return self.take(line, self._prepared(line, cells, raw_cccd, digest))
 
     # -- engine.PreparesApart: a first import's rows are read and checked by a second
     # process meanwhile (none can be one imported before, which would need no reading).
     def prepares_apart(self) -> bool:
         return not self._digests_held and not self.insert_only
 
-    def prepare(self, line: int, cells: Sequence[Cell]) -> _Checked:
-        return self._checked(line, cells, *self._cccd_and_digest(cells))
+    def prepare(self, line: int, cells: Sequence[Cell]) -> _Prepared:
+        return self._prepared(line, cells, *self._cccd_and_digest(cells))
 
-    def take(self, line: int, checked: _Checked) -> list[RowProblem]:
-        problems, warnings, values, cccd, stored, keys = checked
+    def prepare_many(self, rows: Sequence[tuple[int, Sequence[Cell]]]) -> list[_Prepared]:
+        parsed = self.parse_many([cells for _, cells in rows])
+        return [
+            self._prepared(line, cells, *self._cccd_and_digest(cells), values)
+            for (line, cells), values in zip(rows, parsed, strict=True)
+        ]
+
+    def take(self, line: int, prepared: _Prepared) -> list[RowProblem]:
+        if isinstance(prepared, list):  # someone new, with nothing to say (see ``_prepared``)
+            return self._add(line, prepared)
+        problems, warnings, values, cccd, stored, keys, new = prepared
         for name, key in warnings:
             self.warn(line, self.col(name), key)
         if problems:
             return problems
-        if self.people.empty_at_start and not self.insert_only:
-            # Into an empty table: a row that no row before it can be the person or a
-            # namesake of is someone new, with nobody to warn of, and needs no lookup
-            # (most rows of a first roster; `person add`'s one row is looked up).
-            if self._added is None:
-                self._added = AddedKeys()
-            if not self._added.taken(cccd, keys[0], values.get("birth_date")):
-                return self._add(line, self._new_row(values, keys, stored))
+        if new:
+            return self._add(line, self._new_row(values, keys, stored))
         return self._identify_and_queue(line, values, cccd, stored, keys)
+
+    def _prepared(
+        self,
+        line: int,
+        cells: Sequence[Cell],
+        raw_cccd: str | None,
+        digest: str | None,
+        parsed: dict[str, Any] | None = None,
+    ) -> _Prepared:
+        """``_checked``, and whether the row is someone new as ``AddedKeys`` can tell
+        without a lookup; such a row with no warning is its new row (``_new_row``) at
+        once (most rows of a first roster, all that is sent of them from the process
+        that reads them)."""
+        checked = self._checked(line, cells, raw_cccd, digest, parsed)
+        problems, warnings, values, cccd, stored, keys = checked
+        if problems or not self.people.empty_at_start or self.insert_only:
+            return (*checked, False)
+        # Into an empty table: a row that no row before it can be the person or a
+        # namesake of is someone new, with nobody to warn of (`person add`'s one row is
+        # looked up). Every row that gets here is taken, in the order of the file, in
+        # whichever process reads it.
+        if self._added is None:
+            self._added = AddedKeys()
+        if self._added.taken(cccd, keys[0], values.get("birth_date")):
+            return (*checked, False)
+        if warnings:
+            return (*checked, True)
+        return self._new_row(values, keys, stored)
 
     def finish(self) -> list[RowProblem]:
         self._flush()
@@ -300,6 +346,7 @@ class RosterLoader(RowLoader):
             cccd, padded = parse_cccd(raw_cccd)
         except FieldProblem:
             return False
+        self._known_added()
         found = None if padded else self.people.digest_of(cccd)
         if found is None:
             return False
@@ -322,12 +369,17 @@ class RosterLoader(RowLoader):
         return raw, None if self._context is None else self._digest(cells)
 
     def _checked(
-        self, line: int, cells: Sequence[Cell], raw_cccd: str | None, digest: str | None
+        self,
+        line: int,
+        cells: Sequence[Cell],
+        raw_cccd: str | None,
+        digest: str | None,
+        parsed: dict[str, Any] | None = None,
     ) -> _Checked:
         """A row on its own (reading nothing of the database, changing nothing): its
         problems, its warnings (field, reason), its values, its national id, the digest
-        to store, its name keys."""
-        values, problems = self.parse(line, cells)
+        to store, its name keys. ``parsed``: its values, if ``parse_many`` found them."""
+        values, problems = (parsed, []) if parsed is not None else self.parse(line, cells)
         # A refused cell does not hide the row's other mistakes: the ward and the citizen
         # id are looked at all the same (the checks across fields need every field).
         refused = {p.column for p in problems}
@@ -390,6 +442,7 @@ class RosterLoader(RowLoader):
         digest: str | None,
         keys: tuple[str, str],
     ) -> list[RowProblem]:
+        self._known_added()
         idx = self.people
         name = values["full_name"]
         name_key, search_key = keys
@@ -517,8 +570,15 @@ class RosterLoader(RowLoader):
         row[0], row[1] = pk, f"{self._uid_prefix}{pk:012x}"
         self._inserts.append(row)
         self.counts.inserted += 1
-        self.people.add(pk, Held(*[row[i] for i in _HELD_AT]))
         return self._queued(pk, line)
+
+    def _known_added(self) -> None:
+        """The people queued to be added, known to ``self.people`` (before it is asked:
+        only then, most rows of a first roster are never looked up)."""
+        people, inserts = self.people, self._inserts
+        for row in inserts[self._known :]:
+            people.add(row[0], Held(*[row[i] for i in _HELD_AT]))
+        self._known = len(inserts)
 
     def _queued(self, pk: int, line: int) -> list[RowProblem]:
         """``pk`` is set by ``line``; the batch written once full."""
@@ -608,6 +668,7 @@ class RosterLoader(RowLoader):
                 conn.execute(_AUDIT_INSERTS, [self._inserts[0][0], self._inserts[-1][0]])
             self._later.written += len(self._inserts)
             self._inserts.clear()
+            self._known = 0
         if self._updates:
             cursor = conn.executemany(self._update_sql, self._updates)
             self.counts.updated += max(cursor.rowcount, 0)

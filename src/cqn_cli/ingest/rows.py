@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import repeat
 from typing import TYPE_CHECKING, Any
 
 from cqn_cli.errors import FieldProblem, RowProblem
 from cqn_cli.ingest.engine import Counts, Warning
-from cqn_cli.ingest.fields import Field, HeaderMap, empty_value, parser_for
+from cqn_cli.ingest.fields import Answers, Field, HeaderMap, empty_value, parser_for, remembers
 from cqn_cli.ingest.read import Cell
 from cqn_cli.store.db import Database, left_out
 from cqn_cli.text import HIDDEN
@@ -39,6 +40,9 @@ class Column:
     field: Field
     header: str
     parse: Callable[[Cell], object]
+    # What ``parse`` keeps of its answers (see ``fields.remembers``), and what an empty
+    # cell is, unless the field is required: what ``parse_many`` looks a cell up in.
+    answers: Answers | None = None
 
     @property
     def key(self) -> str:
@@ -61,12 +65,15 @@ class RowLoader:
 
     def start(self, header: HeaderMap, header_cells: Sequence[Cell], header_line: int) -> None:
         by_name = {f.name: f for f in self.fields}
-        self.columns = [
-            Column(
-                i, by_name[name], str(header_cells[i]), parser_for(by_name[name].kind, self.today)
-            )
-            for name, i in header.columns.items()
-        ]
+        self.columns = []
+        for name, i in header.columns.items():
+            field = by_name[name]
+            answers: Answers | None = None
+            if remembers(field.kind):
+                # An empty cell there too (``parse`` is never asked of one).
+                answers = {} if field.required else {"": empty_value(field)}
+            parse = parser_for(field.kind, self.today, answers)
+            self.columns.append(Column(i, field, str(header_cells[i]), parse, answers))
         self._by_name = {c.field.name: c for c in self.columns}
         # (index, key, parse, value of an empty cell, whether the field is required, column)
         self._plan = [
@@ -121,6 +128,47 @@ class RowLoader:
                 shown = shown_value(col.field.name, str(raw))
                 problems.append(RowProblem(line, index + 1, col.header, shown, p.key, p.params))
         return values, problems
+
+    def parse_many(self, rows: Sequence[Sequence[Cell]]) -> list[dict[str, Any] | None]:
+        """``parse`` of each of ``rows``: its values when it has no problem, else None (to
+        be parsed by ``parse``, which names its problems). Read a column at a time, the
+        repeated values of a column looked up all at once; the same values as ``parse``
+        (a row it cannot be sure of, it leaves to ``parse``)."""
+        count = len(rows)
+        try:
+            joined = "".join(map("".join, rows))  # type: ignore[arg-type]
+        except TypeError:  # a workbook's date cells: the long way
+            return [None] * count
+        if "\ufeff" in joined or min(map(len, rows), default=0) <= self._last_index:
+            return [None] * count  # a byte-order mark, or a cell missing: the long way
+        if not self._plan:
+            return [{} for _ in rows]
+        columns = list(zip(*rows, strict=False))  # as wide as the narrowest: every mapped cell
+        bad: set[int] = set()
+        parsed = []
+        for index, _, parse, empty, required, col in self._plan:
+            cells = columns[index]
+            answers = col.answers
+            if answers is not None:
+                found = list(map(answers.get, cells, repeat(_UNSEEN, count)))
+                if _UNSEEN in found:
+                    _parse_each(found, cells, parse, required, bad, _UNSEEN)
+            else:
+                try:
+                    found = [parse(c) if c != "" else empty for c in cells]
+                except FieldProblem:
+                    found = [_UNSEEN] * count
+                    _parse_each(found, cells, parse, required, bad, _UNSEEN)
+                if required and "" in cells:
+                    bad.update(i for i, c in enumerate(cells) if c == "")
+            parsed.append(found)
+        keys = [key for _, key, *_ in self._plan]
+        values: list[dict[str, Any] | None] = [
+            dict(zip(keys, v, strict=True)) for v in zip(*parsed, strict=True)
+        ]
+        for i in bad:
+            values[i] = None
+        return values
 
     def col(self, name: str) -> Column | None:
         """The column of a field (by canonical name), if the file has it."""
@@ -177,6 +225,31 @@ class RowLoader:
 
     def finish(self) -> list[RowProblem]:
         return []
+
+
+_UNSEEN = object()  # of ``parse_many``: a cell not parsed yet
+
+
+def _parse_each(
+    found: list[Any],
+    cells: Sequence[Cell],
+    parse: Callable[[Cell], object],
+    required: bool,
+    bad: set[int],
+    unseen: object,
+) -> None:
+    """``found`` completed where it is ``unseen``: each of those ``cells`` parsed (a
+    required one empty, or one refused, adds its row to ``bad``)."""
+    for i, cell in enumerate(cells):
+        if found[i] is not unseen:
+            continue
+        if cell == "" and required:
+            bad.add(i)
+            continue
+        try:
+            found[i] = parse(cell)
+        except FieldProblem:
+            bad.add(i)
 
 
 class LaterIndexes:
