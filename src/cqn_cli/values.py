@@ -105,6 +105,8 @@ def parse_cccd(text: str) -> tuple[str, bool]:
     province code below 100 is lost), or 10 for province codes 001–009: such an
     id gets its zeros back and ``padded`` is True so that the caller can warn.
     """
+    if len(text) == 12 and text.isdigit() and text.isascii():  # as most are written
+        return text, False
     digits = text.strip()
     if digits.endswith(".0"):  # a number cell exported as float; before "." goes as a separator
         digits = digits[:-2]
@@ -173,6 +175,7 @@ OLD_MOBILE_PREFIXES = {
 }
 _PHONE_CHARS = re.compile(r"[\s.\-()/]")
 _MOBILE = re.compile(r"^0[35789]\d{8}$")
+_MOBILE_STARTS = ("03", "05", "07", "08", "09")
 _LANDLINE = re.compile(r"^02\d{9}$")
 
 
@@ -183,6 +186,8 @@ def parse_phone(text: str) -> str:
     a number that lost its leading zero in Excel (``905123456``) gets it back.
     Mobile numbers have 10 digits, landlines 11 (``0236 3…``).
     """
+    if len(text) == 10 and text[:2] in _MOBILE_STARTS and text.isdigit() and text.isascii():
+        return text  # a mobile number as most are written
     raw = text.strip()
     if raw.endswith(".0"):  # a number cell exported as float; before "." goes as a separator
         raw = raw[:-2]

@@ -7,6 +7,8 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
+from typing import Any
 
 from cqn_cli.dates import parse_date
 from cqn_cli.errors import FieldProblem, RowProblem, UsageError
@@ -251,6 +253,44 @@ def parser_for(kind: Kind, today: dt.date, seen: Answers | None = None) -> Calla
     if kind == "notes":  # hidden in listings: the stars are refused
         return lambda v: parse_notes(unicodedata.normalize("NFC", str(v)).strip())
     return _remembering(_repeating_parser(kind, today), {} if seen is None else seen)
+
+
+# A column of text whose cells are all plain: what ``parser_for`` gives each, found by
+# functions the interpreter runs on the whole column at once (see ``column_parser_for``).
+ColumnParser = Callable[[Sequence[str]], "list[Any] | None"]
+_NFC = partial(unicodedata.normalize, "NFC")
+# What a plain column has in none of its cells, its cells joined by "\x1f": a NUL, a
+# byte-order mark, and at a cell's start what a formula may start with. More than
+# ``check_text`` refuses ("-5" is text): such a column is read a cell at a time.
+_NOT_PLAIN = re.compile(r"[\x00\ufeff]|(?:^|\x1f)[=+@\t\r-]")
+# And a name column: more than ``_name`` and ``_person_name`` refuse (``lost_letters``,
+# ``_NOT_A_NAME``, an empty name).
+_NOT_PLAIN_NAME = re.compile(r"[\x00\ufeff?\ufffd0-9:/]|(?:^|\x1f)(?:[=+@\t\r-]|\x1f|$)")
+
+
+def _plain_text(cells: Sequence[str]) -> list[str] | None:
+    """``text`` of each of ``cells``, or None if one may be refused."""
+    values = list(map(str.strip, map(_NFC, cells)))
+    return None if _NOT_PLAIN.search("\x1f".join(values)) else values
+
+
+def _plain_names(cells: Sequence[str]) -> list[str] | None:
+    """``person_name`` of each of ``cells``, or None if one may be refused."""
+    values = list(map(" ".join, map(str.split, map(_NFC, cells))))
+    return None if _NOT_PLAIN_NAME.search("\x1f".join(values)) else values
+
+
+def column_parser_for(kind: Kind) -> ColumnParser | None:
+    """What ``parser_for(kind, …)`` gives each of a column's cells (all text, none
+    empty), for the whole column at once, or None when the column may hold a cell
+    that it refuses (then each is parsed alone); for the kinds that have one."""
+    if kind in ("cccd", "ward", "person_id"):
+        return lambda cells: list(map(str.strip, cells))
+    if kind == "text":
+        return _plain_text
+    if kind == "person_name":
+        return _plain_names
+    return None
 
 
 def remembers(kind: Kind) -> bool:

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import astuple
 from typing import Any, NamedTuple
 
-from cqn_cli.dates import format_date, precision_prefix_compare
+from cqn_cli.dates import format_date
 from cqn_cli.errors import DataError, FieldProblem, OptionsRefused, RowProblem
 from cqn_cli.i18n import lang, t
 from cqn_cli.ingest.engine import Warning
@@ -382,7 +382,7 @@ class RosterLoader(RowLoader):
         values, problems = (parsed, []) if parsed is not None else self.parse(line, cells)
         # A refused cell does not hide the row's other mistakes: the ward and the citizen
         # id are looked at all the same (the checks across fields need every field).
-        refused = {p.column for p in problems}
+        refused = {p.column for p in problems} if problems else set()
         warnings: list[tuple[str, str]] = []
         ward_id, more = self.ward_of(line, values, refused, self.wards, self.default_ward)
         problems += more
@@ -390,7 +390,7 @@ class RosterLoader(RowLoader):
             values["ward"] = ward_id
         # Citizen id, unless its cell was refused already (a byte-order mark in it, say).
         cccd: str | None = None
-        if raw_cccd is not None and not self.among(refused, ("so_cccd",)):
+        if raw_cccd is not None and not (refused and self.among(refused, ("so_cccd",))):
             try:
                 cccd, padded = parse_cccd(raw_cccd)
             except FieldProblem as p:
@@ -725,14 +725,16 @@ def cross_problems(values: dict[str, Any]) -> list[Across]:
         )
     enlisted, discharged = values.get("enlisted_on"), values.get("discharged_on")
     birth = values.get("birth_date")
-    if enlisted and discharged and precision_prefix_compare(discharged, enlisted) < 0:
+    # Each ``precision_prefix_compare(a, b) < 0`` written out (it runs for every row):
+    # ``a[:len(b)] < b[:len(a)]`` compares the two on their common precision.
+    if enlisted and discharged and discharged[: len(enlisted)] < enlisted[: len(discharged)]:
         found.append(
             Across("ngay_xuat_ngu", discharged, "row.discharge_before_enlist", {}, "ngay_nhap_ngu")
         )
-    if enlisted and birth and precision_prefix_compare(enlisted, birth) < 0:
+    if enlisted and birth and enlisted[: len(birth)] < birth[: len(enlisted)]:
         found.append(Across("ngay_nhap_ngu", enlisted, "row.enlist_before_birth", {}, "ngay_sinh"))
     since = values.get("status_since")
-    if since and birth and precision_prefix_compare(since, birth) < 0:
+    if since and birth and since[: len(birth)] < birth[: len(since)]:
         found.append(Across("ngay_trang_thai", since, "row.status_before_birth", {}, "ngay_sinh"))
     registered = values.get("registered_on")
     if since and registered and status in ("moved_out", "deceased") and since <= registered:

@@ -10,7 +10,16 @@ from typing import TYPE_CHECKING, Any
 
 from cqn_cli.errors import FieldProblem, RowProblem
 from cqn_cli.ingest.engine import Counts, Warning
-from cqn_cli.ingest.fields import Answers, Field, HeaderMap, empty_value, parser_for, remembers
+from cqn_cli.ingest.fields import (
+    Answers,
+    ColumnParser,
+    Field,
+    HeaderMap,
+    column_parser_for,
+    empty_value,
+    parser_for,
+    remembers,
+)
 from cqn_cli.ingest.read import Cell
 from cqn_cli.store.db import Database, left_out
 from cqn_cli.text import HIDDEN
@@ -43,6 +52,7 @@ class Column:
     # What ``parse`` keeps of its answers (see ``fields.remembers``), and what an empty
     # cell is, unless the field is required: what ``parse_many`` looks a cell up in.
     answers: Answers | None = None
+    whole: ColumnParser | None = None  # ``parse`` of a whole column (``column_parser_for``)
 
     @property
     def key(self) -> str:
@@ -62,6 +72,7 @@ class RowLoader:
         self.today = today
         self.warnings: list[Warning] = []
         self.counts = Counts()
+        self._ward_ids: dict[str | None, str] = {}  # ward written → id (see ``ward_of``)
 
     def start(self, header: HeaderMap, header_cells: Sequence[Cell], header_line: int) -> None:
         by_name = {f.name: f for f in self.fields}
@@ -73,7 +84,8 @@ class RowLoader:
                 # An empty cell there too (``parse`` is never asked of one).
                 answers = {} if field.required else {"": empty_value(field)}
             parse = parser_for(field.kind, self.today, answers)
-            self.columns.append(Column(i, field, str(header_cells[i]), parse, answers))
+            whole = column_parser_for(field.kind)
+            self.columns.append(Column(i, field, str(header_cells[i]), parse, answers, whole))
         self._by_name = {c.field.name: c for c in self.columns}
         # (index, key, parse, value of an empty cell, whether the field is required, column)
         self._plan = [
@@ -154,11 +166,17 @@ class RowLoader:
                 if _UNSEEN in found:
                     _parse_each(found, cells, parse, required, bad, _UNSEEN)
             else:
-                try:
-                    found = [parse(c) if c != "" else empty for c in cells]
-                except FieldProblem:
-                    found = [_UNSEEN] * count
-                    _parse_each(found, cells, parse, required, bad, _UNSEEN)
+                whole = None if col.whole is None else col.whole(cells)
+                if whole is None:
+                    try:
+                        found = [parse(c) if c != "" else empty for c in cells]
+                    except FieldProblem:
+                        found = [_UNSEEN] * count
+                        _parse_each(found, cells, parse, required, bad, _UNSEEN)
+                elif "" in cells:  # what an empty cell is, not what it is parsed to
+                    found = [empty if c == "" else v for c, v in zip(cells, whole, strict=True)]
+                else:
+                    found = whole
                 if required and "" in cells:
                     bad.update(i for i, c in enumerate(cells) if c == "")
             parsed.append(found)
@@ -191,16 +209,21 @@ class RowLoader:
     ) -> tuple[str | None, list[RowProblem]]:
         """The ward a row names (its cell, else ``--ward``) as read on the import's date,
         or the problem; nothing when its cell was refused already."""
-        if self.among(refused, ("phuong",)):
+        if refused and self.among(refused, ("phuong",)):
             return None, []
         written = values.get("ward") or default_ward
+        found = self._ward_ids.get(written)  # a column of a few names, over and over
+        if found is not None:
+            return found, []
         col = self.col("phuong")
         if not written:
             return None, [self.problem(line, col, None, "value.required")]
         try:
-            return wards.resolve(written, self.as_of).id, []
+            found = wards.resolve(written, self.as_of).id
         except FieldProblem as p:
             return None, [self.problem(line, col, written, p.key, **p.params)]
+        self._ward_ids[written] = found
+        return found, []
 
     def problem(
         self, line: int, col: Column | None, value: str | None, key: str, /, **params: Any
