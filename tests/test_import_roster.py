@@ -1532,6 +1532,11 @@ def written(db: Path) -> dict[str, list[tuple[Any, ...]]]:
 def apart(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Any roster file is read and checked by a second process (on two cores, as forked
     here); the lines parsed in this one are listed."""
+    return read_apart(monkeypatch)
+
+
+def read_apart(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """See ``apart``."""
     import os
 
     from cqn_cli.ingest import engine
@@ -1614,6 +1619,38 @@ def test_a_big_first_import_checked_by_a_second_process_says_and_writes_the_same
         ]
     else:
         assert db["person"] == [] and db["log"] == []
+
+
+@pytest.mark.parametrize("where", ["here", "apart"])
+def test_a_first_import_grows_its_indexes_as_it_writes_while_a_second_process_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    """Read here, a first roster leaves the indexes it does not look people up by out,
+    and builds them whole at its end; read by a second process, it grows them as it
+    writes (while it waits for rows: at its end it would not). Either way, the same
+    indexes are there after it."""
+    from cqn_cli.ingest import rows as rows_module
+
+    if where == "apart":
+        read_apart(monkeypatch)
+    left = calls_to(monkeypatch, lambda db, kind, name: name, (rows_module, "left_out"))
+    lines = "".join(f"Người {spelled(i)},1950,Nam,,Xuân Hà,,\n" for i in range(1, 40))
+    f = write_csv(tmp_path / "ds.csv", MIXED.splitlines()[0] + "\n" + lines)
+    assert import_on(tmp_path / "a.db", "roster", f, *AS_2019).exit_code == 0
+    assert left == ([] if where == "apart" else ["person_roster", "person_ward", "person_uid"])
+    conn = sqlite3.connect(tmp_path / "a.db")
+    try:
+        indexes = conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'person'"
+            " AND sql IS NOT NULL ORDER BY name"
+        ).fetchall()
+        count = conn.execute("SELECT count(*) FROM person").fetchone()[0]
+    finally:
+        conn.close()
+    assert [i[0] for i in indexes] == [
+        "person_identity", "person_roster", "person_uid", "person_ward"
+    ]  # fmt: skip
+    assert count == 39
 
 
 def test_a_file_unreadable_halfway_is_refused_alike_by_a_second_process(

@@ -127,6 +127,10 @@ class PreparesApart(Loader, Protocol):
         here: what repeats may be sent once and then named (see ``activity._Parts``)."""
         ...
 
+    def writes_while_read(self) -> None:
+        """Told when this import's rows are prepared apart, before the first comes: this
+        process, which writes them, may wait for them meanwhile."""
+
     def prepare_many(self, rows: Sequence[tuple[int, Sequence[Cell]]]) -> list[Any]:
         """``prepare`` of each (line, cells), in order: as many at once as are sent."""
         ...
@@ -155,6 +159,7 @@ def _apart(loader: Loader, src: Source) -> PreparesApart | None:
         return None
     if "fork" not in multiprocessing.get_all_start_methods() or not prepares():
         return None
+    loader.writes_while_read()  # type: ignore[attr-defined]  # it has (see above)
     return loader  # type: ignore[return-value]  # it has prepare and take (see above)
 
 

@@ -232,6 +232,11 @@ class RosterLoader(RowLoader):
     def prepares_apart(self) -> bool:
         return not self._digests_held and not self.insert_only
 
+    def writes_while_read(self) -> None:
+        # Its indexes grown as it writes, not left out and built at its end: their cost
+        # is hidden in the time this process waits for rows (at its end, it is not).
+        self._later = LaterIndexes(self.db, "person", ())
+
     def prepare(self, line: int, cells: Sequence[Cell]) -> _Prepared:
         return self._prepared(line, cells, *self._cccd_and_digest(cells))
 
@@ -574,7 +579,13 @@ class RosterLoader(RowLoader):
 
     def _known_added(self) -> None:
         """The people queued to be added, known to ``self.people`` (before it is asked:
-        only then, most rows of a first roster are never looked up)."""
+        only then, most rows of a first roster are never looked up). Into an empty
+        table they are written, a few dozen at a time (its rows are asked of often,
+        and most are someone new: cheaper than each held as pending first)."""
+        if self.people.empty_at_start and not self.insert_only:
+            if self._inserts:
+                self._flush()
+            return
         people, inserts = self.people, self._inserts
         for row in inserts[self._known :]:
             people.add(row[0], Held(*[row[i] for i in _HELD_AT]))
