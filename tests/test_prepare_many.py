@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from cqn_cli.ingest.fields import ROSTER, map_header
@@ -60,6 +60,11 @@ def batch(draw: st.DrawFn) -> list[list[str]]:
     return rows
 
 
+# A column parsed a cell at a time (one of its cells refused): its empty cells are still
+# what an empty cell is (no notes), not what an empty text is parsed to.
+NOTES_REFUSED = [[["Trần Văn Tâm"] + [""] * 19, ["Trần Văn Tâm"] + [""] * 18 + ["****"]]]
+
+
 @pytest.fixture(scope="module")
 def empty_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("empty") / "cqn.db"
@@ -96,6 +101,7 @@ def numbered(batches: list[list[list[str]]]) -> list[list[tuple[int, list[str]]]
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(st.lists(batch(), min_size=1, max_size=4))
+@example(NOTES_REFUSED)
 def test_a_batch_is_prepared_as_each_of_its_rows_alone(
     empty_db: Path, batches: list[list[list[str]]]
 ) -> None:
@@ -109,6 +115,7 @@ def test_a_batch_is_prepared_as_each_of_its_rows_alone(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(st.lists(batch(), min_size=1, max_size=4))
+@example(NOTES_REFUSED)
 def test_parse_many_gives_the_values_of_parse_or_leaves_the_row_to_it(
     empty_db: Path, batches: list[list[list[str]]]
 ) -> None:

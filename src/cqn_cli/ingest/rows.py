@@ -164,7 +164,7 @@ class RowLoader:
             if answers is not None:
                 found = list(map(answers.get, cells, repeat(_UNSEEN, count)))
                 if _UNSEEN in found:
-                    _parse_each(found, cells, parse, required, bad, _UNSEEN)
+                    _parse_each(found, cells, parse, empty, required, bad, _UNSEEN)
             else:
                 whole = None if col.whole is None else col.whole(cells)
                 if whole is None:
@@ -172,7 +172,7 @@ class RowLoader:
                         found = [parse(c) if c != "" else empty for c in cells]
                     except FieldProblem:
                         found = [_UNSEEN] * count
-                        _parse_each(found, cells, parse, required, bad, _UNSEEN)
+                        _parse_each(found, cells, parse, empty, required, bad, _UNSEEN)
                 elif "" in cells:  # what an empty cell is, not what it is parsed to
                     found = [empty if c == "" else v for c, v in zip(cells, whole, strict=True)]
                 else:
@@ -257,17 +257,21 @@ def _parse_each(
     found: list[Any],
     cells: Sequence[Cell],
     parse: Callable[[Cell], object],
+    empty: object,
     required: bool,
     bad: set[int],
     unseen: object,
 ) -> None:
-    """``found`` completed where it is ``unseen``: each of those ``cells`` parsed (a
-    required one empty, or one refused, adds its row to ``bad``)."""
+    """``found`` completed where it is ``unseen``: each of those ``cells`` parsed, an
+    empty one ``empty`` (a required one empty, or one refused, adds its row to
+    ``bad``)."""
     for i, cell in enumerate(cells):
         if found[i] is not unseen:
             continue
-        if cell == "" and required:
-            bad.add(i)
+        if cell == "":
+            if required:
+                bad.add(i)
+            found[i] = empty
             continue
         try:
             found[i] = parse(cell)
