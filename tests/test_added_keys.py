@@ -71,12 +71,23 @@ def outcome(empty_db: Path, folder: Path, rows: list[tuple[str, ...]], today: dt
 
 def both_ways(empty_db: Path, tmp: Path, rows: list[tuple[str, ...]], today: dt.date) -> Any:
     """What the import says and writes with the filter, the same as when every row is
-    looked up (a filter that says "maybe" to every row)."""
+    looked up (a filter that says "maybe" to every row: each row, sent as the new row it
+    would be, looked up as that row says), and as when every row is looked up as it was
+    read (no filter at all, no new row made before the lookup)."""
     with_filter = outcome(empty_db, tmp / "filter", rows, today)
     with pytest.MonkeyPatch.context() as m:
         m.setattr(people.AddedKeys, "taken", lambda self, cccd, name_key, birth: True)
         every_row = outcome(empty_db, tmp / "every", rows, today)
-    assert with_filter == every_row
+    real_start = loader.RosterLoader.start
+
+    def unfiltered(self: loader.RosterLoader, *args: Any) -> None:
+        real_start(self, *args)
+        self._filters = False
+
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(loader.RosterLoader, "start", unfiltered)
+        as_read = outcome(empty_db, tmp / "as-read", rows, today)
+    assert with_filter == every_row == as_read
     return with_filter
 
 

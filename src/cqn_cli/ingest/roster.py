@@ -73,19 +73,14 @@ _Checked = tuple[
     str | None,
     tuple[str, str],
 ]
-# What ``RosterLoader._prepared`` makes of a row: ``_Checked`` and whether it is someone
-# new, or only the row that adds them.
-_Prepared = (
-    tuple[
-        list[RowProblem],
-        list[tuple[str, str]],
-        dict[str, Any],
-        str | None,
-        str | None,
-        tuple[str, str],
-        bool,
-    ]
-    | list[Any]
+# What ``RosterLoader._prepared`` makes of a row: ``_Checked``, or the row that adds
+# them (``_new_row``).
+_Prepared = _Checked | list[Any]
+# Where a new person's row (``_INSERT_COLUMNS``) holds its name keys, number, birth date,
+# and the first of the roster's columns.
+_NAME_KEY_AT, _SEARCH_KEY_AT, _CCCD_AT, _BIRTH_AT, _PERSON_AT = (
+    _INSERT_COLUMNS.index(c)
+    for c in ("name_key", "search_key", "national_id", "birth_date", PERSON_COLUMNS[0])
 )
 # Where a new person's row (``_INSERT_COLUMNS``) holds what ``Held`` keeps of them.
 _HELD_AT = [
@@ -181,6 +176,8 @@ class RosterLoader(RowLoader):
             self._touched = LinesInOrder()
         # Not the indexes an import looks people up by (names, national ids): the others.
         self._later = LaterIndexes(self.db, "person", _LATER_INDEXES, sort_limit=SORT_LIMIT)
+        # Into an empty table, rows are cleared of a lookup by ``AddedKeys`` (see ``_taken``).
+        self._filters = self.people.empty_at_start and not self.insert_only
         # Audited as the trigger would, but a batch at once (see ``_flush``): the trigger
         # is left out until ``finish`` (once: each drop makes every statement prepared
         # again); a refused import's rollback brings it back with the rest.
@@ -248,14 +245,22 @@ class RosterLoader(RowLoader):
         ]
 
     def take(self, line: int, prepared: _Prepared) -> list[RowProblem]:
-        if isinstance(prepared, list):  # someone new, with nothing to say (see ``_prepared``)
-            return self._add(line, prepared)
-        problems, warnings, values, cccd, stored, keys, new = prepared
+        if isinstance(prepared, list):  # a new row, with nothing to say (see ``_prepared``)
+            row = prepared
+            keys = row[_NAME_KEY_AT], row[_SEARCH_KEY_AT]
+            if not self._taken(row[_CCCD_AT], keys[0], row[_BIRTH_AT]):
+                return self._add(line, row)
+            # What the row says, as ``_checked`` said it: the defaults ``_new_row`` put
+            # in (no for an empty yes/no, active for no status) change nothing here, as
+            # into an empty table a row is someone new or refused, never an update.
+            values = dict(zip(PERSON_COLUMNS, row[_PERSON_AT:], strict=False))
+            return self._identify_and_queue(line, values, row[_CCCD_AT], row[-1], keys)
+        problems, warnings, values, cccd, stored, keys = prepared
         for name, key in warnings:
             self.warn(line, self.col(name), key)
         if problems:
             return problems
-        if new:
+        if not self._taken(cccd, keys[0], values.get("birth_date")):
             return self._add(line, self._new_row(values, keys, stored))
         return self._identify_and_queue(line, values, cccd, stored, keys)
 
@@ -267,25 +272,25 @@ class RosterLoader(RowLoader):
         digest: str | None,
         parsed: dict[str, Any] | None = None,
     ) -> _Prepared:
-        """``_checked``, and whether the row is someone new as ``AddedKeys`` can tell
-        without a lookup; such a row with no warning is its new row (``_new_row``) at
-        once (most rows of a first roster, all that is sent of them from the process
-        that reads them)."""
+        """``_checked``; into an empty table, a good row with nothing to say is the row
+        that adds them (most rows of a first roster: all that is sent of them from the
+        process that reads them), unless ``take`` finds it may be someone held."""
         checked = self._checked(line, cells, raw_cccd, digest, parsed)
-        problems, warnings, values, cccd, stored, keys = checked
-        if problems or not self.people.empty_at_start or self.insert_only:
-            return (*checked, False)
-        # Into an empty table: a row that no row before it can be the person or a
-        # namesake of is someone new, with nobody to warn of (`person add`'s one row is
-        # looked up). Every row that gets here is taken, in the order of the file, in
-        # whichever process reads it.
+        problems, warnings, values, _, stored, keys = checked
+        if problems or warnings or not self._filters:
+            return checked
+        return self._new_row(values, keys, stored)
+
+    def _taken(self, cccd: str | None, name_key: str, birth: str | None) -> bool:
+        """Whether a good row, in the order of the file, may be someone a lookup finds.
+        Into an empty table, a row that no row before it can be the person or a
+        namesake of is someone new, with nobody to warn of (``AddedKeys``); any other
+        is looked up (`person add`'s one row too)."""
+        if not self._filters:
+            return True
         if self._added is None:
             self._added = AddedKeys()
-        if self._added.taken(cccd, keys[0], values.get("birth_date")):
-            return (*checked, False)
-        if warnings:
-            return (*checked, True)
-        return self._new_row(values, keys, stored)
+        return self._added.taken(cccd, name_key, birth)
 
     def finish(self) -> list[RowProblem]:
         self._flush()
