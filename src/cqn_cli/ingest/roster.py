@@ -584,13 +584,9 @@ class RosterLoader(RowLoader):
 
     def _known_added(self) -> None:
         """The people queued to be added, known to ``self.people`` (before it is asked:
-        only then, most rows of a first roster are never looked up). Into an empty
-        table they are written, a few dozen at a time (its rows are asked of often,
-        and most are someone new: cheaper than each held as pending first)."""
-        if self.people.empty_at_start and not self.insert_only:
-            if self._inserts:
-                self._flush()
-            return
+        only then, most rows of a first roster are never looked up). Not written then
+        and there: the more people a first roster has, the more of its rows are asked
+        of (one in thirteen at 300,000), and each write costs on its own."""
         people, inserts = self.people, self._inserts
         for row in inserts[self._known :]:
             people.add(row[0], Held(*[row[i] for i in _HELD_AT]))
