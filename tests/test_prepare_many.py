@@ -25,12 +25,12 @@ HEADER = [
     "Đoàn viên", "Dự bị động viên", "Hội viên CCB", "Ngày đăng ký", "Trạng thái",
     "Ngày trạng thái", "Ghi chú",
 ]  # fmt: skip
-NAME = ["Trần Văn Tâm", "Lê  Văn Hoà", "Lê Văn Hòa", "", "Tổng cộng: 3", "=A1", "Trần V?n"]
+NAME = ["Trần Văn Tâm", "Lê  Văn Hoà", "Lê Văn Hòa", "", "  ", "Tổng cộng: 3", "=A1", "Trần V?n"]
 PARTIAL = ["", "1950", "03/1950", "12/03/1950", "31/02/1950", "50", "1890", "abc"]
 GENDER = ["", "Nam", "Nữ", "nu", "x"]
 CCCD = ["", "048050000111", "048150000222", "48050000111", "12ab", "0480500001111"]
 WARD = ["", "Xuân Hà", "Tam Thuận", "Vĩnh Trung", "Không Có"]
-TEXT = ["", "Tổ 5", "=cmd", "-5", "- a", "@x", "K12/3 Hà Huy Tập", "a\x00b"]
+TEXT = ["", "Tổ 5", "=cmd", "-cmd", "-5", "- a", "@x", " +x", "K12/3 Hà Huy Tập", "a\x00b"]
 PHONE = ["", "0905123456", "+84 905 123 456", "01683123456", "12", "09o5123456"]
 BOOL = ["", "x", "X", "có", "không", "?"]
 DAY = ["", "01/01/2019", "15/06/2018", "2019", "32/01/2019"]
@@ -158,3 +158,35 @@ def test_a_column_remembers_what_its_cells_were_parsed_to(empty_db: Path) -> Non
     assert second[0]["birth_date"] == "1950-03-12"
     assert second[0]["party_member"] == 0  # an empty yes/no is a no
     assert second[0]["enlisted_on"] is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(["text", "person_name", "cccd", "ward", "person_id"]),
+    st.lists(cell(NAME + TEXT + CCCD + ["-", "+", "@", "\t=x", "Lê Văn 5", "a/b"]), max_size=6),
+)
+@example("text", ["Tổ 5", "-cmd"])
+@example("text", ["Tổ 5", "a\x00b"])
+@example("person_name", ["Lê Văn Tâm", "  "])
+@example("person_name", ["Lê Văn Tâm", "Lê/Văn"])
+def test_a_column_parsed_whole_is_each_cell_parsed_alone(kind: str, cells: list[str]) -> None:
+    """A column parser answers for a whole column only if ``parser_for`` takes each of
+    its cells (none refused), and answers what it gives each (an empty cell aside: it
+    is not parsed, but is what an empty cell is)."""
+    from cqn_cli.errors import FieldProblem
+    from cqn_cli.ingest.fields import column_parser_for, parser_for
+
+    whole = column_parser_for(kind)
+    assert whole is not None
+    found = whole(cells)
+    parse = parser_for(kind, dt.date(2025, 8, 1))
+    for i, c in enumerate(cells):
+        if c == "":
+            continue
+        try:
+            alone = parse(c)
+        except FieldProblem:
+            assert found is None, (c, cells)
+            continue
+        if found is not None:
+            assert found[i] == alone

@@ -259,25 +259,33 @@ def parser_for(kind: Kind, today: dt.date, seen: Answers | None = None) -> Calla
 # functions the interpreter runs on the whole column at once (see ``column_parser_for``).
 ColumnParser = Callable[[Sequence[str]], "list[Any] | None"]
 _NFC = partial(unicodedata.normalize, "NFC")
-# What a plain column has in none of its cells, its cells joined by "\x1f": a NUL, a
+# What a plain column has in none of its cells, each cell after a "\x1f": a NUL, a
 # byte-order mark, and at a cell's start what a formula may start with. More than
-# ``check_text`` refuses ("-5" is text): such a column is read a cell at a time.
-_NOT_PLAIN = re.compile(r"[\x00\ufeff]|(?:^|\x1f)[=+@\t\r-]")
+# ``check_text`` refuses ("-5" is text): such a column is read a cell at a time. (Two
+# searches: one for a character, one after each "\x1f", each three times as quick as
+# the two in one.)
+_NOT_PLAIN = re.compile(r"[\x00\ufeff]")
+_NOT_PLAIN_START = re.compile(r"\x1f[=+@\t\r-]")
 # And a name column: more than ``_name`` and ``_person_name`` refuse (``lost_letters``,
 # ``_NOT_A_NAME``, an empty name).
-_NOT_PLAIN_NAME = re.compile(r"[\x00\ufeff?\ufffd0-9:/]|(?:^|\x1f)(?:[=+@\t\r-]|\x1f|$)")
+_NOT_PLAIN_NAME = re.compile(r"[\x00\ufeff?\ufffd0-9:/]")
+_NOT_PLAIN_NAME_START = re.compile(r"\x1f(?:[=+@\t\r-]|\x1f|$)")
 
 
 def _plain_text(cells: Sequence[str]) -> list[str] | None:
     """``text`` of each of ``cells``, or None if one may be refused."""
     values = list(map(str.strip, map(_NFC, cells)))
-    return None if _NOT_PLAIN.search("\x1f".join(values)) else values
+    joined = "\x1f" + "\x1f".join(values)
+    return None if _NOT_PLAIN.search(joined) or _NOT_PLAIN_START.search(joined) else values
 
 
 def _plain_names(cells: Sequence[str]) -> list[str] | None:
     """``person_name`` of each of ``cells``, or None if one may be refused."""
     values = list(map(" ".join, map(str.split, map(_NFC, cells))))
-    return None if _NOT_PLAIN_NAME.search("\x1f".join(values)) else values
+    joined = "\x1f" + "\x1f".join(values)
+    if _NOT_PLAIN_NAME.search(joined) or _NOT_PLAIN_NAME_START.search(joined):
+        return None
+    return values
 
 
 def column_parser_for(kind: Kind) -> ColumnParser | None:
