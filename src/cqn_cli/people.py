@@ -202,6 +202,16 @@ class PersonIndex:
         ):
             self._former.setdefault(former.name_key, []).append((pk, former))
 
+    def add_new(self, people: Iterable[Held], first: int) -> None:
+        """``add`` of people this import adds, not yet written, ids from ``first`` on, one
+        after the other (none held before, none given before)."""
+        pending, by_cccd, by_name = self._pending, self._pending_cccd, self._pending_names
+        for pk, held in enumerate(people, first):
+            pending[pk] = held
+            if held.national_id:
+                by_cccd[held.national_id] = pk
+            by_name.setdefault(held.name_key, []).append(pk)
+
     def is_former(self, pk: int, held: Held) -> bool:
         """Whether ``held`` is what ``pk`` was before this import changed them."""
         return any(p == pk and h is held for p, h in self._former.get(held.name_key, ()))

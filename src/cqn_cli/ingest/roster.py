@@ -16,6 +16,7 @@ from array import array
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import astuple
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from cqn_cli.dates import format_date
@@ -82,10 +83,13 @@ _NAME_KEY_AT, _SEARCH_KEY_AT, _CCCD_AT, _BIRTH_AT, _PERSON_AT = (
     _INSERT_COLUMNS.index(c)
     for c in ("name_key", "search_key", "national_id", "birth_date", PERSON_COLUMNS[0])
 )
-# Where a new person's row (``_INSERT_COLUMNS``) holds what ``Held`` keeps of them.
-_HELD_AT = [
-    _INSERT_COLUMNS.index(c) for c in ("name_key", "birth_date", "ward", "national_id", "full_name")
-]
+# What ``Held`` keeps of a new person, from their row (``_INSERT_COLUMNS``).
+_HELD = itemgetter(
+    *(
+        _INSERT_COLUMNS.index(c)
+        for c in ("name_key", "birth_date", "ward", "national_id", "full_name")
+    )
+)
 _DEFAULTS: list[tuple[int, Any]] = [(_INSERT_COLUMNS.index(c), 0) for c in BOOL_COLUMNS]
 _DEFAULTS.append((_INSERT_COLUMNS.index("status"), "active"))
 
@@ -587,10 +591,11 @@ class RosterLoader(RowLoader):
         only then, most rows of a first roster are never looked up). Not written then
         and there: the more people a first roster has, the more of its rows are asked
         of (one in thirteen at 300,000), and each write costs on its own."""
-        people, inserts = self.people, self._inserts
-        for row in inserts[self._known :]:
-            people.add(row[0], Held(*[row[i] for i in _HELD_AT]))
-        self._known = len(inserts)
+        inserts = self._inserts
+        if self._known < len(inserts):
+            new = inserts[self._known :]
+            self.people.add_new((Held(*_HELD(row)) for row in new), new[0][0])
+            self._known = len(inserts)
 
     def _queued(self, pk: int, line: int) -> list[RowProblem]:
         """``pk`` is set by ``line``; the batch written once full."""
