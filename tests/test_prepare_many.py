@@ -166,6 +166,7 @@ def test_a_column_remembers_what_its_cells_were_parsed_to(empty_db: Path) -> Non
     st.lists(cell(NAME + TEXT + CCCD + ["-", "+", "@", "\t=x", "Lê Văn 5", "a/b"]), max_size=6),
 )
 @example("text", ["Tổ 5", "-cmd"])
+@example("text", ["-", "- a", "Tổ 5"])
 @example("text", ["Tổ 5", "a\x00b"])
 @example("person_name", ["Lê Văn Tâm", "  "])
 @example("person_name", ["Lê Văn Tâm", "Lê/Văn"])

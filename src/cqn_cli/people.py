@@ -202,11 +202,11 @@ class PersonIndex:
         ):
             self._former.setdefault(former.name_key, []).append((pk, former))
 
-    def add_new(self, people: Iterable[Held], first: int) -> None:
-        """``add`` of people this import adds, not yet written, ids from ``first`` on, one
-        after the other (none held before, none given before)."""
+    def add_new(self, people: Iterable[tuple[int, Held]]) -> None:
+        """``add`` of people this import adds, not yet written (none held before, none
+        given before), each (id, keys)."""
         pending, by_cccd, by_name = self._pending, self._pending_cccd, self._pending_names
-        for pk, held in enumerate(people, first):
+        for pk, held in people:
             pending[pk] = held
             if held.national_id:
                 by_cccd[held.national_id] = pk

@@ -185,7 +185,9 @@ def prepared_apart(
     """The rows of ``data`` as (line, problem of its width, ``loader.prepare``), read and
     prepared by a child process: a ``fork`` of this one, which goes on reading where
     this one stopped, touches no database and ends with the last row, or with what
-    stopped it (raised here after the rows before it). If this process dies, the child
+    stopped it (raised here after the rows before it: a file unreadable past a line,
+    after the rows read; a fault in preparing, after the batches before the one it
+    stopped). If this process dies, the child
     finds the pipe closed and ends; if the child is killed, ``Stopped`` is raised."""
     import multiprocessing
 

@@ -260,12 +260,13 @@ def parser_for(kind: Kind, today: dt.date, seen: Answers | None = None) -> Calla
 ColumnParser = Callable[[Sequence[str]], "list[Any] | None"]
 _NFC = partial(unicodedata.normalize, "NFC")
 # What a plain column has in none of its cells, each cell after a "\x1f": a NUL, a
-# byte-order mark, and at a cell's start what a formula may start with. More than
+# byte-order mark, and at a cell's start what a formula may start with (a "-" but on
+# its own or before a space, as "-" and "- a" are often written). More than
 # ``check_text`` refuses ("-5" is text): such a column is read a cell at a time. (Two
 # searches: one for a character, one after each "\x1f", each three times as quick as
 # the two in one.)
 _NOT_PLAIN = re.compile(r"[\x00\ufeff]")
-_NOT_PLAIN_START = re.compile(r"\x1f[=+@\t\r-]")
+_NOT_PLAIN_START = re.compile(r"\x1f(?:[=+@\t\r]|-(?!\s|$))")
 # And a name column: more than ``_name`` and ``_person_name`` refuse (``lost_letters``,
 # ``_NOT_A_NAME``, an empty name).
 _NOT_PLAIN_NAME = re.compile(r"[\x00\ufeff?\ufffd0-9:/]")

@@ -593,8 +593,7 @@ class RosterLoader(RowLoader):
         of (one in thirteen at 300,000), and each write costs on its own."""
         inserts = self._inserts
         if self._known < len(inserts):
-            new = inserts[self._known :]
-            self.people.add_new((Held(*_HELD(row)) for row in new), new[0][0])
+            self.people.add_new((row[0], Held(*_HELD(row))) for row in inserts[self._known :])
             self._known = len(inserts)
 
     def _queued(self, pk: int, line: int) -> list[RowProblem]:
