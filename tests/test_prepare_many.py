@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from cqn_cli.ingest import roster
 from cqn_cli.ingest.fields import ROSTER, map_header
 from cqn_cli.ingest.roster import RosterLoader
 from cqn_cli.store import db as store
@@ -80,10 +81,14 @@ def started(db: Database) -> RosterLoader:
 
 
 def two_loaders(path: Path) -> Iterator[tuple[RosterLoader, RosterLoader]]:
+    """Two loaders started alike: the same moment stamped on the rows they make."""
     db = open_db(path)
     store.begin(db)  # what ``start`` changes (a trigger left out) is undone
     try:
-        yield started(db), started(db)
+        with pytest.MonkeyPatch.context() as m:
+            m.setattr(roster, "now_iso", lambda: "2025-08-01T08:00:00+00:00")
+            loaders = started(db), started(db)
+        yield loaders
     finally:
         store.rollback(db)
         db.close()
