@@ -142,8 +142,17 @@ def best_in_turn(rounds: int, *runs: Callable[[int], float]) -> list[float]:
     best = [float("inf")] * len(runs)
     for i in range(rounds):
         for j, measure in enumerate(runs):
+            quiet()
             best[j] = min(best[j], measure(i))
     return best
+
+
+def quiet() -> None:
+    """Let what the run before wrote reach the disk first, not during the next run (the
+    system writes it back in the background, on one of the two cores: a 100,000-row
+    roster import, busy on both, took 7 % longer after another import than alone)."""
+    if hasattr(os, "sync"):
+        os.sync()
 
 
 def dropping(db: Path, seconds: float) -> float:
@@ -179,6 +188,7 @@ def fresh(work: Path, name: str) -> Path:
     for suffix in ("", "-wal", "-shm"):
         Path(str(db) + suffix).unlink(missing_ok=True)
     subprocess.run(cqn(db, "init"), check=True, capture_output=True)
+    quiet()
     return db
 
 
@@ -535,7 +545,8 @@ def write(results: list[Row]) -> None:
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, {platform.system()},"
         f" Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}."
         " Every ratio is measured in the same run (`make bench`). Each import at city"
-        f" scale, ours and its peers', the fastest of {IMPORT_ROUNDS} runs in turn; the"
+        f" scale, ours and its peers', the fastest of {IMPORT_ROUNDS} runs in turn, each"
+        " once what the run before wrote has reached the disk (`sync`); the"
         " memory imports, and the report replayed or built in-process, one run each; the"
         " `cqn report` and `cqn stats` commands the median of 3 runs, start-up of 15 (in"
         " turn with the minimal app's). Peak MB: all of an import's processes together,"
