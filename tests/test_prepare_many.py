@@ -102,10 +102,15 @@ def numbered(batches: list[list[list[str]]]) -> list[list[tuple[int, list[str]]]
     return out
 
 
-@settings(
+# Batches of rows, each test on its own loaders of the one empty database.
+batches_of_rows = given(st.lists(batch(), min_size=1, max_size=4))
+many_batches = settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(st.lists(batch(), min_size=1, max_size=4))
+
+
+@many_batches
+@batches_of_rows
 @example(NOTES_REFUSED)
 def test_a_batch_is_prepared_as_each_of_its_rows_alone(
     empty_db: Path, batches: list[list[list[str]]]
@@ -116,10 +121,8 @@ def test_a_batch_is_prepared_as_each_of_its_rows_alone(
             assert many.prepare_many(rows) == expected
 
 
-@settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
-@given(st.lists(batch(), min_size=1, max_size=4))
+@many_batches
+@batches_of_rows
 @example(NOTES_REFUSED)
 def test_parse_many_gives_the_values_of_parse_or_leaves_the_row_to_it(
     empty_db: Path, batches: list[list[list[str]]]

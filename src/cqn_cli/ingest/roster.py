@@ -226,7 +226,7 @@ class RosterLoader(RowLoader):
         raw_cccd, digest = self._cccd_and_digest(cells)
         if raw_cccd and digest and self._digests_held and self._unchanged(line, raw_cccd, digest):
             return []
-        return self.take(line, self._prepared(line, cells, raw_cccd, digest))
+        return self.take(line, self._prepared(self._checked(line, cells, raw_cccd, digest)))
 
     # -- engine.PreparesApart: a first import's rows are read and checked by a second
     # process meanwhile (none can be one imported before, which would need no reading).
@@ -239,12 +239,12 @@ class RosterLoader(RowLoader):
         self._later = LaterIndexes(self.db, "person", ())
 
     def prepare(self, line: int, cells: Sequence[Cell]) -> _Prepared:
-        return self._prepared(line, cells, *self._cccd_and_digest(cells))
+        return self._prepared(self._checked(line, cells, *self._cccd_and_digest(cells)))
 
     def prepare_many(self, rows: Sequence[tuple[int, Sequence[Cell]]]) -> list[_Prepared]:
         parsed = self.parse_many([cells for _, cells in rows])
         return [
-            self._prepared(line, cells, *self._cccd_and_digest(cells), values)
+            self._prepared(self._checked(line, cells, *self._cccd_and_digest(cells), values))
             for (line, cells), values in zip(rows, parsed, strict=True)
         ]
 
@@ -268,18 +268,11 @@ class RosterLoader(RowLoader):
             return self._add(line, self._new_row(values, keys, stored))
         return self._identify_and_queue(line, values, cccd, stored, keys)
 
-    def _prepared(
-        self,
-        line: int,
-        cells: Sequence[Cell],
-        raw_cccd: str | None,
-        digest: str | None,
-        parsed: dict[str, Any] | None = None,
-    ) -> _Prepared:
-        """``_checked``; into an empty table, a good row with nothing to say is the row
-        that adds them (most rows of a first roster: all that is sent of them from the
-        process that reads them), unless ``take`` finds it may be someone held."""
-        checked = self._checked(line, cells, raw_cccd, digest, parsed)
+    def _prepared(self, checked: _Checked) -> _Prepared:
+        """A row ``_checked``, as ``take`` takes it: into an empty table, a good row with
+        nothing to say is the row that adds them (most rows of a first roster: all that
+        is sent of them from the process that reads them), unless ``take`` finds it may
+        be someone held."""
         problems, warnings, values, _, stored, keys = checked
         if problems or warnings or not self._filters:
             return checked
