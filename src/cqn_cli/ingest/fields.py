@@ -238,6 +238,19 @@ def parser_for(kind: Kind, today: dt.date, seen: Answers | None = None) -> Calla
     and meeting codes) remember their answers (in ``seen``, if given: see
     ``remembers``); names, addresses and phones do not.
     """
+    parse = _unremembered(kind)
+    if parse is not None:
+        return parse
+    return _remembering(_repeating_parser(kind, today), {} if seen is None else seen)
+
+
+def remembers(kind: Kind) -> bool:
+    """Whether ``parser_for(kind, …)`` keeps its answers."""
+    return _unremembered(kind) is None
+
+
+def _unremembered(kind: Kind) -> Callable[[Cell], object] | None:
+    """The parser of a kind whose values seldom repeat (kept by nobody), if it is one."""
     if kind in ("cccd", "ward", "person_id"):
         return lambda v: str(v).strip()
     if kind == "name":
@@ -252,7 +265,7 @@ def parser_for(kind: Kind, today: dt.date, seen: Answers | None = None) -> Calla
         return lambda v: check_text(unicodedata.normalize("NFC", str(v)).strip())
     if kind == "notes":  # hidden in listings: the stars are refused
         return lambda v: parse_notes(unicodedata.normalize("NFC", str(v)).strip())
-    return _remembering(_repeating_parser(kind, today), {} if seen is None else seen)
+    return None
 
 
 # A column of text whose cells are all plain: what ``parser_for`` gives each, found by
@@ -300,16 +313,6 @@ def column_parser_for(kind: Kind) -> ColumnParser | None:
     if kind == "person_name":
         return _plain_names
     return None
-
-
-def remembers(kind: Kind) -> bool:
-    """Whether ``parser_for(kind, …)`` keeps its answers."""
-    return kind not in _UNREMEMBERED
-
-
-_UNREMEMBERED = (
-    "cccd", "ward", "person_id", "name", "person_name", "phone", "money", "text", "notes"
-)  # fmt: skip
 
 
 def _repeating_parser(kind: Kind, today: dt.date) -> Callable[[Cell], object]:

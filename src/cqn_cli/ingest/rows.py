@@ -164,7 +164,7 @@ class RowLoader:
             if answers is not None:
                 found = list(map(answers.get, cells, repeat(_UNSEEN, count)))
                 if _UNSEEN in found:
-                    _parse_each(found, cells, parse, empty, required, bad, _UNSEEN)
+                    _parse_each(found, cells, parse, empty, required, bad)
             else:
                 whole = None if col.whole is None else col.whole(cells)
                 if whole is None:
@@ -172,7 +172,7 @@ class RowLoader:
                         found = [parse(c) if c != "" else empty for c in cells]
                     except FieldProblem:
                         found = [_UNSEEN] * count
-                        _parse_each(found, cells, parse, empty, required, bad, _UNSEEN)
+                        _parse_each(found, cells, parse, empty, required, bad)
                 elif "" in cells:  # what an empty cell is, not what it is parsed to
                     found = [empty if c == "" else v for c, v in zip(cells, whole, strict=True)]
                 else:
@@ -260,13 +260,12 @@ def _parse_each(
     empty: object,
     required: bool,
     bad: set[int],
-    unseen: object,
 ) -> None:
-    """``found`` completed where it is ``unseen``: each of those ``cells`` parsed, an
+    """``found`` completed where it is ``_UNSEEN``: each of those ``cells`` parsed, an
     empty one ``empty`` (a required one empty, or one refused, adds its row to
     ``bad``)."""
     for i, cell in enumerate(cells):
-        if found[i] is not unseen:
+        if found[i] is not _UNSEEN:
             continue
         if cell == "":
             if required:
