@@ -1744,6 +1744,47 @@ def test_a_fault_while_preparing_rows_apart_stops_the_import_as_it_would_here(
     assert written(tmp_path / "a.db")["person"] == []
 
 
+@pytest.mark.parametrize("two_processes", [False, True])
+def test_a_person_added_against_the_tables_checks_refuses_the_import(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, two_processes: bool
+) -> None:
+    """The people an import adds are weighed against the person table's CHECK
+    constraints once they are all in, not one by one: a row made against them (which
+    only a bug could make, each value being checked) is found there all the same, and
+    the import writes nothing, as when SQLite refused it at once."""
+    from cqn_cli.ingest import roster
+
+    if two_processes:
+        read_apart(monkeypatch)
+    real = roster.RosterLoader._new_row
+    gender_at = roster._INSERT_COLUMNS.index("gender")
+
+    def against_checks(loader: Any, *args: Any) -> list[Any]:
+        row = real(loader, *args)
+        if row[roster._SEARCH_KEY_AT] == "nguoi bon":
+            row[gender_at] = "nam"  # neither 'male' nor 'female'
+        return row
+
+    monkeypatch.setattr(roster.RosterLoader, "_new_row", against_checks)
+    rows = "".join(f"Người {spelled(i)},1950,Nam,,Xuân Hà,,\n" for i in range(1, 9))
+    f = write_csv(tmp_path / "ds.csv", MIXED.splitlines()[0] + "\n" + rows)
+    r = import_on(tmp_path / "a.db", "roster", f, *AS_2019)
+    assert isinstance(r.exception, sqlite3.IntegrityError)
+    assert str(r.exception) == "CHECK constraint failed: CQN000004"
+    assert written(tmp_path / "a.db") == written_before(tmp_path)
+    # The checks are weighed row by row again after it: the next import, into the same
+    # database with nothing held, adds the eight people.
+    monkeypatch.setattr(roster.RosterLoader, "_new_row", real)
+    assert import_on(tmp_path / "a.db", "roster", f, *AS_2019).exit_code == 0
+    assert len(written(tmp_path / "a.db")["person"]) == 8
+
+
+def written_before(tmp_path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """``written`` of a database only initialised."""
+    assert CliRunner().invoke(app, ["--db", str(tmp_path / "empty.db"), "init"]).exit_code == 0
+    return written(tmp_path / "empty.db")
+
+
 def test_a_second_process_killed_stops_the_import_saying_so(
     tmp_path: Path, apart: list[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:

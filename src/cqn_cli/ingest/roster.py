@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import json
 import secrets
+import sqlite3
 from array import array
 from bisect import bisect_right
 from collections.abc import Sequence
@@ -37,7 +38,7 @@ from cqn_cli.people import (
     name_keys,
     now_iso,
 )
-from cqn_cli.store.db import Database, left_out, write
+from cqn_cli.store.db import Database, checks_left_out, first_broken, left_out, write
 from cqn_cli.store.migrations import audit_inserted
 from cqn_cli.values import cccd_contradictions, mask_cccd_text, parse_cccd
 from cqn_cli.wards import WardIndex, check_default_ward
@@ -170,6 +171,7 @@ class RosterLoader(RowLoader):
         self._wards_near: dict[str, frozenset[str]] = {}
         self._added: AddedKeys | None = None  # made by the first row into an empty table
         self._known = 0  # of ``_inserts``, those ``self.people`` knows (``_known_added``)
+        self._first_added: int | None = None  # the id of the first person added
 
     # -- engine protocol --------------------------------------------------------
     def start(self, header: HeaderMap, header_cells: Sequence[Cell], header_line: int) -> None:
@@ -291,6 +293,11 @@ class RosterLoader(RowLoader):
 
     def finish(self) -> list[RowProblem]:
         self._flush()
+        if self._first_added is not None:
+            # The table's constraints, over the people added, at once (a bug, if broken).
+            broken = first_broken(self.db, "person", f"id >= {self._first_added:d}")
+            if broken is not None:
+                raise sqlite3.IntegrityError(f"CHECK constraint failed: {format_id(broken)}")
         self._later.finish()
         if self._audit_back is not None:
             self._audit_back()
@@ -670,7 +677,10 @@ class RosterLoader(RowLoader):
         conn = self.db.conn
         if self._inserts:
             self._later.before_writing()
-            conn.executemany(self._insert_sql, self._inserts)
+            with checks_left_out(self.db):  # each row's values checked: see ``finish``
+                conn.executemany(self._insert_sql, self._inserts)
+            if self._first_added is None:
+                self._first_added = self._inserts[0][0]
             if self._audit_back is not None:
                 # Audited as the trigger would, but for the batch at once (a third of the
                 # inserts' time row by row): its ids are this import's, one after the other.

@@ -271,6 +271,77 @@ def trigger_left_out(db: Database, name: str) -> Iterator[bool]:
             put_back()
 
 
+def check_constraints(db: Database, table: str) -> list[str]:
+    """The CHECK constraints of ``table``, its columns' and its own, each expression as
+    its schema writes it (the columns added later included)."""
+    row = db.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", [table]
+    ).fetchone()
+    return [] if row is None else checks_in(row[0])
+
+
+def checks_in(sql: str) -> list[str]:
+    """The expressions of the CHECK constraints of one ``CREATE TABLE`` statement: the
+    word CHECK outside quotes and comments, then what its parentheses hold."""
+    found: list[str] = []
+    i, n = 0, len(sql)
+    depth, start = 0, -1  # inside a CHECK: how deep in its parentheses, from where
+    while i < n:
+        ch = sql[i]
+        if ch in "'\"`[":
+            close = "]" if ch == "[" else ch
+            i = sql.find(close, i + 1)
+            while close != "]" and i != -1 and sql.startswith(close * 2, i):
+                i = sql.find(close, i + 2)  # a quote doubled inside the quotes
+            i = n if i == -1 else i + 1
+            continue
+        if sql.startswith("--", i) or sql.startswith("/*", i):
+            end = sql.find("\n" if ch == "-" else "*/", i + 2)
+            i = n if end == -1 else end + (1 if ch == "-" else 2)
+            continue
+        if depth:
+            depth += {"(": 1, ")": -1}.get(ch, 0)
+            if not depth:
+                found.append(sql[start:i].strip())
+        elif (
+            sql[i : i + 5].upper() == "CHECK"
+            and not (i and (sql[i - 1].isalnum() or sql[i - 1] == "_"))
+            and sql[i + 5 :].lstrip().startswith("(")
+        ):
+            i = sql.index("(", i + 5)
+            depth, start = 1, i + 1
+        i += 1
+    return found
+
+
+@contextlib.contextmanager
+def checks_left_out(db: Database) -> Iterator[None]:
+    """For a bulk write, inside the caller's transaction, of rows the caller made from
+    values it checked itself: the rows written in the ``with`` block are not weighed
+    against their tables' CHECK constraints one by one (a sixth of SQLite's work on a
+    person's row). The caller looks at them all at once when they are in
+    (``first_broken``)."""
+    conn = db.conn
+    if not conn.in_transaction:
+        raise RuntimeError("checks_left_out() outside a write transaction")
+    conn.execute("PRAGMA ignore_check_constraints = 1")
+    try:
+        yield
+    finally:
+        conn.execute("PRAGMA ignore_check_constraints = 0")
+
+
+def first_broken(db: Database, table: str, where: str = "1") -> int | None:
+    """The first row of ``table`` (its rowid) that breaks one of the table's CHECK
+    constraints, among those ``where`` names; None if none does."""
+    broken = " OR ".join(f"NOT ({c})" for c in check_constraints(db, table))
+    if not broken:
+        return None
+    sql = f'SELECT rowid FROM "{table}" WHERE ({where}) AND ({broken}) ORDER BY rowid LIMIT 1'
+    row = db.execute(sql).fetchone()
+    return None if row is None else int(row[0])
+
+
 A = TypeVar("A")
 B = TypeVar("B")
 
