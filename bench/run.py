@@ -226,19 +226,20 @@ def plain_executemany(db: Path, csv_path: Path, keyed: bool) -> None:
 
 def written_alone(db: Path, rows: list[tuple[object, ...]]) -> None:
     """What SQLite alone does of a roster import: its rows, prepared beforehand, written
-    by its statements into its database (its pragmas, the person table with its indexes,
-    batches of ``rows.BATCH`` with their audit rows, the checks once at the end, then
-    the commit and ``ANALYZE``). No reading, parsing or identity: the floor that any
-    Python of the import's own comes on top of."""
+    by its statements into its database (its pragmas and foreign keys, the person table
+    with its indexes, batches of ``rows.BATCH`` with their audit rows, the checks once
+    at the end, the audit trigger put back, then the commit and ``ANALYZE``). No
+    reading, parsing or identity: the floor that any Python of the import's own comes
+    on top of."""
     from cqn_cli.ingest import roster as loader
     from cqn_cli.ingest.rows import BATCH
     from cqn_cli.store import db as store
 
     target = store.open_db(db)
     conn = target.conn
-    store.begin(target, "bench", foreign_keys=False)
+    store.begin(target, "bench")  # its ward checked as a reference, as the import's is
     conn.execute(f"PRAGMA cache_size = {store.IMPORT_CACHE}")
-    store.left_out(target, "trigger", "audit_person_insert")
+    put_back = store.left_out(target, "trigger", "audit_person_insert")
     columns = ", ".join("ward_id" if c == "ward" else c for c in loader._INSERT_COLUMNS)
     marks = ", ".join("?" for _ in loader._INSERT_COLUMNS)
     insert = f"INSERT INTO person ({columns}) VALUES ({marks})"
@@ -248,6 +249,8 @@ def written_alone(db: Path, rows: list[tuple[object, ...]]) -> None:
             conn.executemany(insert, batch)
         conn.execute(loader._AUDIT_INSERTS, [batch[0][0], batch[-1][0]])
     assert store.first_broken(target, "person") is None
+    if put_back is not None:
+        put_back()
     store.commit(target)
     store.optimize(target)
     target.close()

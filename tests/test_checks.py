@@ -24,47 +24,89 @@ from cqn_cli.store.db import (
 )
 
 # Text that looks like SQL to a careless reader: quotes, parentheses, comments, the word.
-_TRICKY = st.text(alphabet=st.sampled_from("ab ()'\"-/*\n,;CHECKcheck"), max_size=10)
+_TRICKY = st.text(alphabet=st.sampled_from("ab ()'\"-/*\n,;CHECKcheck`[]$é"), max_size=10)
+# Between the word CHECK and its parenthesis; after its expression, inside it.
+_GAP = st.sampled_from(["", " ", "\t", "\n  ", "/* CHECK ( */", "-- CHECK (\n", " /* ) */ "])
+_TAIL = st.sampled_from(["", " -- tail )\n", " /* ) ( */"])
+_QUOTES = st.sampled_from(['"{}"', "[{}]", "`{}`", "{}"])
+# Columns whose declared type holds the word, which SQLite does not read as a CHECK.
+_DECOY = st.sampled_from(
+    [
+        "a$CHECK(0)",
+        "€CHECK(0)",
+        "CHECK\u00a0(0)",
+        "TEXT DEFAULT 'CHECK (0)'",
+        "TEXT /* CHECK (0) */",
+        "TEXT -- CHECK (0)\n",
+    ]
+)
 
 
 def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _identifier(text: str) -> str:
-    return '"' + text.replace('"', '""') + '"'
+@st.composite
+def _tables(draw: st.DrawFn) -> tuple[str, list[str], list[str]]:
+    """A CREATE TABLE with checks written in many ways among decoys: its text, the
+    expressions of its checks, and its checked columns."""
+    parts, expressions, checked = [], [], []
+    for i in range(draw(st.integers(0, 4))):
+        name = draw(_QUOTES).format(f"c{i}")
+        values = draw(st.lists(_TRICKY, min_size=1, max_size=3))
+        expression = f"{name} IN ({', '.join(map(_literal, values))}){draw(_TAIL)}"
+        named = f'CONSTRAINT "k{i}" ' if draw(st.booleans()) else ""
+        default = _literal(draw(_TRICKY))
+        parts.append(f"{name} TEXT DEFAULT ({default}) {named}CHECK{draw(_GAP)}({expression})")
+        expressions.append(expression)
+        checked.append(f"c{i}")
+    for j, decoy in enumerate(draw(st.lists(_DECOY, max_size=3))):
+        parts.append(f"d{j} {decoy}")
+    parts.append("check_me TEXT")
+    if draw(st.booleans()):
+        expression = f"length(check_me) < 5 OR (check_me = 'CHECK ('){draw(_TAIL)}"
+        parts.append(f"CHECK{draw(_GAP)}({expression})")
+        expressions.append(expression)
+        checked.append("check_me")
+    return f"CREATE TABLE t ({', '.join(parts)}\n)", expressions, checked
 
 
-@given(
-    checks=st.lists(st.lists(_TRICKY, min_size=1, max_size=3), max_size=4),
-    defaults=st.lists(_TRICKY, min_size=1, max_size=4),
-    table_check=st.booleans(),
+@given(table=_tables())
+@example(
+    table=(
+        "CREATE TABLE t (x TEXT CHECK (x IN ('a') -- a note\n))",
+        ["x IN ('a') -- a note\n"],
+        ["x"],
+    )
 )
-@example(checks=[["a)"], ["CHECK (x)"]], defaults=["-- CHECK (", "/* CHECK ("], table_check=True)
-def test_checks_in_finds_each_check_as_the_table_writes_it(
-    checks: list[list[str]], defaults: list[str], table_check: bool
+def test_checks_in_finds_each_check_as_sqlite_reads_it(
+    table: tuple[str, list[str], list[str]],
 ) -> None:
     """Each CHECK of a table SQLite accepts, and no more: not the word in a quoted name,
-    a string or a comment, nor in a longer word."""
-    expressions = [
-        f"{_identifier(f'c{i}')} IN ({', '.join(map(_literal, values))})"
-        for i, values in enumerate(checks)
-    ]
-    columns = [
-        f"{_identifier(f'c{i}')} TEXT DEFAULT ({_literal(defaults[i % len(defaults)])})"
-        f" CHECK ({e}), -- {defaults[0].replace(chr(10), ' ')}\n"
-        for i, e in enumerate(expressions)
-    ]
-    decoy = _identifier("check (" + defaults[-1])
-    table = f"CREATE TABLE t ({''.join(columns)} check_me TEXT, /* CHECK (x) */ {decoy} TEXT"
-    if table_check:
-        expressions.append("length(check_me) < 5 OR (check_me = 'CHECK (')")
-        table += f", CHECK ({expressions[-1]})"
-    table += ")"
-    conn = sqlite3.connect(":memory:")
-    conn.execute(table)  # what SQLite itself takes as one statement
+    a string, a comment or a type name, nor in a longer word; a comment between the
+    word and its parenthesis, or at the end of its expression, is no end to it. And
+    what ``first_broken`` finds after a row that breaks every check is written
+    unweighed is what SQLite's own ``quick_check`` finds."""
+    sql, expressions, checked = table
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    conn.execute(sql)  # what SQLite itself takes as one statement
     stored = conn.execute("SELECT sql FROM sqlite_master WHERE name = 't'").fetchone()[0]
     assert checks_in(stored) == expressions
+    db = Database(conn)
+    conn.execute("BEGIN")
+    with checks_left_out(db):
+        names = ", ".join(f'"{c}"' for c in checked)
+        marks = ", ".join("'zzzzzz'" for _ in checked)  # in no list of values, too long
+        conn.execute(
+            f"INSERT INTO t ({names}) VALUES ({marks})"
+            if checked
+            else "INSERT INTO t DEFAULT VALUES"
+        )
+    sqlite_says = conn.execute("PRAGMA quick_check(t)").fetchall()
+    assert (first_broken(db, "t") is not None) == (sqlite_says != [("ok",)]) == bool(checked)
+    conn.execute("ROLLBACK")
+    with pytest.raises(LookupError):  # a table that is not there is not "nothing broken"
+        first_broken(db, "T")
 
 
 @pytest.fixture(scope="module")

@@ -277,39 +277,63 @@ def check_constraints(db: Database, table: str) -> list[str]:
     row = db.execute(
         "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", [table]
     ).fetchone()
-    return [] if row is None else checks_in(row[0])
+    if row is None:
+        raise LookupError(f"no table {table!r}")
+    return checks_in(row[0])
+
+
+_SPACE = " \t\n\f\r"  # what SQLite's tokenizer takes for whitespace, and nothing else
+
+
+def _word_char(ch: str) -> bool:
+    """A character SQLite's tokenizer reads as part of a word (an identifier)."""
+    return ch.isalnum() or ch in "_$" or ord(ch) > 127
+
+
+def _skipped(sql: str, i: int) -> int:
+    """From ``i``: past a quoted name or string, or a comment, if one starts there."""
+    ch = sql[i]
+    if ch in "'\"`[":
+        close = "]" if ch == "[" else ch
+        i = sql.find(close, i + 1)
+        while close != "]" and i != -1 and sql.startswith(close * 2, i):
+            i = sql.find(close, i + 2)  # a quote doubled inside the quotes
+        return len(sql) if i == -1 else i + 1
+    if sql.startswith("--", i) or sql.startswith("/*", i):
+        end = sql.find("\n" if ch == "-" else "*/", i + 2)
+        return len(sql) if end == -1 else end + (1 if ch == "-" else 2)
+    return i
 
 
 def checks_in(sql: str) -> list[str]:
-    """The expressions of the CHECK constraints of one ``CREATE TABLE`` statement: the
-    word CHECK outside quotes and comments, then what its parentheses hold."""
+    """The expressions of the CHECK constraints of one ``CREATE TABLE`` statement, as
+    written between their parentheses (comments included, a comment to the end of
+    its line with the line's end, as SQL must go on after it): the word CHECK where
+    SQLite reads it (outside quotes and comments, not within a longer word), then,
+    past whitespace and comments, what its parentheses hold."""
     found: list[str] = []
     i, n = 0, len(sql)
     depth, start = 0, -1  # inside a CHECK: how deep in its parentheses, from where
     while i < n:
+        after = _skipped(sql, i)
+        if after != i:
+            i = after
+            continue
         ch = sql[i]
-        if ch in "'\"`[":
-            close = "]" if ch == "[" else ch
-            i = sql.find(close, i + 1)
-            while close != "]" and i != -1 and sql.startswith(close * 2, i):
-                i = sql.find(close, i + 2)  # a quote doubled inside the quotes
-            i = n if i == -1 else i + 1
-            continue
-        if sql.startswith("--", i) or sql.startswith("/*", i):
-            end = sql.find("\n" if ch == "-" else "*/", i + 2)
-            i = n if end == -1 else end + (1 if ch == "-" else 2)
-            continue
         if depth:
             depth += {"(": 1, ")": -1}.get(ch, 0)
             if not depth:
-                found.append(sql[start:i].strip())
+                found.append(sql[start:i])
         elif (
             sql[i : i + 5].upper() == "CHECK"
-            and not (i and (sql[i - 1].isalnum() or sql[i - 1] == "_"))
-            and sql[i + 5 :].lstrip().startswith("(")
+            and not (i and _word_char(sql[i - 1]))
+            and not (i + 5 < n and _word_char(sql[i + 5]))
         ):
-            i = sql.index("(", i + 5)
-            depth, start = 1, i + 1
+            j = i + 5
+            while j < n and (sql[j] in _SPACE or sql.startswith(("--", "/*"), j)):
+                j = j + 1 if sql[j] in _SPACE else _skipped(sql, j)
+            if j < n and sql[j] == "(":
+                depth, start, i = 1, j + 1, j
         i += 1
     return found
 
