@@ -240,13 +240,10 @@ def written_alone(db: Path, rows: list[tuple[object, ...]]) -> None:
     store.begin(target, "bench")  # its ward checked as a reference, as the import's is
     conn.execute(f"PRAGMA cache_size = {store.IMPORT_CACHE}")
     put_back = store.left_out(target, "trigger", "audit_person_insert")
-    columns = ", ".join("ward_id" if c == "ward" else c for c in loader._INSERT_COLUMNS)
-    marks = ", ".join("?" for _ in loader._INSERT_COLUMNS)
-    insert = f"INSERT INTO person ({columns}) VALUES ({marks})"
     for start in range(0, len(rows), BATCH):
         batch = rows[start : start + BATCH]
         with store.checks_left_out(target):
-            conn.executemany(insert, batch)
+            conn.executemany(loader._INSERT_SQL, batch)
         conn.execute(loader._AUDIT_INSERTS, [batch[0][0], batch[-1][0]])
     assert store.first_broken(target, "person") is None
     if put_back is not None:
@@ -399,12 +396,12 @@ def main() -> None:
             return dropping(db, run(cqn(db, *args))[0])
 
         # The rows an import writes, as it writes them (read back from one import).
-        from cqn_cli.ingest.roster import _INSERT_COLUMNS
+        from cqn_cli.ingest.roster import _INSERT_COLUMNS, _db
 
         rows_db = fresh(work, "rows.db")
         run(cqn(rows_db, "import", "roster", str(roster), "--as-of", "2019-12-31"))
         conn = sqlite3.connect(rows_db)
-        names = ", ".join("ward_id" if c == "ward" else c for c in _INSERT_COLUMNS)
+        names = ", ".join(map(_db, _INSERT_COLUMNS))
         prepared = conn.execute(f"SELECT {names} FROM person ORDER BY id").fetchall()
         conn.close()
         dropping(rows_db, 0)

@@ -174,8 +174,8 @@ OLD_MOBILE_PREFIXES = {
     "0199": "059",
 }
 _PHONE_CHARS = re.compile(r"[\s.\-()/]")
-_MOBILE = re.compile(r"^0[35789]\d{8}$")
 _MOBILE_STARTS = ("03", "05", "07", "08", "09")
+_MOBILE = re.compile(rf"^(?:{'|'.join(_MOBILE_STARTS)})\d{{8}}$")
 _LANDLINE = re.compile(r"^02\d{9}$")
 
 
