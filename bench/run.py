@@ -253,6 +253,21 @@ def written_alone(db: Path, rows: list[tuple[object, ...]]) -> None:
     target.close()
 
 
+# The roster import as `cqn` runs it (start-up, the header, a second process that reads
+# and checks the rows), but each row dropped where it would be written: what the import's
+# reading alone takes, the floor that its writing comes beside (on a second core) or after.
+_READ_ALONE = (
+    "import sys; from cqn_cli.ingest.roster import RosterLoader;"
+    " RosterLoader.take = lambda self, line, prepared: [];"
+    " from cqn_cli.entry import main; sys.argv[0] = 'cqn'; main()"
+)
+
+
+def read_alone(db: Path, *args: str) -> list[str]:
+    """``cqn(db, *args)`` with the roster's rows read and checked, none taken (see above)."""
+    return [sys.executable, "-c", _READ_ALONE, "--db", str(db), *args]
+
+
 # ---- start-up --------------------------------------------------------------------------
 
 _MINIMAL = """
@@ -410,8 +425,15 @@ def main() -> None:
             db = fresh(work, f"floor-{i}.db")
             return dropping(db, timed(lambda: written_alone(db, prepared)))
 
+        def roster_read(i: int) -> float:
+            db = fresh(work, f"read-{i}.db")
+            args = ("import", "roster", str(roster), "--as-of", "2019-12-31")
+            return dropping(db, run(read_alone(db, *args))[0])
+
         runs = (roster_cli, roster_lib, roster_raw, roster_cqn, roster_again, roster_floor)
-        t_cli, t_lib, t_raw, t_cqn, t_again, t_floor = best_in_turn(IMPORT_ROUNDS, *runs)
+        t_cli, t_lib, t_raw, t_cqn, t_again, t_floor, t_read = best_in_turn(
+            IMPORT_ROUNDS, *runs, roster_read
+        )
         prepared.clear()
         add(Row("sqlite-utils insert --csv --pk so_cccd --no-detect-types (CLI)", t_cli, 100_000))
         add(Row("sqlite-utils library, one transaction, WAL, no validation", t_lib, 100_000))
@@ -432,6 +454,14 @@ def main() -> None:
                 t_floor,
                 100_000,
                 f"{t_cli / t_floor:.2f}× CLI: the most any import into this schema reaches",
+            )
+        )
+        add(
+            Row(
+                "its rows read and checked alone (the import, each row dropped unwritten)",
+                t_read,
+                100_000,
+                f"{t_cli / t_read:.2f}× CLI: the most the import's reading allows",
             )
         )
         add(
