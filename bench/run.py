@@ -428,7 +428,14 @@ def main() -> None:
         def roster_read(i: int) -> float:
             db = fresh(work, f"read-{i}.db")
             args = ("import", "roster", str(roster), "--as-of", "2019-12-31")
-            return dropping(db, run(read_alone(db, *args))[0])
+            seconds = run(read_alone(db, *args))[0]
+            conn = sqlite3.connect(db)  # every row read, none written
+            read, written = conn.execute(
+                "SELECT (SELECT sum(rows) FROM import_log), (SELECT count(*) FROM person)"
+            ).fetchone()
+            conn.close()
+            assert (read, written) == (100_000, 0), (read, written)
+            return dropping(db, seconds)
 
         runs = (roster_cli, roster_lib, roster_raw, roster_cqn, roster_again, roster_floor)
         t_cli, t_lib, t_raw, t_cqn, t_again, t_floor, t_read = best_in_turn(
