@@ -401,20 +401,21 @@ def main() -> None:
             out = work / f"raw-{i}.db"
             return dropping(out, timed(lambda: plain_executemany(out, roster, keyed=False)))
 
+        importing = ("import", "roster", str(roster), "--as-of", "2019-12-31")
+
         def roster_cqn(i: int) -> float:
             db = fresh(work, f"roster-{i}.db")
-            return run(cqn(db, "import", "roster", str(roster), "--as-of", "2019-12-31"))[0]
+            return run(cqn(db, *importing))[0]
 
         def roster_again(i: int) -> float:  # into the database of ``roster_cqn(i)``
             db = work / f"roster-{i}.db"
-            args = ("import", "roster", str(roster), "--as-of", "2019-12-31", "--force")
-            return dropping(db, run(cqn(db, *args))[0])
+            return dropping(db, run(cqn(db, *importing, "--force"))[0])
 
         # The rows an import writes, as it writes them (read back from one import).
         from cqn_cli.ingest.roster import _INSERT_COLUMNS, _db
 
         rows_db = fresh(work, "rows.db")
-        run(cqn(rows_db, "import", "roster", str(roster), "--as-of", "2019-12-31"))
+        run(cqn(rows_db, *importing))
         conn = sqlite3.connect(rows_db)
         names = ", ".join(map(_db, _INSERT_COLUMNS))
         prepared = conn.execute(f"SELECT {names} FROM person ORDER BY id").fetchall()
@@ -427,8 +428,7 @@ def main() -> None:
 
         def roster_read(i: int) -> float:
             db = fresh(work, f"read-{i}.db")
-            args = ("import", "roster", str(roster), "--as-of", "2019-12-31")
-            seconds = run(read_alone(db, *args))[0]
+            seconds = run(read_alone(db, *importing))[0]
             conn = sqlite3.connect(db)  # every row read, none written
             read, written = conn.execute(
                 "SELECT (SELECT sum(rows) FROM import_log), (SELECT count(*) FROM person)"

@@ -201,7 +201,7 @@ class GroupsLoader(_ActivityLoader):
     def row(self, line: int, cells: Sequence[Cell]) -> list[RowProblem]:
         values, problems = self.parse(line, cells)
         refused = {p.column for p in problems}  # a bad date does not hide a bad ward
-        ward_id, more = self.ward_of(line, values, refused, self.wards, self.default_ward)
+        ward_id, more = self.ward_of(line, values, refused)
         problems += more
         if problems or ward_id is None:
             return problems

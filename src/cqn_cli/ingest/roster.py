@@ -407,7 +407,7 @@ class RosterLoader(RowLoader):
         # id are looked at all the same (the checks across fields need every field).
         refused = {p.column for p in problems} if problems else set()
         warnings: list[tuple[str, str]] = []
-        ward_id, more = self.ward_of(line, values, refused, self.wards, self.default_ward)
+        ward_id, more = self.ward_of(line, values, refused)
         problems += more
         if ward_id is not None:
             values["ward"] = ward_id

@@ -65,6 +65,10 @@ class RowLoader:
     fields: Sequence[Field] = ()
     checks_references = False  # see ``engine.Loader``
     needs_ward = False  # see ``engine.Loader``
+    # Of a loader whose rows name a ward (``ward_of``): the registry, set in ``start``,
+    # and ``--ward``.
+    wards: WardIndex
+    default_ward: str | None = None
 
     def __init__(self, db: Database, *, as_of: dt.date, today: dt.date) -> None:
         self.db = db
@@ -200,18 +204,13 @@ class RowLoader:
         return any(c is not None and c.index + 1 in columns for c in map(self.col, fields))
 
     def ward_of(
-        self,
-        line: int,
-        values: dict[str, Any],
-        refused: set[int | None],
-        wards: WardIndex,
-        default_ward: str | None,
+        self, line: int, values: dict[str, Any], refused: set[int | None]
     ) -> tuple[str | None, list[RowProblem]]:
-        """The ward a row names (its cell, else ``--ward``) as read on the import's date,
-        or the problem; nothing when its cell was refused already."""
+        """The ward a row names (its cell, else ``--ward``) as read on the import's date
+        in ``self.wards``, or the problem; nothing when its cell was refused already."""
         if refused and self.among(refused, ("phuong",)):
             return None, []
-        written = values.get("ward") or default_ward
+        written = values.get("ward") or self.default_ward
         found = self._ward_ids.get(written)  # a column of a few names, over and over
         if found is not None:
             return found, []
@@ -219,7 +218,7 @@ class RowLoader:
         if not written:
             return None, [self.problem(line, col, None, "value.required")]
         try:
-            found = wards.resolve(written, self.as_of).id
+            found = self.wards.resolve(written, self.as_of).id
         except FieldProblem as p:
             return None, [self.problem(line, col, written, p.key, **p.params)]
         self._ward_ids[written] = found
