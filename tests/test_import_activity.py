@@ -507,6 +507,34 @@ def test_reference_by_name_reads_the_ward_on_the_as_of_map(
     assert memberships(query) == [(2, "XH-CLB01", "2019-01-01", None, None)]
 
 
+def test_reference_by_name_in_a_2019_ward_finds_one_held_in_the_ward_it_became(
+    cqn: Run, query: Query, tmp_path: Path
+) -> None:
+    """Held in today's phường Thanh Khê (a roster typed without --as-of); a 2019 members
+    file names him in Xuân Hà, which became part of it: him. Hòa Khê, in force beside
+    Xuân Hà in 2019, is not where a 2019 person of Xuân Hà lives."""
+    roster = write_csv(
+        tmp_path / "r.csv",
+        "Họ và tên,Năm sinh,Phường\nNguyễn Văn Hùng,1955,Thanh Khê\nTrần Văn Nam,1956,Hòa Khê\n",
+    )
+    imported(cqn, "roster", roster)
+    imported(cqn, "groups", write_csv(tmp_path / "g.csv", GROUPS), *AS_2019)
+    f = write_csv(
+        tmp_path / "m.csv",
+        "Họ và tên,Năm sinh,Phường,Mã nhóm,Ngày tham gia\n"
+        "Nguyễn Văn Hùng,1955,Xuân Hà,XH-CLB01,01/01/2019\n",
+    )
+    imported(cqn, "members", f, *AS_2019)
+    assert memberships(query) == [(1, "XH-CLB01", "2019-01-01", None, None)]
+    other = write_csv(
+        tmp_path / "m2.csv",
+        "Họ và tên,Năm sinh,Phường,Mã nhóm,Ngày tham gia\n"
+        "Trần Văn Nam,1956,Xuân Hà,XH-CLB01,01/01/2019\n",
+    )
+    lines = refused(cqn, query, "members", other, *AS_2019)
+    assert any("Trần Văn Nam" in line for line in lines), lines
+
+
 MEMBER_HEADER = "Mã CQN,Mã nhóm,Ngày tham gia,Ngày rời\n"
 
 

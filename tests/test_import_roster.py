@@ -1251,6 +1251,62 @@ def test_same_roster_sent_again_on_todays_map_matches_everybody(
     assert query("SELECT DISTINCT ward_id FROM person") == [("tk-an-khe",)]
 
 
+def test_roster_typed_on_todays_map_then_sent_dated_2019_matches_everybody(
+    cqn: Run, query: Query, tmp_path: Path
+) -> None:
+    """The other way round: imported first without --as-of (An Khê read as today's 20305),
+    then corrected with --as-of 2019: the same people, now in the finer 2019 ward."""
+    sample = SAMPLE / "roster" / "09-an-khe.csv"
+    rows = SAMPLE_FILES["09-an-khe.csv"][0]
+    assert cqn("import", "roster", sample).exit_code == 0
+    assert query("SELECT DISTINCT ward_id FROM person") == [("dn-an-khe",)]
+    without_cccd = query("SELECT count(*) FROM person WHERE national_id IS NULL")[0][0]
+    assert without_cccd > 0  # those matched by name, birth date and ward
+    again = cqn("import", "roster", sample, *AS_2019)
+    assert again.exit_code == 0, again.output
+    assert f"thêm 0, cập nhật {rows}," in again.stdout
+    assert "có thể trùng" not in again.stderr
+    assert query("SELECT count(*), count(DISTINCT ward_id), min(ward_id) FROM person") == [
+        (rows, 1, "tk-an-khe")
+    ]
+    # And sent once more on today's map: nobody changes, the finer ward is kept.
+    third = cqn("import", "roster", sample, "--force")
+    assert third.exit_code == 0, third.output
+    assert f"thêm 0, cập nhật 0, không đổi {rows}," in third.stdout
+    assert query("SELECT DISTINCT ward_id FROM person") == [("tk-an-khe",)]
+
+
+def test_a_2019_row_is_the_person_held_in_the_ward_it_became_part_of(
+    cqn: Run, query: Query, tmp_path: Path
+) -> None:
+    """Held in today's phường Thanh Khê; a 2019 file names him in Hòa Khê, which became
+    part of it: the same man, moved into the finer ward. Two namesakes in two 2019 wards
+    that both became part of it cannot both be him: the second is refused, pointing to
+    the first (a national id would tell them apart), and nothing is written."""
+    now = write_csv(
+        tmp_path / "now.csv", "Họ và tên,Ngày sinh,Phường\nNguyễn Văn Hùng,1955,Thanh Khê\n"
+    )
+    assert cqn("import", "roster", now).exit_code == 0
+    assert query("SELECT id, ward_id FROM person") == [(1, "dn-thanh-khe")]
+    two = write_csv(
+        tmp_path / "two.csv",
+        "Họ và tên,Ngày sinh,Phường\n"
+        "Nguyễn Văn Hùng,1955,Hòa Khê\n"
+        "Nguyễn Văn Hùng,1955,Thanh Khê Đông\n",
+    )
+    refused = cqn("import", "roster", two, *AS_2019)
+    assert refused.exit_code == 1
+    assert f"{two}:3: là người mà dòng 2 vừa đổi họ tên hoặc phường" in refused.stderr
+    assert query("SELECT id, ward_id FROM person") == [(1, "dn-thanh-khe")]
+    one = write_csv(
+        tmp_path / "one.csv", "Họ và tên,Ngày sinh,Phường\nNguyễn Văn Hùng,1955,Hòa Khê\n"
+    )
+    r = cqn("import", "roster", one, *AS_2019)
+    assert r.exit_code == 0, r.output
+    assert "thêm 0, cập nhật 1," in r.stdout
+    assert query("SELECT id, ward_id FROM person") == [(1, "tk-hoa-khe")]
+
+
 def test_namesakes_of_two_2019_wards_merged_later_stay_two_people(
     cqn: Run, query: Query, tmp_path: Path
 ) -> None:

@@ -656,7 +656,7 @@ class PersonResolver:
         if ward:
             place = self.wards.resolve(ward, self.as_of).id
             named = [
-                (pk, h) for pk, h in named if self.wards.same_place(h.ward_id, place, self.as_of)
+                (pk, h) for pk, h in named if self.wards.one_place(h.ward_id, place, self.as_of)
             ]
         candidates = [pk for pk, _ in _once(named)]
         if len(candidates) == 1:

@@ -193,6 +193,25 @@ class WardIndex:
         """
         return a == b or self.on_map(a, day).id == self.on_map(b, day).id
 
+    def rolls_into(self, a: str, b: str, day: dt.date) -> bool:
+        """Whether ward ``a`` is ward ``b`` on the map of ``day``, or, when ``b`` came into
+        force only after ``day``, on the map of ``b``'s first day (20224, An Khê of 2019,
+        is 20305, the An Khê of 2025; Hòa Khê is not Thanh Khê Đông in 2019, though it
+        became part of it in 2025: both were in force)."""
+        later = self.wards[b].valid_from
+        if later is not None and later > day.isoformat():
+            day = dt.date.fromisoformat(later)
+        return self.on_map(a, day).id == b
+
+    def one_place(self, a: str, b: str, day: dt.date) -> bool:
+        """Whether a person held in ward ``a`` and one written in ward ``b`` on the map
+        of ``day`` live in one place: the same ward on that map, or one of them a ward
+        of a later map that the other had become part of (a roster typed on today's map,
+        then sent again dated 2019: its 20224 is the held 20305)."""
+        return (
+            self.same_place(a, b, day) or self.rolls_into(a, b, day) or self.rolls_into(b, a, day)
+        )
+
     def on_map(self, ward_id: str, map_date: dt.date) -> Ward:
         """The ward that ``ward_id`` had become by ``map_date`` (SPEC §4 ward map).
 

@@ -493,9 +493,11 @@ class RosterLoader(RowLoader):
                     )
                 ]
         else:
-            # Same place on the map of the file's date: a 2019 ward and the ward it became.
+            # One place: the same ward on the map of the file's date, or a ward of a
+            # later map and one that became part of it (either way round: a roster
+            # typed on today's map, then sent again dated 2019).
             candidates = idx.natural(
-                named, birth, lambda w: self.wards.same_place(w, ward_id, self.as_of)
+                named, birth, lambda w: self.wards.one_place(w, ward_id, self.as_of)
             )
             if cccd is not None:  # a known person whose number arrives only now
                 candidates = [(c, h) for c, h in candidates if h.national_id is None]
@@ -544,10 +546,11 @@ class RosterLoader(RowLoader):
                 listed = ", ".join(idx.label(c, h) for c, h in namesakes[:5]) if kept else ""
                 self.warn(line, None, "warn.possible_duplicate", candidates=listed)
             return self._add(line, self._new_row(values, keys, digest))
-        if held.ward_id != ward_id and self.wards.on_map(held.ward_id, self.as_of).id == ward_id:
+        if held.ward_id != ward_id and self.wards.rolls_into(held.ward_id, ward_id, self.as_of):
             # The file names the ward that the held one became: keep the finer, older
             # ward, which rolls up to the same place on today's map and to the right
-            # one on the map of its own time.
+            # one on the map of its own time. (The other way round, the file's finer
+            # ward replaces the held one.)
             values["ward"] = ward_id = held.ward_id
         if by_cccd and held.name_key != name_key:
             # Allowed (SPEC §3: only name AND birth date differing is a conflict), but said.
@@ -668,15 +671,16 @@ class RosterLoader(RowLoader):
         return problems
 
     def _places(self, ward_id: str) -> frozenset[str]:
-        """The wards a person of ``ward_id`` may be matched or warned about in: the same
-        place on the file's map (matching) or on today's (namesakes)."""
+        """The wards a person of ``ward_id`` may be matched or warned about in: one place
+        on the file's map (matching: see ``WardIndex.one_place``) or on today's
+        (namesakes)."""
         found = self._wards_near.get(ward_id)
         if found is None:
             wards = self.wards.wards
             found = frozenset(
                 w
                 for w in wards
-                if self.wards.same_place(w, ward_id, self.as_of)
+                if self.wards.one_place(w, ward_id, self.as_of)
                 or self.wards.same_place(w, ward_id, self.today)
             )
             self._wards_near[ward_id] = found
