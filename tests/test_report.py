@@ -275,6 +275,19 @@ def test_period_errors_are_exit_2(loaded: Run) -> None:
     for edge in ("1900", "1900Q1", "1900-01"):
         r = loaded("report", "--period", edge, "-f", "json")
         assert r.exit_code == 0, (edge, r.output)
+    # A period so long that the one before it would begin before year 1 (a year
+    # mistyped: 9019 for 2019) is said in one line, not a crash; a long one is reported.
+    for start, end in (("01/01/2019", "31/12/9019"), ("01/01/1900", "31/12/9998")):
+        r = loaded("report", "--from", start, "--to", end, lang="en")
+        assert r.exit_code == 2, r.output
+        assert r.stdout == ""
+        assert r.stderr.strip() == (
+            f"The period {start}–{end} is too long: the period before it, which the report"
+            " compares it with, would begin before year 1 (a year mistyped?)."
+        )
+    r = loaded("report", "--from", "01/01/1900", "--to", "31/12/2019", "-f", "json")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["params"]["previous"]["from"] == "1780-01-01"
 
 
 @pytest.mark.parametrize("edge", ["9998", "9998Q4", "9998-12"])

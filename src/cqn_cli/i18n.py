@@ -1089,6 +1089,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Dùng --period hoặc --from/--to, không dùng cả hai.",
         "Use --period or --from/--to, not both.",
     ),
+    "usage.no_previous_period": (
+        "Kỳ {period} quá dài: kỳ trước nó, để so sánh trong báo cáo, sẽ bắt đầu trước năm 1"
+        " (gõ nhầm năm?).",
+        "The period {period} is too long: the period before it, which the report compares"
+        " it with, would begin before year 1 (a year mistyped?).",
+    ),
     "usage.period_backwards": ("--to trước --from.", "--to is before --from."),
     "usage.period_in_future": (
         "Kỳ {period} chưa bắt đầu: chưa có gì để tính.",

@@ -39,7 +39,16 @@ class Period:
     def previous(self) -> Period:
         """The period of equal length just before this one: a year before a year, a
         quarter before a quarter, a month before a month; whole months given by dates
-        (01/01–30/06) the same number of months before; else the same number of days."""
+        (01/01–30/06) the same number of months before; else the same number of days.
+        A period so long that the one before it would begin before year 1 (``--from
+        01/01/1900 --to 31/12/9019``, a year mistyped) has none: a usage error."""
+        try:
+            return self._previous()
+        except (ValueError, OverflowError):  # before dt.date.min
+            shown = self.label or f"{self.start:%d/%m/%Y}–{self.end:%d/%m/%Y}"
+            raise UsageError("usage.no_previous_period", period=shown) from None
+
+    def _previous(self) -> Period:
         from dateutil.relativedelta import relativedelta
 
         if self.label is not None:
