@@ -912,6 +912,43 @@ def test_skip_bad_rejects_in_utf8_with_commas(cqn: Run, query: Query, tmp_path: 
     assert "năm chỉ có 2 chữ số" in table[1][4]
 
 
+def test_skip_bad_with_not_one_good_row_is_refused_and_writes_the_rejects(
+    cqn: Run, query: Query, tmp_path: Path
+) -> None:
+    """Every row rejected: nothing to write, so exit 1 as a refused file (a cron job must
+    not read it as done), each bad row said, the rejects written to be corrected, no
+    import recorded (the same bytes import once fixed). A file of no rows likewise."""
+    f = write_csv(
+        tmp_path / "in.csv",
+        "Họ và tên,Năm sinh,Phường\nNguyễn Văn An,52,Xuân Hà\nTrần Văn Bình,1950,Nowhere\n",
+    )
+    rejects = tmp_path / "rejects.csv"
+    r = cqn("import", "roster", f, *AS_2019, "--skip-bad", "--rejects", rejects, lang="en")
+    assert r.exit_code == 1, r.output
+    assert r.stdout == ""
+    lines = r.stderr.splitlines()
+    assert [line.split(" ")[0] for line in lines[:2]] == [f"{f}:2:2", f"{f}:3:3"]
+    assert lines[2:] == [
+        f"{f}: 2 bad row(s); nothing was written.",
+        f"Rejected rows written to {rejects}.",
+    ]
+    table = list(csv.reader(io.StringIO(rejects.read_text(encoding="utf-8"))))
+    assert [row[:3] for row in table[1:]] == [
+        ["Nguyễn Văn An", "52", "Xuân Hà"],
+        ["Trần Văn Bình", "1950", "Nowhere"],
+    ]
+    assert query("SELECT count(*) FROM person") == [(0,)]
+    assert query("SELECT count(*) FROM import_log") == [(0,)]
+    # A dry run says the same, and writes no rejects.
+    rejects.unlink()
+    dry = cqn("import", "roster", f, *AS_2019, "--skip-bad", "--rejects", rejects, "--dry-run")
+    assert dry.exit_code == 1 and not rejects.exists()
+    empty = write_csv(tmp_path / "empty.csv", "Họ và tên,Năm sinh,Phường\n")
+    none = cqn("import", "roster", empty, *AS_2019, "--skip-bad", "--rejects", rejects)
+    assert none.exit_code == 1 and not rejects.exists()
+    assert query("SELECT count(*) FROM import_log") == [(0,)]
+
+
 def test_the_reason_of_a_short_row_is_under_its_heading(
     cqn: Run, query: Query, tmp_path: Path
 ) -> None:

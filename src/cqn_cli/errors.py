@@ -88,6 +88,7 @@ class ImportRefused(DataError):
             super().__init__("import.file_refused", path=path)
         self.path = path
         self.problems = problems
+        self.rejects_path: str | None = None  # ``--rejects`` written all the same
 
     def named(self, path: str) -> None:
         """Said of the file as the user named it (a copy of it was read)."""

@@ -204,6 +204,10 @@ def _run(ctx: typer.Context, kind: str) -> None:
             bar.stop()
             if isinstance(outcome, ImportRefused):  # each file stands alone: report, go on
                 report_error(outcome)
+                if outcome.rejects_path is not None:  # --skip-bad, and not one good row
+                    from cqn_cli.render.output import message
+
+                    message(t("import.rejects_written", path=outcome.rejects_path))
                 failed += 1
             else:
                 print_result(outcome, written_to=warnings_file, hint=True)

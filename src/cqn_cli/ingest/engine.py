@@ -583,21 +583,23 @@ def run_import(
         late = loader.finish()
         problems.extend(late)
         # A problem seen only once every row is in involves rows already written:
-        # it refuses the whole file, --skip-bad or not.
-        if problems and (late or not options.skip_bad):
+        # it refuses the whole file, --skip-bad or not. So does --skip-bad with not one
+        # good row: nothing would be written, and a script must not take it for done.
+        every_row = len(bad_lines) == counts.rows
+        if problems and (late or not options.skip_bad or every_row):
             ordered = sorted(problems, key=lambda p: (p.line, p.column or 0))
-            raise ImportRefused(display, ordered, rows=counts.rows > 0)
+            refused = ImportRefused(display, ordered, rows=counts.rows > 0)
+            if options.skip_bad and not late and bad_lines and not options.dry_run:
+                refused.rejects_path = _write_rejects(src, options, header_line, problems)
+            raise refused
         loader.counts.rejected = len(bad_lines)
         if options.dry_run:
             if nested:
                 conn.execute("RELEASE import_file")
                 committed = True
             return result
-        if options.skip_bad and options.rejects is not None and bad_lines:
-            from cqn_cli.ingest.rejects import write_rejects
-
-            write_rejects(src, options.rejects, header_line, problems)
-            result.rejects_path = str(options.rejects)
+        if options.skip_bad and bad_lines:
+            result.rejects_path = _write_rejects(src, options, header_line, problems)
         c = loader.counts
         conn.execute(
             "INSERT INTO import_log (kind, file_name, sha256, as_of, rows, inserted, updated,"
@@ -634,6 +636,18 @@ def run_import(
                     store.rollback(db)
         with contextlib.suppress(sqlite3.Error):
             conn.execute(f"PRAGMA cache_size = {store.READ_CACHE}")
+
+
+def _write_rejects(
+    src: Source, options: ImportOptions, header_line: int, problems: list[RowProblem]
+) -> str | None:
+    """``--rejects FILE`` written with the rows refused (see ``rejects``), if given."""
+    if options.rejects is None:
+        return None
+    from cqn_cli.ingest.rejects import write_rejects
+
+    write_rejects(src, options.rejects, header_line, problems)
+    return str(options.rejects)
 
 
 def import_files(
