@@ -335,6 +335,24 @@ def test_forget_erases_personal_fields_everywhere_but_keeps_the_counts(
     assert trail[1]["changes"]["forgotten_on"][0] is None
 
 
+def test_an_erased_person_is_listed_last_and_said_erased_on_screen(
+    cqn: Run, held: None, query: Query
+) -> None:
+    """Still on the roster (the figures count them), but with no name: the listing puts
+    them after the named, by id, and the screen says "(erased)", not a blank; a file
+    holds what is held (an empty name)."""
+    named = query("SELECT count(*) FROM person WHERE full_name != ''")[0][0]
+    assert named >= 2
+    ok(cqn, "person", "forget", "CQN000001", "--yes")
+    rows = json.loads(ok(cqn, "person", "list", "-f", "json").stdout)["rows"]
+    assert [r["id"] for r in rows].index("CQN000001") == len(rows) - 1 == named - 1
+    assert rows[-1]["full_name"] == ""
+    table = cqn("person", "list", "-f", "table", lang="en")
+    assert table.exit_code == 0, table.output
+    last = [line for line in table.stdout.splitlines() if "CQN" in line][-1]
+    assert "CQN000001" in last and "(erased)" in last
+
+
 def test_forget_twice_says_so_and_needs_yes_off_a_terminal(
     cqn: Run, held: None, query: Query
 ) -> None:

@@ -354,7 +354,10 @@ def to_row(record: dict[str, Any], *, reveal: bool) -> dict[str, Any]:
 
 
 def _sorted(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    return sorted(records, key=lambda r: (vn_name_sort_key(r["full_name"]), r["id"]))
+    """Vietnamese name order; the erased (``person forget``: no name) last, by id."""
+    return sorted(
+        records, key=lambda r: (r["full_name"] == "", vn_name_sort_key(r["full_name"]), r["id"])
+    )
 
 
 def list_people(

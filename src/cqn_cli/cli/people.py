@@ -87,6 +87,9 @@ def _print_people(rows: list[dict[str, Any]], fmt: FormatOpt, params: dict[str, 
     chosen = resolve_format(fmt)
     # Files get every field (they import back); the screen gets the columns that fit.
     columns = _all_columns() if chosen in ("csv", "xlsx") else _list_columns()
+    if chosen == "table":  # an erased person has no name: said so, not a blank
+        shown = t("audit.erased")
+        rows = [{**r, "full_name": shown} if r["full_name"] == "" else r for r in rows]
     render_rows(
         rows,
         columns,
