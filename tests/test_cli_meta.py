@@ -337,6 +337,17 @@ def test_a_refused_value_is_said_in_the_chosen_language(
             assert not [w for w in typer_words if w in r.stderr], r.stderr
 
 
+def test_a_language_not_offered_is_named(tmp_path: Path) -> None:
+    """``--lang fr``: said (in the default language, none other having been chosen) with
+    the value refused and the ones offered."""
+    r = CliRunner().invoke(app, ["--lang", "fr", "person", "list"], prog_name="cqn")
+    assert r.exit_code == 2
+    assert r.stderr == (
+        "cqn: giá trị không hợp lệ cho '--lang': 'fr' không phải một trong: vi, en."
+        " — xem 'cqn --help'.\n"
+    )
+
+
 _LOADED = (
     "import atexit, sys\n"
     "heavy = ('openpyxl', 'rich', 'cqn_cli.render.documents', 'sqlite_utils', 'dateutil')\n"

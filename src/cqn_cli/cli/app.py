@@ -256,7 +256,7 @@ def _version(value: bool) -> None:
 
 def _lang(value: str | None) -> str | None:
     if value is not None and value not in LANGS:
-        raise typer.BadParameter("vi | en")
+        raise typer.BadParameter(t("usage.one_of", value=value, choices=", ".join(LANGS)))
     if value is not None:  # now, for what is said before any command runs (cqn --lang en)
         set_lang(value)
     return value
