@@ -949,6 +949,28 @@ def test_skip_bad_with_not_one_good_row_is_refused_and_writes_the_rejects(
     assert query("SELECT count(*) FROM import_log") == [(0,)]
 
 
+def test_a_rejected_row_gets_its_reason_not_its_warnings(
+    cqn: Run, query: Query, tmp_path: Path
+) -> None:
+    """With --skip-bad, a rejected row's warnings (a national id that lost its leading
+    zero) are not said beside its reason: it was not imported; a good row's still are."""
+    f = write_csv(
+        tmp_path / "in.csv",
+        "Họ và tên,Năm sinh,Giới tính,Số CCCD,Phường,Nhập ngũ,Xuất ngũ\n"
+        "Nguyễn Văn An,1952,Nam,48052000101,Xuân Hà,,\n"
+        "Trần Thị Bình,1960,Nữ,48160000202,Nowhere,,\n"  # no such ward
+        "Lê Văn Cường,1960,Nam,48060000303,Xuân Hà,1980,1975\n",  # discharged before
+    )
+    rejects = tmp_path / "rejects.csv"
+    r = cqn("import", "roster", f, *AS_2019, "--skip-bad", "--rejects", rejects)
+    assert r.exit_code == 0, r.output
+    padded = [line for line in r.stderr.splitlines() if "mất số 0 đầu" in line]
+    assert padded == [
+        f"{f}:2:4 [Số CCCD]: số CCCD mất số 0 đầu (Excel coi nó là một số); đã thêm lại."
+    ]
+    assert query("SELECT national_id FROM person") == [(AN_CCCD,)]
+
+
 def test_the_reason_of_a_short_row_is_under_its_heading(
     cqn: Run, query: Query, tmp_path: Path
 ) -> None:

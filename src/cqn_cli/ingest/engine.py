@@ -593,6 +593,8 @@ def run_import(
                 refused.rejects_path = _write_rejects(src, options, header_line, problems)
             raise refused
         loader.counts.rejected = len(bad_lines)
+        if bad_lines:  # a rejected row's warnings: its reason is what it needs (rejects)
+            loader.warnings[:] = [w for w in loader.warnings if w.line not in bad_lines]
         if options.dry_run:
             if nested:
                 conn.execute("RELEASE import_file")
