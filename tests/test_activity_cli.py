@@ -667,7 +667,7 @@ def test_a_person_not_found_is_said_where_given_and_who_they_might_be(
         f"[{sheet}:4]: không ai tên 'Đỗ Văn Giang' có ngày sinh 02/1950",
         f"[--excused Nguyễn Văn An]: người này đã được điểm danh ở {sheet}:1",
         "[--absent Hồ Văn Hùng, , An Khê]: không ai tên 'Hồ Văn Hùng' ở Phường An Khê",
-        "5 giá trị không hợp lệ; không ghi gì.",
+        "5 giá trị bị từ chối; không ghi gì.",
     ]
 
 

@@ -607,8 +607,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path}: the file is refused; nothing was written.",
     ),
     "options.refused": (
-        "{count} giá trị không hợp lệ; không ghi gì.",
-        "{count} invalid value(s); nothing was written.",
+        "{count} giá trị bị từ chối; không ghi gì.",
+        "{count} value(s) refused; nothing was written.",
     ),
     "import.already": (
         "{path}: tệp giống hệt đã nhập lúc {when}; không có gì thay đổi (dùng --force để nhập lại).",
