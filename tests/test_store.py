@@ -142,6 +142,14 @@ def test_missing_database_is_not_created_by_other_commands(tmp_path: Path) -> No
     assert result.exit_code == 3
     assert "cqn init" in result.stderr
     assert not path.exists()
+    # In a folder that is not there either, `cqn init` would not help: said so.
+    astray = tmp_path / "nowhere" / "x.db"
+    result = CliRunner().invoke(app, ["--db", str(astray), "--lang", "en", "person", "list"])
+    assert result.exit_code == 3
+    assert result.stderr == (
+        f"No database at {astray}, nor a folder {astray.parent}: check --db (or CQN_DB).\n"
+    )
+    assert not astray.parent.exists()
 
 
 def test_newer_schema_is_refused_with_exit_3(tmp_path: Path) -> None:

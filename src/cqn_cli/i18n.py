@@ -289,6 +289,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Chưa có cơ sở dữ liệu {path}: hãy chạy 'cqn init' trước.",
         "No database at {path}: run 'cqn init' first.",
     ),
+    "db.missing_folder": (
+        "Chưa có cơ sở dữ liệu {path}, cũng không có thư mục {folder}: hãy kiểm tra lại --db"
+        " (hoặc CQN_DB).",
+        "No database at {path}, nor a folder {folder}: check --db (or CQN_DB).",
+    ),
     "db.cannot_create": (
         "Không tạo được cơ sở dữ liệu {path}: {reason}",
         "Cannot create the database {path}: {reason}",

@@ -152,6 +152,9 @@ def open_db(
 
     if not path.exists():
         if not create:
+            folder = path.absolute().parent
+            if not folder.is_dir():  # a mistyped --db: ``cqn init`` would not make it either
+                raise DatabaseError("db.missing_folder", path=str(path), folder=str(folder))
             raise DatabaseError("db.missing", path=str(path))
         try:
             _create_private_file(path, make_folder)
