@@ -1366,6 +1366,62 @@ def test_a_2019_row_is_the_person_held_in_the_ward_it_became_part_of(
     assert query("SELECT id, ward_id FROM person") == [(1, "tk-hoa-khe")]
 
 
+def test_two_2019_namesakes_with_their_numbers_are_the_held_man_and_someone_new(
+    cqn: Run, query: Query, tmp_path: Path
+) -> None:
+    """As above, the second row with a national id (the first with one or none): the
+    first is the man held (no number yet: his arrives now, or not), the second, of a
+    number, someone else, though a namesake of who the first row changed. Without a
+    number, the second may be him: refused, as above."""
+    held = "Họ và tên,Ngày sinh,Phường\nNguyễn Văn Hùng,1955,Thanh Khê\n"
+    first, second = "048055000101", "048055000202"
+    for i, numbers in enumerate(((first, second), ("", second), (first, ""))):
+        db = ("--db", str(tmp_path / f"{i}.db"))
+        assert cqn(*db, "init").exit_code == 0
+        assert cqn(*db, "import", "roster", write_csv(tmp_path / "now.csv", held)).exit_code == 0
+        two = write_csv(
+            tmp_path / f"two-{i}.csv",
+            "Họ và tên,Ngày sinh,Giới tính,Số CCCD,Phường\n"
+            f"Nguyễn Văn Hùng,1955,Nam,{numbers[0]},Hòa Khê\n"
+            f"Nguyễn Văn Hùng,1955,Nam,{numbers[1]},Thanh Khê Đông\n",
+        )
+        r = cqn(*db, "import", "roster", two, *AS_2019)
+        if numbers[1] == "":  # the second, with no number, may be the man the first changed
+            assert r.exit_code == 1, r.output
+            continue
+        assert r.exit_code == 0, r.output
+        assert "thêm 1, cập nhật 1," in r.stdout
+        people = sqlite3.connect(tmp_path / f"{i}.db").execute(
+            "SELECT id, ward_id, national_id FROM person ORDER BY id"
+        )
+        assert people.fetchall() == [
+            (1, "tk-hoa-khe", numbers[0] or None),
+            (2, "tk-thanh-khe-dong", second),
+        ]
+
+
+def test_a_number_written_in_the_ward_its_holders_became_part_of_keeps_the_finer(
+    cqn: Run, query: Query, tmp_path: Path
+) -> None:
+    """Held by national id in Hòa Khê (2019). A 2019 row of that number written in
+    today's Thanh Khê (in force only from 01/07/2025, which Hòa Khê became part of) is
+    him where he was: the finer ward is kept. Written in Thanh Khê Đông, a ward of its
+    own in 2019 (Hòa Khê joined it only in 2025), he moved: the row's ward is taken."""
+    header = "Họ và tên,Ngày sinh,Giới tính,Số CCCD,Phường\n"
+    row = "Nguyễn Văn Hùng,1955,Nam,048055000101,{}\n"
+    for i, (ward, held) in enumerate(
+        (
+            ("Hòa Khê", "tk-hoa-khe"),
+            ("Thanh Khê", "tk-hoa-khe"),
+            ("Thanh Khê Đông", "tk-thanh-khe-dong"),
+        )
+    ):
+        f = write_csv(tmp_path / f"{i}.csv", header + row.format(ward))
+        r = cqn("import", "roster", f, *AS_2019)
+        assert r.exit_code == 0, r.output
+        assert query("SELECT id, ward_id FROM person") == [(1, held)], ward
+
+
 def test_namesakes_of_two_2019_wards_merged_later_stay_two_people(
     cqn: Run, query: Query, tmp_path: Path
 ) -> None:

@@ -499,8 +499,13 @@ class RosterLoader(RowLoader):
             candidates = idx.natural(
                 named, birth, lambda w: self.wards.one_place(w, ward_id, self.as_of)
             )
-            if cccd is not None:  # a known person whose number arrives only now
-                candidates = [(c, h) for c, h in candidates if h.national_id is None]
+            if cccd is not None:  # a known person whose number arrives only now; not
+                # who a row before changed (taken by it: a number is someone else)
+                candidates = [
+                    (c, h)
+                    for c, h in candidates
+                    if h.national_id is None and not idx.is_former(c, h)
+                ]
             if len(candidates) > 1:
                 listed = ", ".join(idx.label(c, h) for c, h in candidates)
                 return [self.problem(line, None, None, "row.ambiguous_person", candidates=listed)]
