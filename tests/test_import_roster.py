@@ -971,6 +971,33 @@ def test_a_rejected_row_gets_its_reason_not_its_warnings(
     assert query("SELECT national_id FROM person") == [(AN_CCCD,)]
 
 
+def test_the_warnings_said_and_counted_are_the_imported_rows_only(
+    cqn: Run, query: Query, tmp_path: Path
+) -> None:
+    """More rejected rows with a warning than are kept in full (``WARNINGS_DETAILED``),
+    then good rows with one: those said, and the number of the rest, are the good rows'
+    alone, not what the rejected ones took of the room or the count."""
+    from cqn_cli.ingest.rows import WARNINGS_DETAILED
+
+    bad, good = WARNINGS_DETAILED + 100, 200
+    lines = ["Họ và tên,Năm sinh,Giới tính,Số CCCD,Phường"]
+
+    def name(i: int) -> str:  # a name of its own for each row (no digits in a name)
+        return "Người " + "".join(chr(ord("A") + int(d)) for d in f"{i:04d}").capitalize()
+
+    lines += [f"{name(i)},1950,Nam,4805000{i:04d},Nowhere" for i in range(bad)]
+    lines += [f"{name(i)},1950,Nam,4805001{i:04d},Xuân Hà" for i in range(good)]
+    f = write_csv(tmp_path / "many.csv", "\n".join(lines) + "\n")
+    rejects = tmp_path / "rejects.csv"
+    r = cqn("import", "roster", f, *AS_2019, "--skip-bad", "--rejects", rejects, lang="en")
+    assert r.exit_code == 0, r.output
+    said = [line for line in r.stderr.splitlines() if "leading zeros" in line]
+    assert said and all(int(line.split(":")[1]) > bad + 1 for line in said)  # good rows'
+    more = next(line for line in r.stderr.splitlines() if line.startswith("… and "))
+    assert int(more.split()[2]) + len(said) == good
+    assert query("SELECT count(*) FROM person") == [(good,)]
+
+
 def test_the_reason_of_a_short_row_is_under_its_heading(
     cqn: Run, query: Query, tmp_path: Path
 ) -> None:

@@ -13,7 +13,7 @@ import gc
 import json
 import sqlite3
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -181,7 +181,7 @@ def prepared_apart(
     width: int,
     strict: bool,
     path: str,
-) -> Iterator[tuple[int, list[RowProblem], Any]]:
+) -> Generator[tuple[int, list[RowProblem], Any], None, None]:
     """The rows of ``data`` as (line, problem of its width, ``loader.prepare``), read and
     prepared by a child process: a ``fork`` of this one, which goes on reading where
     this one stopped, touches no database and ends with the last row, or with what
@@ -554,30 +554,39 @@ def run_import(
         conn.execute(f"PRAGMA cache_size = {store.IMPORT_CACHE}")  # restored below
         loader.start(header, header_cells, header_line)
         bad_lines: dict[int, str] = {}
-        counts, check_row = loader.counts, loader.row
+        counts, warnings = loader.counts, loader.warnings
+        # Each row as (line, the problem of its width if any, what ``check`` takes).
+        checked: Generator[tuple[int, list[RowProblem], Any], None, None]
+        check: Callable[[int, Any], list[RowProblem]]
         apart = _apart(loader, src)
         if apart is None:
-            for line, cells in data:
+            checked = (
+                (line, _field_count(line, cells, width, strict_width) if len(cells) != width
+                 else [], cells)
+                for line, cells in data
+            )  # fmt: skip
+            check = loader.row
+        else:  # read and prepared by a second process meanwhile
+            checked = prepared_apart(data, apart, width, strict_width, display)
+            check = apart.take
+        # With --skip-bad, a rejected row's warnings are dropped (its reason is what it
+        # needs): those it was given, kept or counted, are undone.
+        skip = options.skip_bad
+        kept = counted = 0
+        with contextlib.closing(checked):  # stopped: the second process ends at once
+            for line, width_problems, row in checked:
                 counts.rows += 1
                 if tick is not None and not counts.rows % TICK_EVERY:
                     tick(display, counts.rows)
-                found = len(cells) != width and _field_count(line, cells, width, strict_width)
-                row_problems = found or check_row(line, cells)
+                if skip:
+                    kept, counted = len(warnings), counts.warnings_not_kept
+                row_problems = width_problems or check(line, row)
                 if row_problems:
                     problems.extend(row_problems)
                     bad_lines.setdefault(line, row_problems[0].key)
-        else:
-            # The same, the rows read and prepared by a second process meanwhile.
-            for line, width_problems, prepared in prepared_apart(
-                data, apart, width, strict_width, display
-            ):
-                counts.rows += 1
-                if tick is not None and not counts.rows % TICK_EVERY:
-                    tick(display, counts.rows)
-                row_problems = width_problems or apart.take(line, prepared)
-                if row_problems:
-                    problems.extend(row_problems)
-                    bad_lines.setdefault(line, row_problems[0].key)
+                    if skip:
+                        del warnings[kept:]
+                        counts.warnings_not_kept = counted
         if not counts.rows:
             problems.append(RowProblem(header_line, None, None, None, "file.no_rows"))
         late = loader.finish()
@@ -593,8 +602,6 @@ def run_import(
                 refused.rejects_path = _write_rejects(src, options, header_line, problems)
             raise refused
         loader.counts.rejected = len(bad_lines)
-        if bad_lines:  # a rejected row's warnings: its reason is what it needs (rejects)
-            loader.warnings[:] = [w for w in loader.warnings if w.line not in bad_lines]
         if options.dry_run:
             if nested:
                 conn.execute("RELEASE import_file")
