@@ -998,6 +998,33 @@ def test_the_warnings_said_and_counted_are_the_imported_rows_only(
     assert query("SELECT count(*) FROM person") == [(good,)]
 
 
+def test_a_big_import_redoes_the_statistics_of_the_tables_it_wrote_only(
+    cqn: Run, query: Query, tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past ``ANALYZE_AFTER`` rows written, the planner's statistics of the person table
+    (and the audit trail) are redone; another table's are left as they were (a city's
+    two million marks would take 0.3 s to weigh again for a roster)."""
+    from cqn_cli.ingest import engine
+
+    monkeypatch.setattr(engine, "ANALYZE_AFTER", 3)
+    with sqlite3.connect(db_path) as conn:  # what a table not written keeps
+        conn.execute("ANALYZE")
+        conn.execute("INSERT INTO sqlite_stat1 VALUES ('attendance', 'attendance_person', '7 1')")
+    f = roster(
+        tmp_path,
+        "r.csv",
+        "Nguyễn Văn An,15/03/1952,Nam,,Xuân Hà,",
+        "Trần Văn Bình,1950,Nam,,Xuân Hà,",
+        "Lê Văn Cường,1948,Nam,,Tam Thuận,",
+    )
+    assert cqn("import", "roster", f, *AS_2019).exit_code == 0
+    stats = dict(query("SELECT idx, stat FROM sqlite_stat1 WHERE tbl IN ('person', 'attendance')"))
+    assert stats["person_ward"] == "3 2"  # three people, in two wards: 1.5 a ward, rounded up
+    assert stats["attendance_person"] == "7 1"
+    audit = dict(query("SELECT idx, stat FROM sqlite_stat1 WHERE tbl = 'audit'"))
+    assert audit["audit_person"] == "3 1"  # the three people's insert rows
+
+
 def test_the_reason_of_a_short_row_is_under_its_heading(
     cqn: Run, query: Query, tmp_path: Path
 ) -> None:

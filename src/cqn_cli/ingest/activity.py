@@ -184,6 +184,7 @@ class GroupsLoader(_ActivityLoader):
     """``cqn import groups``: CLB and BLL by code, upserted."""
 
     fields: Sequence[Field] = GROUPS
+    writes: tuple[str, ...] = ("groups",)
     needs_ward = True  # a person, a group: each in a ward
 
     def __init__(
@@ -289,6 +290,7 @@ class MembersLoader(_ActivityLoader):
     """``cqn import members``: who is in which group, from when to when, in which role."""
 
     fields: Sequence[Field] = MEMBERS
+    writes: tuple[str, ...] = ("membership",)
 
     def start(self, header: HeaderMap, header_cells: Sequence[Cell], header_line: int) -> None:
         super().start(header, header_cells, header_line)
@@ -444,6 +446,7 @@ class AttendanceLoader(_ActivityLoader):
     """``cqn import attendance``: one mark per person per meeting; meetings made on first sight."""
 
     fields: Sequence[Field] = ATTENDANCE
+    writes: tuple[str, ...] = ("meeting", "attendance")
     checks_references = True  # every mark's meeting and person, at once in ``finish``
 
     def start(self, header: HeaderMap, header_cells: Sequence[Cell], header_line: int) -> None:
@@ -666,6 +669,7 @@ class VisitsLoader(_ActivityLoader):
     """``cqn import visits``: a visit is (person, date, reason, visiting group); upserted."""
 
     fields: Sequence[Field] = VISITS
+    writes: tuple[str, ...] = ("visit",)
 
     def start(self, header: HeaderMap, header_cells: Sequence[Cell], header_line: int) -> None:
         super().start(header, header_cells, header_line)

@@ -162,6 +162,7 @@ class RosterLoader(RowLoader):
 
     fields: Sequence[Field] = ROSTER
     needs_ward = True  # a person, a group: each in a ward
+    writes: tuple[str, ...] = ("person",)
 
     def __init__(
         self,

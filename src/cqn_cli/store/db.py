@@ -609,11 +609,15 @@ def _foreign_keys_on(db: Database) -> None:
         db.conn.execute("PRAGMA foreign_keys = ON")
 
 
-def optimize(db: Database) -> None:
-    """After a big write: refresh the statistics SQLite's query planner uses (a third of
-    a second on 2 million marks; sampling them instead gives worse plans)."""
+def optimize(db: Database, tables: Sequence[str] | None = None) -> None:
+    """After a big write: refresh the statistics SQLite's query planner uses, of
+    ``tables`` (those written) or of every table (a third of a second on 2 million
+    marks; sampling them instead gives worse plans)."""
     with contextlib.suppress(sqlite3.Error):  # a busy reader is no reason to fail an import
-        db.execute("ANALYZE")
+        if tables is None:
+            db.execute("ANALYZE")
+        for table in tables or ():
+            db.execute(f'ANALYZE "{table}"')
 
 
 def rollback(db: Database) -> None:
