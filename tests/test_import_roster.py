@@ -1002,14 +1002,15 @@ def test_a_big_import_redoes_the_statistics_of_the_tables_it_wrote_only(
     cqn: Run, query: Query, tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Past ``ANALYZE_AFTER`` rows written, the planner's statistics of the person table
-    (and the audit trail) are redone; another table's are left as they were (a city's
-    two million marks would take 0.3 s to weigh again for a roster)."""
+    (and the audit trail) are redone, and of a table that had none; another table's are
+    left as they were (a city's two million marks would take 0.3 s to weigh again)."""
     from cqn_cli.ingest import engine
 
     monkeypatch.setattr(engine, "ANALYZE_AFTER", 3)
     with sqlite3.connect(db_path) as conn:  # what a table not written keeps
         conn.execute("ANALYZE")
         conn.execute("INSERT INTO sqlite_stat1 VALUES ('attendance', 'attendance_person', '7 1')")
+        conn.execute("DELETE FROM sqlite_stat1 WHERE tbl = 'ward'")  # never weighed: now
     f = roster(
         tmp_path,
         "r.csv",
@@ -1021,6 +1022,10 @@ def test_a_big_import_redoes_the_statistics_of_the_tables_it_wrote_only(
     stats = dict(query("SELECT idx, stat FROM sqlite_stat1 WHERE tbl IN ('person', 'attendance')"))
     assert stats["person_ward"] == "3 2"  # three people, in two wards: 1.5 a ward, rounded up
     assert stats["attendance_person"] == "7 1"
+    wards = query("SELECT count(*) FROM ward")[0][0]
+    assert (f"{wards} 1",) in query(
+        "SELECT stat FROM sqlite_stat1 WHERE idx = 'sqlite_autoindex_ward_1'"
+    )
     audit = dict(query("SELECT idx, stat FROM sqlite_stat1 WHERE tbl = 'audit'"))
     assert audit["audit_person"] == "3 1"  # the three people's insert rows
 
