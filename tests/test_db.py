@@ -349,6 +349,32 @@ def test_erasure_in_a_ward_reaches_the_district_and_merging_again_changes_nothin
     assert b"048052000101" not in raw
 
 
+def test_a_record_erased_in_one_ward_file_and_held_from_another_is_said_not_matched(
+    tmp_path: Path, district: Path
+) -> None:
+    """Two ward files that imported the same man on their own (two records): one erases
+    him. Nothing is left to recognise the erased record by, so the district adds it as
+    someone else, and says so, naming the ids to look at (or he is counted twice)."""
+    one = ward_db(tmp_path, "one", AN + BINH)
+    two = ward_db(tmp_path, "two", AN)
+    ok(two, "person", "forget", "CQN000001", "--yes")
+    r = ok(district, "--lang", "en", "db", "merge", one, two)
+    assert rows(district, "SELECT id, full_name FROM person ORDER BY id") == [
+        (1, "Nguyễn Văn An"),
+        (2, "Trần Văn Bình"),
+        (3, ""),
+    ]
+    said = [line for line in r.stderr.splitlines() if "erased" in line]
+    assert said == [
+        f"{two.name}: CQN000001 had their personal data erased there, so was added as CQN000003"
+        " (nothing is left to recognise them by): if this database holds them from another"
+        " file, erase them there too ('cqn person forget'), or they are counted twice."
+    ]
+    # Merged again: the record is the one added (by its origin), nothing said.
+    again = ok(district, "db", "merge", two)
+    assert "cqn person forget" not in again.stderr
+
+
 def test_a_merge_that_would_break_a_rule_is_a_conflict_not_a_crash(
     tmp_path: Path, district: Path
 ) -> None:

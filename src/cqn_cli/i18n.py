@@ -1713,6 +1713,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{entity}: thêm {inserted}, cập nhật {updated}, không đổi {unchanged}.",
         "{entity}: inserted {inserted}, updated {updated}, unchanged {unchanged}.",
     ),
+    "merge.erased_added": (
+        "{file}: {theirs} đã bị xoá dữ liệu cá nhân ở tệp đó, nên được thêm thành {ours}"
+        " (không còn gì để nhận ra họ): nếu ở đây đã có người này từ một tệp khác, hãy xoá"
+        " cả ở đó ('cqn person forget'), kẻo bị đếm hai lần.",
+        "{file}: {theirs} had their personal data erased there, so was added as {ours}"
+        " (nothing is left to recognise them by): if this database holds them from another"
+        " file, erase them there too ('cqn person forget'), or they are counted twice.",
+    ),
     "merge.done": ("Đã gộp {files}.", "Merged {files}."),
     # ---- export -------------------------------------------------------------
     "cmd.export": (

@@ -83,6 +83,9 @@ class MergeResult:
     counts: dict[str, Tally] = field(default_factory=dict)
     conflicts: list[Conflict] = field(default_factory=list)
     prefer: str | None = None
+    # Records erased in a ward's file that matched no record here (file, their id, ours):
+    # nothing is left to tell whether the district holds that person from another file.
+    erased_added: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 class MergeConflicts(CqnError):
@@ -331,6 +334,8 @@ class _Merger:
             values["name_key"], values["search_key"] = r["name_key"], r["search_key"]
             values["created_at"] = values["updated_at"] = self.now
             ids[r["id"]] = self.insert("person", values, file, format_id(r["id"]))
+            if r["forgotten_on"]:
+                self.result.erased_added.append((file, key, format_id(ids[r["id"]])))
         return ids
 
     def outside_groups(self) -> None:

@@ -107,6 +107,8 @@ def merge_cmd(
         raise
     for line in _conflict_lines(db, result.conflicts):
         message(line + " " + t(f"merge.kept_{result.prefer}"))
+    for file, theirs, ours in result.erased_added:
+        message(t("merge.erased_added", file=file, theirs=theirs, ours=ours))
     for entity, tally in sorted(result.counts.items()):
         result_line(
             t(
