@@ -563,6 +563,50 @@ def test_meeting_record_from_a_csv_sign_in_sheet(cqn: Run, query: Query, tmp_pat
     ]
 
 
+def test_a_workbook_sign_in_sheet_under_its_title_rows(
+    cqn: Run, query: Query, tmp_path: Path
+) -> None:
+    """A sheet as a ward prints it: a title, a blank row, then its header (STT, name,
+    national id): found as an import finds its header; the row numbers are not people."""
+    from openpyxl import Workbook
+
+    ward(cqn, query, tmp_path)
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Danh sách ký tên gặp mặt 22/12/2019"])
+    ws.append([])
+    ws.append(["STT", "Họ và tên", "Số CCCD", "Ký tên"])
+    ws.append([1, "Nguyễn Văn An", AN, "x"])
+    ws.append([2, "Phạm Văn Dũng", DUNG, "x"])
+    sheet = tmp_path / "ky-ten.xlsx"
+    wb.save(sheet)
+    r = ok(cqn, "meeting", "record", "XH-CLB01", "--on", "22/12/2019", "--kind", "gặp mặt",
+           "--present-file", sheet)  # fmt: skip
+    assert "dự kiến 4, có mặt 2, vắng có phép 0, vắng 2, khách 0." in r.stdout
+    assert query("SELECT person_id, status FROM attendance ORDER BY person_id") == [
+        (1, "present"),
+        (4, "present"),
+    ]
+
+
+def test_a_sign_in_list_of_bare_numbers_is_refused_not_taken_for_ids(
+    cqn: Run, query: Query, tmp_path: Path
+) -> None:
+    """One person a line: "1", "2" are a list's row numbers far more often than ids
+    (CQN000001): refused, each line said, nothing written. ``CQN000004`` is an id."""
+    ward(cqn, query, tmp_path)
+    sheet = write_csv(tmp_path / "ky-ten.txt", "1\n2\nCQN000004\n")
+    r = cqn("meeting", "record", "XH-CLB01", "--on", "22/12/2019", "--kind", "gặp mặt",
+            "--present-file", sheet, lang="en")  # fmt: skip
+    assert r.exit_code == 1
+    assert r.stderr.splitlines() == [
+        f"{sheet}:{n}:1 '{n}': a bare number: write a cqn id as CQN000012, a national id"
+        " with its 12 digits (is this a row number?)"
+        for n in (1, 2)
+    ] + [f"{sheet}: 2 bad row(s); nothing was written."]
+    assert query("SELECT count(*) FROM meeting") == [(0,)]
+
+
 def test_meeting_record_again_updates_the_marks_of_the_same_meeting(
     cqn: Run, query: Query, tmp_path: Path
 ) -> None:

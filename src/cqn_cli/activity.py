@@ -17,6 +17,7 @@ from cqn_cli import figures
 from cqn_cli.errors import (
     DataError,
     FieldProblem,
+    ImportRefused,
     NotFound,
     OptionsRefused,
     RowProblem,
@@ -254,27 +255,41 @@ def _birth(text: str | None, today: dt.date) -> str | None:
 
 
 def read_sign_in_sheet(path: Path) -> list[tuple[int, dict[str, str]]]:
-    """A sign-in sheet: a CSV/XLSX with person-reference columns, or one reference per
-    line; each person with the line of the file that names them."""
+    """A sign-in sheet: a CSV/XLSX with person-reference columns (under title rows, as
+    an import finds its header), or one reference per line; each person with the line
+    of the file that names them. A line of a bare number (a row's number, "STT") is
+    refused: an id is written ``CQN000012``, a national id with its 12 digits."""
     from cqn_cli.ingest import read
+    from cqn_cli.ingest.engine import HEADER_SEARCH_ROWS
     from cqn_cli.ingest.fields import PERSON_REF, map_header
 
     src = read.detect(path)
     rows = list(read.rows(src))
-    if not rows:
-        return []
-    mapped = map_header(rows[0][1], PERSON_REF, {}, rows[0][0]).columns
-    if mapped:
-        kept = list(mapped.items())
-        return [
-            (line, {name: str(cells[i]) for name, i in kept if i < len(cells) and cells[i]})
-            for line, cells in rows[1:]
-        ]
+    for at, (header_line, header) in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        mapped = map_header(header, PERSON_REF, {}, header_line).columns
+        if mapped:
+            kept = list(mapped.items())
+            return [
+                (line, {name: str(cells[i]) for name, i in kept if i < len(cells) and cells[i]})
+                for line, cells in rows[at + 1 :]
+            ]
     if src.kind == "csv":
         text = path.read_bytes().decode(src.encoding or "utf-8", errors="replace")
         lines = io.StringIO(text.lstrip("\ufeff")).read().splitlines()
-        return [(n, person_reference(line)) for n, line in enumerate(lines, 1) if line.strip()]
-    return [(line, person_reference(str(cells[0]))) for line, cells in rows if cells and cells[0]]
+        named = [(n, line.strip()) for n, line in enumerate(lines, 1) if line.strip()]
+    else:
+        named = [(line, str(cells[0]).strip()) for line, cells in rows if cells and cells[0]]
+    bare = [(n, value) for n, value in named if _bare_number(value)]
+    if bare:
+        problems = [RowProblem(n, 1, None, value, "ref.bare_number") for n, value in bare]
+        raise ImportRefused(str(path), problems, rows=True)
+    return [(n, person_reference(value)) for n, value in named]
+
+
+def _bare_number(value: str) -> bool:
+    """A number too short to be a national id, without ``CQN`` before it."""
+    digits = value.replace(" ", "").replace(".", "")
+    return digits.isdigit() and len(digits) < 11
 
 
 def record_meeting(

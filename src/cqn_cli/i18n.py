@@ -827,6 +827,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "số CCCD thuộc về {person}, khác họ tên và ngày sinh trên dòng này",
         "the national id belongs to {person}, whose name and birth date differ from this row",
     ),
+    "ref.bare_number": (
+        "một số trơn: mã CQN viết CQN000012, số CCCD viết đủ 12 chữ số (đây là số thứ tự?)",
+        "a bare number: write a cqn id as CQN000012, a national id with its 12 digits"
+        " (is this a row number?)",
+    ),
     "ref.unknown_id": ("không có CQN mã {value}", "no person with id {value}"),
     "ref.id_disagrees": (
         "số CCCD thuộc về {person}, không phải người có mã CQN trên dòng này",
