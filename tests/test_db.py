@@ -434,6 +434,26 @@ def test_a_date_one_side_leaves_open_is_a_conflict_and_what_it_would_orphan_is_r
     assert twice.exit_code == 2 and "is given twice" in twice.stderr
 
 
+def test_a_membership_or_mark_in_conflict_names_each_side_by_its_own_id(
+    tmp_path: Path, district: Path
+) -> None:
+    """An is CQN000001 here and CQN000002 in the ward's file (Bình came first there): a
+    membership ended only there and a mark that differs name him by each side's id."""
+    meeting = "M1,15/03/2019,quarterly,XH-CLB01,Nguyễn Văn An,1952,Xuân Hà,{}\n"
+    ours = ward_db(tmp_path, "ours", AN, meeting.format("present"))
+    theirs = ward_db(tmp_path, "theirs", BINH + AN, meeting.format("absent"))
+    ok(theirs, "group", "leave", "XH-CLB01", "CQN000002", "--on", "01/06/2019")
+    r = cqn(ours, "--lang", "en", "db", "merge", theirs)
+    assert r.exit_code == 1
+    said = [line for line in r.stderr.splitlines() if "(theirs " in line]
+    assert said == [
+        f"{theirs.name}: membership CQN000001 2015-01-01 (theirs CQN000002 2015-01-01) —"
+        " Left: ours ∅, theirs 2019-06-01.",
+        f"{theirs.name}: mark M1 CQN000001 (theirs M1 CQN000002) —"
+        " Status: ours present, theirs absent.",
+    ], r.stderr
+
+
 def test_conflicts_are_said_as_the_clerk_reads_values_and_a_finer_date_is_no_conflict(
     tmp_path: Path, district: Path
 ) -> None:

@@ -1366,6 +1366,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "col.members": ("Thành viên", "Members"),
     "col.role": ("Chức vụ", "Role"),
     "col.joined_on": ("Ngày tham gia", "Joined"),
+    "col.left_on": ("Ngày rời", "Left"),
     "col.date": ("Ngày", "Date"),
     "col.group": ("Nhóm", "Group"),
     "col.title": ("Tiêu đề", "Title"),

@@ -406,8 +406,9 @@ class _Merger:
                 continue
             ours = self._row("membership", found)
             key = f"{format_id(pk)} {r['joined_on']}"
+            theirs_key = f"{format_id(r['person_id'])} {r['joined_on']}"  # their own id
             changes = self.reconcile(
-                file, "membership", (key, key), ours, dict(r), ("left_on", "role")
+                file, "membership", (key, theirs_key), ours, dict(r), ("left_on", "role")
             )
             self.update("membership", {"id": ours["id"]}, changes, file, key)
 
@@ -461,7 +462,7 @@ class _Merger:
             changes = self.reconcile(
                 file,
                 "attendance",
-                (key, key),
+                (key, f"{code[0]} {format_id(person_id)}"),  # the person by their own id there
                 {"status": found[0]},
                 {"status": status},
                 ("status",),
