@@ -88,6 +88,20 @@ def test_the_audit_table_says_when_in_the_clerks_local_time(cqn: Run, held: None
     assert local.strftime("%Y-%m-%d %H:%M:%S") in english
 
 
+def test_the_audit_table_says_values_as_the_clerk_reads_them(cqn: Run, held: None) -> None:
+    """A status, a date, a ward, a mark: in words and the clerk's dates, as elsewhere
+    (the JSON and CSV keep the stored words, for scripts)."""
+    ok(cqn, "person", "status", "CQN000002", "deceased", "--on", "01/12/2019")
+    ok(cqn, "person", "edit", "CQN000002", "--ward", "Tam Thuận")
+    table = ok(cqn, "audit", "list", "--person", "CQN000002", "-f", "table").stdout
+    flat = " ".join(table.replace("│", " ").split())  # the cell wraps: its words, in order
+    assert "Trạng thái: đang sinh hoạt → từ trần" in flat
+    assert "Ngày trạng thái: ∅ → 01/12/2019" in flat
+    assert "Phường: Phường Xuân Hà → Phường Tam Thuận" in flat
+    stored = audit(cqn, "--person", "CQN000002")
+    assert any(r["changes"].get("status") == ["active", "deceased"] for r in stored)
+
+
 def test_people_imported_in_batches_are_audited_as_the_trigger_audits_one(
     cqn: Run, query: Query, tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -21,16 +21,20 @@ from cqn_cli.i18n import t
 app = commands()
 
 
-def _changes_text(row: dict[str, Any]) -> str:
-    """``phone: 0905… → 0912…; status: active → deceased`` for a table or CSV cell."""
+def _changes_text(row: dict[str, Any], wards: dict[str, str]) -> str:
+    """``Điện thoại: 0905… → 0912…; Trạng thái: đang sinh hoạt → từ trần`` for a table or
+    workbook cell: the values as the clerk reads them elsewhere (``wards``: each ward's
+    name by its id)."""
     from cqn_cli.privacy import ERASED
+    from cqn_cli.render.output import said_value
 
     def shown(value: Any) -> str:
         if value is None:
             return "∅"
         if value == ERASED:
             return t("audit.erased")
-        return str(value)
+        said = said_value(row["entity"], field, value, wards)
+        return str(value) if said is None else said
 
     parts = []
     for field, value in row["changes"].items():
@@ -73,8 +77,9 @@ def list_cmd(
     rows = audit_rows(state(ctx).db(), person=person, since=since, limit=limit, reveal=reveal)
     chosen = resolve_format(fmt)
     if chosen in ("table", "xlsx"):  # for reading; JSON and CSV keep the stored words
+        wards = dict(state(ctx).db().execute("SELECT id, name FROM ward").fetchall())
         for row in rows:
-            row["changes"] = _changes_text(row)
+            row["changes"] = _changes_text(row, wards)
             row["entity"] = t(f"entity.{row['entity']}")
             row["command"] = row["command"] or t("audit.outside")
             row["action"] = t(f"audit.{row['action']}")

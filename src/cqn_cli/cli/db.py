@@ -173,35 +173,11 @@ def _conflict_line(c: object, wards: dict[str, str]) -> str:
     )
 
 
-# How a value in conflict is said: as the clerk reads it elsewhere (dates, yes/no,
-# statuses and marks in words, a ward by its name), personal values masked.
-_KINDS = {
-    "status": "status",
-    "gender": "gender",
-    "kind": "group_kind",
-    "reason": "reason",
-    "consent": "bool",
-    "party_member": "bool",
-    "youth_union_member": "bool",
-    "reservist": "bool",
-    "veterans_association_member": "bool",
-    "gift": "money",
-}
-
-
 def _said(c: "Conflict", value: object, wards: dict[str, str]) -> str:
-    from cqn_cli.render.output import human
+    """A value in conflict as the clerk reads it elsewhere, personal values masked."""
+    from cqn_cli.render.output import said_value
 
     if value is None:
         return c.shown(value)
-    if c.field == "ward_id":
-        return wards.get(str(value), str(value))
-    if c.entity == "attendance" and c.field == "status":
-        return human(value, "mark")
-    if c.entity == "meeting" and c.field == "kind":
-        return human(value, "meeting_kind")
-    if c.field in _KINDS:
-        return human(value, _KINDS[c.field])
-    if c.field.endswith(("_on", "_date")) or c.field in ("date", "status_since"):
-        return human(value, "date")
-    return c.shown(value)
+    said = said_value(c.entity, c.field, value, wards)
+    return c.shown(value) if said is None else said

@@ -12,14 +12,14 @@ import io
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cqn_cli.dates import format_date
 from cqn_cli.errors import CqnError, ImportRefused, OptionsRefused
-from cqn_cli.i18n import describe_problem, fmt_int, fmt_pct, lang, t
+from cqn_cli.i18n import describe_problem, fmt_int, fmt_pct, has_message, lang, t
 from cqn_cli.values import neutralise_formula
 
 if TYPE_CHECKING:  # Rich is imported by what draws on a terminal: CSV and JSON never need it
@@ -129,6 +129,44 @@ def human(value: Any, kind: str) -> str:
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return str(value)
+
+
+# How a stored value is said to the clerk (a conflict of a merge, a change in the audit
+# trail): as they read it elsewhere, statuses, marks, kinds and yes/no in words, dates as
+# dates, a ward by its name.
+_SAID_AS = {
+    "status": "status",
+    "gender": "gender",
+    "kind": "group_kind",
+    "reason": "reason",
+    "consent": "bool",
+    "party_member": "bool",
+    "youth_union_member": "bool",
+    "reservist": "bool",
+    "veterans_association_member": "bool",
+    "gift": "money",
+}
+_WORDS = ("status", "gender", "group_kind", "meeting_kind", "mark", "reason")
+
+
+def said_value(entity: str, field: str, value: Any, wards: Mapping[str, str]) -> str | None:
+    """``value`` (not None) of ``field`` of an ``entity`` (``attendance``, ``meeting``,
+    ``person``…) as the clerk reads it elsewhere, or None when it is said as it is (a
+    name, a masked number, or a value no word is known for: written outside cqn)."""
+    if field == "ward_id":
+        return wards.get(str(value))
+    kind = _SAID_AS.get(field)
+    if entity == "attendance" and field == "status":
+        kind = "mark"
+    elif entity == "meeting" and field == "kind":
+        kind = "meeting_kind"
+    elif field.endswith(("_on", "_date")) or field in ("date", "status_since"):
+        kind = "date"
+    if kind is None or (kind in _WORDS and not has_message(f"{kind}.{value}")):
+        return None
+    if kind == "money" and not isinstance(value, int):
+        return None
+    return human(value, kind)
 
 
 def _csv_value(value: Any) -> str:
