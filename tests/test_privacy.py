@@ -360,6 +360,9 @@ def test_an_erased_person_is_listed_last_and_said_erased_on_screen(
     ok(cqn, "person", "forget", "CQN000001", "--yes")
     rows = json.loads(ok(cqn, "person", "list", "-f", "json").stdout)["rows"]
     assert [r["id"] for r in rows].index("CQN000001") == len(rows) - 1 == named - 1
+    # Their status may still change (the figures count it): said without a name.
+    said = ok(cqn, "person", "status", "CQN000001", "deceased", "--on", "01/12/2019").stdout
+    assert said.strip() == "CQN000001 (đã xoá): trạng thái từ trần từ 01/12/2019."
     assert rows[-1]["full_name"] == ""
     table = cqn("person", "list", "-f", "table", lang="en")
     assert table.exit_code == 0, table.output

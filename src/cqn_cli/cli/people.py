@@ -307,7 +307,8 @@ def status_cmd(
     from cqn_cli.render.output import message, result_line
 
     row, before = set_status(state(ctx).db(), person, new_status, on)
-    words = {"id": row["id"], "name": row["full_name"], "status": t(f"status.{new_status}")}
+    name = row["full_name"] or t("audit.erased")  # erased (``person forget``): no name
+    words = {"id": row["id"], "name": name, "status": t(f"status.{new_status}")}
     if on is None:
         result_line(t("person.status_set_undated", **words))
     else:
