@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from conftest import write_csv
+from conftest import spelled, write_csv
 from cqn_cli.cli.app import app
 
 RUNNER = CliRunner()
@@ -118,6 +118,39 @@ def test_backup_onto_itself_is_refused(tmp_path: Path, district: Path) -> None:
     assert r.exit_code == 2
     r = cqn(district, "db", "backup", tmp_path / "no" / "such" / "x.db")
     assert r.exit_code == 2
+
+
+def test_a_backup_of_a_damaged_database_says_the_database_is_damaged(tmp_path: Path) -> None:
+    """SQLite's backup copies pages as they are: a damaged page makes a copy that does
+    not verify. Said of the database (with what to do), not of the backup; no file."""
+    from cqn_cli.i18n import MESSAGES
+
+    source = ward_db(tmp_path, "xh", "".join(f"Người {spelled(i)},1950,,Xuân Hà,,,\n"
+                                             for i in range(1, 400)))  # fmt: skip
+    with sqlite3.connect(source) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        pages = conn.execute("PRAGMA page_count").fetchone()[0]
+    said = []
+    for page in range(pages, 1, -1):  # a page the backup reads and the opening does not
+        damaged = tmp_path / f"d{page}.db"
+        data = bytearray(source.read_bytes())
+        data[4096 * (page - 1) + 200 : 4096 * (page - 1) + 1700] = b"\xff" * 1500
+        damaged.write_bytes(bytes(data))
+        (tmp_path / "b.db").unlink(missing_ok=True)  # of a page no table uses: copied
+        r = cqn(damaged, "--lang", "en", "db", "backup", tmp_path / "b.db")
+        if r.exit_code != 0:
+            said.append(r.stderr)
+            assert r.exit_code == 3 and not (tmp_path / "b.db").exists()
+        if len(said) >= 3:
+            break
+    assert said
+    assert MESSAGES["db.backup_failed"][1].split(" (")[0] not in "".join(said)
+    assert any(
+        line.startswith(f"The database {tmp_path / 'd'}")
+        and "is damaged (" in line
+        and line.endswith("then use the latest backup.")
+        for line in "".join(said).splitlines()
+    ), said
 
 
 # ---- check -------------------------------------------------------------------------------

@@ -1616,6 +1616,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Bản sao lưu không khớp với cơ sở dữ liệu ({reason}); không ghi gì.",
         "The backup did not verify ({reason}); nothing was written.",
     ),
+    "db.backup_source_damaged": (
+        "Cơ sở dữ liệu {path} bị hỏng ({reason}): bản sao lưu cũng sẽ hỏng, nên không ghi gì."
+        " Hãy chép nguyên tệp (và tệp -wal bên cạnh) trước khi làm gì khác, rồi dùng bản sao"
+        " lưu gần nhất.",
+        "The database {path} is damaged ({reason}): a backup would be damaged too, so nothing"
+        " was written. Copy the file as it is (and its -wal beside it) before anything else,"
+        " then use the latest backup.",
+    ),
     "db.backup_done": (
         "Đã sao lưu vào {path}: {tables} bảng, {rows} dòng, đã kiểm tra.",
         "Backed up to {path}: {tables} tables, {rows} rows, verified.",

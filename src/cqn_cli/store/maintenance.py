@@ -213,7 +213,11 @@ def backup(db: Database, target: Path) -> dict[str, Any]:
             finally:
                 db.conn.rollback()
             dest.execute("PRAGMA journal_mode = DELETE")  # one file, no -wal beside it
-            verified = _verify(dest, counts, schema_version(db))
+            try:
+                verified = _verify(dest, counts, schema_version(db))
+            except DatabaseError:
+                _refuse_damaged(db)  # the copy is as the database is: said of the database
+                raise
         finally:
             dest.close()
         with open(tmp, "rb") as f:
@@ -226,6 +230,20 @@ def backup(db: Database, target: Path) -> dict[str, Any]:
         tmp.unlink(missing_ok=True)
         raise
     return {"path": str(target), "bytes": target.stat().st_size, **verified}
+
+
+def _refuse_damaged(db: Database) -> None:
+    """A backup that did not verify because the database itself is damaged (SQLite's
+    backup copies its pages as they are): said of the database, with what to do."""
+    from cqn_cli.store.db import db_file
+
+    try:
+        found = [r[0] for r in db.conn.execute("PRAGMA quick_check")]
+    except sqlite3.DatabaseError as exc:
+        found = [str(exc)]
+    if found != ["ok"]:
+        reason = "; ".join(" ".join(str(i).split()) for i in found[:3])
+        raise DatabaseError("db.backup_source_damaged", path=str(db_file(db) or ""), reason=reason)
 
 
 def _counts(conn: sqlite3.Connection) -> dict[str, int]:
