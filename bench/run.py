@@ -249,7 +249,7 @@ def written_alone(db: Path, rows: list[tuple[object, ...]]) -> None:
     if put_back is not None:
         put_back()
     store.commit(target)
-    store.optimize(target)
+    store.optimize(target, loader.RosterLoader.writes)  # as the import does
     target.close()
 
 

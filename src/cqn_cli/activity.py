@@ -92,7 +92,7 @@ def person_reference(text: str) -> dict[str, str]:
     """A person named on the command line: ``CQN000012``, a national id, or
     ``Họ tên[, ngày sinh[, phường]]``."""
     value = text.strip()
-    digits = value.replace(" ", "").replace(".", "")
+    digits = _number_in(value)
     if digits.isdigit() and len(digits) in (11, 12):
         return {"so_cccd": digits}
     if value.upper().startswith("CQN") or value.isdigit():
@@ -286,9 +286,14 @@ def read_sign_in_sheet(path: Path) -> list[tuple[int, dict[str, str]]]:
     return [(n, person_reference(value)) for n, value in named]
 
 
+def _number_in(value: str) -> str:
+    """``value`` without the spaces and dots a number is written with (``048 052.000``)."""
+    return value.replace(" ", "").replace(".", "")
+
+
 def _bare_number(value: str) -> bool:
     """A number too short to be a national id, without ``CQN`` before it."""
-    digits = value.replace(" ", "").replace(".", "")
+    digits = _number_in(value)
     return digits.isdigit() and len(digits) < 11
 
 

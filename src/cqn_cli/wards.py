@@ -234,6 +234,11 @@ class WardIndex:
         return ward
 
 
+def ward_names(db: Database) -> dict[str, str]:
+    """Each ward's name by its id (how a ward held by id is said to the clerk)."""
+    return dict(db.execute("SELECT id, name FROM ward").fetchall())
+
+
 def wards_within(index: WardIndex, ward: Ward, day: dt.date) -> list[str]:
     """Ids of the wards whose people belong to ``ward`` on the map of ``day``.
 

@@ -77,7 +77,9 @@ def list_cmd(
     rows = audit_rows(state(ctx).db(), person=person, since=since, limit=limit, reveal=reveal)
     chosen = resolve_format(fmt)
     if chosen in ("table", "xlsx"):  # for reading; JSON and CSV keep the stored words
-        wards = dict(state(ctx).db().execute("SELECT id, name FROM ward").fetchall())
+        from cqn_cli.wards import ward_names
+
+        wards = ward_names(state(ctx).db())
         for row in rows:
             row["changes"] = _changes_text(row, wards)
             row["entity"] = t(f"entity.{row['entity']}")

@@ -126,7 +126,9 @@ def _conflict_lines(db: "Database", conflicts: "list[Conflict]") -> list[str]:
     """The conflicts, said (the wards' names read once, and only if there are any)."""
     if not conflicts:
         return []
-    wards = dict(db.execute("SELECT id, name FROM ward").fetchall())
+    from cqn_cli.wards import ward_names
+
+    wards = ward_names(db)
     return [_conflict_line(c, wards) for c in conflicts]
 
 

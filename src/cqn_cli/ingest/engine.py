@@ -635,7 +635,7 @@ def run_import(
         else:
             store.commit(db)
             if c.inserted + c.updated >= ANALYZE_AFTER:
-                store.optimize(db, (*loader.writes, "audit"))
+                store.optimize(db, loader.writes)
         committed = True
         return result
     finally:
