@@ -654,6 +654,61 @@ def test_zip_that_is_not_a_workbook(tmp_path: Path) -> None:
     assert p.key == "file.bad_xlsx"
 
 
+def formula_workbook(path: Path, cached: dict[str, str] | None = None) -> Path:
+    """A roster whose C3 is a formula (its birth date, worked out), as openpyxl writes
+    one: with no value; ``cached``: the sheet's XML changed as a spreadsheet saves it
+    (each string replaced), its values there."""
+    import zipfile
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["DANH SÁCH"])
+    ws.append(["Họ và tên", "Năm", "Ngày sinh"])
+    ws.append(["Nguyễn Văn An", 1955, '=TEXT(DATE(B3,3,12),"dd/mm/yyyy")'])
+    wb.save(path)
+    if cached:
+        with zipfile.ZipFile(path) as z:
+            parts = {name: z.read(name) for name in z.namelist()}
+        sheet = parts["xl/worksheets/sheet1.xml"].decode("utf-8")
+        for old, new in cached.items():
+            assert old in sheet
+            sheet = sheet.replace(old, new)
+        parts["xl/worksheets/sheet1.xml"] = sheet.encode("utf-8")
+        with zipfile.ZipFile(path, "w") as z:
+            for name, data in parts.items():
+                z.writestr(name, data)
+    return path
+
+
+def test_a_formula_never_computed_refuses_the_workbook_at_its_cell(tmp_path: Path) -> None:
+    p = refused(formula_workbook(tmp_path / "r.xlsx"))
+    assert (p.line, p.column, p.key, p.params) == (3, 3, "file.uncomputed_formula", {"cell": "C3"})
+    assert "C3" in t(p.key, **p.params) and "Excel" in t(p.key, **p.params)
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "<f>",  # no value at all
+        '<f t="shared" ref="C3:C3" si="0">',  # a formula shared with others
+    ],
+    ids=["none", "shared"],
+)
+def test_a_formula_with_no_value_element_is_refused_too(tmp_path: Path, written: str) -> None:
+    f = formula_workbook(tmp_path / "r.xlsx", {"<v />": "", "<f>": written})
+    assert refused(f).params == {"cell": "C3"}
+
+
+def test_formulas_with_their_values_are_read_as_those_values(tmp_path: Path) -> None:
+    # As Excel saves them: the value beside the formula (an empty text is a value too).
+    text = '<c r="C3" t="str"><f>'
+    saved = {'<c r="C3"><f>': text, "<v />": "<v>12/03/1955</v>"}
+    f = formula_workbook(tmp_path / "r.xlsx", saved)
+    assert read(f)[2] == (3, ["Nguyễn Văn An", "1955", "12/03/1955"])
+    empty = formula_workbook(tmp_path / "e.xlsx", {'<c r="C3"><f>': text, "<v />": "<v></v>"})
+    assert read(empty)[2] == (3, ["Nguyễn Văn An", "1955"])  # its trailing empty cell gone
+
+
 # --- the sample rosters (sample_data/README.md) ---------------------------------------
 
 

@@ -1016,6 +1016,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "cannot read this Excel workbook (damaged or cut short): open it in Excel and save"
         " it again",
     ),
+    "file.uncomputed_formula": (
+        "ô {cell} có công thức chưa được tính ra giá trị (tệp do một chương trình ghi,"
+        " chưa từng mở và lưu bằng Excel): hãy mở tệp bằng Excel hoặc LibreOffice, lưu"
+        " lại rồi nhập lại",
+        "cell {cell} holds a formula whose value was never computed (the file was written"
+        " by a program and never saved by a spreadsheet): open it in Excel or LibreOffice,"
+        " save it, and import it again",
+    ),
     "file.unknown_ward": ("không có phường '{value}'", "no ward '{value}'"),
     "file.unknown_ward_suggest": (
         "không có phường '{value}'; có phải '{suggestion}'?",

@@ -20,6 +20,7 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from cqn_cli.dates import ShownDate
 from cqn_cli.errors import ImportRefused, RowProblem, UsageError
@@ -490,6 +491,60 @@ def sheet_named(wanted: str, sheets: Sequence[str]) -> str:
     raise UsageError("usage.no_sheet", sheet=wanted, sheets=", ".join(sheets))
 
 
+# The start of a formula in a sheet's XML (``<f>``, ``<f t="shared" …/>``, ``<x:f>``).
+_FORMULA = re.compile(rb"<(?:[\w.-]+:)?f[\s>/]")
+
+
+def _uncomputed_formula(ws: Any) -> tuple[int, int, str] | None:
+    """The first cell of a read-only sheet (its row, column, and name: 7, 3, "C7") that
+    holds a formula with no value: a workbook written by a program that writes formulas
+    and leaves them to the spreadsheet to compute (openpyxl, say), never opened and saved
+    by one. Read for its values, such a cell is empty, and the value the clerk sees in
+    Excel would go missing without a word. A sheet with no formula at all (most files:
+    Excel saves every formula with its value, too) is looked at once, quickly."""
+    with ws._get_source() as source:  # openpyxl's own way to the sheet's XML
+        tail = b""
+        while chunk := source.read(CHUNK):
+            if _FORMULA.search(tail + chunk):
+                break
+            tail = chunk[-16:]
+        else:
+            return None
+    from xml.etree.ElementTree import iterparse
+
+    from openpyxl.utils.cell import (
+        column_index_from_string,
+        coordinate_from_string,
+        get_column_letter,
+    )
+
+    row = column = 0
+    with ws._get_source() as source:
+        for event, element in iterparse(source, events=("start", "end")):
+            tag = element.tag.rpartition("}")[2]  # without its namespace
+            if event == "start":
+                if tag == "row":
+                    row, column = int(element.get("r") or row + 1), 0
+                elif tag == "c":
+                    ref = element.get("r")
+                    if ref:
+                        letters, row = coordinate_from_string(ref)
+                        column = column_index_from_string(letters)
+                    else:  # a cell of no name: the one after the last
+                        column += 1
+            elif tag == "c":
+                parts = {child.tag.rpartition("}")[2]: child for child in element}
+                value = parts.get("v")
+                # No value, or an empty one (openpyxl writes ``<v/>``), which only a text
+                # result may be (Excel: ``t="str"``, an empty text).
+                empty = value is None or (not value.text and element.get("t") != "str")
+                if "f" in parts and empty and "is" not in parts:
+                    return row, column, f"{get_column_letter(column)}{row}"
+            elif tag == "row":
+                element.clear()  # a sheet of any size, a row at a time
+    return None
+
+
 def _xlsx_rows(src: Source) -> Iterator[tuple[int, list[Cell]]]:
     from openpyxl import load_workbook
 
@@ -506,6 +561,13 @@ def _xlsx_rows(src: Source) -> Iterator[tuple[int, list[Cell]]]:
             ws = wb[sheet_named(src.sheet, wb.sheetnames)]
         else:
             ws = wb.worksheets[0]
+        uncomputed = _uncomputed_formula(ws)
+        if uncomputed is not None:
+            line, column, cell = uncomputed
+            key = "file.uncomputed_formula"
+            raise ImportRefused(
+                str(src.path), [RowProblem(line, column, None, None, key, {"cell": cell})]
+            )
         for number, row in enumerate(ws.iter_rows(), start=1):
             cells = [_xlsx_cell(c.value, getattr(c, "number_format", "General")) for c in row]
             while cells and cells[-1] == "":
