@@ -502,7 +502,10 @@ def _uncomputed_formula(ws: Any) -> tuple[int, int, str] | None:
     by one. Read for its values, such a cell is empty, and the value the clerk sees in
     Excel would go missing without a word. A sheet with no formula at all (most files:
     Excel saves every formula with its value, too) is looked at once, quickly."""
-    with ws._get_source() as source:  # openpyxl's own way to the sheet's XML
+    opened = getattr(ws, "_get_source", None)  # openpyxl's own way to the sheet's XML
+    if opened is None:  # another version of openpyxl: not looked at
+        return None
+    with opened() as source:
         tail = b""
         while chunk := source.read(CHUNK):
             if _FORMULA.search(tail + chunk):
@@ -519,7 +522,7 @@ def _uncomputed_formula(ws: Any) -> tuple[int, int, str] | None:
     )
 
     row = column = 0
-    with ws._get_source() as source:
+    with opened() as source:
         for event, element in iterparse(source, events=("start", "end")):
             tag = element.tag.rpartition("}")[2]  # without its namespace
             if event == "start":
