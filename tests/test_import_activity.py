@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import Workbook
 from typer.testing import CliRunner
 
@@ -966,6 +968,57 @@ def test_a_big_attendance_file_read_by_a_second_process_says_and_writes_the_same
         # Good: lines 2, 3, 14, 15 and 17 new marks, 4 a mark changed, 5 one unchanged.
         assert written["log"][-1] == (16, 5, 1, 1, 9)
         assert len(written["attendance"]) == 4 + 5  # the setup's marks and the new ones
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 3), st.integers(1, 40)),  # (meeting, person) in file order
+        max_size=300,
+    ),
+    st.integers(1, 40),
+)
+def test_the_marks_put_away_answer_as_a_table_of_every_mark_does(
+    marks: list[tuple[int, int]], settled: int
+) -> None:
+    """Which line first marked a person at a meeting, whatever order a file's rows go
+    in and however soon a meeting's marks are put away (``_Marked.SETTLED``)."""
+    from cqn_cli.ingest import activity
+
+    held = {m: activity._Marked() for m in range(4)}
+    every: dict[tuple[int, int], int] = {}
+    last = None
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(activity._Marked, "SETTLED", settled)
+        for line, (meeting, pk) in enumerate(marks, start=2):
+            if last is not None and meeting != last:
+                held[last].settle()
+            last = meeting
+            assert held[meeting].first(pk, line) == every.setdefault((meeting, pk), line)
+    people = [len(h.people) + len(h.recent) for h in held.values()]
+    assert sum(people) == len(every)  # each mark kept once
+
+
+def test_marks_put_away_at_every_turn_say_and_write_the_same(
+    cqn: Run, query: Query, tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file going back and forth between meetings, each meeting's marks put away at
+    every turn: the same marks said twice (with the line that marked them first), the
+    same written, as when they stay in a table."""
+    import shutil
+
+    from cqn_cli.ingest import activity
+
+    setup(cqn, query, tmp_path, "groups", "members", "attendance")
+    f = write_csv(tmp_path / "a.csv", APART)
+    outcome = {}
+    for settled in (1, activity._Marked.SETTLED):
+        monkeypatch.setattr(activity._Marked, "SETTLED", settled)
+        db = tmp_path / f"{settled}.db"
+        shutil.copy(db_path, db)
+        r = CliRunner().invoke(app, ["--db", str(db), "import", "attendance", str(f)])
+        outcome[settled] = (r.exit_code, r.stdout, r.stderr.replace(str(db), "…"))
+    assert outcome[1] == outcome[activity._Marked.SETTLED]
+    assert f"{f}:7: người này đã được điểm danh ở cuộc họp này (dòng 2)" in outcome[1][2]
 
 
 def test_a_big_attendance_file_whose_second_process_is_killed_writes_nothing(

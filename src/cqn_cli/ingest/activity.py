@@ -12,6 +12,8 @@ import datetime as dt
 import difflib
 import json
 import sqlite3
+from array import array
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
@@ -430,6 +432,45 @@ class _Parts:
             cells[i] = cell
 
 
+class _Marked:
+    """Person → the line of this file that marked them at one meeting. The marks of the
+    meeting a file is at are in a small table; once it goes on to another, they are put
+    away in two sorted arrays, 16 bytes a mark rather than a table's 70 or so with its
+    numbers (a city's 2,000,000 marks: 135 MB of a 310 MB peak). A file whose rows go
+    back and forth between meetings puts them away a few dozen at a time (``SETTLED``)."""
+
+    __slots__ = ("lines", "people", "recent")
+    SETTLED = 32  # marks in the small table before it is put away
+
+    def __init__(self) -> None:
+        self.recent: dict[int, int] = {}
+        self.people = array("q")  # sorted
+        self.lines = array("q")  # the line of each of ``people``
+
+    def first(self, pk: int, line: int) -> int:
+        """The line that marked ``pk`` here first: ``line`` if none did before (it does)."""
+        people = self.people
+        if people:
+            i = bisect_left(people, pk)
+            if i < len(people) and people[i] == pk:
+                return self.lines[i]
+        return self.recent.setdefault(pk, line)
+
+    def settle(self) -> None:
+        """The marks of the small table put away (the file has gone on to another
+        meeting), once there are enough of them to be worth it."""
+        recent = self.recent
+        if len(recent) < self.SETTLED:
+            return
+        if self.people:
+            merged = sorted([*zip(self.people, self.lines, strict=True), *recent.items()])
+            people, lines = [p for p, _ in merged], [n for _, n in merged]
+        else:
+            people = sorted(recent)
+            lines = list(map(recent.__getitem__, people))
+        self.people, self.lines, self.recent = array("q", people), array("q", lines), {}
+
+
 @dataclass
 class _Meeting:
     id: int
@@ -437,9 +478,7 @@ class _Meeting:
     date: str
     kind: str
     line: int | None  # first line of this file that named it; None if held before
-    # Person → the line of this file that marked them here: one small table a meeting,
-    # at hand while its rows come (a file's rows mostly go meeting by meeting).
-    marked: dict[int, int] = field(default_factory=dict)
+    marked: _Marked = field(default_factory=_Marked)
 
 
 class AttendanceLoader(_ActivityLoader):
@@ -479,6 +518,7 @@ class AttendanceLoader(_ActivityLoader):
         self._known_meetings: dict[Any, _Meeting] = {}
         self._known_people: dict[Any, int] = {}
         self._known_marks: dict[Cell, str] = {}
+        self._marking: _Meeting | None = None  # the meeting of the last mark
         # Rows read by a second process (a big file): its parts, numbered (see ``take``).
         self._parts = (_Parts(meeting_part), _Parts(person_part), _Parts([self._status_cell]))
         # Past as many marks again as were held, the index by person is built once at the
@@ -583,7 +623,11 @@ class AttendanceLoader(_ActivityLoader):
 
     def _mark(self, line: int, meeting: _Meeting, pk: int, status: str) -> list[RowProblem]:
         """One person's mark at a meeting, both known good: queued, unless marked already."""
-        other = meeting.marked.setdefault(pk, line)
+        if meeting is not self._marking:  # the file has gone on to another meeting
+            if self._marking is not None:
+                self._marking.marked.settle()
+            self._marking = meeting
+        other = meeting.marked.first(pk, line)
         if other != line:
             return [self.problem(line, None, None, "row.marked_twice", other=other)]
         if meeting.line is None:
