@@ -21,7 +21,7 @@ from cqn_cli.ingest.fields import (
     remembers,
 )
 from cqn_cli.ingest.read import Cell
-from cqn_cli.store.db import Database, left_out
+from cqn_cli.store.db import Database, left_out, sorted_on_disk
 from cqn_cli.text import HIDDEN
 from cqn_cli.values import mask_cccd_text
 
@@ -333,7 +333,8 @@ class LaterIndexes:
         """Build the indexes left out, if any (then, and from then on, they are grown)."""
         if self._put_back is None:
             return
-        for put_back in self._put_back:
-            put_back()
+        with sorted_on_disk(self.db):
+            for put_back in self._put_back:
+                put_back()
         self._put_back = None
         self._built = True

@@ -262,6 +262,21 @@ def left_out(db: Database, kind: str, name: str) -> Callable[[], None] | None:
 
 
 @contextlib.contextmanager
+def sorted_on_disk(db: Database) -> Iterator[None]:
+    """Inside the ``with`` block, a sort too big for the page cache (an index built
+    over a whole table) goes on in files of its own, not all in memory as the temporary
+    store is kept (for the statement journals of triggers): building the index of two
+    million marks by person took 92 MB more at its peak. SQLite removes each such file
+    from the directory as it opens it: nothing of it is left behind, or seen meanwhile."""
+    conn = db.conn
+    conn.execute("PRAGMA temp_store = FILE")
+    try:
+        yield
+    finally:
+        conn.execute("PRAGMA temp_store = MEMORY")
+
+
+@contextlib.contextmanager
 def trigger_left_out(db: Database, name: str) -> Iterator[bool]:
     """``left_out`` for the statements of a ``with`` block: the trigger ``name`` is back
     after it, however it ends; gives whether there was one to leave out (a trigger
