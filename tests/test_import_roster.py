@@ -279,6 +279,42 @@ def test_title_row_above_the_header_in_xlsx(cqn: Run, query: Query, tmp_path: Pa
     ]
 
 
+def test_rows_hidden_in_excel_are_imported_and_said(
+    cqn: Run, query: Query, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A clerk may hide rows in Excel (people gone, a filter left on): hidden, they are
+    still in the file, read like the others, and the import says which; a hidden row
+    above the header, or an empty one, is no row of data and is not counted."""
+    from cqn_cli.ingest import engine
+
+    monkeypatch.setattr(engine, "HIDDEN_SHOWN", 2)
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["DANH SÁCH CQN PHƯỜNG TÂN CHÍNH"])
+    ws.append(["Họ và tên", "Ngày sinh", "Phường"])
+    for i in range(1, 7):
+        ws.append([f"Người {spelled(i)}", 1950 + i, "Tân Chính"])
+    ws.append([])
+    for row in (1, 4, 5, 7, 9):  # the title, three people, the empty row
+        ws.row_dimensions[row].hidden = True
+    f = tmp_path / "r.xlsx"
+    wb.save(f)
+    r = cqn("import", "roster", f, *AS_2019)
+    assert r.exit_code == 0, r.output
+    assert query("SELECT count(*) FROM person") == [(6,)]
+    warned = [line for line in r.stderr.splitlines() if "ẩn" in line]
+    assert warned == [
+        f"{f}:4: 3 dòng bị ẩn trong Excel vẫn được đọc như các dòng khác (dòng 4, 5…):"
+        " ẩn đi, chúng vẫn nằm trong tệp; muốn bỏ thì xoá chúng khỏi tệp."
+    ]
+    shown = tmp_path / "shown.xlsx"
+    for row in (1, 4, 5, 7, 9):
+        ws.row_dimensions[row].hidden = False
+    wb.save(shown)
+    r = cqn("import", "roster", shown, *AS_2019, "--dry-run")
+    assert r.exit_code == 0 and "ẩn" not in r.output
+
+
 def _piped(path: Path, data: bytes) -> Path:
     """A named pipe at ``path`` that gives ``data`` once, as ``<(…)`` or ``/dev/stdin`` do."""
     import os

@@ -709,6 +709,35 @@ def test_formulas_with_their_values_are_read_as_those_values(tmp_path: Path) -> 
     assert read(empty)[2] == (3, ["Nguyễn Văn An", "1955"])  # its trailing empty cell gone
 
 
+@given(st.lists(st.tuples(st.booleans(), st.booleans()), max_size=30), st.integers(1, 64))
+@settings(max_examples=60, deadline=None)
+def test_a_sheet_is_glanced_at_alike_whatever_the_size_of_its_chunks(
+    rows: list[tuple[bool, bool]], chunk: int
+) -> None:
+    """Its formulas and hidden rows found alike, read a megabyte at a time or a few
+    bytes, tags and all cut anywhere; namespaced tags (``<x:row>``) too."""
+    import contextlib
+    import io as stdio
+
+    from cqn_cli.ingest import read as reader
+
+    parts = ['<x:worksheet xmlns:x="s"><x:sheetData>']
+    for n, (hidden, formula) in enumerate(rows, start=1):
+        attrs = f' r="{n}" spans="1:2"' + (' hidden="1"' if hidden else "")
+        cell = "<x:f>A1*2</x:f><x:v>2</x:v>" if formula else "<x:v>1</x:v>"
+        parts.append(f'<x:row{attrs}><x:c r="A{n}">{cell}</x:c></x:row>')
+    parts.append("</x:sheetData></x:worksheet>")
+    xml = "".join(parts).encode()
+
+    def opened() -> Any:
+        return contextlib.closing(stdio.BytesIO(xml))
+
+    expected = (any(f for _, f in rows), frozenset(n for n, (h, _) in enumerate(rows, 1) if h))
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(reader, "CHUNK", chunk)
+        assert reader._glance(opened) == expected
+
+
 # --- the sample rosters (sample_data/README.md) ---------------------------------------
 
 

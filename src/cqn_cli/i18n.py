@@ -638,6 +638,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path}: bỏ qua {count} dòng tiêu đề phía trên dòng tên cột.",
         "{path}: skipped {count} title rows above the header.",
     ),
+    "warn.hidden_rows": (
+        "{where}: {count} dòng bị ẩn trong Excel vẫn được đọc như các dòng khác (dòng"
+        " {lines}): ẩn đi, chúng vẫn nằm trong tệp; muốn bỏ thì xoá chúng khỏi tệp.",
+        "{where}: {count} rows hidden in Excel are read like the others (rows {lines}):"
+        " hidden, they are still in the file; to leave them out, delete them from it.",
+    ),
     "warn.unknown_columns": (
         "{path}: bỏ qua các cột không biết: {columns}.",
         "{path}: ignored unknown columns: {columns}.",

@@ -28,6 +28,7 @@ from cqn_cli.store.db import Database
 from cqn_cli.text import lost_letters
 
 HEADER_SEARCH_ROWS = 10
+HIDDEN_SHOWN = 10  # the hidden rows of a workbook named in its warning; the rest counted
 ANALYZE_AFTER = 10_000  # rows written by one import before the planner's statistics are redone
 
 
@@ -576,9 +577,12 @@ def run_import(
         # needs): those it was given, kept or counted, are undone.
         skip = options.skip_bad
         kept = counted = 0
+        hidden, hidden_read = src.hidden_rows, []
         with contextlib.closing(checked):  # stopped: the second process ends at once
             for line, width_problems, row in checked:
                 counts.rows += 1
+                if hidden and line in hidden:
+                    hidden_read.append(line)
                 if tick is not None and not counts.rows % TICK_EVERY:
                     tick(display, counts.rows)
                 if skip:
@@ -592,6 +596,11 @@ def run_import(
                         counts.warnings_not_kept = counted
         if not counts.rows:
             problems.append(RowProblem(header_line, None, None, None, "file.no_rows"))
+        if hidden_read:  # said once, of the file: the first of them, how many, which
+            named = ", ".join(map(str, hidden_read[:HIDDEN_SHOWN]))
+            more = "…" if len(hidden_read) > HIDDEN_SHOWN else ""
+            params = {"count": len(hidden_read), "lines": named + more}
+            warnings.append(Warning(hidden_read[0], None, None, "warn.hidden_rows", params))
         late = loader.finish()
         problems.extend(late)
         # A problem seen only once every row is in involves rows already written:

@@ -17,7 +17,7 @@ import os
 import re
 import stat
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,6 +52,8 @@ class Source:
     # --legacy: (tcvn3|vni, how): "bytes" for an 8-bit file, read byte for byte and each
     # cell decoded; "cp1252" for text already Unicode through Windows-1252 (Excel's).
     legacy: tuple[str, str] | None = None
+    # A workbook's rows hidden in Excel, by number: known once its rows are read.
+    hidden_rows: frozenset[int] = frozenset()
 
     @property
     def name(self) -> str:
@@ -491,28 +493,43 @@ def sheet_named(wanted: str, sheets: Sequence[str]) -> str:
     raise UsageError("usage.no_sheet", sheet=wanted, sheets=", ".join(sheets))
 
 
-# The start of a formula in a sheet's XML (``<f>``, ``<f t="shared" …/>``, ``<x:f>``).
+# In a sheet's XML: the start of a formula (``<f>``, ``<f t="shared" …/>``, ``<x:f>``),
+# and a row's opening tag, hidden or not, with its number.
 _FORMULA = re.compile(rb"<(?:[\w.-]+:)?f[\s>/]")
+_ROW_TAG = re.compile(rb"<(?:[\w.-]+:)?row\b([^>]*)>")
+_HIDDEN = re.compile(rb'\shidden="(?:1|true)"')
+_ROW_NUMBER = re.compile(rb'\sr="([0-9]+)"')
 
 
-def _uncomputed_formula(ws: Any) -> tuple[int, int, str] | None:
-    """The first cell of a read-only sheet (its row, column, and name: 7, 3, "C7") that
-    holds a formula with no value: a workbook written by a program that writes formulas
-    and leaves them to the spreadsheet to compute (openpyxl, say), never opened and saved
-    by one. Read for its values, such a cell is empty, and the value the clerk sees in
-    Excel would go missing without a word. A sheet with no formula at all (most files:
-    Excel saves every formula with its value, too) is looked at once, quickly."""
-    opened = getattr(ws, "_get_source", None)  # openpyxl's own way to the sheet's XML
-    if opened is None:  # another version of openpyxl: not looked at
-        return None
+def _glance(opened: Callable[[], Any]) -> tuple[bool, frozenset[int]]:
+    """One quick pass over a sheet's XML (``opened()``): whether it holds any formula, and
+    the numbers of its hidden rows."""
+    formulas = False
+    hidden: set[int] = set()
     with opened() as source:
-        tail = b""
+        rest = b""
         while chunk := source.read(CHUNK):
-            if _FORMULA.search(tail + chunk):
-                break
-            tail = chunk[-16:]
-        else:
-            return None
+            text = rest + chunk
+            cut = text.rfind(b"<")  # a tag cut short by the chunk: read with the next
+            if cut == -1 or text.find(b">", cut) != -1:
+                cut = len(text)
+            whole, rest = text[:cut], text[cut:]
+            formulas = formulas or _FORMULA.search(whole) is not None
+            for attributes in _ROW_TAG.findall(whole):
+                if _HIDDEN.search(attributes):
+                    number = _ROW_NUMBER.search(attributes)
+                    if number:
+                        hidden.add(int(number.group(1)))
+    return formulas, frozenset(hidden)
+
+
+def _uncomputed_formula(opened: Callable[[], Any]) -> tuple[int, int, str] | None:
+    """The first cell of a sheet (``opened()``, its XML) that holds a formula with no
+    value (its row, column, and name: 7, 3, "C7"): a workbook written by a program that
+    writes formulas and leaves them to the spreadsheet to compute (openpyxl, say), never
+    opened and saved by one. Read for its values, such a cell is empty, and the value
+    the clerk sees in Excel would go missing without a word. (Asked of a sheet with a
+    formula: Excel saves every formula with its value, and most sheets have none.)"""
     from xml.etree.ElementTree import iterparse
 
     from openpyxl.utils.cell import (
@@ -564,7 +581,9 @@ def _xlsx_rows(src: Source) -> Iterator[tuple[int, list[Cell]]]:
             ws = wb[sheet_named(src.sheet, wb.sheetnames)]
         else:
             ws = wb.worksheets[0]
-        uncomputed = _uncomputed_formula(ws)
+        opened = getattr(ws, "_get_source", None)  # openpyxl's own way to the sheet's XML
+        formulas, src.hidden_rows = _glance(opened) if opened else (False, frozenset())
+        uncomputed = _uncomputed_formula(opened) if formulas and opened else None
         if uncomputed is not None:
             line, column, cell = uncomputed
             key = "file.uncomputed_formula"
