@@ -699,6 +699,11 @@ def test_a_formula_with_no_value_element_is_refused_too(tmp_path: Path, written:
     assert refused(f).params == {"cell": "C3"}
 
 
+def test_a_cell_named_against_the_rules_refuses_the_workbook(tmp_path: Path) -> None:
+    f = formula_workbook(tmp_path / "r.xlsx", {'<c r="A3"': '<c r="3A"'})
+    assert refused(f).key == "file.bad_xlsx"
+
+
 def test_formulas_with_their_values_are_read_as_those_values(tmp_path: Path) -> None:
     # As Excel saves them: the value beside the formula (an empty text is a value too).
     text = '<c r="C3" t="str"><f>'

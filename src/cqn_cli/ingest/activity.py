@@ -458,9 +458,12 @@ class _Marked:
 
     def settle(self) -> None:
         """The marks of the small table put away (the file has gone on to another
-        meeting), once there are enough of them to be worth it."""
+        meeting), once there are enough of them to be worth it: ``SETTLED``, and an
+        eighth of those put away before, so that a file going back and forth between
+        meetings (sorted by person) merges each meeting's marks a few dozen times in
+        all, not once every ``SETTLED`` marks (a time that grew with the square)."""
         recent = self.recent
-        if len(recent) < self.SETTLED:
+        if len(recent) < max(self.SETTLED, len(self.people) >> 3):
             return
         if self.people:
             merged = sorted([*zip(self.people, self.lines, strict=True), *recent.items()])

@@ -450,7 +450,7 @@ def _broken_workbook_errors() -> tuple[type[BaseException], ...]:
     import zlib
     from xml.etree.ElementTree import ParseError
 
-    from openpyxl.utils.exceptions import InvalidFileException
+    from openpyxl.utils.exceptions import CellCoordinatesException, InvalidFileException
 
     return (
         zipfile.BadZipFile,
@@ -463,6 +463,7 @@ def _broken_workbook_errors() -> tuple[type[BaseException], ...]:
         OSError,
         ParseError,
         InvalidFileException,
+        CellCoordinatesException,  # a cell named against the rules (<c r="2B">)
     )
 
 
