@@ -437,7 +437,7 @@ class _Marked:
     meeting a file is at are in a small table; once it goes on to another, they are put
     away in two sorted arrays, 16 bytes a mark rather than a table's 70 or so with its
     numbers (a city's 2,000,000 marks: 135 MB of a 310 MB peak). A file whose rows go
-    back and forth between meetings puts them away a few dozen at a time (``SETTLED``)."""
+    back and forth between meetings puts them away in ever larger batches (``settle``)."""
 
     __slots__ = ("lines", "people", "recent")
     SETTLED = 32  # marks in the small table before it is put away

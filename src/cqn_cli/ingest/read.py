@@ -583,14 +583,14 @@ def _xlsx_rows(src: Source) -> Iterator[tuple[int, list[Cell]]]:
         else:
             ws = wb.worksheets[0]
         opened = getattr(ws, "_get_source", None)  # openpyxl's own way to the sheet's XML
-        formulas, src.hidden_rows = _glance(opened) if opened else (False, frozenset())
-        uncomputed = _uncomputed_formula(opened) if formulas and opened else None
-        if uncomputed is not None:
-            line, column, cell = uncomputed
-            key = "file.uncomputed_formula"
-            raise ImportRefused(
-                str(src.path), [RowProblem(line, column, None, None, key, {"cell": cell})]
-            )
+        if opened is not None:  # (another version of openpyxl: not looked at)
+            formulas, src.hidden_rows = _glance(opened)
+            uncomputed = _uncomputed_formula(opened) if formulas else None
+            if uncomputed is not None:
+                line, column, cell = uncomputed
+                key = "file.uncomputed_formula"
+                problem = RowProblem(line, column, None, None, key, {"cell": cell})
+                raise ImportRefused(str(src.path), [problem])
         for number, row in enumerate(ws.iter_rows(), start=1):
             cells = [_xlsx_cell(c.value, getattr(c, "number_format", "General")) for c in row]
             while cells and cells[-1] == "":
