@@ -268,6 +268,45 @@ def test_past_the_busy_timeout_exit_3_says_the_database_is_held(
     assert "tiến trình khác" in result.stderr
 
 
+def test_the_holder_note_is_whole_while_the_lock_is_held_and_gone_after(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A waiting writer reads the note whole (written aside and renamed over, never seen
+    empty) and names the holder; nothing is left beside the database afterwards."""
+    import json
+
+    from cqn_cli.store import db as store
+
+    path = tmp_path / "cqn.db"
+    db = open_db(path, create=True)
+    seen_while_writing: list[bool] = []
+    dump = json.dump
+
+    def watched(note: Any, out: Any) -> None:  # the note's name, before its text is there
+        seen_while_writing.append(Path(f"{path}-holder").exists())
+        dump(note, out)
+
+    monkeypatch.setattr(store.json, "dump", watched)
+    store.set_command("cqn import roster big.csv")
+    store.begin(db)
+    monkeypatch.undo()
+    assert seen_while_writing == [False]
+    try:
+        note = json.loads(Path(f"{path}-holder").read_text(encoding="utf-8"))
+        assert note["pid"] == os.getpid()
+        assert note["command"] == "cqn import roster big.csv"
+        assert sorted(p.name for p in tmp_path.iterdir() if "holder" in p.name) == ["cqn.db-holder"]
+        monkeypatch.setenv("CQN_BUSY_TIMEOUT", "0.2")
+        result = CliRunner().invoke(
+            app, ["--db", str(path), "--lang", "en", "ward", "alias", "Xuân Hà", "XH"]
+        )
+    finally:
+        store.rollback(db)
+    assert result.exit_code == 3
+    assert "'cqn import roster big.csv'" in result.stderr, result.stderr
+    assert not [p for p in tmp_path.iterdir() if "holder" in p.name]
+
+
 def test_a_write_outside_a_transaction_is_committed_as_sqlite_utils_would(
     tmp_path: Path,
 ) -> None:
