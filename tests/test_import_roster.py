@@ -1765,6 +1765,59 @@ def test_an_import_into_an_empty_table_asks_only_what_someone_added_may_answer(
     assert parsed_here in (None, [])  # apart: every row read by the other process
 
 
+@pytest.mark.parametrize("where", ["here", "apart"])
+def test_a_first_import_without_its_index_on_names_finds_whom_it_wrote_by_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest, where: str
+) -> None:
+    """Into an empty table the index on names is left out until the import's end, and
+    the people written are found by the ids it kept under their names: said, refused and
+    written exactly as with the index grown row by row, and as when the table outgrows
+    ``SORT_LIMIT`` halfway (the index built then, and asked from then on). Batches of
+    three rows, so that most people are asked of the database, not of those pending."""
+    from cqn_cli import people
+    from cqn_cli.ingest import roster as loader
+    from cqn_cli.ingest import rows as rows_module
+
+    if where == "apart":
+        request.getfixturevalue("apart")
+    monkeypatch.setattr(loader, "BATCH", 3)
+    monkeypatch.setattr(people.AddedKeys, "taken", lambda self, *keys: True)  # all asked
+    f = write_csv(tmp_path / "ds.csv", FIRST_IMPORT)
+    outcome, asked, left = {}, {}, {}
+    for way in ("grown", "left out", "built halfway"):
+        with monkeypatch.context() as m:
+            if way == "grown":
+                m.setattr(people.PersonIndex, "keep_names", lambda self: None)
+                m.setattr(loader, "_BY_NAME", "no_such_index")
+            if way == "built halfway":
+                m.setattr(loader, "SORT_LIMIT", 5)  # built with the third batch
+            queries = calls_to(m, lambda *a: a, (people, "_lookup_sql"))
+            left[way] = calls_to(m, lambda db, kind, name: name, (rows_module, "left_out"))
+            db, rejects = tmp_path / f"{way}.db", tmp_path / f"{way}.csv"
+            r = import_on(db, "roster", f, *AS_2019, "--skip-bad", "--rejects", rejects)
+            outcome[way] = (
+                r.exit_code,
+                r.stdout,
+                r.stderr.replace(str(rejects), "…"),
+                written(db),
+                rejects.read_text(encoding="utf-8"),
+            )
+            asked[way] = [by_ids for _, _, *by_ids in queries]
+            conn = sqlite3.connect(db)
+            index = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'person_identity'")
+            assert index.fetchone() is not None, way  # there after it, whichever way
+            conn.close()
+    assert outcome["left out"] == outcome["grown"] == outcome["built halfway"]
+    assert outcome["grown"][0] == 0
+    assert "person_identity" not in left["grown"]
+    assert "person_identity" in left["left out"] and "person_identity" in left["built halfway"]
+    assert asked["grown"] and not any(by in ([True], (True,)) for by in asked["grown"])
+    assert asked["left out"] and all(by in ([True], (True,)) for by in asked["left out"])
+    halfway = [by in ([True], (True,)) for by in asked["built halfway"]]
+    assert True in halfway and False in halfway  # by ids, then by the index once built
+    assert halfway.index(False) > halfway.count(True) - 1  # no turning back
+
+
 def import_on(db: Path, *args: Any) -> Any:
     """``cqn --db DB import …`` on a database of its own (``init`` first)."""
     runner = CliRunner()
@@ -1893,8 +1946,9 @@ def test_a_first_import_grows_its_indexes_as_it_writes_while_a_second_process_re
 ) -> None:
     """Read here, a first roster leaves the indexes it does not look people up by out,
     and builds them whole at its end; read by a second process, it grows them as it
-    writes (while it waits for rows: at its end it would not). Either way, the same
-    indexes are there after it."""
+    writes (while it waits for rows: at its end it would not). Either way the index on
+    names is left out (into an empty table, the import knows by name whom it wrote),
+    and the same indexes are there after it."""
     from cqn_cli.ingest import rows as rows_module
 
     if where == "apart":
@@ -1903,7 +1957,11 @@ def test_a_first_import_grows_its_indexes_as_it_writes_while_a_second_process_re
     lines = "".join(f"Người {spelled(i)},1950,Nam,,Xuân Hà,,\n" for i in range(1, 40))
     f = write_csv(tmp_path / "ds.csv", MIXED.splitlines()[0] + "\n" + lines)
     assert import_on(tmp_path / "a.db", "roster", f, *AS_2019).exit_code == 0
-    assert left == ([] if where == "apart" else ["person_roster", "person_ward", "person_uid"])
+    assert left == (
+        ["person_identity"]
+        if where == "apart"
+        else ["person_roster", "person_ward", "person_uid", "person_identity"]
+    )
     conn = sqlite3.connect(tmp_path / "a.db")
     try:
         indexes = conn.execute(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
@@ -81,12 +82,16 @@ def _once(pairs: list[tuple[int, Held]]) -> list[tuple[int, Held]]:
     return kept
 
 
-@lru_cache(maxsize=64)
-def _lookup_sql(wards: int | None, by_cccd: bool) -> str:
-    """``PersonIndex.lookup``'s query: a name (in ``wards`` wards, if given), or a number."""
+@lru_cache(maxsize=128)
+def _lookup_sql(wards: int | None, by_cccd: bool, by_ids: bool = False) -> str:
+    """``PersonIndex.lookup``'s query: a name (in ``wards`` wards, if given), or a number.
+    ``by_ids``: the name sought among the people whose ids a JSON array names, first
+    parameter (the index on names is left out: see ``PersonIndex.keep_names``)."""
     # The name as written is left out: the index answers alone (see ``name_of``).
     columns = "id, name_key, birth_date, ward_id, national_id, NULL"
     where = "name_key = ?"
+    if by_ids:
+        where = f"id IN (SELECT value FROM json_each(?)) AND {where}"
     if wards is not None:
         where += f" AND ward_id IN ({', '.join('?' * wards)})"
     if by_cccd:
@@ -171,14 +176,52 @@ class PersonIndex:
         self._pending_names: dict[str, list[int]] = {}
         self._former: dict[str, list[tuple[int, Held]]] = {}
         self._place: Callable[[str], str] | None = None
+        # The ids written under each name key's hash, while the index on names is left
+        # out (``keep_names``); an int for one person, a list for more.
+        self._written_names: dict[int, int | list[int]] | None = None
         row = db.execute("SELECT coalesce(max(id), 0) FROM person").fetchone()
         seq = db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'person'").fetchone()
         self.next_id: int = max(int(row[0]), int(seq[0]) if seq else 0) + 1
         # No id: nobody held, but whom this import adds (see ``AddedKeys``).
         self.empty_at_start = row[0] == 0
 
-    def written(self) -> None:
-        """The pending people are now in the database (their former keys stay known)."""
+    def keep_names(self) -> None:
+        """From now on, know everyone written by their name keys (``written``): for an
+        import into an empty table whose index on names is left out until its end
+        (``RosterLoader``), everyone held is someone it wrote, and ``lookup`` reads them
+        by their ids instead. About 100 bytes a person."""
+        assert self.empty_at_start, "only everyone held is known by name"
+        self._written_names = {}
+
+    def names_indexed(self) -> None:
+        """The index on names is there again: ``lookup`` reads by it."""
+        self._written_names = None
+
+    @property
+    def keeps_names(self) -> bool:
+        return self._written_names is not None
+
+    def _know(self, pk: int, name_key: str) -> None:
+        """``pk`` (to be) written under ``name_key`` (see ``keep_names``)."""
+        known = self._written_names
+        assert known is not None
+        h = hash(name_key)
+        ids = known.get(h)
+        if ids is None:
+            known[h] = pk
+        elif isinstance(ids, int):
+            if ids != pk:
+                known[h] = [ids, pk]
+        elif pk not in ids:
+            ids.append(pk)
+
+    def written(self, names: Iterable[tuple[int, str]] = ()) -> None:
+        """The pending people are now in the database (their former keys stay known).
+        ``names``: the (id, name key) of every person written, added or renamed (see
+        ``keep_names``)."""
+        if self._written_names is not None:
+            for pk, name_key in names:
+                self._know(pk, name_key)
         self._pending.clear()
         self._pending_cccd.clear()
         self._pending_names.clear()
@@ -192,6 +235,8 @@ class PersonIndex:
         self._pending[pk] = held
         if held.national_id:
             self._pending_cccd[held.national_id] = pk
+        if self._written_names is not None:  # a change of someone written: its name
+            self._know(pk, held.name_key)
         names = self._pending_names.setdefault(held.name_key, [])
         if pk not in names:
             names.append(pk)
@@ -273,11 +318,19 @@ class PersonIndex:
         another number is another person) unless born the year of ``birth`` (or either
         date is unknown): a mistyped number is warned of. Those this import has pending
         are all there."""
-        args: list[str | None] = [name_key] if wards is None else [name_key, *wards]
+        args: list[Any] = [name_key] if wards is None else [name_key, *wards]
         if cccd is not None:
             args += (birth, birth, cccd)
-        sql = _lookup_sql(None if wards is None else len(wards), cccd is not None)
-        rows = self._conn.execute(sql, args).fetchall()
+        ids = None
+        if self._written_names is not None:  # no index on names (see ``keep_names``)
+            ids = self._written_names.get(hash(name_key))
+            args.insert(0, f"[{ids}]" if isinstance(ids, int) else json.dumps(ids or []))
+        if cccd is None and ids is None and self._written_names is not None:
+            rows = []  # nobody written by that name
+        else:
+            by_ids = self._written_names is not None
+            sql = _lookup_sql(None if wards is None else len(wards), cccd is not None, by_ids)
+            rows = self._conn.execute(sql, args).fetchall()
         pending = self._pending
         found = {pk: pending.get(pk) or Held(*held) for pk, *held in rows}
         for pk in self._pending_names.get(name_key, ()):

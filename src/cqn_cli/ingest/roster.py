@@ -67,6 +67,11 @@ _INSERT_SQL = (
 )
 
 _LATER_INDEXES = ("person_roster", "person_ward", "person_uid")
+# Into an empty table, the index on names too (a third of the time its rows are written
+# in, grown row by row; a tenth of that, built at the end): nobody held is anyone but
+# whom the import wrote, and those it knows by their names meanwhile
+# (``PersonIndex.keep_names``).
+_BY_NAME = "person_identity"
 # People: past this, those indexes are grown (see ``LaterIndexes``). The sort holds an
 # index whole: at 250,000 a 1,000,000-row import peaked 11 MB higher (81 MB, not 70).
 SORT_LIMIT = 100_000
@@ -193,8 +198,13 @@ class RosterLoader(RowLoader):
         self.people = PersonIndex(self.db)
         if self.people.empty_at_start:
             self._touched = LinesInOrder()
-        # Not the indexes an import looks people up by (names, national ids): the others.
-        self._later = LaterIndexes(self.db, "person", _LATER_INDEXES, sort_limit=SORT_LIMIT)
+        # Not the indexes an import looks people up by (national ids; names, unless the
+        # table is empty: see ``_BY_NAME``): the others.
+        later: tuple[str, ...] = _LATER_INDEXES
+        if self.people.empty_at_start:
+            self.people.keep_names()
+            later += (_BY_NAME,)
+        self._later = LaterIndexes(self.db, "person", later, sort_limit=SORT_LIMIT)
         # Into an empty table, rows are cleared of a lookup by ``AddedKeys`` (see ``_taken``).
         self._filters = self.people.empty_at_start and not self.insert_only
         # Audited as the trigger would, but a batch at once (see ``_flush``): the trigger
@@ -248,7 +258,10 @@ class RosterLoader(RowLoader):
     def writes_while_read(self) -> None:
         # Its indexes grown as it writes, not left out and built at its end: their cost
         # is hidden in the time this process waits for rows (at its end, it is not).
-        self._later = LaterIndexes(self.db, "person", ())
+        # But the index on names (into an empty table): it costs more than the reading
+        # leaves time for.
+        later = (_BY_NAME,) if self.people.keeps_names else ()
+        self._later = LaterIndexes(self.db, "person", later, sort_limit=SORT_LIMIT)
 
     def prepare(self, line: int, cells: Sequence[Cell]) -> _Prepared:
         return self._prepared(self._checked(line, cells, *self._cccd_and_digest(cells)))
@@ -309,6 +322,7 @@ class RosterLoader(RowLoader):
             if broken is not None:
                 raise sqlite3.IntegrityError(f"CHECK constraint failed: {format_id(broken)}")
         self._later.finish()
+        self.people.names_indexed()
         if self._audit_back is not None:
             self._audit_back()
         return []
@@ -694,8 +708,15 @@ class RosterLoader(RowLoader):
 
     def _flush(self) -> None:
         conn = self.db.conn
+        people = self.people
+        written: list[tuple[int, str]] = []  # (id, name key) of those added, if asked
         if self._inserts:
             self._later.before_writing()
+            if people.keeps_names:
+                if self._later.leaving_out:
+                    written = [(row[0], row[_NAME_KEY_AT]) for row in self._inserts]
+                else:  # the index on names built (a city-sized import): it answers
+                    people.names_indexed()
             with checks_left_out(self.db):  # each row's values checked: see ``finish``
                 conn.executemany(_INSERT_SQL, self._inserts)
             if self._first_added is None:
@@ -724,7 +745,7 @@ class RosterLoader(RowLoader):
                 self._digest_updates,
             )
             self._digest_updates.clear()
-        self.people.written()
+        people.written(written)
         self.counts.unchanged = self._matched - self.counts.updated
 
 

@@ -325,6 +325,11 @@ class LaterIndexes:
             left = (left_out(self.db, "index", name) for name in self.names)
             self._put_back = [put_back for put_back in left if put_back is not None]
 
+    @property
+    def leaving_out(self) -> bool:
+        """Whether the indexes are left out now (to be built in ``finish``)."""
+        return self._put_back is not None
+
     def _past_limit(self) -> bool:
         held = self._held or 0
         return self.sort_limit is not None and held + self.written >= self.sort_limit
