@@ -1868,31 +1868,6 @@ def read_apart(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return calls_to(monkeypatch, lambda loader, line, cells: line, (RowLoader, "parse"))
 
 
-def test_a_batch_sent_between_the_processes_comes_out_as_it_went_in() -> None:
-    """Pickled without a memo (``engine._pickled``): every row the same, a string shared
-    by all of them written out in each (shorter to make, not to send), the row problems
-    and the checked rows' values whole."""
-    import multiprocessing
-    import pickle
-
-    from cqn_cli.errors import RowProblem
-    from cqn_cli.ingest import engine
-
-    now = "2026-12-07T10:00:00+07:00"
-    rows = [[None, None, f"nguyen van {i}", "nguyen van", now, now, i % 2] for i in range(50)]
-    problem = RowProblem(3, 2, "Ngày sinh", "31/02/1957", "value.bad_date", {"value": "x"})
-    checked = ([problem], [("so_cccd", "warn.cccd_padded")], {"ward": "xh", "n": None})
-    batch = [(i + 2, [], row) for i, row in enumerate(rows)] + [(60, [problem], None)]
-    batch.append((61, [], (*checked, None, None, ("k", "s"))))
-    sent = engine._pickled(batch)
-    assert pickle.loads(sent) == batch
-    assert len(sent) > len(pickle.dumps(batch, pickle.HIGHEST_PROTOCOL))  # no memo
-    receiving, sending = multiprocessing.get_context("fork").Pipe(duplex=False)
-    with receiving, sending:
-        sending.send_bytes(sent)
-        assert receiving.recv() == batch  # as the parent takes it
-
-
 def test_the_pipe_between_the_two_processes_holds_a_megabyte_where_linux_allows(
     apart: list[int],
 ) -> None:

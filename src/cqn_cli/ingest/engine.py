@@ -277,7 +277,7 @@ def _prepare(
                 batch = _prepared_batch(loader, rows, width, strict)
             except Exception as exc:  # a fault: raised over there after the rows sent
                 batch, stop = [], ("error", _portable(exc))
-            sending.send_bytes(_pickled(batch))  # ``recv`` over there unpickles it
+            sending.send(batch)
             if stop is not _MORE:
                 sending.send(stop)
                 return
@@ -285,21 +285,6 @@ def _prepare(
         pass
     finally:
         sending.close()
-
-
-def _pickled(batch: list[Any]) -> bytes:
-    """``batch`` pickled without a memo (the pickler's "fast" mode): in a third of the
-    time, as each string is written out, not first looked up among those written. Its
-    rows hold no object twice that must come out as one (nor any that holds itself): a
-    string shared by every row, the import's time, comes out once a row."""
-    import io
-    import pickle
-
-    out = io.BytesIO()
-    pickler = pickle.Pickler(out, pickle.HIGHEST_PROTOCOL)
-    pickler.fast = True  # documented, if deprecated: still in every Python 3
-    pickler.dump(batch)
-    return out.getvalue()
 
 
 _MORE = object()  # of ``_read_some``: the rows go on
