@@ -1738,15 +1738,7 @@ def test_an_import_into_an_empty_table_asks_only_what_someone_added_may_answer(
         if way == "every row":
             monkeypatch.setattr(people.AddedKeys, "taken", lambda self, *keys: True)
         queries = calls_to(monkeypatch, lambda *a: a, (people, "_lookup_sql"))
-        db, rejects = tmp_path / f"{way}.db", tmp_path / f"{way}.csv"
-        r = import_on(db, "roster", f, *AS_2019, "--skip-bad", "--rejects", rejects)
-        outcome[way] = (
-            r.exit_code,
-            r.stdout,
-            r.stderr.replace(str(rejects), "…"),
-            written(db),
-            rejects.read_text(encoding="utf-8"),
-        )
+        outcome[way] = skipping_bad(tmp_path, way, f)
         asked[way] = len(queries)
     assert outcome["every row"] == outcome["filter"]
     code, stdout, stderr, _, rejected = outcome["every row"]
@@ -1793,17 +1785,9 @@ def test_a_first_import_without_its_index_on_names_finds_whom_it_wrote_by_name(
                 m.setattr(loader, "SORT_LIMIT", 5)  # built with the third batch
             queries = calls_to(m, lambda *a: a, (people, "_lookup_sql"))
             left[way] = calls_to(m, lambda db, kind, name: name, (rows_module, "left_out"))
-            db, rejects = tmp_path / f"{way}.db", tmp_path / f"{way}.csv"
-            r = import_on(db, "roster", f, *AS_2019, "--skip-bad", "--rejects", rejects)
-            outcome[way] = (
-                r.exit_code,
-                r.stdout,
-                r.stderr.replace(str(rejects), "…"),
-                written(db),
-                rejects.read_text(encoding="utf-8"),
-            )
+            outcome[way] = skipping_bad(tmp_path, way, f)
             asked[way] = [by_ids for _, _, *by_ids in queries]
-            conn = sqlite3.connect(db)
+            conn = sqlite3.connect(tmp_path / f"{way}.db")
             index = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'person_identity'")
             assert index.fetchone() is not None, way  # there after it, whichever way
             conn.close()
@@ -1816,6 +1800,20 @@ def test_a_first_import_without_its_index_on_names_finds_whom_it_wrote_by_name(
     halfway = [by in ([True], (True,)) for by in asked["built halfway"]]
     assert True in halfway and False in halfway  # by ids, then by the index once built
     assert halfway.index(False) > halfway.count(True) - 1  # no turning back
+
+
+def skipping_bad(tmp_path: Path, name: str, f: Path) -> tuple[Any, ...]:
+    """``f`` imported with ``--skip-bad`` into ``NAME.db`` (rejects in ``NAME.csv``):
+    its exit code, what it said, what it wrote and what it rejected."""
+    db, rejects = tmp_path / f"{name}.db", tmp_path / f"{name}.csv"
+    r = import_on(db, "roster", f, *AS_2019, "--skip-bad", "--rejects", rejects)
+    return (
+        r.exit_code,
+        r.stdout,
+        r.stderr.replace(str(rejects), "…"),
+        written(db),
+        rejects.read_text(encoding="utf-8"),
+    )
 
 
 def import_on(db: Path, *args: Any) -> Any:

@@ -189,7 +189,7 @@ class PersonIndex:
         """From now on, know everyone written by their name keys (``written``): for an
         import into an empty table whose index on names is left out until its end
         (``RosterLoader``), everyone held is someone it wrote, and ``lookup`` reads them
-        by their ids instead. About 100 bytes a person."""
+        by their ids instead. Some 140 bytes a person (14 MB for 100,000)."""
         assert self.empty_at_start, "only everyone held is known by name"
         self._written_names = {}
 

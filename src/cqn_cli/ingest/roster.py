@@ -67,9 +67,9 @@ _INSERT_SQL = (
 )
 
 _LATER_INDEXES = ("person_roster", "person_ward", "person_uid")
-# Into an empty table, the index on names too (a third of the time its rows are written
-# in, grown row by row; a tenth of that, built at the end): nobody held is anyone but
-# whom the import wrote, and those it knows by their names meanwhile
+# Into an empty table, the index on names too (grown row by row, a quarter of SQLite's
+# time writing a first roster; built at the end, a third of that): nobody held is anyone
+# but whom the import wrote, and those it knows by their names meanwhile
 # (``PersonIndex.keep_names``).
 _BY_NAME = "person_identity"
 # People: past this, those indexes are grown (see ``LaterIndexes``). The sort holds an
