@@ -321,14 +321,14 @@ class PersonIndex:
         args: list[Any] = [name_key] if wards is None else [name_key, *wards]
         if cccd is not None:
             args += (birth, birth, cccd)
-        ids = None
-        if self._written_names is not None:  # no index on names (see ``keep_names``)
-            ids = self._written_names.get(hash(name_key))
+        known = self._written_names  # no index on names, if kept (see ``keep_names``)
+        ids = None if known is None else known.get(hash(name_key))
+        if known is not None:
             args.insert(0, f"[{ids}]" if isinstance(ids, int) else json.dumps(ids or []))
-        if cccd is None and ids is None and self._written_names is not None:
+        if known is not None and ids is None and cccd is None:
             rows = []  # nobody written by that name
         else:
-            by_ids = self._written_names is not None
+            by_ids = known is not None
             sql = _lookup_sql(None if wards is None else len(wards), cccd is not None, by_ids)
             rows = self._conn.execute(sql, args).fetchall()
         pending = self._pending
