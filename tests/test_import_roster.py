@@ -1883,6 +1883,19 @@ def test_the_pipe_between_the_two_processes_holds_a_megabyte_where_linux_allows(
             assert fcntl.fcntl(sending.fileno(), size) == engine.PIPE_BYTES
 
 
+def test_rows_go_between_the_processes_by_marshal_and_anything_else_by_pickle() -> None:
+    from cqn_cli.errors import RowProblem
+    from cqn_cli.ingest import engine
+
+    plain = [(2, [], [None, None, "lê văn an", "Lê Văn An", 1950, 0, 1.5, True]), None]
+    refused = [(3, [RowProblem(3, 1, "x", "ABC", "row.cccd_bad", {"n": 1})], None)]
+    for batch, how in ((plain, b"M"), (refused, b"P"), (("error", ValueError("x")), b"P")):
+        packed = engine._packed(batch)
+        assert packed[:1] == how
+        back = engine._unpacked(packed)
+        assert repr(back) == repr(batch)  # an exception is equal only to itself
+
+
 @pytest.mark.parametrize("how", [(), ("--skip-bad", "--rejects", "REJECTS")], ids=["all", "skip"])
 def test_a_big_first_import_checked_by_a_second_process_says_and_writes_the_same(
     tmp_path: Path, apart: list[int], monkeypatch: pytest.MonkeyPatch, how: tuple[str, ...]
