@@ -157,6 +157,11 @@ def timed(fn: Callable[[], object]) -> float:
 # Each import, ours and each peer's, is run this many times, all of them in turn (a busy
 # moment of the machine falls on each alike), and the fastest run of each is kept.
 IMPORT_ROUNDS = 3
+# The attendance imports twice each: their four take more than half of the whole run (the
+# sqlite-utils CLI alone 33–63 s a run), and a third round made `make bench` take 11 min
+# 38 s where the machine ran slowly (run 24; the issue asks under 10). Their ratio is not
+# near its target (3.5×–4.4× the CLI in runs 22–25, where 3× is asked).
+MARKS_ROUNDS = 2
 
 
 def best_in_turn(rounds: int, *runs: Callable[[int], float]) -> list[float]:
@@ -534,7 +539,7 @@ def main() -> None:
         )
 
         # -- attendance, 2,000,000 marks
-        print(f"Attendance import, {marks:,} marks (best of {IMPORT_ROUNDS}, in turn)", flush=True)
+        print(f"Attendance import, {marks:,} marks (best of {MARKS_ROUNDS}, in turn)", flush=True)
         held = fresh(work, "held.db")  # the people, groups and members the marks name
         for kind in ("roster", "groups", "members"):
             path = roster if kind == "roster" else files[kind]
@@ -571,7 +576,7 @@ def main() -> None:
             return run(cqn(big, "import", "attendance", str(files["attendance"])))[0]
 
         t_cli, t_lib, t_raw, t_cqn = best_in_turn(
-            IMPORT_ROUNDS, attendance_cli, attendance_lib, attendance_raw, attendance_cqn
+            MARKS_ROUNDS, attendance_cli, attendance_lib, attendance_raw, attendance_cqn
         )
         add(
             Row(
@@ -694,8 +699,9 @@ def write(results: list[Row]) -> None:
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, {platform.system()},"
         f" Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}."
         " Every ratio is measured in the same run (`make bench`). Each import at city"
-        f" scale, ours and its peers', the fastest of {IMPORT_ROUNDS} runs in turn, each"
-        " once what the run before wrote has reached the disk (`sync`); the"
+        f" scale, ours and its peers', the fastest of {IMPORT_ROUNDS} runs in turn (of"
+        f" the attendance, {MARKS_ROUNDS}), each once what the run before wrote has"
+        " reached the disk (`sync`); the"
         " memory imports, and the report replayed or built in-process, one run each; the"
         " `cqn report` and `cqn stats` commands the median of 3 runs, start-up of 15 (in"
         " turn with the minimal app's). Peak MB: of the roster's memory imports, all of"
