@@ -270,7 +270,7 @@ def written_alone(db: Path, rows: list[tuple[object, ...]]) -> None:
     target = store.open_db(db)
     conn = target.conn
     store.begin(target, "bench")  # its ward checked as a reference, as the import's is
-    conn.execute(f"PRAGMA cache_size = {store.IMPORT_CACHE}")
+    store.pages_for_import(target)
     put_back = store.left_out(target, "trigger", "audit_person_insert")
     for start in range(0, len(rows), BATCH):
         batch = rows[start : start + BATCH]

@@ -1200,18 +1200,21 @@ def test_marks_are_written_with_their_references_checked_at_once(
     db = open_db(db_path)
     good = write_csv(tmp_path / "a.csv", ATTENDANCE)
     from cqn_cli.ingest.activity import AttendanceLoader
-    from cqn_cli.store.db import IMPORT_CACHE, READ_CACHE
+    from cqn_cli.store.db import IMPORT_CACHE, READ_CACHE, READ_MMAP
 
-    caches = calls_to(
-        monkeypatch,
-        lambda loader: loader.db.execute("PRAGMA cache_size").fetchone()[0],
-        (AttendanceLoader, "finish"),
-    )
+    def pages(db: Any) -> tuple[int, int]:
+        (cache,), (mapped,) = (
+            db.execute(f"PRAGMA {p}").fetchone() for p in ("cache_size", "mmap_size")
+        )
+        return cache, mapped
+
+    caches = calls_to(monkeypatch, lambda loader: pages(loader.db), (AttendanceLoader, "finish"))
+    assert pages(db) == (READ_CACHE, READ_MMAP)  # as every connection
     assert importer("attendance")(db, good, options).counts.inserted == 4
     assert db.execute("PRAGMA foreign_keys").fetchone() == (1,)
-    # The import's small page cache while it ran, the readers' again after it.
-    assert caches == [IMPORT_CACHE]
-    assert db.execute("PRAGMA cache_size").fetchone() == (READ_CACHE,)
+    # The import's small page cache and no memory map while it ran, the readers' after it.
+    assert caches == [(IMPORT_CACHE, 0)]
+    assert pages(db) == (READ_CACHE, READ_MMAP)
     with pytest.raises(ImportRefused):
         importer("attendance")(db, write_csv(tmp_path / "b.csv", ATT_HEADER + "H,x,y,z,1,P\n"),
                                options)  # fmt: skip

@@ -582,7 +582,7 @@ def run_import(
             if when is not None:
                 result.already_imported_at = when
                 return result
-        conn.execute(f"PRAGMA cache_size = {store.IMPORT_CACHE}")  # restored below
+        store.pages_for_import(db)  # restored below
         loader.start(header, header_cells, header_line)
         bad_lines: dict[int, str] = {}
         counts, warnings = loader.counts, loader.warnings
@@ -683,7 +683,7 @@ def run_import(
                 else:
                     store.rollback(db)
         with contextlib.suppress(sqlite3.Error):
-            conn.execute(f"PRAGMA cache_size = {store.READ_CACHE}")
+            store.pages_for_reading(db)
 
 
 def _write_rejects(
