@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlite_utils import Database
 
-from conftest import write_csv
+from conftest import spelled, write_csv
 from cqn_cli.errors import ImportRefused
 from cqn_cli.ingest.engine import ImportOptions, importer
 from cqn_cli.ingest.roster import RosterLoader, edit_person
@@ -243,3 +243,73 @@ def test_two_rows_have_one_digest_only_when_they_are_the_same_cells(
     loader._context = hashlib.blake2b(b"context", digest_size=16)
     same = [(type(x), str(x)) for x in a] == [(type(y), str(y)) for y in b]  # -0.0 is not 0.0
     assert (loader._digest(a) == loader._digest(b)) == same
+
+
+def many(count: int) -> list[str]:
+    """``count`` people, each with a citizen id that agrees with their birth and gender."""
+    return [
+        f"Người {spelled(i)},01/01/19{40 + i % 50},Nam,0480{40 + i % 50}{100000 + i},Tam Thuận,,,"
+        for i in range(count)
+    ]
+
+
+def test_a_roster_again_reads_its_digests_ahead_in_the_order_of_the_ids(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once two people asked for are one id apart, the next ones' digests are read at
+    once: 30 rows imported again in their first order ask for each of the people by
+    their number only once in five (four read ahead), in reverse order every time."""
+    from cqn_cli import people
+
+    monkeypatch.setattr(people, "DIGESTS_AHEAD", 4)
+    rows = many(30)
+    tmp_path.mkdir(exist_ok=True)
+    db = open_db(tmp_path / "cqn.db", create=True)
+    asked: list[str] = []
+    try:
+        assert imported("a.csv", rows)(db, tmp_path)[0] == (30, 30, 0, 0, 0)
+        db.conn.set_trace_callback(asked.append)
+        parses = Parses(monkeypatch)
+        for again, one_by_one in ((rows, 6), (rows[::-1], 30)):
+            asked.clear()
+            assert imported("b.csv", again)(db, tmp_path)[0] == (30, 0, 0, 30, 0)
+            assert parses.count == 0  # each known by its digest, read ahead or not
+            asked_by_number = [q for q in asked if "digest FROM person WHERE national_id" in q]
+            assert len(asked_by_number) == one_by_one
+    finally:
+        db.close()
+
+
+@pytest.mark.parametrize("order", ["first", "reversed"])
+def test_digests_read_ahead_are_let_go_once_a_batch_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, order: str
+) -> None:
+    """Rows changed among unchanged ones, written three at a time: what the digests read
+    ahead say is what the database holds, before each batch is written and after, as
+    each row asked on its own would find (the same outcome, the same people)."""
+    from cqn_cli import people
+    from cqn_cli.ingest import roster as roster_module
+
+    monkeypatch.setattr(people, "DIGESTS_AHEAD", 4)
+    monkeypatch.setattr(roster_module, "BATCH", 3)
+    rows = many(20)
+
+    def phoned(phone: str) -> list[str]:  # a third of the people's phone numbers changed
+        return [r.replace(",,,", f",{phone},,") if i % 3 == 1 else r for i, r in enumerate(rows)]
+
+    def ordered(rows: list[str], first: bool) -> list[str]:
+        return rows if first else rows[::-1]
+
+    steps = [
+        imported("a.csv", rows),
+        imported("b.csv", ordered(phoned("0905000111"), order == "first")),
+        imported("b.csv", ordered(phoned("0905000111"), order == "first")),
+        imported("c.csv", ordered(phoned("0905000222"), order != "first")),
+    ]
+    results, _ = both_ways(tmp_path, monkeypatch, steps)
+    assert [r[0] for r in results] == [
+        (20, 20, 0, 0, 0),
+        (20, 0, 7, 13, 0),
+        (20, 0, 0, 20, 0),
+        (20, 0, 7, 13, 0),
+    ]

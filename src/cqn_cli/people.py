@@ -160,6 +160,10 @@ class AddedKeys:
         return bool(found)
 
 
+# People whose digests ``PersonIndex.digest_of`` reads at once.
+DIGESTS_AHEAD = 1000
+
+
 class PersonIndex:
     """The identity keys of the people held, for one import or command.
 
@@ -179,6 +183,10 @@ class PersonIndex:
         # The ids written under each name key's hash, while the index on names is left
         # out (``keep_names``); an int for one person, a list for more.
         self._written_names: dict[int, int | list[int]] | None = None
+        # Digests read ahead (``digest_of``): national id → (id, digest), and the id of
+        # the last person asked for.
+        self._digests: dict[str, tuple[int, str | None]] = {}
+        self._last_digest = 0
         row = db.execute("SELECT coalesce(max(id), 0) FROM person").fetchone()
         seq = db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'person'").fetchone()
         self.next_id: int = max(int(row[0]), int(seq[0]) if seq else 0) + 1
@@ -225,6 +233,7 @@ class PersonIndex:
         self._pending.clear()
         self._pending_cccd.clear()
         self._pending_names.clear()
+        self._digests.clear()  # as read before the batch was written
 
     def add(self, pk: int, held: Held, former: Held | None = None) -> None:
         """A person this import adds or changes (name, ward, national id), not yet written.
@@ -291,13 +300,34 @@ class PersonIndex:
 
     def digest_of(self, cccd: str) -> tuple[int, str | None] | None:
         """Who holds ``cccd`` in the database, with their ``roster_digest``; None when
-        nobody does, or when this import has a change of that number not yet written."""
+        nobody does, or when this import has a change of that number not yet written.
+
+        A roster imported again comes mostly in the order it was first imported, the
+        order of the ids: once two people asked for one after the other are one id
+        apart, the next ``DIGESTS_AHEAD`` are read at once (each row's own query took
+        a quarter of the time of importing 100,000 unchanged rows again), until the
+        next batch is written (``written``)."""
         if cccd in self._pending_cccd:
             return None
-        row = self._conn.execute(
-            "SELECT id, roster_digest FROM person WHERE national_id = ?", (cccd,)
-        ).fetchone()
-        return (int(row[0]), row[1]) if row else None
+        found = self._digests.get(cccd)
+        if found is None:
+            row = self._conn.execute(
+                "SELECT id, roster_digest FROM person WHERE national_id = ?", (cccd,)
+            ).fetchone()
+            if row is None:
+                return None
+            found = (int(row[0]), row[1])
+            if found[0] == self._last_digest + 1:
+                self._digests = {
+                    number: (pk, digest)
+                    for number, pk, digest in self._conn.execute(
+                        "SELECT national_id, id, roster_digest FROM person"
+                        " WHERE id > ? AND national_id IS NOT NULL ORDER BY id LIMIT ?",
+                        (found[0], DIGESTS_AHEAD),
+                    )
+                }
+        self._last_digest = found[0]
+        return found
 
     def named(self, name_key: str) -> list[tuple[int, Held]]:
         """Everyone held under that name key, in the order of their ids."""
