@@ -281,12 +281,12 @@ def test_a_roster_again_reads_its_digests_ahead_in_the_order_of_the_ids(
 
 
 @pytest.mark.parametrize("order", ["first", "reversed"])
-def test_digests_read_ahead_are_let_go_once_a_batch_is_written(
+def test_rows_changed_among_unchanged_ones_read_ahead_or_not_are_taken_alike(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, order: str
 ) -> None:
-    """Rows changed among unchanged ones, written three at a time: what the digests read
-    ahead say is what the database holds, before each batch is written and after, as
-    each row asked on its own would find (the same outcome, the same people)."""
+    """Rows changed among unchanged ones, written three at a time, in the order of the
+    ids and in reverse, digests read ahead four at a time: the same outcome and the same
+    people as with every row taken the ordinary way."""
     from cqn_cli import people
     from cqn_cli.ingest import roster as roster_module
 
@@ -313,3 +313,47 @@ def test_digests_read_ahead_are_let_go_once_a_batch_is_written(
         (20, 0, 0, 20, 0),
         (20, 0, 7, 13, 0),
     ]
+
+
+def test_digests_read_ahead_grow_while_the_file_goes_on_and_are_let_go_when_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``PersonIndex.digest_of`` on its own: people asked in the order of their ids are
+    read ahead 2, 4, then 8 at a time; two by two with gaps between, 2 at a time; and
+    once a batch is written (``written``) it answers what the database holds then."""
+    from cqn_cli import people
+
+    monkeypatch.setattr(people, "DIGESTS_FIRST", 2)
+    monkeypatch.setattr(people, "DIGESTS_AHEAD", 8)
+    tmp_path.mkdir(exist_ok=True)
+    db = open_db(tmp_path / "cqn.db", create=True)
+    try:
+        assert imported("a.csv", many(40))(db, tmp_path)[0] == (40, 40, 0, 0, 0)
+        held = db.execute("SELECT national_id, id, roster_digest FROM person ORDER BY id")
+        numbers = {pk: (number, digest) for number, pk, digest in held.fetchall()}
+        asked: list[str] = []
+        db.conn.set_trace_callback(asked.append)
+
+        def read_ahead(ids: list[int]) -> list[int]:
+            """How many each read ahead was asked for, while ``ids`` are asked."""
+            index = people.PersonIndex(db)
+            asked.clear()
+            for pk in ids:
+                number, digest = numbers[pk]
+                assert index.digest_of(number) == (pk, digest)
+            return [int(q.rsplit(" ", 1)[1]) for q in asked if "LIMIT" in q]
+
+        assert read_ahead(list(range(1, 41))) == [2, 4, 8, 8, 8, 8]
+        assert read_ahead([1, 2, 10, 11, 20, 21, 30, 31]) == [2, 2, 2, 2]
+        assert read_ahead([5, 3, 9, 7]) == []
+
+        index = people.PersonIndex(db)
+        first = [numbers[pk][0] for pk in range(1, 6)]
+        assert [index.digest_of(n) for n in first[:2]] == [(1, numbers[1][1]), (2, numbers[2][1])]
+        db.execute("UPDATE person SET roster_digest = 'changed ' || id")  # as a batch would
+        index.written()
+        assert [index.digest_of(n) for n in first[2:]] == [
+            (pk, f"changed {pk}") for pk in (3, 4, 5)
+        ]
+    finally:
+        db.close()

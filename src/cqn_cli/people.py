@@ -160,8 +160,8 @@ class AddedKeys:
         return bool(found)
 
 
-# People whose digests ``PersonIndex.digest_of`` reads at once.
-DIGESTS_AHEAD = 1000
+# People whose digests ``PersonIndex.digest_of`` reads at once: at first, and at most.
+DIGESTS_FIRST, DIGESTS_AHEAD = 16, 1000
 
 
 class PersonIndex:
@@ -183,10 +183,11 @@ class PersonIndex:
         # The ids written under each name key's hash, while the index on names is left
         # out (``keep_names``); an int for one person, a list for more.
         self._written_names: dict[int, int | list[int]] | None = None
-        # Digests read ahead (``digest_of``): national id → (id, digest), and the id of
-        # the last person asked for.
+        # Digests read ahead (``digest_of``): national id → (id, digest); the id of the
+        # last person asked for; how many were read ahead last, and the last id read.
         self._digests: dict[str, tuple[int, str | None]] = {}
         self._last_digest = 0
+        self._ahead = self._ahead_to = 0
         row = db.execute("SELECT coalesce(max(id), 0) FROM person").fetchone()
         seq = db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'person'").fetchone()
         self.next_id: int = max(int(row[0]), int(seq[0]) if seq else 0) + 1
@@ -304,9 +305,14 @@ class PersonIndex:
 
         A roster imported again comes mostly in the order it was first imported, the
         order of the ids: once two people asked for one after the other are one id
-        apart, the next ``DIGESTS_AHEAD`` are read at once (each row's own query took
-        a quarter of the time of importing 100,000 unchanged rows again), until the
-        next batch is written (``written``)."""
+        apart, the next ones are read at once (each row's own query took a quarter of
+        the time of importing 100,000 unchanged rows again): ``DIGESTS_FIRST``, twice
+        as many each time the file goes on past the last of them, up to
+        ``DIGESTS_AHEAD`` (a file in another order, whose people come two by two,
+        reads few it does not need). They are let go when a batch is written
+        (``written``): a person a batch changes was asked for before it, and is not
+        taken as unchanged again (``RosterLoader._unchanged``), but what is read ahead
+        is only ever what the database holds."""
         if cccd in self._pending_cccd:
             return None
         found = self._digests.get(cccd)
@@ -318,14 +324,18 @@ class PersonIndex:
                 return None
             found = (int(row[0]), row[1])
             if found[0] == self._last_digest + 1:
-                self._digests = {
-                    number: (pk, digest)
-                    for number, pk, digest in self._conn.execute(
-                        "SELECT national_id, id, roster_digest FROM person"
-                        " WHERE id > ? AND national_id IS NOT NULL ORDER BY id LIMIT ?",
-                        (found[0], DIGESTS_AHEAD),
-                    )
-                }
+                goes_on = found[0] == self._ahead_to + 1
+                ahead = max(2 * self._ahead, DIGESTS_FIRST) if goes_on else DIGESTS_FIRST
+                self._ahead = min(ahead, DIGESTS_AHEAD)
+                self._digests = {}
+                self._ahead_to = found[0]
+                for number, pk, digest in self._conn.execute(
+                    "SELECT national_id, id, roster_digest FROM person"
+                    " WHERE id > ? AND national_id IS NOT NULL ORDER BY id LIMIT ?",
+                    (found[0], self._ahead),
+                ):
+                    self._digests[number] = (pk, digest)
+                    self._ahead_to = pk
         self._last_digest = found[0]
         return found
 
