@@ -361,16 +361,17 @@ class PersonIndex:
         args: list[Any] = [name_key] if wards is None else [name_key, *wards]
         if cccd is not None:
             args += (birth, birth, cccd)
+        shape = (None if wards is None else len(wards), cccd is not None)
         known = self._written_names  # no index on names, if kept (see ``keep_names``)
-        ids = None if known is None else known.get(hash(name_key))
-        if known is not None:
-            args.insert(0, f"[{ids}]" if isinstance(ids, int) else json.dumps(ids or []))
-        if known is not None and ids is None and cccd is None:
-            rows = []  # nobody written by that name
+        if known is None:
+            rows = self._conn.execute(_lookup_sql(*shape), args).fetchall()
         else:
-            by_ids = known is not None
-            sql = _lookup_sql(None if wards is None else len(wards), cccd is not None, by_ids)
-            rows = self._conn.execute(sql, args).fetchall()
+            ids = known.get(hash(name_key))
+            if ids is None and cccd is None:
+                rows = []  # nobody written by that name
+            else:
+                args.insert(0, f"[{ids}]" if isinstance(ids, int) else json.dumps(ids or []))
+                rows = self._conn.execute(_lookup_sql(*shape, True), args).fetchall()
         pending = self._pending
         found = {pk: pending.get(pk) or Held(*held) for pk, *held in rows}
         for pk in self._pending_names.get(name_key, ()):

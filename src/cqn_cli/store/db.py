@@ -549,13 +549,14 @@ def _leave_note(db: Database, detail: str) -> None:
     draft = final.with_name(f"{final.name}.{os.getpid()}")
     # Written aside, then renamed over: a waiting writer reads a whole note or none,
     # never one still empty (stopped, or slow, between creating and writing it).
-    with contextlib.suppress(OSError):  # the note helps a waiting user; it is not the lock
+    try:
         fd = os.open(draft, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             json.dump(note, out)
         os.replace(draft, final)
-    with contextlib.suppress(OSError):  # left only when the rename failed
-        draft.unlink()
+    except OSError:  # the note helps a waiting user; it is not the lock
+        with contextlib.suppress(OSError):  # a draft left behind, if any
+            draft.unlink()
 
 
 def _remove_note(db: Database) -> None:
