@@ -2056,18 +2056,18 @@ def test_a_fault_while_preparing_rows_apart_stops_the_import_as_it_would_here(
     is written."""
     import multiprocessing
 
-    from cqn_cli.ingest import engine
+    from cqn_cli.ingest import engine, roster
     from cqn_cli.ingest.roster import RosterLoader
 
     monkeypatch.setattr(engine, "PREPARED_BATCH", 2)  # rows 2-3, 4-5 (the fault), 6-7, …
-    real = RosterLoader._checked
+    real = roster.name_keys
 
-    def failing(loader: RosterLoader, line: int, *args: Any) -> Any:
-        if line == 5:
+    def failing(name: str) -> Any:  # of every row, however its batch is prepared
+        if name == f"Người {spelled(4)}":  # line 5
             raise fault
-        return real(loader, line, *args)
+        return real(name)
 
-    monkeypatch.setattr(RosterLoader, "_checked", failing)
+    monkeypatch.setattr(roster, "name_keys", failing)
     taken = calls_to(monkeypatch, lambda loader, line, checked: line, (RosterLoader, "take"))
     rows = "".join(f"Người {spelled(i)},1950,Nam,,Xuân Hà,,\n" for i in range(1, 9))
     f = write_csv(tmp_path / "ds.csv", MIXED.splitlines()[0] + "\n" + rows)
@@ -2091,16 +2091,15 @@ def test_a_person_added_against_the_tables_checks_refuses_the_import(
 
     if two_processes:
         read_apart(monkeypatch)
-    real = roster.RosterLoader._new_row
+    real = roster.RosterLoader._add  # every row added, however it was prepared
     gender_at = roster._INSERT_COLUMNS.index("gender")
 
-    def against_checks(loader: Any, *args: Any) -> list[Any]:
-        row = real(loader, *args)
+    def against_checks(loader: Any, line: int, row: list[Any]) -> Any:
         if row[roster._SEARCH_KEY_AT] == "nguoi bon":
             row[gender_at] = "nam"  # neither 'male' nor 'female'
-        return row
+        return real(loader, line, row)
 
-    monkeypatch.setattr(roster.RosterLoader, "_new_row", against_checks)
+    monkeypatch.setattr(roster.RosterLoader, "_add", against_checks)
     rows = "".join(f"Người {spelled(i)},1950,Nam,,Xuân Hà,,\n" for i in range(1, 9))
     f = write_csv(tmp_path / "ds.csv", MIXED.splitlines()[0] + "\n" + rows)
     r = import_on(tmp_path / "a.db", "roster", f, *AS_2019)
@@ -2109,7 +2108,7 @@ def test_a_person_added_against_the_tables_checks_refuses_the_import(
     assert written(tmp_path / "a.db") == written_before(tmp_path)
     # The checks are weighed row by row again after it: the next import, into the same
     # database with nothing held, adds the eight people.
-    monkeypatch.setattr(roster.RosterLoader, "_new_row", real)
+    monkeypatch.setattr(roster.RosterLoader, "_add", real)
     assert import_on(tmp_path / "a.db", "roster", f, *AS_2019).exit_code == 0
     assert len(written(tmp_path / "a.db")["person"]) == 8
 

@@ -102,6 +102,20 @@ def numbered(batches: list[list[list[str]]]) -> list[list[tuple[int, list[str]]]
     return out
 
 
+# Rows with nothing to say: each someone new (into an empty table), their cells good and
+# agreeing (the citizen id's year and sex with the birth date and gender).
+GOOD = [
+    ["Trần Văn Tâm", "12/03/1950", "Nam", "048050000111", "Xuân Hà", "Tổ 5", "K12/3 Hà Huy Tập",
+     "0905123456", "1970", "1975", "Trung sĩ", "", "x", "", "X", "", "01/01/2019", "", "", ""],
+    ["Lê Thị Hoa", "1951", "Nữ", "048151000222", "Tam Thuận", "", "", "", "", "", "", "", "",
+     "", "", "", "", "đang sinh hoạt", "", "ghi chú"],
+    ["Lê Văn Hòa", "03/1950", "", "", "", "", "", "", "03/1970", "1970", "", "", "", "", "",
+     "", "", "", "", ""],
+]  # fmt: skip
+# Good rows; the first again (whether it is someone held is asked where rows are taken);
+# a row with something to say; good rows again.
+NEW_AND_ODD = [GOOD + GOOD[:1] + [[*GOOD[2][:3], "48050000111", *GOOD[2][4:]]] + GOOD[1:]]
+
 # Batches of rows, each test on its own loaders of the one empty database.
 batches_of_rows = given(st.lists(batch(), min_size=1, max_size=4))
 many_batches = settings(
@@ -112,6 +126,7 @@ many_batches = settings(
 @many_batches
 @batches_of_rows
 @example(NOTES_REFUSED)
+@example(NEW_AND_ODD)
 def test_a_batch_is_prepared_as_each_of_its_rows_alone(
     empty_db: Path, batches: list[list[list[str]]]
 ) -> None:
@@ -140,6 +155,43 @@ def test_parse_many_gives_the_values_of_parse_or_leaves_the_row_to_it(
                     assert values is None
                 else:
                     assert values == expected
+
+
+def test_a_batch_of_new_people_is_made_a_column_at_a_time(
+    empty_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows each someone new with nothing to say are made into the rows that add them
+    without being checked one by one (whether a row before may be the same person is
+    asked where they are written); a row with something to say (a citizen id Excel cut
+    short) goes the long way, in its place, and says so."""
+    checked: list[int] = []
+    real = RosterLoader._checked
+
+    def spied(loader: RosterLoader, line: int, *args: Any) -> Any:
+        checked.append(line)
+        return real(loader, line, *args)
+
+    monkeypatch.setattr(RosterLoader, "_checked", spied)
+    for many, _ in two_loaders(empty_db):
+        rows = numbered(NEW_AND_ODD)[0]
+        prepared = many.prepare_many(rows)
+        assert [type(p) for p in prepared] == [list] * 4 + [tuple, list, list]
+        assert checked == [6]  # the number cut short (a warning)
+        warnings = prepared[4][1]  # type: ignore[index]
+        assert warnings == [("so_cccd", "warn.cccd_padded")]
+        row = prepared[0]
+        at = roster._INSERT_COLUMNS.index
+        assert row[at("name_key")] == "trân1 văn tâm"
+        assert row[at("ward")] == "tk-xuan-ha"
+        assert row[at("national_id")] == "048050000111"
+        assert row[at("birth_date")] == "1950-03-12"
+        assert (row[at("party_member")], row[at("youth_union_member")]) == (1, 0)
+        assert row[at("reservist")] == 1
+        assert row[at("status")] == "active"
+        assert row[at("roster_digest")].startswith("2025-08-01 ")  # the day, the digest
+        third = prepared[2]
+        assert third[at("national_id")] is None and third[at("roster_digest")] is None
+        assert third[at("ward")] == "tk-xuan-ha"  # --ward, the file's cell empty
 
 
 def test_a_column_remembers_what_its_cells_were_parsed_to(empty_db: Path) -> None:

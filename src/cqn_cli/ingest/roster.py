@@ -8,6 +8,7 @@ with another birth date is reported as a possible duplicate, never merged.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -26,7 +27,7 @@ from cqn_cli.i18n import lang, t
 from cqn_cli.ingest.engine import Warning
 from cqn_cli.ingest.fields import ROSTER, Field, HeaderMap, parser_for
 from cqn_cli.ingest.read import Cell
-from cqn_cli.ingest.rows import BATCH, LaterIndexes, RowLoader, shown_value
+from cqn_cli.ingest.rows import BATCH, LaterIndexes, RowLoader, shown_value, values_of
 from cqn_cli.people import (
     BOOL_COLUMNS,
     PERSON_COLUMNS,
@@ -110,6 +111,10 @@ _HELD = itemgetter(
 )
 _DEFAULTS: list[tuple[int, Any]] = [(_INSERT_COLUMNS.index(c), 0) for c in BOOL_COLUMNS]
 _DEFAULTS.append((_INSERT_COLUMNS.index("status"), "active"))
+# The same, of a person's fields alone (``PERSON_COLUMNS``), and where the ward and the
+# citizen id are among them.
+_PERSON_DEFAULTS = [(at - _PERSON_AT, default) for at, default in _DEFAULTS]
+_WARD_IN_PERSON, _CCCD_IN_PERSON = map(PERSON_COLUMNS.index, ("ward", "national_id"))
 
 
 class LineOf:
@@ -267,11 +272,89 @@ class RosterLoader(RowLoader):
         return self._prepared(self._checked(line, cells, *self._cccd_and_digest(cells)))
 
     def prepare_many(self, rows: Sequence[tuple[int, Sequence[Cell]]]) -> list[_Prepared]:
-        parsed = self.parse_many([cells for _, cells in rows])
+        batch = [cells for _, cells in rows]
+        found = self.parse_columns(batch)
+        if found is None:
+            return [self.prepare(line, cells) for line, cells in rows]
+        new = self._new_rows(batch, *found) if self._filters else None
+        if new is None:
+            parsed = values_of(*found, len(rows))
+        else:  # the values of the rows left the long way
+            columns, bad = found
+            parsed = [
+                None if row is not None or i in bad else {k: c[i] for k, c in columns.items()}
+                for i, row in enumerate(new)
+            ]
         return [
-            self._prepared(self._checked(line, cells, *self._cccd_and_digest(cells), values))
-            for (line, cells), values in zip(rows, parsed, strict=True)
+            row
+            if new is not None and (row := new[i]) is not None
+            else self._prepared(self._checked(line, cells, *self._cccd_and_digest(cells), values))
+            for i, ((line, cells), values) in enumerate(zip(rows, parsed, strict=True))
         ]
+
+    def _new_rows(
+        self, batch: list[Sequence[Cell]], columns: dict[str, list[Any]], bad: set[int]
+    ) -> list[list[Any] | None]:
+        """Of a batch into an empty table (its ``columns``, the rows ``bad`` left to
+        ``parse``: see ``parse_columns``), each row that is someone new with nothing to
+        say, as ``_prepared`` makes it (``_new_row``), made a column at a time: the rest
+        of a row's work is done once for the batch, not once a row. None for any other
+        row: it goes the long way (``_checked``), which says what it has to say."""
+        count = len(batch)
+        nothing: list[Any] = [None] * count
+        # Its ward, as ``ward_of`` reads it (a name that is none: the long way says so).
+        default = self.default_ward
+        written = [w or default for w in columns.get("ward", nothing)]
+        for name in set(written):
+            if name:
+                with contextlib.suppress(FieldProblem):
+                    self.ward_named(name)
+        wards = list(map(self._ward_ids.get, written))
+        # Its citizen id: as most are written (twelve digits: ``parse_cccd``), or none.
+        at = None if self._cccd_column is None else self._cccd_column.index
+        raws = [""] * count if at is None else [str(cells[at]) for cells in batch]
+        person = [columns.get(c, nothing) for c in PERSON_COLUMNS]
+        person[_WARD_IN_PERSON] = wards
+        person[_CCCD_IN_PERSON] = [r or None for r in raws]
+        for at_column, default_value in _PERSON_DEFAULTS:  # as ``_new_row`` puts them in
+            person[at_column] = [default_value if v is None else v for v in person[at_column]]
+        genders, births = columns.get("gender", nothing), columns.get("birth_date", nothing)
+        crossing = zip(*(columns.get(c, nothing) for c in CROSSED), strict=True)
+        names = columns.get("full_name", nothing)
+        context = self._context
+        now, today = self._now, self._today_iso
+        new: list[list[Any] | None] = []
+        for i, (cells, values, raw, gender, birth, across, name) in enumerate(
+            zip(
+                batch,
+                zip(*person, strict=True),
+                raws,
+                genders,
+                births,
+                crossing,
+                names,
+                strict=True,
+            )
+        ):
+            if (
+                i in bad
+                or values[_WARD_IN_PERSON] is None
+                or (
+                    raw != ""
+                    and not (
+                        len(raw) == 12
+                        and raw.isdigit()
+                        and raw.isascii()
+                        and not cccd_contradictions(raw, gender, birth)
+                    )
+                )
+                or crossed(*across)
+            ):
+                new.append(None)
+                continue
+            stored = None if raw == "" or context is None else f"{today} {self._digest(cells)}"
+            new.append([None, None, *name_keys(name), *values, now, now, stored])
+        return new
 
     def take(self, line: int, prepared: _Prepared) -> list[RowProblem]:
         if isinstance(prepared, list):  # a new row, with nothing to say (see ``_prepared``)
@@ -775,15 +858,28 @@ class Across(NamedTuple):
 
 def cross_problems(values: dict[str, Any]) -> list[Across]:
     """Checks across the fields of one person."""
+    return crossed(*map(values.get, CROSSED))
+
+
+# The fields that ``crossed`` takes, in its order.
+CROSSED = ("status", "status_since", "enlisted_on", "discharged_on", "birth_date", "registered_on")
+
+
+def crossed(
+    status: str | None,
+    since: str | None,
+    enlisted: str | None,
+    discharged: str | None,
+    birth: str | None,
+    registered: str | None,
+) -> list[Across]:
+    """``cross_problems`` of a person's fields ``CROSSED`` (a batch's columns of them)."""
     found: list[Across] = []
-    status = values.get("status")
-    if status in ("moved_out", "deceased") and not values.get("status_since"):
+    if status in ("moved_out", "deceased") and not since:
         params = {"status": t(f"status.{status}")}
         found.append(
             Across("ngay_trang_thai", None, "row.status_date_required", params, "trang_thai")
         )
-    enlisted, discharged = values.get("enlisted_on"), values.get("discharged_on")
-    birth = values.get("birth_date")
     # Each ``precision_prefix_compare(a, b) < 0`` written out (it runs for every row):
     # ``a[:len(b)] < b[:len(a)]`` compares the two on their common precision.
     if enlisted and discharged and discharged[: len(enlisted)] < enlisted[: len(discharged)]:
@@ -792,10 +888,8 @@ def cross_problems(values: dict[str, Any]) -> list[Across]:
         )
     if enlisted and birth and enlisted[: len(birth)] < birth[: len(enlisted)]:
         found.append(Across("ngay_nhap_ngu", enlisted, "row.enlist_before_birth", {}, "ngay_sinh"))
-    since = values.get("status_since")
     if since and birth and since[: len(birth)] < birth[: len(since)]:
         found.append(Across("ngay_trang_thai", since, "row.status_before_birth", {}, "ngay_sinh"))
-    registered = values.get("registered_on")
     if since and registered and status in ("moved_out", "deceased") and since <= registered:
         # Gone before they came: on the roster on no day at all (SPEC §4).
         found.append(

@@ -151,19 +151,29 @@ class RowLoader:
         be parsed by ``parse``, which names its problems). Read a column at a time, the
         repeated values of a column looked up all at once; the same values as ``parse``
         (a row it cannot be sure of, it leaves to ``parse``)."""
+        found = self.parse_columns(rows)
+        if found is None:
+            return [None] * len(rows)
+        return values_of(*found, len(rows))
+
+    def parse_columns(
+        self, rows: Sequence[Sequence[Cell]]
+    ) -> tuple[dict[str, list[Any]], set[int]] | None:
+        """``parse_many``'s work before it makes a row's values of it: each mapped field's
+        column of values (by its English name), and the rows to be left to ``parse``
+        (their values in the columns are not theirs). None: every row is (a row with a
+        cell missing, a byte-order mark, a workbook's date cells)."""
         count = len(rows)
         try:
             joined = "".join(map("".join, rows))  # type: ignore[arg-type]
         except TypeError:  # a workbook's date cells: the long way
-            return [None] * count
+            return None
         if "\ufeff" in joined or min(map(len, rows), default=0) <= self._last_index:
-            return [None] * count  # a byte-order mark, or a cell missing: the long way
-        if not self._plan:
-            return [{} for _ in rows]
+            return None  # a byte-order mark, or a cell missing: the long way
         columns = list(zip(*rows, strict=False))  # as wide as the narrowest: every mapped cell
         bad: set[int] = set()
-        parsed = []
-        for index, _, parse, empty, required, col in self._plan:
+        parsed: dict[str, list[Any]] = {}
+        for index, key, parse, empty, required, col in self._plan:
             cells = columns[index]
             answers = col.answers
             if answers is not None:
@@ -184,14 +194,8 @@ class RowLoader:
                     found = whole
                 if required and "" in cells:
                     bad.update(i for i, c in enumerate(cells) if c == "")
-            parsed.append(found)
-        keys = [key for _, key, *_ in self._plan]
-        values: list[dict[str, Any] | None] = [
-            dict(zip(keys, v, strict=True)) for v in zip(*parsed, strict=True)
-        ]
-        for i in bad:
-            values[i] = None
-        return values
+            parsed[key] = found
+        return parsed, bad
 
     def col(self, name: str) -> Column | None:
         """The column of a field (by canonical name), if the file has it."""
@@ -219,11 +223,17 @@ class RowLoader:
         if not written:
             return None, [self.problem(line, col, None, "value.required")]
         try:
-            found = self.wards.resolve(written, self.as_of).id
+            return self.ward_named(written), []
         except FieldProblem as p:
             return None, [self.problem(line, col, written, p.key, **p.params)]
-        self._ward_ids[written] = found
-        return found, []
+
+    def ward_named(self, written: str) -> str:
+        """The id of the ward ``written`` names (see ``ward_of``), remembered; or the
+        ``FieldProblem`` of a name that is none."""
+        found = self._ward_ids.get(written)
+        if found is None:
+            found = self._ward_ids[written] = self.wards.resolve(written, self.as_of).id
+        return found
 
     def problem(
         self, line: int, col: Column | None, value: str | None, key: str, /, **params: Any
@@ -251,6 +261,22 @@ class RowLoader:
 
 
 _UNSEEN = object()  # of ``parse_many``: a cell not parsed yet
+
+
+def values_of(
+    columns: dict[str, list[Any]], bad: set[int], count: int
+) -> list[dict[str, Any] | None]:
+    """Each row's values, of the ``count`` rows whose columns ``parse_columns`` read;
+    None for a row it left to ``parse``."""
+    if not columns:
+        return [{} for _ in range(count)]
+    keys = list(columns)
+    values: list[dict[str, Any] | None] = [
+        dict(zip(keys, v, strict=True)) for v in zip(*columns.values(), strict=True)
+    ]
+    for i in bad:
+        values[i] = None
+    return values
 
 
 def _parse_each(
