@@ -155,3 +155,41 @@ def test_the_lines_of_an_empty_tables_people_are_kept_as_set(
         pk = max(model)
     for probe in range(pk + 3):
         assert lines.get(probe) == model.get(probe), probe
+
+
+def test_people_added_are_made_held_only_when_asked_for(tmp_path: Path) -> None:
+    """``PersonIndex.add_new`` on its own: the people added but not yet written are found
+    by their number and their name as the database would find them, but what matching
+    needs of one is made only for those asked for (once each); once written, none is
+    pending."""
+    db = open_db(tmp_path / "cqn.db", create=True)
+    try:
+        index = people.PersonIndex(db)
+        rows = [
+            [7, "tran van tam", "048050000111", "1950", "Trần Văn Tâm"],
+            [8, "le van hoa", None, "1951", "Lê Văn Hoà"],
+            [9, "tran van tam", "048050000222", None, "Trần Văn Tâm"],
+        ]
+        made: list[int] = []
+
+        def held_of(row: list[Any]) -> people.Held:
+            made.append(row[0])
+            return people.Held(row[1], row[3], "tk-xuan-ha", row[2], row[4])
+
+        index.add_new(rows, (0, 1, 2), held_of)
+        assert made == []
+        found = index.holder("048050000222")
+        assert found == (
+            9,
+            people.Held("tran van tam", None, "tk-xuan-ha", "048050000222", "Trần Văn Tâm"),
+        )
+        assert index.holder("048050000333") is None  # nobody's, written or not
+        pk, holder, named = index.lookup("048050000111", "tran van tam")
+        assert (pk, [p for p, _ in named]) == (7, [7, 9])
+        assert holder is not None and holder.birth == "1950"
+        assert index.held(9) is found[1]  # the same one, made once
+        assert sorted(made) == [7, 9]  # Lê Văn Hoà never asked for
+        index.written()
+        assert index.held(7) is None  # let go: asked of the database, which holds nobody here
+    finally:
+        db.close()

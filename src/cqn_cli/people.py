@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from cqn_cli.store.db import Database
@@ -176,6 +177,10 @@ class PersonIndex:
     def __init__(self, db: Database) -> None:
         self._conn = db.conn
         self._pending: dict[int, Held] = {}
+        # People added, not yet written, by the rows that add them: made ``Held`` only
+        # when asked for (``_pending_held``), by ``_held_of``.
+        self._added: dict[int, Sequence[Any]] = {}
+        self._held_of: Callable[[Sequence[Any]], Held] | None = None
         self._pending_cccd: dict[str, int] = {}
         self._pending_names: dict[str, list[int]] = {}
         self._former: dict[str, list[tuple[int, Held]]] = {}
@@ -232,6 +237,7 @@ class PersonIndex:
             for pk, name_key in names:
                 self._know(pk, name_key)
         self._pending.clear()
+        self._added.clear()
         self._pending_cccd.clear()
         self._pending_names.clear()
         self._digests.clear()  # as read before the batch was written
@@ -257,15 +263,38 @@ class PersonIndex:
         ):
             self._former.setdefault(former.name_key, []).append((pk, former))
 
-    def add_new(self, people: Iterable[tuple[int, Held]]) -> None:
+    def add_new(
+        self,
+        rows: Sequence[Sequence[Any]],
+        at: tuple[int, int, int],
+        held_of: Callable[[Sequence[Any]], Held],
+    ) -> None:
         """``add`` of people this import adds, not yet written (none held before, none
-        given before), each (id, keys)."""
-        pending, by_cccd, by_name = self._pending, self._pending_cccd, self._pending_names
-        for pk, held in people:
-            pending[pk] = held
-            if held.national_id:
-                by_cccd[held.national_id] = pk
-            by_name.setdefault(held.name_key, []).append(pk)
+        given before), each by the row that adds them: its id, name key and national id
+        where ``at`` says; what matching needs of one (``held_of`` its row) is made only
+        when asked for (most of a first roster's people never are: a third of the time
+        this process spent on a row, made for each)."""
+        pk_at, name_at, cccd_at = at
+        self._held_of = held_of
+        ids = list(map(itemgetter(pk_at), rows))
+        self._added.update(zip(ids, rows, strict=True))
+        by_cccd = self._pending_cccd
+        by_cccd.update(zip(map(itemgetter(cccd_at), rows), ids, strict=True))
+        by_cccd.pop(None, None)  # type: ignore[call-overload]  # of those without one
+        by_name = self._pending_names
+        for pk, name_key in zip(ids, map(itemgetter(name_at), rows), strict=True):
+            by_name.setdefault(name_key, []).append(pk)
+
+    def _pending_held(self, pk: int) -> Held | None:
+        """The keys of ``pk`` as this import has them, not yet written (``add``,
+        ``add_new``); None if it has none."""
+        found = self._pending.get(pk)
+        if found is None:
+            row = self._added.get(pk)
+            if row is not None:
+                assert self._held_of is not None
+                found = self._pending[pk] = self._held_of(row)  # the same one, if asked again
+        return found
 
     def is_former(self, pk: int, held: Held) -> bool:
         """Whether ``held`` is what ``pk`` was before this import changed them."""
@@ -277,7 +306,7 @@ class PersonIndex:
         return pk
 
     def held(self, pk: int) -> Held | None:
-        found = self._pending.get(pk)
+        found = self._pending_held(pk)
         if found is not None:
             return found
         row = self._conn.execute(
@@ -291,7 +320,7 @@ class PersonIndex:
         one query."""
         pk = self._pending_cccd.get(cccd)
         if pk is not None:
-            return pk, self._pending[pk]
+            return pk, self._pending_held(pk)  # type: ignore[return-value]  # pending: held
         row = self._conn.execute(
             "SELECT id, name_key, birth_date, ward_id, national_id, full_name FROM person"
             " WHERE national_id = ?",
@@ -375,11 +404,11 @@ class PersonIndex:
         pending = self._pending
         found = {pk: pending.get(pk) or Held(*held) for pk, *held in rows}
         for pk in self._pending_names.get(name_key, ()):
-            found[pk] = pending[pk]
+            found[pk] = self._pending_held(pk)  # type: ignore[assignment]  # pending: held
         by_cccd = self._pending_cccd.get(cccd) if cccd is not None else None
         if by_cccd is None and cccd is not None:
             by_cccd = next((pk for pk, h in found.items() if h.national_id == cccd), None)
-        holder = None if by_cccd is None else found.get(by_cccd) or pending[by_cccd]
+        holder = None if by_cccd is None else found.get(by_cccd) or self._pending_held(by_cccd)
         # A pending rename moves a person away from the name the database still holds; what
         # this import changed them from still names them (an entry per identity: a person
         # may be here twice, as they are and as they were).

@@ -109,6 +109,15 @@ _HELD = itemgetter(
         for c in ("name_key", "birth_date", "ward", "national_id", "full_name")
     )
 )
+# Where a new person's row holds their id, name key and national id (``add_new``).
+_ADDED_AT = (0, _NAME_KEY_AT, _CCCD_AT)
+
+
+def _held(row: Sequence[Any]) -> Held:
+    """What ``Held`` keeps of a new person, from their row."""
+    return Held(*_HELD(row))
+
+
 _DEFAULTS: list[tuple[int, Any]] = [(_INSERT_COLUMNS.index(c), 0) for c in BOOL_COLUMNS]
 _DEFAULTS.append((_INSERT_COLUMNS.index("status"), "active"))
 # The same, of a person's fields alone (``PERSON_COLUMNS``), and where the ward and the
@@ -708,7 +717,7 @@ class RosterLoader(RowLoader):
         of (one in thirteen at 300,000), and each write costs on its own."""
         inserts = self._inserts
         if self._known < len(inserts):
-            self.people.add_new((row[0], Held(*_HELD(row))) for row in inserts[self._known :])
+            self.people.add_new(inserts[self._known :], _ADDED_AT, _held)
             self._known = len(inserts)
 
     def _queued(self, pk: int, line: int) -> list[RowProblem]:
