@@ -112,8 +112,8 @@ GOOD = [
     ["Lê Văn Hòa", "03/1950", "", "", "", "", "", "", "03/1970", "1970", "", "", "", "", "",
      "", "", "", "", ""],
 ]  # fmt: skip
-# Good rows; the first again (whether it is someone held is asked where rows are taken);
-# a row with something to say; good rows again.
+# Good rows; then the first again, a row with something to say (the third's number cut
+# short), and the second and third again.
 NEW_AND_ODD = [GOOD + GOOD[:1] + [[*GOOD[2][:3], "48050000111", *GOOD[2][4:]]] + GOOD[1:]]
 
 # Batches of rows, each test on its own loaders of the one empty database.
@@ -161,9 +161,9 @@ def test_a_batch_of_new_people_is_made_a_column_at_a_time(
     empty_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Rows each someone new with nothing to say are made into the rows that add them
-    without being checked one by one (whether a row before may be the same person is
-    asked where they are written); a row with something to say (a citizen id Excel cut
-    short) goes the long way, in its place, and says so."""
+    without being checked one by one; a row that may be someone a row before added
+    (``AddedKeys``: the same again), or has something to say (a citizen id Excel cut
+    short), goes the long way, in its place, and says so."""
     checked: list[int] = []
     real = RosterLoader._checked
 
@@ -175,8 +175,9 @@ def test_a_batch_of_new_people_is_made_a_column_at_a_time(
     for many, _ in two_loaders(empty_db):
         rows = numbered(NEW_AND_ODD)[0]
         prepared = many.prepare_many(rows)
-        assert [type(p) for p in prepared] == [list] * 4 + [tuple, list, list]
-        assert checked == [6]  # the number cut short (a warning)
+        assert [type(p) for p in prepared] == [list] * 3 + [tuple] * 4
+        assert checked == [5, 6, 7, 8]  # each again, and the number cut short
+        assert [p[-1] for p in prepared[3:]] == [True] * 4  # each may be someone taken
         warnings = prepared[4][1]  # type: ignore[index]
         assert warnings == [("so_cccd", "warn.cccd_padded")]
         row = prepared[0]

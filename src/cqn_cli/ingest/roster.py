@@ -93,9 +93,18 @@ _Checked = tuple[
     str | None,
     tuple[str, str],
 ]
-# What ``RosterLoader._prepared`` makes of a row: ``_Checked``, or the row that adds
-# them (``_new_row``).
-_Prepared = _Checked | list[Any]
+# What ``RosterLoader._prepared`` makes of a row: the row that adds them (``_new_row``),
+# or ``_Checked`` and whether the row may be someone a lookup finds (``_taken``).
+_Taken = tuple[
+    list[RowProblem],
+    list[tuple[str, str]],
+    dict[str, Any],
+    str | None,
+    str | None,
+    tuple[str, str],
+    bool,
+]
+_Prepared = _Taken | list[Any]
 # Where a new person's row (``_INSERT_COLUMNS``) holds its name keys, number, birth date,
 # and the first of the roster's columns.
 _NAME_KEY_AT, _SEARCH_KEY_AT, _CCCD_AT, _BIRTH_AT, _PERSON_AT = (
@@ -285,21 +294,28 @@ class RosterLoader(RowLoader):
         found = self.parse_columns(batch)
         if found is None:
             return [self.prepare(line, cells) for line, cells in rows]
-        new = self._new_rows(batch, *found) if self._filters else None
-        if new is None:
+        if not self._filters:
             parsed = values_of(*found, len(rows))
-        else:  # the values of the rows left the long way
-            columns, bad = found
-            parsed = [
-                None if row is not None or i in bad else {k: c[i] for k, c in columns.items()}
-                for i, row in enumerate(new)
+            return [
+                self._prepared(self._checked(line, cells, *self._cccd_and_digest(cells), values))
+                for (line, cells), values in zip(rows, parsed, strict=True)
             ]
-        return [
-            row
-            if new is not None and (row := new[i]) is not None
-            else self._prepared(self._checked(line, cells, *self._cccd_and_digest(cells), values))
-            for i, ((line, cells), values) in enumerate(zip(rows, parsed, strict=True))
-        ]
+        columns, bad = found
+        prepared: list[_Prepared] = []
+        taken = self._taken
+        for i, ((line, cells), row) in enumerate(
+            zip(rows, self._new_rows(batch, columns, bad), strict=True)
+        ):
+            if row is not None and not taken(row[_CCCD_AT], row[_NAME_KEY_AT], row[_BIRTH_AT]):
+                prepared.append(row)  # someone new, nobody to warn of (most rows)
+                continue
+            # The long way, in the order of the file (whether a row is taken depends on
+            # every row before it): a row that may be someone held, or has something
+            # to say.
+            values = None if i in bad else {k: c[i] for k, c in columns.items()}
+            checked = self._checked(line, cells, *self._cccd_and_digest(cells), values)
+            prepared.append(self._prepared(checked, True if row is not None else None))
+        return prepared
 
     def _new_rows(
         self, batch: list[Sequence[Cell]], columns: dict[str, list[Any]], bad: set[int]
@@ -366,33 +382,31 @@ class RosterLoader(RowLoader):
         return new
 
     def take(self, line: int, prepared: _Prepared) -> list[RowProblem]:
-        if isinstance(prepared, list):  # a new row, with nothing to say (see ``_prepared``)
-            row = prepared
-            keys = row[_NAME_KEY_AT], row[_SEARCH_KEY_AT]
-            if not self._taken(row[_CCCD_AT], keys[0], row[_BIRTH_AT]):
-                return self._add(line, row)
-            # What the row says, as ``_checked`` said it: the defaults ``_new_row`` put
-            # in (no for an empty yes/no, active for no status) change nothing here, as
-            # into an empty table a row is someone new or refused, never an update.
-            values = dict(zip(PERSON_COLUMNS, row[_PERSON_AT:], strict=False))
-            return self._identify_and_queue(line, values, row[_CCCD_AT], row[-1], keys)
-        problems, warnings, values, cccd, stored, keys = prepared
+        if isinstance(prepared, list):  # someone new, with nothing to say (``_prepared``)
+            return self._add(line, prepared)
+        problems, warnings, values, cccd, stored, keys, taken = prepared
         for name, key in warnings:
             self.warn(line, self.col(name), key)
         if problems:
             return problems
-        if not self._taken(cccd, keys[0], values.get("birth_date")):
+        if not taken:
             return self._add(line, self._new_row(values, keys, stored))
         return self._identify_and_queue(line, values, cccd, stored, keys)
 
-    def _prepared(self, checked: _Checked) -> _Prepared:
-        """A row ``_checked``, as ``take`` takes it: into an empty table, a good row with
-        nothing to say is the row that adds them (most rows of a first roster: all that
-        is sent of them from the process that reads them), unless ``take`` finds it may
-        be someone held."""
-        problems, warnings, values, _, stored, keys = checked
-        if problems or warnings or not self._filters:
-            return checked
+    def _prepared(self, checked: _Checked, taken: bool | None = None) -> _Prepared:
+        """A row ``_checked``, as ``take`` takes it, with whether it may be someone a
+        lookup finds (``_taken``, asked here unless ``taken`` says: rows are prepared in
+        the order of the file, where it is asked of each good row once). Into an empty
+        table, a good row with nothing to say that nobody before it can be is the row
+        that adds them (most rows of a first roster: all that is sent of them from the
+        process that reads them)."""
+        problems, warnings, values, cccd, stored, keys = checked
+        if problems:
+            return (*checked, False)
+        if taken is None:
+            taken = self._taken(cccd, keys[0], values.get("birth_date"))
+        if taken or warnings or not self._filters:
+            return (*checked, taken)
         return self._new_row(values, keys, stored)
 
     def _taken(self, cccd: str | None, name_key: str, birth: str | None) -> bool:
