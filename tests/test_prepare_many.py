@@ -178,7 +178,7 @@ def test_a_batch_of_new_people_is_made_a_column_at_a_time(
         assert [type(p) for p in prepared] == [list] * 3 + [tuple] * 4
         assert checked == [5, 6, 7, 8]  # each again, and the number cut short
         assert [p[-1] for p in prepared[3:]] == [True] * 4  # each may be someone taken
-        warnings = prepared[4][1]  # type: ignore[index]
+        warnings = prepared[4][0][1]  # type: ignore[index]
         assert warnings == [("so_cccd", "warn.cccd_padded")]
         row = prepared[0]
         at = roster._INSERT_COLUMNS.index

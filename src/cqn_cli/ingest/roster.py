@@ -95,16 +95,7 @@ _Checked = tuple[
 ]
 # What ``RosterLoader._prepared`` makes of a row: the row that adds them (``_new_row``),
 # or ``_Checked`` and whether the row may be someone a lookup finds (``_taken``).
-_Taken = tuple[
-    list[RowProblem],
-    list[tuple[str, str]],
-    dict[str, Any],
-    str | None,
-    str | None,
-    tuple[str, str],
-    bool,
-]
-_Prepared = _Taken | list[Any]
+_Prepared = tuple[_Checked, bool] | list[Any]
 # Where a new person's row (``_INSERT_COLUMNS``) holds its name keys, number, birth date,
 # and the first of the roster's columns.
 _NAME_KEY_AT, _SEARCH_KEY_AT, _CCCD_AT, _BIRTH_AT, _PERSON_AT = (
@@ -384,7 +375,7 @@ class RosterLoader(RowLoader):
     def take(self, line: int, prepared: _Prepared) -> list[RowProblem]:
         if isinstance(prepared, list):  # someone new, with nothing to say (``_prepared``)
             return self._add(line, prepared)
-        problems, warnings, values, cccd, stored, keys, taken = prepared
+        (problems, warnings, values, cccd, stored, keys), taken = prepared
         for name, key in warnings:
             self.warn(line, self.col(name), key)
         if problems:
@@ -402,11 +393,11 @@ class RosterLoader(RowLoader):
         process that reads them)."""
         problems, warnings, values, cccd, stored, keys = checked
         if problems:
-            return (*checked, False)
+            return checked, False
         if taken is None:
             taken = self._taken(cccd, keys[0], values.get("birth_date"))
         if taken or warnings or not self._filters:
-            return (*checked, taken)
+            return checked, taken
         return self._new_row(values, keys, stored)
 
     def _taken(self, cccd: str | None, name_key: str, birth: str | None) -> bool:
