@@ -98,6 +98,12 @@ def parse_notes(text: str) -> str:
     return check_text(text)
 
 
+def plain_cccd(text: str) -> bool:
+    """Whether ``text`` is a citizen id as most are written: twelve digits and nothing
+    else (``parse_cccd`` gives it back as it is, not padded)."""
+    return len(text) == 12 and text.isdigit() and text.isascii()
+
+
 def parse_cccd(text: str) -> tuple[str, bool]:
     """A 12-digit citizen id; returns (id, padded).
 
@@ -105,7 +111,7 @@ def parse_cccd(text: str) -> tuple[str, bool]:
     province code below 100 is lost), or 10 for province codes 001–009: such an
     id gets its zeros back and ``padded`` is True so that the caller can warn.
     """
-    if len(text) == 12 and text.isdigit() and text.isascii():  # as most are written
+    if plain_cccd(text):
         return text, False
     digits = text.strip()
     if digits.endswith(".0"):  # a number cell exported as float; before "." goes as a separator

@@ -41,7 +41,7 @@ from cqn_cli.people import (
 )
 from cqn_cli.store.db import Database, checks_left_out, first_broken, left_out, write
 from cqn_cli.store.migrations import audit_inserted
-from cqn_cli.values import cccd_contradictions, mask_cccd_text, parse_cccd
+from cqn_cli.values import cccd_contradictions, mask_cccd_text, parse_cccd, plain_cccd
 from cqn_cli.wards import WardIndex, check_default_ward
 
 _INSERT_COLUMNS = (
@@ -326,7 +326,7 @@ class RosterLoader(RowLoader):
                 with contextlib.suppress(FieldProblem):
                     self.ward_named(name)
         wards = list(map(self._ward_ids.get, written))
-        # Its citizen id: as most are written (twelve digits: ``parse_cccd``), or none.
+        # Its citizen id: as most are written (``plain_cccd``), or none.
         at = None if self._cccd_column is None else self._cccd_column.index
         raws = [""] * count if at is None else [str(cells[at]) for cells in batch]
         person = [columns.get(c, nothing) for c in PERSON_COLUMNS]
@@ -357,12 +357,7 @@ class RosterLoader(RowLoader):
                 or values[_WARD_IN_PERSON] is None
                 or (
                     raw != ""
-                    and not (
-                        len(raw) == 12
-                        and raw.isdigit()
-                        and raw.isascii()
-                        and not cccd_contradictions(raw, gender, birth)
-                    )
+                    and not (plain_cccd(raw) and not cccd_contradictions(raw, gender, birth))
                 )
                 or crossed(*across)
             ):
