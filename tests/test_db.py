@@ -240,6 +240,38 @@ def test_migrate_brings_an_old_database_forward_once(tmp_path: Path) -> None:
     assert "up to date" in again.stdout
 
 
+def test_migrate_gives_names_written_with_the_latin_eth_the_keys_of_d(tmp_path: Path) -> None:
+    """A database of a cqn before 0014 holds Bùi Văn Ðức (U+00D0) under the keys that cqn
+    made of the letter as it is (``bui1 văn ðưc4``, ``bui van ðuc``): migrated, he has the
+    keys of Đức, so a roster writing Đức finds him rather than adding him again; a name
+    without the Eth keeps its keys untouched."""
+    db = tmp_path / "old.db"
+    ok(db, "init")
+    head = "Họ và tên,Ngày sinh,Phường\n"
+    held = write_csv(
+        tmp_path / "a.csv", head + "Bùi Văn \u00d0ức,1950,Xuân Hà\nLê Văn Đạt,1952,Xuân Hà\n"
+    )
+    ok(db, "import", "roster", held, "--as-of", "2019-12-31")
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute(
+            "UPDATE person SET name_key = 'bui1 văn ðưc4', search_key = 'bui van ðuc',"
+            " roster_digest = 'x' WHERE id = 1"
+        )
+        conn.execute("UPDATE person SET name_key = 'kept', search_key = 'kept' WHERE id = 2")
+        conn.execute("DELETE FROM _sqlite_migrations WHERE name = '0014_names_with_eth'")
+    conn.close()
+    assert "0014_names_with_eth" in ok(db, "--lang", "en", "db", "migrate").stdout
+    assert rows(db, "SELECT id, name_key, search_key, roster_digest FROM person ORDER BY id") == [
+        (1, "bui1 văn đưc4", "bui van duc", None),
+        (2, "kept", "kept", None),
+    ]
+    again = write_csv(tmp_path / "b.csv", head + "Bùi Văn Đức,1950,Xuân Hà\n")
+    r = ok(db, "--lang", "en", "import", "roster", again, "--as-of", "2019-12-31")
+    assert "0 inserted, 1 updated" in r.stdout
+    assert rows(db, "SELECT count(*) FROM person") == [(2,)]
+
+
 def test_a_database_of_a_newer_cqn_is_refused_with_exit_3(district: Path) -> None:
     conn = sqlite3.connect(district)
     with conn:

@@ -694,6 +694,34 @@ def test_namesake_with_another_birth_date_is_inserted_with_a_warning(
     assert query("SELECT birth_date FROM person ORDER BY id") == [("1952-03-15",), ("1958",)]
 
 
+def test_a_name_written_with_the_latin_eth_is_the_person_written_with_d(
+    cqn: Run, query: Query, tmp_path: Path
+) -> None:
+    """Bùi Văn Ðức, with U+00D0 (a cp1258 file read as Windows-1252 shows Đ so, and text
+    pasted from a web page carries it), is Bùi Văn Đức: a later roster's row with the same
+    birth year and ward is him, a namesake born another year is warned of, and a search
+    without accents finds him."""
+    eth = "Bùi Văn \u00d0ức"
+    first = roster(tmp_path, "v1.csv", f"{eth},1950,Nam,,Xuân Hà,")
+    assert cqn("import", "roster", first, *AS_2019).exit_code == 0
+    (pk,) = query("SELECT id FROM person")[0]
+    found = cqn("person", "search", "bui van duc", "-f", "csv")
+    assert [line.split(",")[0] for line in found.stdout.splitlines()[1:]] == [f"CQN{pk:06d}"]
+    second = roster(
+        tmp_path, "v2.csv", "Bùi Văn Đức,1950,Nam,,Xuân Hà,\nBùi Văn Đức,1951,Nam,,Xuân Hà,"
+    )
+    r = cqn("import", "roster", second, *AS_2019)
+    assert r.exit_code == 0, r.output
+    assert summary(2, 1, 1, 0, 0) in r.stdout  # the name as the new file writes it
+    warning = [line for line in r.stderr.splitlines() if "có thể trùng" in line]
+    assert len(warning) == 1 and warning[0].startswith(f"{second}:3")
+    assert f"CQN{pk:06d} Bùi Văn Đức" in warning[0]
+    assert query("SELECT id, full_name, birth_date FROM person ORDER BY id") == [
+        (pk, "Bùi Văn Đức", "1950"),
+        (pk + 1, "Bùi Văn Đức", "1951"),
+    ]
+
+
 def test_a_namesake_with_another_number_is_a_possible_duplicate_only_if_born_alike(
     cqn: Run, query: Query, tmp_path: Path
 ) -> None:

@@ -159,6 +159,30 @@ def test_fold_agrees_with_match_key(text: str) -> None:
     assert fold(match_key(text).translate(str.maketrans("", "", "12345"))) == fold(text)
 
 
+@given(vi_text)
+def test_the_latin_eth_is_read_as_the_letter_d_it_looks_like(text: str) -> None:
+    """``Ð``/``ð`` (U+00D0/U+00F0: Windows-1252's reading of cp1258's ``Đ``, and what
+    pasted web text carries) give the keys and the order of ``Đ``/``đ``; any other letter
+    for ``Đ`` gives other keys (the test could fail)."""
+    eth = text.replace("Đ", "\u00d0").replace("đ", "\u00f0")
+    assert match_key(eth) == match_key(text)
+    assert fold(eth) == fold(text)
+    assert match_and_fold(eth) == match_and_fold(text)
+    assert vn_name_sort_key(eth)[:1] == vn_name_sort_key(text)[:1]
+    if "đ" in text.lower():
+        assert match_key(text.replace("Đ", "D").replace("đ", "d")) != match_key(text)
+
+
+def test_a_name_with_the_latin_eth_sorts_as_the_vietnamese_d() -> None:
+    shuffled = ["Bùi Văn Yên", "Bùi Văn \u00d0ức", "Bùi Văn Em", "Bùi Văn Dũng"]
+    assert sorted(shuffled, key=vn_name_sort_key) == [
+        "Bùi Văn Dũng",
+        "Bùi Văn \u00d0ức",
+        "Bùi Văn Em",
+        "Bùi Văn Yên",
+    ]
+
+
 # --- header matching (rests on fold) --------------------------------------------------
 
 

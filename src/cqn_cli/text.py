@@ -10,6 +10,11 @@ Three keys are derived from a written name:
   (``Hoà``/``Hòa``, ``Thuý``/``Thúy``) give the same key;
 * ``fold(text)``: lower case without any diacritics and with ``đ`` → ``d``, for
   accent-insensitive search and header matching.
+
+In both keys, and in the sort key, the Latin Eth (``Ð``/``ð``, U+00D0/U+00F0) is the
+Vietnamese ``Đ``/``đ`` it looks like: Windows-1252 shows cp1258's ``Đ`` as ``Ð``, and
+web pages and old documents carry it, so ``Ðức`` is ``Đức`` (what is stored and shown
+stays as written).
 """
 
 from __future__ import annotations
@@ -27,6 +32,9 @@ _TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
 # The Vietnamese alphabet order; letters outside it sort after, by code point.
 _ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
 _LETTER_RANK = {ch: i for i, ch in enumerate(_ALPHABET)}
+
+# The Latin Eth, read as the Vietnamese letter it looks like (see above).
+_ETH_AS_D = str.maketrans({"Ð": "Đ", "ð": "đ"})
 
 
 _LOST_LETTER = re.compile(r"\w\?")
@@ -53,7 +61,7 @@ def nfc(text: str) -> str:
 
 def _split_tone(syllable: str) -> tuple[str, int]:
     """A syllable without its tone mark (NFC) and the tone's rank (0 = none)."""
-    decomposed = unicodedata.normalize("NFD", syllable)
+    decomposed = unicodedata.normalize("NFD", syllable.translate(_ETH_AS_D))
     tone = 0
     kept = []
     for ch in decomposed:
@@ -86,7 +94,7 @@ def _match_key(words: list[str]) -> str:
     return " ".join(_syllable_key(w) for w in words)
 
 
-_FOLD_EXTRA = str.maketrans({"đ": "d", "Đ": "d"})
+_FOLD_EXTRA = str.maketrans({"đ": "d", "Đ": "d", "ð": "d", "Ð": "d"})
 
 
 @lru_cache(maxsize=65536)

@@ -552,3 +552,21 @@ def _thac_gian_one_ward(db: Database) -> None:
         [kept, enlarged[0]],
     )
     db.execute("UPDATE audit_session SET open = 0 WHERE open = 1")
+
+
+@migration("0014_names_with_eth")
+def _names_with_eth(db: Database) -> None:
+    """The keys of every name written with the Latin Eth (``Ð``/``ð``), again: matched,
+    searched and sorted as the ``Đ``/``đ`` it looks like since (``cqn_cli.text``). Held
+    under their old keys, such people were not found by a row or a search that writes
+    ``Đ``: a roster imported again would have added them a second time. Only the keys
+    change (the name stays as written, nothing audited); the person's roster digest goes
+    with it, so that their row, imported again, is read again."""
+    from cqn_cli.text import match_and_fold
+
+    held = db.execute("SELECT id, full_name FROM person WHERE full_name GLOB '*[Ðð]*'")
+    for pk, name in held.fetchall():
+        db.execute(
+            "UPDATE person SET name_key = ?, search_key = ? WHERE id = ?",
+            [*match_and_fold(name), pk],
+        )
