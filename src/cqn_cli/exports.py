@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from cqn_cli.ingest.fields import ATTENDANCE, GROUPS, MEMBERS, ROSTER, VISITS, Field
+from cqn_cli.ingest.fields import ATTENDANCE, GROUPS, MEMBERS, PERSON_ID, ROSTER, VISITS, Field
 from cqn_cli.people import MASKS, format_id, mask_value
 from cqn_cli.store.db import Database
 from cqn_cli.text import vn_name_sort_key
@@ -52,7 +52,8 @@ def _columns(fields: Sequence[Field], skip: tuple[str, ...] = ("ma_cqn",)) -> li
     return [_from_field(f) for f in fields if f.name not in skip]
 
 
-_PERSON_ID = ExportColumn("id", "Mã CQN", "person_id")
+# Read past by ``import roster`` (``RosterLoader.read_past``): ids are each database's own.
+_PERSON_ID = ExportColumn("id", PERSON_ID.aliases[0], PERSON_ID.english)
 _REF = "p.national_id, p.full_name, p.birth_date, p.ward_id"  # a person reference
 
 

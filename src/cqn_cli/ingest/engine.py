@@ -99,6 +99,9 @@ class Loader(Protocol):
     # The tables its rows are written to (the audit trail besides): their statistics are
     # redone after a big import, not every table's (a city's two million marks: 0.3 s).
     writes: tuple[str, ...]
+    # Headers (as ``fields.header_key`` makes them) that this kind of file may carry and
+    # that mean nothing to it: read past without the warning of an unknown column.
+    read_past: frozenset[str]
 
     def start(self, header: HeaderMap, header_cells: Sequence[Cell], header_line: int) -> None:
         """Called once, inside the transaction, before the first row."""
@@ -538,7 +541,9 @@ def run_import(
     _check_legacy(src, options.legacy)
     header_line, header_cells, data, skipped = _find_header(src, loader, options.header_map)
     result.skipped_title_rows = skipped
-    header = map_header(header_cells, loader.fields, options.header_map, header_line)
+    header = map_header(
+        header_cells, loader.fields, options.header_map, header_line, loader.read_past
+    )
     ward_needed = loader.needs_ward and not options.ward
     problems = header.problems + _missing_columns(
         header, loader.fields, header_line, ward_needed=ward_needed

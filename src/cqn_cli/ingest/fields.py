@@ -72,9 +72,10 @@ ROSTER: tuple[Field, ...] = (
 
 # A person reference (SPEC §3): so_cccd; or ma_cqn; or ho_ten + ngay_sinh + phuong.
 _BY_NAME = {f.name: f for f in ROSTER}
+PERSON_ID = Field("ma_cqn", ("Mã CQN", "person_id"), "person_id")
 PERSON_REF: tuple[Field, ...] = (
     _BY_NAME["so_cccd"],
-    Field("ma_cqn", ("Mã CQN", "person_id"), "person_id"),
+    PERSON_ID,
     Field("ho_ten", _BY_NAME["ho_ten"].aliases, "name"),
     _BY_NAME["ngay_sinh"],
     _BY_NAME["phuong"],
@@ -158,8 +159,14 @@ class HeaderMap:
 
 
 def map_header(
-    header: Sequence[Cell], fields: Sequence[Field], extra: dict[str, str], line: int
+    header: Sequence[Cell],
+    fields: Sequence[Field],
+    extra: dict[str, str],
+    line: int,
+    read_past: frozenset[str] = frozenset(),
 ) -> HeaderMap:
+    """Which column holds which of ``fields`` (``extra``: ``--map``'s headers); the headers
+    that map to none, but for row numbers (``IGNORED_HEADERS``) and ``read_past``."""
     known = {header_key(f.name): f.name for f in fields}
     known.update({header_key(a): f.name for f in fields for a in f.aliases})
     known.update(extra)
@@ -173,7 +180,7 @@ def map_header(
             continue
         name = known.get(key)
         if name is None:
-            if key not in IGNORED_HEADERS:
+            if key not in IGNORED_HEADERS and key not in read_past:
                 unknown.append(text)
             continue
         if name in columns:

@@ -25,7 +25,7 @@ from cqn_cli.dates import format_date
 from cqn_cli.errors import DataError, FieldProblem, OptionsRefused, RowProblem
 from cqn_cli.i18n import lang, t
 from cqn_cli.ingest.engine import Warning
-from cqn_cli.ingest.fields import ROSTER, Field, HeaderMap, parser_for
+from cqn_cli.ingest.fields import PERSON_ID, ROSTER, Field, HeaderMap, header_key, parser_for
 from cqn_cli.ingest.read import Cell
 from cqn_cli.ingest.rows import BATCH, LaterIndexes, RowLoader, shown_value, values_of
 from cqn_cli.people import (
@@ -182,6 +182,9 @@ class RosterLoader(RowLoader):
     fields: Sequence[Field] = ROSTER
     needs_ward = True  # a person, a group: each in a ward
     writes: tuple[str, ...] = ("person",)
+    # The id column ``export people`` writes first: the database gives its own ids, so a
+    # roster exported from one database imports into another without a word about it.
+    read_past = frozenset(map(header_key, (PERSON_ID.name, *PERSON_ID.aliases)))
 
     def __init__(
         self,

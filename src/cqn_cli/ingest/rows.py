@@ -66,6 +66,7 @@ class RowLoader:
     checks_references = False  # see ``engine.Loader``
     needs_ward = False  # see ``engine.Loader``
     writes: tuple[str, ...] = ()  # see ``engine.Loader``
+    read_past: frozenset[str] = frozenset()  # see ``engine.Loader``
     # Of a loader whose rows name a ward (``ward_of``): the registry, set in ``start``,
     # and ``--ward``.
     wards: WardIndex
