@@ -358,6 +358,17 @@ def test_dissolution_before_the_held_founding_date_is_refused_with_its_line(
     )
     lines = refused(cqn, query, "groups", f)
     assert any(line.startswith(f"{f}:2:6 [Ngày giải thể] '01/01/2017'") for line in lines)
+    # A founding date after the dissolution held (its cell blank) is told at the cell
+    # given: the founding date, as written (XH-BLL01 dissolved 01/10/2019).
+    g = write_csv(
+        tmp_path / "g2.csv",
+        "Mã nhóm,Tên nhóm,Loại,Phường,Ngày thành lập,Ngày giải thể\n"
+        "XH-BLL01,Ban liên lạc Trung đoàn 96,BLL,Xuân Hà,1/11/2019,\n",
+    )
+    lines = refused(cqn, query, "groups", g)
+    assert lines[0] == (
+        f"{g}:2:5 [Ngày thành lập] '1/11/2019': ngày giải thể không sau ngày thành lập"
+    ), lines
 
 
 # ---- members ------------------------------------------------------------------------------
@@ -564,6 +575,10 @@ MEMBER_HEADER = "Mã CQN,Mã nhóm,Ngày tham gia,Ngày rời\n"
             "3:3 [Ngày tham gia] '01/06/2016': trùng thời gian với một lần tham gia khác"
             " của người này trong nhóm XH-CLB01 (dòng 2)",
         ),
+        (  # a date quoted as the file writes it: what the clerk can find in the sheet
+            ["CQN000001,XH-CLB01,1/2/2016,31/1/2016"],
+            "2:4 [Ngày rời] '31/1/2016': ngày rời trước ngày tham gia",
+        ),
         (
             ["CQN000001,XH-CLB01,01/02/2015,", "CQN000001,XH-CLB01,01/02/2015,"],
             "3: cùng người, cùng nhóm, cùng ngày tham gia như dòng 2",
@@ -590,6 +605,37 @@ def test_bad_membership_rows_refuse_the_file(
     lines = refused(cqn, query, "members", f)
     assert any(line.startswith(f"{f}:{expected}") for line in lines), lines
     assert lines[-1] == f"{f}: 1 dòng lỗi; không ghi gì."
+
+
+def test_a_refused_date_is_quoted_as_the_file_writes_it_in_english_too(
+    cqn: Run, query: Query, tmp_path: Path
+) -> None:
+    """The dates of each kind of file, refused for what they say of a group or a person,
+    are quoted as written (``31/12/2014``), not as read (``2014-12-31``), in either language.
+    (The group's own dates in the reason are the program's: ISO in English.)"""
+    setup(cqn, query, tmp_path, "groups")
+    files = {
+        "groups": "Mã nhóm,Tên nhóm,Loại,Phường,Ngày thành lập,Ngày giải thể\n"
+        "XH-CLB09,CLB 9,CLB,Xuân Hà,01/01/2015,31/12/2014\n",
+        "members": MEMBER_HEADER + "CQN000001,XH-CLB01,31/12/2014,\n",
+        "attendance": "Mã cuộc họp,Ngày họp,Loại,Mã nhóm,Mã CQN,Điểm danh\n"
+        "H1,31/12/2014,Họp quý,XH-CLB01,CQN000001,có mặt\n",
+        "visits": "Mã CQN,Ngày thăm,Lý do,Quà tặng,Mã nhóm,Ghi chú\n"
+        "CQN000001,14/03/1952,ốm đau,,,\n",
+    }
+    expected = {
+        "groups": "2:6 [Ngày giải thể] '31/12/2014': dissolved on or before the founding date",
+        "members": "2:3 [Ngày tham gia] '31/12/2014': joined before the group was founded",
+        "attendance": "2:2 [Ngày họp] '31/12/2014': group XH-CLB01 did not exist that day",
+        "visits": "2:2 [Ngày thăm] '14/03/1952': a visit before the person was born",
+    }
+    for kind, text in files.items():
+        f = write_csv(tmp_path / f"{kind}.csv", text)
+        before = snapshot(query)
+        r = cqn("import", kind, f, lang="en")
+        assert r.exit_code == 1, r.output
+        assert snapshot(query) == before
+        assert r.stderr.startswith(f"{f}:{expected[kind]}"), r.stderr
 
 
 def test_a_membership_overlapping_one_held_is_refused(

@@ -215,7 +215,7 @@ class GroupsLoader(_ActivityLoader):
         founded, dissolved = values.get("founded_on"), values.get("dissolved_on")
         if founded and dissolved and dissolved <= founded:
             col = self.col("ngay_giai_the")
-            return [self.problem(line, col, dissolved, "group.dissolved_before_founded")]
+            return [self.problem_in(line, cells, col, dissolved, "group.dissolved_before_founded")]
         self._lines[code.casefold()] = line
         held = self.groups.get(code)
         now = now_iso()
@@ -248,8 +248,10 @@ class GroupsLoader(_ActivityLoader):
         )
         old = (held.name, held.kind, held.ward_id, held.founded_on, held.dissolved_on)
         if new[3] and new[4] and new[4] <= new[3]:  # a blank cell kept the held date
-            col = self.col("ngay_giai_the")
-            return [self.problem(line, col, new[4], "group.dissolved_before_founded")]
+            # The cell given is the one at odds with the date held.
+            col = self.col("ngay_giai_the" if dissolved else "ngay_thanh_lap")
+            key = "group.dissolved_before_founded"
+            return [self.problem_in(line, cells, col, dissolved or founded, key)]
         if new == old:
             self.counts.unchanged += 1
             return []
@@ -315,22 +317,29 @@ class MembersLoader(_ActivityLoader):
         birth = held.birth if held else None
         if birth and precision_prefix_compare(joined, birth) < 0:
             problems.append(
-                self.problem(line, col_joined, joined, "member.before_birth", date=birth)
+                self.problem_in(line, cells, col_joined, joined, "member.before_birth", date=birth)
             )
         if group.founded_on and joined < group.founded_on:
             problems.append(
-                self.problem(
-                    line, col_joined, joined, "member.before_founding", date=group.founded_on
+                self.problem_in(
+                    line, cells, col_joined, joined, "member.before_founding", date=group.founded_on
                 )
             )
         if group.dissolved_on and joined >= group.dissolved_on:
             problems.append(
-                self.problem(
-                    line, col_joined, joined, "member.after_dissolution", date=group.dissolved_on
+                self.problem_in(
+                    line,
+                    cells,
+                    col_joined,
+                    joined,
+                    "member.after_dissolution",
+                    date=group.dissolved_on,
                 )
             )
         if left and left < joined:
-            problems.append(self.problem(line, col_left, left, "member.left_before_joined"))
+            problems.append(
+                self.problem_in(line, cells, col_left, left, "member.left_before_joined")
+            )
         if problems:
             return problems
         spans = self.spans.setdefault((pk, group.id), [])
@@ -348,7 +357,11 @@ class MembersLoader(_ActivityLoader):
                     key, other = "member.overlap_line", str(other_line)
                 else:  # a membership already held, known by its joining date
                     key, other = "member.overlap", other_joined
-                return [self.problem(line, col_joined, joined, key, other=other, group=group.code)]
+                return [
+                    self.problem_in(
+                        line, cells, col_joined, joined, key, other=other, group=group.code
+                    )
+                ]
         if same is None:
             spans.append((None, joined, left, line))
             self.db.execute(
@@ -544,8 +557,9 @@ class AttendanceLoader(_ActivityLoader):
             if not group.exists_on(date):
                 col = self.col("ngay")
                 return [
-                    self.problem(
+                    self.problem_in(
                         line,
+                        cells,
                         col,
                         date,
                         "meeting.group_not_existing",
@@ -729,8 +743,8 @@ class VisitsLoader(_ActivityLoader):
         date, reason = values["date"], values["reason"]
         held = self.people.index.held(pk)
         if held and held.birth and precision_prefix_compare(date, held.birth) < 0:
-            return [self.problem(line, self.col("ngay"), date, "visit.before_birth",
-                                 date=format_date(held.birth, lang()))]  # fmt: skip
+            return [self.problem_in(line, cells, self.col("ngay"), date, "visit.before_birth",
+                                    date=format_date(held.birth, lang()))]  # fmt: skip
         if group is not None and not group.exists_on(date):  # who visited was not there yet
             col = self.col("ma_nhom")
             shown = format_date(date, lang())

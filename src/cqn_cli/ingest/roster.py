@@ -561,9 +561,7 @@ class RosterLoader(RowLoader):
         found = []
         for name, value, key, params, _ in cross_problems(values):
             col = self.col(name)
-            written = value
-            if col is not None and value is not None and col.index < len(cells):
-                written = str(cells[col.index])
+            written = self.as_written(cells, col, value)
             found.append(self.problem(line, col or self.col("trang_thai"), written, key, **params))
         return found
 

@@ -243,6 +243,31 @@ class RowLoader:
             return RowProblem(line, None, None, value, key, params)
         return RowProblem(line, col.index + 1, col.header, value, key, params)
 
+    def as_written(
+        self, cells: Sequence[Cell], col: Column | None, value: str | None
+    ) -> str | None:
+        """``value``, read from ``col`` of a row's ``cells``, as the row writes it (the
+        ``01/02/2015`` the clerk can find in the sheet, not the ``2015-02-01`` read; a
+        national id or phone masked, as ``shown_value`` shows a refused cell): what a
+        problem of that cell quotes. ``value`` itself where the row has no such cell."""
+        if col is None or value is None or col.index >= len(cells):
+            return value
+        return shown_value(col.field.name, str(cells[col.index]))
+
+    def problem_in(
+        self,
+        line: int,
+        cells: Sequence[Cell],
+        col: Column | None,
+        value: str | None,
+        key: str,
+        /,
+        **params: Any,
+    ) -> RowProblem:
+        """``problem`` of ``value``, read from ``col`` of the row's ``cells``, quoting the
+        cell as the row writes it (``as_written``)."""
+        return self.problem(line, col, self.as_written(cells, col, value), key, **params)
+
     all_warnings = False  # every warning kept in full (--warnings FILE)
 
     def keeps_warnings(self) -> bool:
