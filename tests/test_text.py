@@ -223,6 +223,13 @@ def test_map_options() -> None:
         with pytest.raises(UsageError) as info:
             parse_map_options([bad], ROSTER)
         assert info.value.key == "usage.bad_map"
+    # One column given two fields is refused (the last would win silently); given one
+    # field twice, in two writings of the header, it is that field.
+    with pytest.raises(UsageError) as info:
+        parse_map_options(["Tên=ho_ten", "TÊN=dia_chi"], ROSTER)
+    assert info.value.key == "usage.map_twice"
+    assert info.value.params == {"header": "TÊN", "first": "ho_ten", "second": "dia_chi"}
+    assert parse_map_options(["Tên=ho_ten", " tên =Họ và tên"], ROSTER) == {"ten": "ho_ten"}
 
 
 # --- mask -----------------------------------------------------------------------------

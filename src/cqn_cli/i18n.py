@@ -471,6 +471,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "--map phải có dạng 'Tiêu đề=trường': '{value}'.",
         "--map must read 'Header=field': '{value}'.",
     ),
+    "usage.map_twice": (
+        "--map gán cột '{header}' cho hai trường, {first} và {second}: một cột chỉ là một trường.",
+        "--map gives the column '{header}' two fields, {first} and {second}: a column is one"
+        " field.",
+    ),
     "usage.unknown_field": (
         "Không có trường '{value}'. Các trường: {fields}.",
         "No field '{value}'. Fields: {fields}.",

@@ -147,7 +147,12 @@ def parse_map_options(options: Sequence[str], fields: Sequence[Field]) -> dict[s
         if field_name is None:
             names = ", ".join(f.name for f in fields)
             raise UsageError("usage.unknown_field", value=target.strip(), fields=names)
-        mapping[header_key(header)] = field_name
+        key = header_key(header)
+        if mapping.get(key, field_name) != field_name:  # one column, two fields: which?
+            raise UsageError(
+                "usage.map_twice", header=header.strip(), first=mapping[key], second=field_name
+            )
+        mapping[key] = field_name
     return mapping
 
 
