@@ -72,12 +72,45 @@ def test_export_then_import_gives_back_the_same_data(
         f = tmp_path / f"{kind}{suffix}"
         cqn(sample_db, "--lang", lang, "export", kind, "--reveal", "-o", f)
         imported = cqn(fresh, "--lang", lang, "import", importer, f)
-        # Every column is one the import reads (the people's ids too: read past).
-        assert "bỏ qua các cột" not in imported.stderr
-        assert "ignored unknown columns" not in imported.stderr
+        # Every column is one the import reads (the people's ids too: read past, and into
+        # a database without people, without a word).
+        for said in ("bỏ qua các cột", "ignored unknown columns", "không được đọc", "not read"):
+            assert said not in imported.stderr
     before, after = logical(sample_db), logical(fresh)
     assert {k: len(v) for k, v in after.items()} == {k: len(v) for k, v in before.items()}
     assert after == before
+
+
+def test_people_exported_edited_and_imported_back_are_told_their_ids_are_not_read(
+    tmp_path: Path,
+) -> None:
+    """Into the database they came from, a roster with the export's id column is told
+    once, at that column, that the ids are not read: a name corrected in the spreadsheet,
+    without a CCCD, is someone new (SPEC §3 identity), as the note says."""
+    db = tmp_path / "x.db"
+    cqn(db, "init")
+    f = tmp_path / "r.csv"
+    f.write_text(
+        "Họ và tên,Ngày sinh,Phường\nLê Văn Hùng,1952,Xuân Hà\nTrần Văn Bình,1955,Xuân Hà\n",
+        encoding="utf-8",
+    )
+    cqn(db, "import", "roster", f)
+    out = tmp_path / "people.csv"
+    cqn(db, "export", "people", "--reveal", "-o", out)
+    edited = out.read_text(encoding="utf-8-sig").replace("Lê Văn Hùng", "Lê Văn Hưng")
+    out.write_text(edited, encoding="utf-8-sig")
+    r = cqn(db, "--lang", "en", "import", "roster", out)
+    notes = [line for line in r.stderr.splitlines() if "not read" in line]
+    assert notes == [
+        f"{out}:1:1 [Mã CQN]: this column is not read: a person is known by their CCCD, or by"
+        " name, birth date and ward; a row whose name changed and that has no CCCD is someone"
+        " new (to rename a person: cqn person edit)."
+    ]
+    assert "1 inserted, 0 updated, 1 unchanged" in r.stdout
+    conn = sqlite3.connect(db)
+    names = [n for (n,) in conn.execute("SELECT full_name FROM person ORDER BY id")]
+    conn.close()
+    assert names == ["Lê Văn Hùng", "Trần Văn Bình", "Lê Văn Hưng"]
 
 
 def test_csv_export_is_excel_ready_and_masked_unless_revealed(

@@ -649,6 +649,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{where}: {count} rows hidden in Excel are read like the others (rows {lines}):"
         " hidden, they are still in the file; to leave them out, delete them from it.",
     ),
+    "warn.ids_not_read": (
+        "{where}: cột này không được đọc: một người được nhận ra theo số CCCD, hoặc theo họ"
+        " tên, ngày sinh và phường; một dòng đổi họ tên mà không có CCCD là một người mới"
+        " (đổi tên một người: cqn person edit).",
+        "{where}: this column is not read: a person is known by their CCCD, or by name,"
+        " birth date and ward; a row whose name changed and that has no CCCD is someone new"
+        " (to rename a person: cqn person edit).",
+    ),
     "warn.unknown_columns": (
         "{path}: bỏ qua các cột không biết: {columns}.",
         "{path}: ignored unknown columns: {columns}.",

@@ -183,7 +183,8 @@ class RosterLoader(RowLoader):
     needs_ward = True  # a person, a group: each in a ward
     writes: tuple[str, ...] = ("person",)
     # The id column ``export people`` writes first: the database gives its own ids, so a
-    # roster exported from one database imports into another without a word about it.
+    # roster exported from one database imports into another without a word about it
+    # (into a database that holds people, a word: see ``start``).
     read_past = frozenset(map(header_key, (PERSON_ID.name, *PERSON_ID.aliases)))
 
     def __init__(
@@ -213,6 +214,8 @@ class RosterLoader(RowLoader):
         super().start(header, header_cells, header_line)
         self.wards = WardIndex(self.db)
         self.people = PersonIndex(self.db)
+        if not self.people.empty_at_start:
+            self._ids_not_read(header_cells, header_line)
         if self.people.empty_at_start:
             self._touched = LinesInOrder()
         # Not the indexes an import looks people up by (national ids; names, unless the
@@ -260,6 +263,17 @@ class RosterLoader(RowLoader):
             # A first import has no row to know again: it does not look for one row by row.
             held = "SELECT 1 FROM person WHERE roster_digest IS NOT NULL LIMIT 1"
             self._digests_held = self.db.execute(held).fetchone() is not None
+
+    def _ids_not_read(self, header_cells: Sequence[Cell], header_line: int) -> None:
+        """Said of a file with the id column (``read_past``) into a database that holds
+        people: its ids are not how a row finds its person, so a row renamed in a
+        spreadsheet (``export people``, edited, imported back) without its CCCD is someone
+        new, not the person its id names."""
+        for i, cell in enumerate(header_cells):
+            if header_key(str(cell)) in self.read_past:
+                header = str(cell).strip()
+                self.warnings.append(Warning(header_line, i + 1, header, "warn.ids_not_read", {}))
+                return
 
     def row(self, line: int, cells: Sequence[Cell]) -> list[RowProblem]:
         raw_cccd, digest = self._cccd_and_digest(cells)
