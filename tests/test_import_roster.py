@@ -697,8 +697,8 @@ def test_namesake_with_another_birth_date_is_inserted_with_a_warning(
 def test_a_name_written_with_the_latin_eth_is_the_person_written_with_d(
     cqn: Run, query: Query, tmp_path: Path
 ) -> None:
-    """Bùi Văn Ðức, with U+00D0 (a cp1258 file read as Windows-1252 shows Đ so, and text
-    pasted from a web page carries it), is Bùi Văn Đức: a later roster's row with the same
+    """Bùi Văn Ðức, with U+00D0 (the look-alike of Đ that text pasted from a web page
+    carries), is Bùi Văn Đức: a later roster's row with the same
     birth year and ward is him, a namesake born another year is warned of, and a search
     without accents finds him."""
     eth = "Bùi Văn \u00d0ức"

@@ -161,9 +161,9 @@ def test_fold_agrees_with_match_key(text: str) -> None:
 
 @given(vi_text)
 def test_the_latin_eth_is_read_as_the_letter_d_it_looks_like(text: str) -> None:
-    """``Ð``/``ð`` (U+00D0/U+00F0: Windows-1252's reading of cp1258's ``Đ``, and what
-    pasted web text carries) give the keys and the order of ``Đ``/``đ``; any other letter
-    for ``Đ`` gives other keys (the test could fail)."""
+    """``Ð``/``ð`` (U+00D0/U+00F0, the look-alike of ``Đ`` that pasted web text carries)
+    give the keys and the order of ``Đ``/``đ``; a plain ``D`` for ``Đ`` gives other keys
+    (the test could fail)."""
     eth = text.replace("Đ", "\u00d0").replace("đ", "\u00f0")
     assert match_key(eth) == match_key(text)
     assert fold(eth) == fold(text)

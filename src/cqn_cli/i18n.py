@@ -1667,6 +1667,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Đã nâng cấp lược đồ: {names} (nay là {schema}).",
         "Schema upgraded: {names} (now {schema}).",
     ),
+    "db.twins": (
+        "Lưu ý: {count} nhóm người không thể phân biệt khi nhập (cùng họ tên, phường và ngày"
+        " sinh, một người không có CCCD): {twins}. Mỗi nhóm có thể là một người được nhập"
+        " hai lần (xem bằng cqn person show; cqn db check liệt kê chúng).",
+        "Note: {count} set(s) of people an import cannot tell apart (same name, ward and"
+        " birth date, one without a CCCD): {twins}. Each may be one person imported twice"
+        " (look with cqn person show; cqn db check lists them).",
+    ),
     "db.up_to_date": (
         "Lược đồ đã là mới nhất ({schema}).",
         "The schema is up to date ({schema}).",

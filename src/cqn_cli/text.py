@@ -12,9 +12,8 @@ Three keys are derived from a written name:
   accent-insensitive search and header matching.
 
 In both keys, and in the sort key, the Latin Eth (``Ð``/``ð``, U+00D0/U+00F0) is the
-Vietnamese ``Đ``/``đ`` it looks like: Windows-1252 shows cp1258's ``Đ`` as ``Ð``, and
-web pages and old documents carry it, so ``Ðức`` is ``Đức`` (what is stored and shown
-stays as written).
+Vietnamese ``Đ``/``đ`` it looks like, which text pasted from web pages and old
+documents carries: ``Ðức`` is ``Đức`` (what is stored and shown stays as written).
 """
 
 from __future__ import annotations

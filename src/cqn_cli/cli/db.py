@@ -79,12 +79,14 @@ def check_cmd(
 
 @app.command("migrate", cls=Command, help=t("cmd.db.migrate"))
 def migrate_cmd(ctx: typer.Context) -> None:
-    from cqn_cli.render.output import result_line
+    from cqn_cli.render.output import message, result_line
     from cqn_cli.store.maintenance import migrate
 
-    applied, schema = migrate(state(ctx).path())
+    applied, schema, twins = migrate(state(ctx).path())
     if applied:
         result_line(t("db.migrated", names=", ".join(applied), schema=schema[-1]))
+    if twins:
+        message(t("db.twins", count=len(twins), twins="; ".join(twins)))
     else:
         result_line(t("db.up_to_date", schema=schema[-1]))
 

@@ -133,6 +133,35 @@ _VALUES: tuple[tuple[str, str], ...] = (
 )
 _SHOWN = 5  # examples named per problem
 
+# People an import cannot tell apart: one name (its key), ward and birth date, one of
+# them without a national id, neither erased. A row without a CCCD that names them is
+# refused as matching both; cqn never adds such a twin (the row is the person held), but
+# another program can, and so could a cqn before 0014 under two spellings of one name
+# (``Ð``/``Đ``), which that migration's keys make one.
+_TWINS = (
+    "SELECT group_concat(printf('CQN%06d', id), ' = ') FROM person"
+    " WHERE forgotten_on IS NULL GROUP BY name_key, ward_id, birth_date"
+    " HAVING count(*) > 1 AND count(*) > count(national_id)"
+)
+
+
+def twins(db: Database) -> list[str]:
+    """The people (``_TWINS``) an import cannot tell apart, each set as its ids."""
+    return [str(r[0]) for r in db.conn.execute(_TWINS)]
+
+
+def stale_name_keys(db: Database) -> list[str]:
+    """The people whose stored name keys are not those of their name (a name changed by
+    another program, keys changed by a cqn that did not give them again): a search, an
+    import or a person reference by name misses them."""
+    from cqn_cli.text import match_and_fold
+
+    held = db.conn.execute(
+        "SELECT printf('CQN%06d', id), full_name, name_key, search_key FROM person"
+        " WHERE forgotten_on IS NULL"
+    )
+    return [pk for pk, name, *keys in held if match_and_fold(name) != tuple(keys)]
+
 
 @dataclass
 class Problem:
@@ -170,13 +199,12 @@ def check(db: Database) -> tuple[list[Problem], dict[str, Any]]:
         problems.append(Problem("schema", len(missing), missing[:_SHOWN]))
         return problems, {"schema": applied[-1] if applied else None, "checks": 3,
                           "problems": len(problems)}  # fmt: skip
-    for name, sql in (*_ORPHANS, *_VALUES):
-        rows = [str(r[0]) for r in conn.execute(sql)]
-        if rows:
-            problems.append(Problem(name, len(rows), rows[:_SHOWN]))
+    found = [(name, [str(r[0]) for r in conn.execute(sql)]) for name, sql in (*_ORPHANS, *_VALUES)]
+    found += [("keys.person.name", stale_name_keys(db)), ("person.twins", twins(db))]
+    problems += [Problem(name, len(rows), rows[:_SHOWN]) for name, rows in found if rows]
     summary = {
         "schema": applied[-1] if applied else None,
-        "checks": 3 + len(_ORPHANS) + len(_VALUES),
+        "checks": 3 + len(found),
         "problems": len(problems),
     }
     return problems, summary
@@ -267,8 +295,10 @@ def _verify(dest: sqlite3.Connection, counts: dict[str, int], schema: list[str])
     return {"tables": len(copied), "rows": sum(copied.values()), "integrity": "ok"}
 
 
-def migrate(path: Path) -> tuple[list[str], list[str]]:
-    """Bring the database up to this version's schema; (applied now, all applied)."""
+def migrate(path: Path) -> tuple[list[str], list[str], list[str]]:
+    """Bring the database up to this version's schema; (applied now, all applied, and, if
+    any was applied, the ``twins`` it holds: a migration that gives keys again may make
+    two spellings of one person one)."""
     from cqn_cli.store.db import open_db
 
     db = open_db(path, migrate=False)
@@ -277,7 +307,7 @@ def migrate(path: Path) -> tuple[list[str], list[str]]:
         from cqn_cli.store.db import apply_migrations
 
         apply_migrations(db)
-        return before, schema_version(db)
+        return before, schema_version(db), twins(db) if before else []
     finally:
         with contextlib.suppress(sqlite3.Error):
             db.conn.close()

@@ -556,7 +556,7 @@ def _thac_gian_one_ward(db: Database) -> None:
 
 @migration("0014_names_with_eth")
 def _names_with_eth(db: Database) -> None:
-    """The keys of every name written with the Latin Eth (``Ð``/``ð``), again: matched,
+    """The keys of every name written with the Latin Eth (``Ð``/``ð``) again: matched,
     searched and sorted as the ``Đ``/``đ`` it looks like since (``cqn_cli.text``). Held
     under their old keys, such people were not found by a row or a search that writes
     ``Đ``: a roster imported again would have added them a second time. Only the keys
