@@ -917,6 +917,24 @@ def test_visit_list_json_rows_with_notes_masked(cqn: Run, query: Query, tmp_path
     assert revealed["rows"][1]["notes"] == notes
 
 
+def test_a_days_visits_are_listed_by_name_the_vietnamese_way(
+    cqn: Run, query: Query, tmp_path: Path
+) -> None:
+    """By given name first (SPEC §5), not by the code points of the whole name, which put
+    Bùi first and Đỗ last."""
+    ward(cqn, query, tmp_path)
+    for pk in ("CQN000008", "CQN000006", "CQN000004", "CQN000002", "CQN000001"):
+        ok(cqn, "visit", "record", pk, "--on", "15/05/2019", "--reason", "ốm đau")
+    names = [r["name"] for r in as_json(cqn, "visit", "list", "--period", "2019Q2")["rows"]]
+    assert names == [
+        "Nguyễn Văn An",
+        "Trần Thị Bình",
+        "Phạm Văn Dũng",
+        "Đỗ Văn Giang",
+        "Bùi Văn Khánh",
+    ]
+
+
 def test_visit_list_filters(cqn: Run, query: Query, tmp_path: Path) -> None:
     ward(cqn, query, tmp_path)
     record_visits(cqn)

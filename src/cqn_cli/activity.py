@@ -447,9 +447,11 @@ def visit_rows(
         " g.code AS group_code, v.notes FROM visit v JOIN person p ON p.id = v.person_id"
         " LEFT JOIN groups g ON g.id = v.group_id WHERE "
         + " AND ".join(where)
-        + " ORDER BY v.date, p.full_name"
+        + " ORDER BY v.date, v.id"
     )
     rows = [dict(r) for r in db.query(sql, params)]
+    # A day's visits by name, the Vietnamese way (SPEC §5), not by code points.
+    rows.sort(key=lambda r: (r["date"], vn_name_sort_key(r["name"])))
     for r in rows:
         r["person_id"] = format_id(r["person_id"])
         if not reveal and r["notes"]:

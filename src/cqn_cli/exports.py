@@ -53,7 +53,7 @@ def _columns(fields: Sequence[Field], skip: tuple[str, ...] = ("ma_cqn",)) -> li
 
 
 # Read past by ``import roster`` (``RosterLoader.read_past``): ids are each database's own.
-_PERSON_ID = ExportColumn("id", PERSON_ID.aliases[0], PERSON_ID.english)
+_PERSON_ID = _from_field(PERSON_ID, "id")
 _REF = "p.national_id, p.full_name, p.birth_date, p.ward_id"  # a person reference
 
 

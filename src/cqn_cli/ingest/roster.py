@@ -771,6 +771,7 @@ class RosterLoader(RowLoader):
                       id=format_id(pk), left=left)  # fmt: skip
             if values.get("status_since") is None:
                 self._returned.append((pk,))
+        said = dict(values)  # what the row wrote (a date it gives less precisely, held)
         for name in _PARTIAL_DATES:
             new, old = values.get(name), merged[name]
             if new and old and len(old) > len(new) and old.startswith(new):
@@ -790,7 +791,7 @@ class RosterLoader(RowLoader):
                 continue
             reason = t(p.key, **p.params)
             person = self.people.label(pk, held)
-            value = values[_ENGLISH[given]]
+            value = said[_ENGLISH[given]]
             col = self.col(given) or self.col("trang_thai")
             problems.append(
                 self.problem(line, col, value, "row.against_held", reason=reason, person=person)
