@@ -273,30 +273,40 @@ def test_migrate_brings_an_old_database_forward_once(tmp_path: Path) -> None:
     assert "up to date" in again.stdout
 
 
-def test_migrate_gives_names_written_with_the_latin_eth_the_keys_of_d(tmp_path: Path) -> None:
-    """A database of a cqn before 0014 holds Bùi Văn Ðức (U+00D0) under the keys that cqn
-    made of the letter as it is (``bui1 văn ðưc4``, ``bui van ðuc``): migrated, he has the
-    keys of Đức, so a roster writing Đức finds him rather than adding him again; a name
-    without the Eth keeps its keys untouched."""
+def before_0014(tmp_path: Path, second: str, *edits: str) -> Path:
+    """A database as a cqn before 0014 left it: Bùi Văn Ðức (U+00D0), 1950, Xuân Hà, then
+    ``second`` (a roster row), held under the keys that cqn made of the Eth as it is
+    (``bui1 văn ðưc4``, ``bui van ðuc``), with ``edits`` made; 0014 not applied."""
     db = tmp_path / "old.db"
     ok(db, "init")
-    head = "Họ và tên,Ngày sinh,Phường\n"
     held = write_csv(
-        tmp_path / "a.csv", head + "Bùi Văn \u00d0ức,1950,Xuân Hà\nLê Văn Đạt,1952,Xuân Hà\n"
+        tmp_path / "a.csv", f"Họ và tên,Ngày sinh,Phường\nBùi Văn \u00d0ức,1950,Xuân Hà\n{second}\n"
     )
     ok(db, "import", "roster", held, "--as-of", "2019-12-31")
     conn = sqlite3.connect(db)
     with conn:
         conn.execute(
-            "UPDATE person SET name_key = 'bui1 văn ðưc4', search_key = 'bui van ðuc',"
-            " roster_digest = 'x' WHERE id = 1"
+            "UPDATE person SET name_key = 'bui1 văn ðưc4', search_key = 'bui van ðuc' WHERE id = 1"
         )
-        conn.execute(
-            "UPDATE person SET name_key = 'kept', search_key = 'kept', roster_digest = 'y'"
-            " WHERE id = 2"
-        )
+        for edit in edits:
+            conn.execute(edit)
         conn.execute("DELETE FROM _sqlite_migrations WHERE name = '0014_names_with_eth'")
     conn.close()
+    return db
+
+
+def test_migrate_gives_names_written_with_the_latin_eth_the_keys_of_d(tmp_path: Path) -> None:
+    """A database of a cqn before 0014 holds Bùi Văn Ðức (U+00D0) under the keys that cqn
+    made of the letter as it is (``bui1 văn ðưc4``, ``bui van ðuc``): migrated, he has the
+    keys of Đức, so a roster writing Đức finds him rather than adding him again; a name
+    without the Eth keeps its keys untouched."""
+    db = before_0014(
+        tmp_path,
+        "Lê Văn Đạt,1952,Xuân Hà",
+        "UPDATE person SET roster_digest = 'x' WHERE id = 1",
+        "UPDATE person SET name_key = 'kept', search_key = 'kept', roster_digest = 'y'"
+        " WHERE id = 2",
+    )
     migrated = ok(db, "--lang", "en", "db", "migrate")
     assert "0014_names_with_eth" in migrated.stdout
     assert migrated.stderr == ""  # nobody it made one with another
@@ -304,7 +314,7 @@ def test_migrate_gives_names_written_with_the_latin_eth_the_keys_of_d(tmp_path: 
         (1, "bui1 văn đưc4", "bui van duc", None),
         (2, "kept", "kept", "y"),
     ]
-    again = write_csv(tmp_path / "b.csv", head + "Bùi Văn Đức,1950,Xuân Hà\n")
+    again = write_csv(tmp_path / "b.csv", "Họ và tên,Ngày sinh,Phường\nBùi Văn Đức,1950,Xuân Hà\n")
     r = ok(db, "--lang", "en", "import", "roster", again, "--as-of", "2019-12-31")
     assert "0 inserted, 1 updated" in r.stdout
     assert rows(db, "SELECT count(*) FROM person") == [(2,)]
@@ -313,21 +323,10 @@ def test_migrate_gives_names_written_with_the_latin_eth_the_keys_of_d(tmp_path: 
 def test_migrate_names_the_people_its_keys_make_twins(tmp_path: Path) -> None:
     """A cqn before 0014 added Bùi Văn Đức, 1950, Xuân Hà beside the Bùi Văn Ðức (U+00D0)
     it held: migrated, the two have one key, and `db migrate` and `db check` name them."""
-    db = tmp_path / "old.db"
-    ok(db, "init")
-    head = "Họ và tên,Ngày sinh,Phường\n"
-    held = write_csv(
-        tmp_path / "a.csv", head + "Bùi Văn \u00d0ức,1950,Xuân Hà\nBùi Văn Đức,1951,Xuân Hà\n"
+    # The second born as the first: the old cqn took the two names for two people.
+    db = before_0014(
+        tmp_path, "Bùi Văn Đức,1951,Xuân Hà", "UPDATE person SET birth_date = '1950' WHERE id = 2"
     )
-    ok(db, "import", "roster", held, "--as-of", "2019-12-31")
-    conn = sqlite3.connect(db)
-    with conn:  # as the old cqn left them: the Eth's own keys, the second born alike
-        conn.execute(
-            "UPDATE person SET name_key = 'bui1 văn ðưc4', search_key = 'bui van ðuc' WHERE id = 1"
-        )
-        conn.execute("UPDATE person SET birth_date = '1950' WHERE id = 2")
-        conn.execute("DELETE FROM _sqlite_migrations WHERE name = '0014_names_with_eth'")
-    conn.close()
     migrated = ok(db, "--lang", "en", "db", "migrate")
     assert "0014_names_with_eth" in migrated.stdout
     assert migrated.stderr.startswith(
