@@ -433,6 +433,95 @@ def test_conflicts_are_listed_and_nothing_written_unless_a_side_is_preferred(
     ]
 
 
+def club_db(tmp_path: Path, name: str, ward: str, club: str, people: list[str], day: str) -> Path:
+    """A ward's database: ``people`` (names, born 1950) in ``ward``, all in a club coded
+    CLB01 named ``club`` since 2015, and its meeting Q1-2019 on ``day``: the first present,
+    the others absent."""
+    db = tmp_path / f"{name}.db"
+    ok(db, "init")
+    roster = "Họ và tên,Ngày sinh,Phường\n" + "".join(f"{p},1950,{ward}\n" for p in people)
+    ok(
+        db,
+        "import",
+        "roster",
+        write_csv(tmp_path / f"{name}-r.csv", roster),
+        "--as-of",
+        "2019-12-31",
+    )
+    groups = f"Mã nhóm,Tên nhóm,Loại,Phường,Ngày thành lập\nCLB01,{club},CLB,{ward},01/01/2015\n"
+    ok(
+        db,
+        "import",
+        "groups",
+        write_csv(tmp_path / f"{name}-g.csv", groups),
+        "--as-of",
+        "2019-12-31",
+    )
+    members = "Mã nhóm,Họ và tên,Ngày sinh,Phường,Ngày tham gia\n" + "".join(
+        f"CLB01,{p},1950,{ward},01/01/2015\n" for p in people
+    )
+    ok(db, "import", "members", write_csv(tmp_path / f"{name}-m.csv", members))
+    marks = "Mã cuộc họp,Ngày,Loại,Mã nhóm,Họ và tên,Ngày sinh,Phường,Trạng thái\n" + "".join(
+        f"Q1-2019,{day},quarterly,CLB01,{p},1950,{ward},{'present' if i == 0 else 'absent'}\n"
+        for i, p in enumerate(people)
+    )
+    ok(db, "import", "attendance", write_csv(tmp_path / f"{name}-a.csv", marks))
+    return db
+
+
+def test_merge_keeps_apart_the_clubs_and_meetings_two_wards_coded_alike(
+    tmp_path: Path, district: Path
+) -> None:
+    """Codes are each ward's own: Tam Thuận's CLB01 and Xuân Hà's CLB01 are two clubs, and
+    their meetings Q1-2019 two meetings (merged by code alone, one ward's club and meeting
+    went to the other, its members made guests). Kept apart under a code of their own,
+    said; merged again, nothing changes. The same club written again in the ward its own
+    became (Tam Thuận is part of Xuân Hà since 2025), under its name, is that club."""
+    tam = club_db(tmp_path, "tt", "Tam Thuận", "CLB Tam Thuận 1", ["Lê Văn A", "Lê Văn B"],
+                  "15/03/2019")  # fmt: skip
+    xuan = club_db(tmp_path, "xh", "Xuân Hà", "CLB Xuân Hà 1",
+                   ["Võ Văn C", "Võ Văn D", "Võ Văn E"], "20/03/2019")  # fmt: skip
+    r = ok(district, "--lang", "en", "db", "merge", tam, xuan)
+    assert r.stderr.splitlines() == [
+        "xh.db: group CLB01 there is not group CLB01 here (each ward sets its own codes):"
+        " kept apart as CLB01@20209.",
+        "xh.db: meeting Q1-2019 there is not meeting Q1-2019 here (each ward sets its own"
+        " codes): kept apart as Q1-2019@CLB01@20209.",
+    ]
+    groups = "SELECT g.code, g.ward_id, count(ms.id) FROM groups g JOIN membership ms"
+    groups += " ON ms.group_id = g.id GROUP BY g.id ORDER BY g.code"
+    assert rows(district, groups) == [
+        ("CLB01", "tk-tam-thuan", 2),
+        ("CLB01@20209", "tk-xuan-ha", 3),
+    ]
+    marks = (
+        "SELECT m.code, m.date, g.code, count(*), sum(a.status = 'present') FROM meeting m"
+        " JOIN groups g ON g.id = m.group_id JOIN attendance a ON a.meeting_id = m.id"
+        " GROUP BY m.id ORDER BY m.code"
+    )
+    expected = [
+        ("Q1-2019", "2019-03-15", "CLB01", 2, 1),
+        ("Q1-2019@CLB01@20209", "2019-03-20", "CLB01@20209", 3, 1),
+    ]
+    assert rows(district, marks) == expected
+    before = snapshot(district)
+    again = ok(district, "--lang", "en", "db", "merge", tam, xuan)
+    assert "group: inserted 0, updated 0, unchanged 2." in again.stdout
+    assert "meeting: inserted 0, updated 0, unchanged 2." in again.stdout
+    after = snapshot(district)
+    assert {t: v for t, v in after.items() if not t.startswith("audit")} == {
+        t: v for t, v in before.items() if not t.startswith("audit")
+    }
+    # Tam Thuận's club written again in Xuân Hà, under its own name: the same club, whose
+    # ward the two sides tell apart (a conflict to settle, not a club kept apart).
+    moved = club_db(tmp_path, "later", "Xuân Hà", "CLB Tam Thuận 1", ["Lê Văn A", "Lê Văn B"],
+                    "15/03/2019")  # fmt: skip
+    r = cqn(district, "--lang", "en", "db", "merge", moved)
+    assert r.exit_code == 1
+    assert "kept apart" not in r.stderr
+    assert "later.db: group CLB01 (theirs CLB01) — " in r.stderr
+
+
 def test_merge_refuses_itself_a_missing_file_and_an_older_schema(
     tmp_path: Path, district: Path
 ) -> None:

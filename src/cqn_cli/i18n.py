@@ -1729,6 +1729,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{file}: {ward} was merged into {ours} here and into {theirs} there;"
         " fix it before merging.",
     ),
+    "merge.recoded": (
+        "{file}: {entity} {theirs} bên kia không phải {entity} {theirs} bên này (mỗi phường tự"
+        " đặt mã): giữ riêng với mã {ours}.",
+        "{file}: {entity} {theirs} there is not {entity} {theirs} here (each ward sets its own"
+        " codes): kept apart as {ours}.",
+    ),
     "merge.twice": ("{path} được nêu hai lần.", "{path} is given twice."),
     "merge.rule": (
         "{file}: {entity} {record}: gộp lại thì sai quy tắc ({reason}); hãy sửa trước khi gộp.",

@@ -36,6 +36,7 @@ from cqn_cli.store.db import (
     schema_version,
 )
 from cqn_cli.store.db import begin as begin_write
+from cqn_cli.text import match_key
 
 # The columns compared for each kind of record (identity columns excluded).
 PERSON_FIELDS = (
@@ -86,6 +87,10 @@ class MergeResult:
     # Records erased in a ward's file that matched no record here (file, their id, ours):
     # nothing is left to tell whether the district holds that person from another file.
     erased_added: list[tuple[str, str, str]] = field(default_factory=list)
+    # Groups and meetings of a file whose code names another one here (another ward's
+    # club, another group's meeting: codes are each ward's own), kept apart under a code
+    # of their own: (file, entity, their code, the code here).
+    recoded: list[tuple[str, str, str, str]] = field(default_factory=list)
 
 
 class MergeConflicts(CqnError):
@@ -360,16 +365,51 @@ class _Merger:
             reason = t(f"group.would_orphan_{kind}", date=day)
             self.result.conflicts.append(Conflict("", "group", code, record, "rule", None, reason))
 
+    def _same_group(self, ours: dict[str, Any], theirs: sqlite3.Row) -> bool:
+        """Whether the other side's group of a code held here is the group held: of the same
+        ward, or of a ward that one of the two became, under the same name (a club written
+        again on a later map). Another ward's club of that code is another club: codes are
+        each ward's own (``CLB01``), even in two wards merged into one later."""
+        if ours["ward_id"] == theirs["ward_id"]:
+            return True
+        if match_key(ours["name"]) != match_key(theirs["name"]):
+            return False
+        return theirs["ward_id"] in self._became(ours["ward_id"]) or ours[
+            "ward_id"
+        ] in self._became(theirs["ward_id"])
+
+    def _became(self, ward_id: str) -> set[str]:
+        """The wards ``ward_id`` became, one merge after another."""
+        rows = self.db.execute(
+            "WITH RECURSIVE became(id) AS (SELECT successor_id FROM ward WHERE id = ?"
+            " UNION SELECT w.successor_id FROM ward w JOIN became b ON w.id = b.id)"
+            " SELECT id FROM became WHERE id IS NOT NULL",
+            [ward_id],
+        )
+        return {r[0] for r in rows}
+
+    def _by_code(self, table: str, code: str) -> dict[str, Any] | None:
+        """The record of ``table`` (groups, meetings) of ``code`` here, if any."""
+        found = self.db.execute(f"SELECT * FROM {table} WHERE code = ?", [code]).fetchone()
+        return None if found is None else self._row(table, found)
+
     def groups(self, file: str, theirs: sqlite3.Connection) -> dict[int, int]:
         ids: dict[int, int] = {}
         for r in theirs.execute("SELECT * FROM groups ORDER BY id"):
-            found = self.db.execute("SELECT * FROM groups WHERE code = ?", [r["code"]]).fetchone()
+            code, found = r["code"], self._by_code("groups", r["code"])
+            if found is not None and not self._same_group(found, r):
+                # Another ward's club of that code: kept apart under the code and its ward's,
+                # where a merge before may have put it already.
+                ward = self.db.execute("SELECT code FROM ward WHERE id = ?", [r["ward_id"]])
+                code = f"{code}@{(ward.fetchone() or [None])[0] or r['ward_id']}"
+                found = self._by_code("groups", code)
+                self.result.recoded.append((file, "group", r["code"], code))
             if found is None:
-                values = {k: r[k] for k in ("code", *GROUP_FIELDS)}
+                values = {k: r[k] for k in GROUP_FIELDS} | {"code": code}
                 values["created_at"] = values["updated_at"] = self.now
-                ids[r["id"]] = self.insert("groups", values, file, r["code"])
+                ids[r["id"]] = self.insert("groups", values, file, code)
                 continue
-            ours = self._row("groups", found)
+            ours = found
             changes = self.reconcile(
                 file, "group", (ours["code"], r["code"]), ours, dict(r), GROUP_FIELDS
             )
@@ -417,13 +457,21 @@ class _Merger:
     ) -> dict[int, int]:
         ids: dict[int, int] = {}
         for r in theirs.execute("SELECT * FROM meeting ORDER BY id"):
-            theirs_row = dict(r) | {"group_id": groups[r["group_id"]]}
-            found = self.db.execute("SELECT * FROM meeting WHERE code = ?", [r["code"]]).fetchone()
+            group = groups[r["group_id"]]
+            theirs_row = dict(r) | {"group_id": group}
+            code, found = r["code"], self._by_code("meeting", r["code"])
+            if found is not None and found["group_id"] != group:
+                # Another group's meeting of that code: kept apart under the code and its
+                # group's (the group not written, a conflict said: under its number).
+                held = self.db.execute("SELECT code FROM groups WHERE id = ?", [group])
+                code = f"{code}@{(held.fetchone() or [group])[0]}"
+                found = self._by_code("meeting", code)
+                self.result.recoded.append((file, "meeting", r["code"], code))
             if found is None:
-                values = {k: theirs_row[k] for k in ("code", "group_id", "date", "kind", "title")}
-                ids[r["id"]] = self.insert("meeting", values, file, r["code"])
+                values = {k: theirs_row[k] for k in ("group_id", "date", "kind", "title")}
+                ids[r["id"]] = self.insert("meeting", values | {"code": code}, file, code)
                 continue
-            ours = self._row("meeting", found)
+            ours = found
             changes = self.reconcile(
                 file,
                 "meeting",

@@ -111,6 +111,9 @@ def merge_cmd(
         message(line + " " + t(f"merge.kept_{result.prefer}"))
     for file, theirs, ours in result.erased_added:
         message(t("merge.erased_added", file=file, theirs=theirs, ours=ours))
+    for file, entity, theirs, ours in result.recoded:
+        message(t("merge.recoded", file=file, entity=t(f"entity.{entity}"), theirs=theirs,
+                  ours=ours))  # fmt: skip
     for entity, tally in sorted(result.counts.items()):
         result_line(
             t(
