@@ -143,6 +143,49 @@ def test_csv_export_is_excel_ready_and_masked_unless_revealed(
     assert len(held & set(revealed.replace(",", "\n").splitlines())) == len(held)
 
 
+def test_an_xlsx_export_goes_to_stdout_off_a_terminal_and_is_refused_on_one(
+    sample_db: Path, tmp_path: Path
+) -> None:
+    """``cqn export people -f xlsx > ds.xlsx`` (cron, a script) writes the workbook, masked,
+    as ``meeting list -f xlsx > …`` does; on a terminal it is refused, exit 2."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    from openpyxl import load_workbook
+
+    piped = RUNNER.invoke(app, ["--db", str(sample_db), "export", "people", "-f", "xlsx"])
+    assert piped.exit_code == 0, piped.output
+    book = tmp_path / "people.xlsx"
+    book.write_bytes(piped.stdout_bytes)
+    sheet = load_workbook(book).active
+    heads = [c.value for c in sheet[1]]
+    ids = [row[heads.index("Số CCCD")] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert sheet.max_row == 1 + 1512
+    assert [i for i in ids if i] and all("******" in i for i in ids if i)
+    screen, terminal = pty.openpty()
+    argv = [
+        sys.executable,
+        "-m",
+        "cqn_cli",
+        "--db",
+        str(sample_db),
+        "export",
+        "people",
+        "-f",
+        "xlsx",
+    ]
+    proc = subprocess.run(argv, stdout=terminal, stderr=subprocess.PIPE, check=False)
+    os.close(terminal)
+    os.close(screen)
+    assert proc.returncode == 2
+    assert proc.stderr.decode().strip() == (
+        "Tệp XLSX không hiện được trên màn hình: thêm -o TỆP.xlsx, hoặc chuyển sang tệp"
+        " (> TỆP.xlsx)."
+    )
+
+
 def test_formula_payloads_are_neutralised_in_csv_and_xlsx(tmp_path: Path) -> None:
     from openpyxl import load_workbook
 

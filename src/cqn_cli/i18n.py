@@ -1797,8 +1797,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "csv, json or xlsx (default: from the -o extension, else csv).",
     ),
     "usage.xlsx_needs_output": (
-        "Tệp XLSX cần -o TỆP.",
-        "An XLSX export needs -o FILE.",
+        "Tệp XLSX không hiện được trên màn hình: thêm -o TỆP.xlsx, hoặc chuyển sang tệp (> TỆP.xlsx).",
+        "An XLSX workbook cannot be shown on a terminal: add -o FILE.xlsx, or redirect (> FILE.xlsx).",
     ),
     "export.written": ("Đã ghi {count} dòng vào {path}.", "Wrote {count} rows to {path}."),
     "export.sheet.people": ("Danh sách CQN", "People"),

@@ -46,7 +46,7 @@ def export_cmd(
     from cqn_cli.render.output import wrote
 
     chosen = fmt.value if fmt else format_of_file(output, ExportFormat, "csv") if output else "csv"
-    if chosen == "xlsx" and output is None:
+    if chosen == "xlsx" and output is None and sys.stdout.isatty():  # a workbook on a screen
         raise UsageError("usage.xlsx_needs_output")
     columns, rows = export_rows(state(ctx).db(), kind.value, today=today(), reveal=reveal)
     if chosen == "json":
