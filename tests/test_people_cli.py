@@ -243,6 +243,13 @@ def test_search_for_nothing_is_refused_not_everybody(cqn: Run, roster: dict[str,
         assert r.exit_code == 2 and r.stdout == ""  # a script's empty variable: no roster
         assert r.stderr.startswith("Không có gì để tìm")
     assert len(cqn("person", "search", "an", "-f", "csv").stdout.splitlines()) > 1
+    # A text longer than any name or number (a file pasted by mistake): refused, exit 2,
+    # not SQLite's "pattern too complex" as a crash; the longest taken still searches.
+    for length in (201, 50_001):
+        r = cqn("person", "search", "a" * length, "-f", "csv", lang="en")
+        assert (r.exit_code, r.stdout) == (2, "")
+        assert r.stderr.startswith(f"The search text is {length} characters long")
+    assert cqn("person", "search", "a" * 200, "-f", "csv").exit_code == 0
 
 
 def test_search_by_id_and_nobody_found(cqn: Run, roster: dict[str, str]) -> None:

@@ -522,6 +522,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path} is the database itself (or one of its files); choose another file.",
     ),
     "usage.nothing_to_edit": ("Không có gì để sửa.", "Nothing to edit."),
+    "usage.search_too_long": (
+        "Chuỗi tìm dài {length} ký tự: quá dài cho một họ tên, mã hay số (tối đa {most}).",
+        "The search text is {length} characters long: too long for a name, an id or a number"
+        " (at most {most}).",
+    ),
     "usage.nothing_to_search": (
         "Không có gì để tìm: hãy gõ một phần họ tên, mã CQN, số CCCD hoặc số điện thoại"
         " (để xem mọi người: cqn person list).",

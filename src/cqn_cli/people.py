@@ -526,15 +526,22 @@ def _as_phone(text: str) -> str:
         return text
 
 
+# The longest text a search takes: longer than any name, id or phone (SQLite refuses a
+# pattern of 50,000 bytes, and the names near a miss are sought by comparing texts).
+SEARCH_MAX = 200
+
+
 def search_people(db: Database, text: str, *, reveal: bool = False) -> list[dict[str, Any]]:
     """Names with words starting as ``text``, ignoring case and diacritics.
 
     ``CQN000012`` finds that person; a national id or phone number finds its holder.
     A text with no letter or digit is refused (a script's empty variable would list
-    everybody).
+    everybody), and so is one longer than ``SEARCH_MAX`` (a file pasted by mistake).
     """
     if not any(ch.isalnum() for ch in text):
         raise UsageError("usage.nothing_to_search")
+    if len(text) > SEARCH_MAX:
+        raise UsageError("usage.search_too_long", length=len(text), most=SEARCH_MAX)
     pk = parse_id(text) if text.strip().upper().startswith("CQN") else None
     digits = _digits(text)
     if pk is not None:
