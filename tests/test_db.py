@@ -419,6 +419,14 @@ def test_conflicts_are_listed_and_nothing_written_unless_a_side_is_preferred(
     assert lines[-1].startswith("2 conflict(s); nothing was written.")
     assert "0912000111" not in r.stderr
     assert snapshot(district) == before
+    # Two numbers masked alike can't be told apart: --reveal says them in full.
+    revealed = cqn(district, "--lang", "en", "db", "merge", two, three, "--reveal")
+    assert revealed.exit_code == 1
+    assert (
+        "two.db: person CQN000001 (theirs CQN000001) — Phone: ours 0905123456, theirs 0912000111."
+        in revealed.stderr.splitlines()
+    )
+    assert snapshot(district) == before
 
     ok(district, "db", "merge", two, three, "--prefer", "ours")
     assert rows(district, "SELECT phone, rank FROM person WHERE id IN (1, 2) ORDER BY id") == [

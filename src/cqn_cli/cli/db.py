@@ -10,6 +10,7 @@ from cqn_cli.cli.common import (
     Command,
     FormatOpt,
     OutputOpt,
+    RevealOpt,
     commands,
     output_file,
     resolve_format,
@@ -96,6 +97,7 @@ def merge_cmd(
     ctx: typer.Context,
     files: Annotated[list[Path], typer.Argument(metavar="FILE…", help=t("arg.merge_files"))],
     prefer: Annotated[Prefer | None, typer.Option("--prefer", help=t("opt.prefer"))] = None,
+    reveal: RevealOpt = False,
 ) -> None:
     from cqn_cli.merge import MergeConflicts, merge
     from cqn_cli.render.output import message, result_line
@@ -104,10 +106,10 @@ def merge_cmd(
     try:
         result = merge(db, files, prefer=prefer.value if prefer else None)
     except MergeConflicts as refused:
-        for line in _conflict_lines(db, refused.conflicts):
+        for line in _conflict_lines(db, refused.conflicts, reveal):
             message(line)
         raise
-    for line in _conflict_lines(db, result.conflicts):
+    for line in _conflict_lines(db, result.conflicts, reveal):
         message(line + " " + t(f"merge.kept_{result.prefer}"))
     for file, theirs, ours in result.erased_added:
         message(t("merge.erased_added", file=file, theirs=theirs, ours=ours))
@@ -127,17 +129,18 @@ def merge_cmd(
     result_line(t("merge.done", files=", ".join(result.files)))
 
 
-def _conflict_lines(db: "Database", conflicts: "list[Conflict]") -> list[str]:
-    """The conflicts, said (the wards' names read once, and only if there are any)."""
+def _conflict_lines(db: "Database", conflicts: "list[Conflict]", reveal: bool) -> list[str]:
+    """The conflicts, said (the wards' names read once, and only if there are any);
+    ``reveal``: national ids and phones in full (two masked alike can't be told apart)."""
     if not conflicts:
         return []
     from cqn_cli.wards import ward_names
 
     wards = ward_names(db)
-    return [_conflict_line(c, wards) for c in conflicts]
+    return [_conflict_line(c, wards, reveal) for c in conflicts]
 
 
-def _conflict_line(c: object, wards: dict[str, str]) -> str:
+def _conflict_line(c: object, wards: dict[str, str], reveal: bool) -> str:
     """One conflict, said; ``wards``: each ward's name by its id."""
     from cqn_cli.cli.audit import field_title
     from cqn_cli.merge import Conflict
@@ -175,16 +178,19 @@ def _conflict_line(c: object, wards: dict[str, str]) -> str:
         record=c.key,
         theirs_key=c.theirs_key,
         field=field_title(c.field),
-        ours=_said(c, c.ours, wards),
-        theirs=_said(c, c.theirs, wards),
+        ours=_said(c, c.ours, wards, reveal),
+        theirs=_said(c, c.theirs, wards, reveal),
     )
 
 
-def _said(c: "Conflict", value: object, wards: dict[str, str]) -> str:
-    """A value in conflict as the clerk reads it elsewhere, personal values masked."""
+def _said(c: "Conflict", value: object, wards: dict[str, str], reveal: bool) -> str:
+    """A value in conflict as the clerk reads it elsewhere, personal values masked
+    unless ``reveal``."""
     from cqn_cli.render.output import said_value
 
     if value is None:
         return c.shown(value)
     said = said_value(c.entity, c.field, value, wards)
-    return c.shown(value) if said is None else said
+    if said is not None:
+        return said
+    return str(value) if reveal else c.shown(value)
