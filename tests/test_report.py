@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import stat
 import subprocess
@@ -142,6 +143,14 @@ def test_xlsx_report_has_one_sheet_per_section_with_numbers_as_numbers(
     assert all(isinstance(r[-1], float) and isinstance(r[-2], int) for r in rows)
     assert ws.cell(row=5, column=len(header)).number_format == "0.00%"
     assert ws.freeze_panes == "A5"
+    # The year of a gathering is a number, the last day present a date, a ward code text.
+    years = [r[1] for r in wb["7. Gặp mặt"].iter_rows(min_row=5, values_only=True)]
+    assert years and set(years) == {2019}
+    inactive = wb[wb.sheetnames[-1]]
+    last = [row[3] for row in inactive.iter_rows(min_row=5)]
+    assert last and all(isinstance(c.value, dt.datetime) for c in last if c.value is not None)
+    assert {c.number_format for c in last if c.value is not None} == {"DD/MM/YYYY"}
+    assert rows[0][0] == gathering[0]["ward_code"] and isinstance(rows[0][0], str)
 
 
 def test_format_follows_the_extension_unless_told(loaded: Run, tmp_path: Path) -> None:
@@ -310,7 +319,6 @@ def test_the_last_year_taken_stays_in_the_calendar(loaded: Run, db_path: Path, e
 def test_an_open_end_of_a_period() -> None:
     """``--to`` alone: from the first of January of its year (the first half of 2019,
     not every quarter since 1900); ``--from`` alone: to today; neither: this year."""
-    import datetime as dt
 
     from cqn_cli.errors import UsageError
     from cqn_cli.stats import Period, choose_period

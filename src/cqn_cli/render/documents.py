@@ -6,13 +6,14 @@ comes from the catalogue (Vietnamese by default) and numbers are in its style.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from cqn_cli.i18n import fmt_int, fmt_pct, fmt_share, t
+from cqn_cli.i18n import fmt_int, fmt_pct, fmt_share, lang, t
 from cqn_cli.render.output import Column, human
 from cqn_cli.report import Report, Section
 
@@ -322,7 +323,9 @@ def _svg_bars(section: Section) -> str:
 
 
 def to_xlsx(report: Report) -> bytes:
-    """One sheet per section; numbers stored as numbers, rates as percentages."""
+    """One sheet per section; numbers stored as numbers (a year too), rates as
+    percentages, whole dates as dates; text that a spreadsheet would run as a formula
+    (a name written ``=…``) kept as text."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -350,6 +353,8 @@ def to_xlsx(report: Report) -> bytes:
             ):
                 if c.kind == "rate" or c.key == "rate":
                     cell.number_format = "0.00%"
+                elif isinstance(cell.value, dt.date):
+                    cell.number_format = "DD/MM/YYYY" if lang() == "vi" else "YYYY-MM-DD"
         ws.freeze_panes = "A5"
         for i, head in enumerate(heads, start=1):
             ws.column_dimensions[ws.cell(row=4, column=i).column_letter].width = max(
@@ -370,13 +375,17 @@ def _raw_columns(key: str) -> list[tuple[str, str]]:
 
 
 def _xlsx_value(value: Any, kind: str) -> Any:
+    from cqn_cli.values import neutralise_formula
+
     if value is None:
         return None
-    if kind in ("int", "money", "rate"):
-        return value
+    if kind in ("int", "money", "rate") or (isinstance(value, int) and not isinstance(value, bool)):
+        return value  # a count, an amount, a share, a year
+    if kind == "date" and isinstance(value, str) and len(value) == 10:
+        return dt.date.fromisoformat(value)
     if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    return human(value, kind)
+        return neutralise_formula(", ".join(str(v) for v in value))
+    return neutralise_formula(human(value, kind))
 
 
 RENDERERS: dict[str, Callable[[Report], str | bytes]] = {
