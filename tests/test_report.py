@@ -491,3 +491,15 @@ def test_a_failure_of_the_second_reader_is_raised_to_the_caller(sample_db: Path)
     assert not db.conn.in_transaction
     assert _people(db) > 0  # the connection is still usable
     db.close()
+
+
+def test_a_report_cell_a_spreadsheet_would_run_is_kept_as_text() -> None:
+    """A name someone wrote as a formula (``=HYPERLINK(…)``) reaches the workbook as text,
+    as the exports write it; numbers, years and days stay numbers and dates."""
+    from cqn_cli.render.documents import _xlsx_value
+
+    assert _xlsx_value('=HYPERLINK("http://x","y")', "text") == '\'=HYPERLINK("http://x","y")'
+    assert _xlsx_value(["@SUM(1)", "An"], "text") == "'@SUM(1), An"
+    assert _xlsx_value(2019, "text") == 2019
+    assert _xlsx_value("2018-12-23", "date") == dt.date(2018, 12, 23)
+    assert _xlsx_value("Nguyễn Văn An", "text") == "Nguyễn Văn An"
