@@ -86,10 +86,10 @@ def migrate_cmd(ctx: typer.Context) -> None:
     applied, schema, twins = migrate(state(ctx).path())
     if applied:
         result_line(t("db.migrated", names=", ".join(applied), schema=schema[-1]))
-    if twins:
-        message(t("db.twins", count=len(twins), twins="; ".join(twins)))
     else:
         result_line(t("db.up_to_date", schema=schema[-1]))
+    if twins:
+        message(t("db.twins", count=len(twins), twins="; ".join(twins)))
 
 
 @app.command("merge", cls=Command, help=t("cmd.db.merge"))
