@@ -6,7 +6,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
@@ -134,10 +134,16 @@ def header_key(text: str) -> str:
     return fold(text).replace("_", " ").strip()
 
 
+def by_header(fields: Sequence[Field]) -> dict[str, str]:
+    """{header key: canonical field name} of every name and alias of ``fields``."""
+    known = {header_key(f.name): f.name for f in fields}
+    known.update({header_key(a): f.name for f in fields for a in f.aliases})
+    return known
+
+
 def parse_map_options(options: Sequence[str], fields: Sequence[Field]) -> dict[str, str]:
     """``--map 'Header=field'`` options → {header key: canonical field name}."""
-    by_any = {header_key(f.name): f.name for f in fields}
-    by_any.update({header_key(a): f.name for f in fields for a in f.aliases})
+    by_any = by_header(fields)
     mapping: dict[str, str] = {}
     for option in options:
         header, sep, target = option.partition("=")
@@ -161,6 +167,8 @@ class HeaderMap:
     columns: dict[str, int]  # canonical field → 0-based column index
     unknown: list[str]  # headers as written that map to nothing
     problems: list[RowProblem]
+    # The columns read past (``map_header``'s ``read_past``): (0-based index, as written).
+    passed: list[tuple[int, str]] = field(default_factory=list)
 
 
 def map_header(
@@ -172,11 +180,11 @@ def map_header(
 ) -> HeaderMap:
     """Which column holds which of ``fields`` (``extra``: ``--map``'s headers); the headers
     that map to none, but for row numbers (``IGNORED_HEADERS``) and ``read_past``."""
-    known = {header_key(f.name): f.name for f in fields}
-    known.update({header_key(a): f.name for f in fields for a in f.aliases})
+    known = by_header(fields)
     known.update(extra)
     columns: dict[str, int] = {}
     unknown: list[str] = []
+    passed: list[tuple[int, str]] = []
     problems: list[RowProblem] = []
     for i, cell in enumerate(header):
         text = str(cell).strip()
@@ -185,7 +193,9 @@ def map_header(
             continue
         name = known.get(key)
         if name is None:
-            if key not in IGNORED_HEADERS and key not in read_past:
+            if key in read_past:
+                passed.append((i, text))
+            elif key not in IGNORED_HEADERS:
                 unknown.append(text)
             continue
         if name in columns:
@@ -201,7 +211,7 @@ def map_header(
             )
             continue
         columns[name] = i
-    return HeaderMap(columns, unknown, problems)
+    return HeaderMap(columns, unknown, problems, passed)
 
 
 def looks_like_header(

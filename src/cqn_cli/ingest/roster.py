@@ -25,7 +25,7 @@ from cqn_cli.dates import format_date
 from cqn_cli.errors import DataError, FieldProblem, OptionsRefused, RowProblem
 from cqn_cli.i18n import lang, t
 from cqn_cli.ingest.engine import Warning
-from cqn_cli.ingest.fields import PERSON_ID, ROSTER, Field, HeaderMap, header_key, parser_for
+from cqn_cli.ingest.fields import PERSON_ID, ROSTER, Field, HeaderMap, by_header, parser_for
 from cqn_cli.ingest.read import Cell
 from cqn_cli.ingest.rows import BATCH, LaterIndexes, RowLoader, shown_value, values_of
 from cqn_cli.people import (
@@ -185,7 +185,7 @@ class RosterLoader(RowLoader):
     # The id column ``export people`` writes first: the database gives its own ids, so a
     # roster exported from one database imports into another without a word about it
     # (into a database that holds people, a word: see ``start``).
-    read_past = frozenset(map(header_key, (PERSON_ID.name, *PERSON_ID.aliases)))
+    read_past = frozenset(by_header((PERSON_ID,)))
 
     def __init__(
         self,
@@ -214,10 +214,10 @@ class RosterLoader(RowLoader):
         super().start(header, header_cells, header_line)
         self.wards = WardIndex(self.db)
         self.people = PersonIndex(self.db)
-        if not self.people.empty_at_start:
-            self._ids_not_read(header_cells, header_line)
         if self.people.empty_at_start:
             self._touched = LinesInOrder()
+        else:
+            self._ids_not_read(header, header_line)
         # Not the indexes an import looks people up by (national ids; names, unless the
         # table is empty: see ``_BY_NAME``): the others.
         later: tuple[str, ...] = _LATER_INDEXES
@@ -264,16 +264,13 @@ class RosterLoader(RowLoader):
             held = "SELECT 1 FROM person WHERE roster_digest IS NOT NULL LIMIT 1"
             self._digests_held = self.db.execute(held).fetchone() is not None
 
-    def _ids_not_read(self, header_cells: Sequence[Cell], header_line: int) -> None:
+    def _ids_not_read(self, header: HeaderMap, header_line: int) -> None:
         """Said of a file with the id column (``read_past``) into a database that holds
         people: its ids are not how a row finds its person, so a row renamed in a
         spreadsheet (``export people``, edited, imported back) without its CCCD is someone
         new, not the person its id names."""
-        for i, cell in enumerate(header_cells):
-            if header_key(str(cell)) in self.read_past:
-                header = str(cell).strip()
-                self.warnings.append(Warning(header_line, i + 1, header, "warn.ids_not_read", {}))
-                return
+        for i, text in header.passed[:1]:
+            self.warnings.append(Warning(header_line, i + 1, text, "warn.ids_not_read", {}))
 
     def row(self, line: int, cells: Sequence[Cell]) -> list[RowProblem]:
         raw_cccd, digest = self._cccd_and_digest(cells)

@@ -16,6 +16,7 @@ from typing import Any
 from cqn_cli.i18n import fmt_int, fmt_pct, fmt_share, lang, t
 from cqn_cli.render.output import Column, human
 from cqn_cli.report import Report, Section
+from cqn_cli.values import neutralise_formula
 
 
 @dataclass(frozen=True)
@@ -375,8 +376,6 @@ def _raw_columns(key: str) -> list[tuple[str, str]]:
 
 
 def _xlsx_value(value: Any, kind: str) -> Any:
-    from cqn_cli.values import neutralise_formula
-
     if value is None:
         return None
     if kind in ("int", "money", "rate") or (isinstance(value, int) and not isinstance(value, bool)):
